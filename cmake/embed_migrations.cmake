@@ -1,0 +1,15 @@
+# Writes a C++ file that holds every migration under SOURCE_DIR as a numbered string constant.
+# Migration files are named NNNN_description.sql and apply in the order of NNNN.
+file(GLOB migration_files "${SOURCE_DIR}/*.sql")
+list(SORT migration_files)
+set(body "#include \"mobilelink/store/migrations.hpp\"\n\nnamespace mobilelink::store {\n\nconst std::vector<Migration>& Migrations() {\n  static const std::vector<Migration> migrations = {\n")
+foreach(path IN LISTS migration_files)
+  get_filename_component(name "${path}" NAME_WE)
+  string(REGEX MATCH "^[0-9]+" number "${name}")
+  math(EXPR version "${number} + 0")
+  file(READ "${path}" sql)
+  string(APPEND body "      {${version}, \"${name}\", R\"mlsql(${sql})mlsql\"},\n")
+endforeach()
+string(APPEND body "  };\n  return migrations;\n}\n\n}  // namespace mobilelink::store\n")
+file(WRITE "${OUTPUT}.tmp" "${body}")
+file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)
