@@ -1,0 +1,273 @@
+#include "mobilelink/app/agent_api.hpp"
+
+#include "mobilelink/app/agent_api_internal.hpp"
+
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "mobilelink/common/log.hpp"
+#include "mobilelink/security/credentials.hpp"
+#include "mobilelink/store/sqlite_repository.hpp"
+
+namespace mobilelink::app {
+
+namespace json = boost::json;
+
+namespace {
+
+using agent_api::Caller;
+using agent_api::IssueToken;
+using agent_api::ListConversations;
+using agent_api::ShowConversation;
+constexpr std::size_t kMaxApiBodyBytes = 64 * 1024;
+
+std::optional<Caller> Authenticate(AppContext& context, const http::HttpRequest& request) {
+  const auto header = request.headers.Get("Authorization");
+  constexpr std::string_view kBearer = "Bearer ";
+  if (!header || header->rfind(kBearer, 0) != 0) {
+    return std::nullopt;
+  }
+  const std::string hash = security::HashToken(header->substr(kBearer.size()));
+  std::optional<Caller> caller;
+  context.store->Read([&](core::Repository& repository) {
+    if (auto agent_id = repository.FindAccessToken(hash, context.clock->Now())) {
+      if (auto agent = repository.GetAgent(*agent_id); agent && agent->active) {
+        caller = Caller{*agent};
+      }
+    }
+  });
+  return caller;
+}
+
+http::HttpResponse Unauthorized() {
+  auto response = http::HttpResponse::Error(
+      401, "unauthorized", "missing or expired bearer token; get one from POST /oauth/token",
+      "Authorization");
+  response.headers.Set("WWW-Authenticate", "Bearer");
+  return response;
+}
+
+int StatusFor(core::ActionError error) {
+  switch (error) {
+    case core::ActionError::kConversationNotFound:
+      return 404;
+    case core::ActionError::kNotAssignee:
+      return 403;
+    case core::ActionError::kAlreadyAssigned:
+    case core::ActionError::kResolved:
+    case core::ActionError::kContactOptedOut:
+    case core::ActionError::kNotHandedOff:
+      return 409;
+    default:
+      return 422;
+  }
+}
+
+std::optional<std::int64_t> ConversationId(const http::HttpRequest& request) {
+  const auto found = request.path_params.find("id");
+  if (found == request.path_params.end() || found->second.empty() ||
+      found->second.size() > 18 ||
+      found->second.find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
+  }
+  return std::stoll(found->second);
+}
+
+// Parses a JSON object body with a required non-empty string field.
+std::variant<std::string, http::HttpResponse> RequiredText(const http::HttpRequest& request,
+                                                           std::string_view field) {
+  const auto type = request.headers.Get("Content-Type").value_or("");
+  if (type.rfind("application/json", 0) != 0) {
+    return FieldError(415, "unsupported_media_type", "Content-Type",
+                      "send the body as application/json");
+  }
+  boost::system::error_code error;
+  const json::value body = json::parse(request.body, error);
+  if (error || !body.is_object()) {
+    return FieldError(400, "invalid_json", "body", "the body is not a JSON object");
+  }
+  const auto* value = body.as_object().if_contains(field);
+  if (value == nullptr || !value->is_string() || value->as_string().empty()) {
+    return FieldError(422, "invalid_field", field,
+                      std::string(field) + " is required and must be a non-empty string");
+  }
+  return std::string(value->as_string());
+}
+
+using Action = std::function<core::ActionOutcome(core::Repository&, const Caller&, std::int64_t,
+                                                 const std::string&)>;
+
+// Runs an agent action on the writer and answers after the commit.
+void RunAction(AppContext& context, const Caller& caller, std::int64_t conversation_id,
+               std::string text, Action action, int success_status, http::Responder respond) {
+  auto outcome = std::make_shared<core::ActionOutcome>();
+  context.store->Write(
+      [=](core::Repository& repository) {
+        *outcome = action(repository, caller, conversation_id, text);
+      },
+      [=, notify = context.notify_outbox](const store::WriteResult& result) {
+        if (!result.ok) {
+          Logger("http")->error("agent action not stored conversation_id={} agent_id={} "
+                                "error=\"{}\"",
+                                conversation_id, caller.agent.id, result.error);
+          respond(http::HttpResponse::Error(503, "store_unavailable", "retry the request"));
+          return;
+        }
+        if (!outcome->ok()) {
+          respond(http::HttpResponse::Error(StatusFor(outcome->error),
+                                            core::ToString(outcome->error), outcome->detail));
+          return;
+        }
+        if (!outcome->queued.empty() && notify) {
+          notify();
+        }
+        json::object body{{"conversation_id", conversation_id}};
+        if (outcome->message_id) {
+          body["message_id"] = *outcome->message_id;
+        }
+        respond(http::HttpResponse::Json(success_status, json::serialize(body)));
+      });
+}
+
+}  // namespace
+
+http::HttpResponse FieldError(int status, std::string_view code, std::string_view field,
+                              std::string_view message) {
+  return http::HttpResponse::Error(status, code, message, field);
+}
+
+void AddAgentApiRoutes(http::Router& router, AppContext& context) {
+  const http::RouteLimits limits{kMaxApiBodyBytes};
+  router.Add("POST", "/oauth/token",
+             [&context](http::HttpRequest&& request, http::Responder respond) {
+               respond(IssueToken(context, request));
+             },
+             limits);
+
+  auto guarded = [&context](auto handler) {
+    return [&context, handler](http::HttpRequest&& request, http::Responder respond) {
+      auto caller = Authenticate(context, request);
+      if (!caller) {
+        respond(Unauthorized());
+        return;
+      }
+      handler(request, *caller, std::move(respond));
+    };
+  };
+  auto with_conversation = [&](auto handler) {
+    return guarded([handler](http::HttpRequest& request, const Caller& caller,
+                             http::Responder respond) {
+      const auto id = ConversationId(request);
+      if (!id) {
+        respond(FieldError(400, "invalid_id", "id", "conversation id must be a positive integer"));
+        return;
+      }
+      handler(request, caller, *id, std::move(respond));
+    });
+  };
+
+  router.Add("GET", "/api/v1/me", guarded([](http::HttpRequest&, const Caller& caller,
+                                             http::Responder respond) {
+               respond(http::HttpResponse::Json(
+                   200, json::serialize(json::object{{"id", caller.agent.id},
+                                                     {"login", caller.agent.login},
+                                                     {"name", caller.agent.name},
+                                                     {"role", caller.agent.role}})));
+             }));
+
+  router.Add("GET", "/api/v1/conversations",
+             guarded([&context](http::HttpRequest& request, const Caller& caller,
+                                http::Responder respond) {
+               respond(ListConversations(context, request, caller));
+             }));
+
+  router.Add("GET", "/api/v1/conversations/{id}",
+             with_conversation([&context](http::HttpRequest&, const Caller& caller,
+                                          std::int64_t id, http::Responder respond) {
+               respond(ShowConversation(context, caller, id, false));
+             }));
+  router.Add("GET", "/api/v1/conversations/{id}/messages",
+             with_conversation([&context](http::HttpRequest&, const Caller& caller,
+                                          std::int64_t id, http::Responder respond) {
+               respond(ShowConversation(context, caller, id, true));
+             }));
+
+  const core::ConversationService* service = context.service;
+  auto text_action = [&](std::string_view field, Action action, int status) {
+    return with_conversation([&context, field, action, status](
+                                 http::HttpRequest& request, const Caller& caller,
+                                 std::int64_t id, http::Responder respond) {
+      auto text = RequiredText(request, field);
+      if (auto* error = std::get_if<http::HttpResponse>(&text)) {
+        respond(std::move(*error));
+        return;
+      }
+      RunAction(context, caller, id, std::get<std::string>(text), action, status,
+                std::move(respond));
+    });
+  };
+  auto plain_action = [&](Action action) {
+    return with_conversation([&context, action](http::HttpRequest&, const Caller& caller,
+                                                std::int64_t id, http::Responder respond) {
+      RunAction(context, caller, id, "", action, 200, std::move(respond));
+    });
+  };
+
+  router.Add("POST", "/api/v1/conversations/{id}/messages",
+             text_action("text",
+                         [service](core::Repository& repository, const Caller& caller,
+                                   std::int64_t id, const std::string& text) {
+                           return service->ReplyAsAgent(repository, id, caller.agent.id,
+                                                        caller.IsSupervisor(), text);
+                         },
+                         202),
+             limits);
+  router.Add("POST", "/api/v1/conversations/{id}/notes",
+             text_action("text",
+                         [service](core::Repository& repository, const Caller& caller,
+                                   std::int64_t id, const std::string& text) {
+                           return service->AddNote(repository, id, caller.agent.id, text);
+                         },
+                         201),
+             limits);
+  router.Add("POST", "/api/v1/conversations/{id}/claim",
+             plain_action([service](core::Repository& repository, const Caller& caller,
+                                    std::int64_t id, const std::string&) {
+               return service->Claim(repository, id, caller.agent.id);
+             }));
+  router.Add("POST", "/api/v1/conversations/{id}/handback",
+             plain_action([service](core::Repository& repository, const Caller& caller,
+                                    std::int64_t id, const std::string&) {
+               return service->HandBack(repository, id, caller.agent.id, caller.IsSupervisor());
+             }));
+  router.Add("POST", "/api/v1/conversations/{id}/resolve",
+             plain_action([service](core::Repository& repository, const Caller& caller,
+                                    std::int64_t id, const std::string&) {
+               return service->Resolve(repository, id, caller.agent.id, caller.IsSupervisor());
+             }));
+
+  router.Add("GET", "/api/v1/agents",
+             guarded([&context](http::HttpRequest&, const Caller& caller,
+                                http::Responder respond) {
+               if (!caller.IsSupervisor()) {
+                 respond(http::HttpResponse::Error(403, "forbidden",
+                                                   "listing agents needs the supervisor role"));
+                 return;
+               }
+               json::array agents;
+               context.store->Read([&](core::Repository& repository) {
+                 for (const auto& agent : repository.ListAgents()) {
+                   agents.push_back(json::object{
+                       {"id", agent.id},
+                       {"login", agent.login},
+                       {"name", agent.name},
+                       {"role", agent.role},
+                       {"assigned", repository.CountAssigned(agent.id)}});
+                 }
+               });
+               respond(http::HttpResponse::Json(
+                   200, json::serialize(json::object{{"agents", agents}})));
+             }));
+}
+
+}  // namespace mobilelink::app

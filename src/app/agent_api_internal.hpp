@@ -1,0 +1,36 @@
+#pragma once
+
+// Pieces shared by the agent API's write routes (agent_api.cpp) and read routes
+// (agent_api_reads.cpp).
+
+#include <optional>
+
+#include <boost/json.hpp>
+
+#include "mobilelink/app/context.hpp"
+#include "mobilelink/core/repository.hpp"
+#include "mobilelink/http/types.hpp"
+
+namespace mobilelink::app::agent_api {
+
+/// The authenticated agent of a request.
+struct Caller {
+  core::Agent agent;
+  [[nodiscard]] bool IsSupervisor() const {
+    return agent.role == "supervisor" || agent.role == "admin";
+  }
+};
+
+boost::json::object ConversationJson(const core::Conversation& conversation);
+boost::json::object MessageJson(const core::Message& message);
+
+/// POST /oauth/token with grant_type=password.
+http::HttpResponse IssueToken(AppContext& context, const http::HttpRequest& request);
+/// GET /api/v1/conversations?view=queue|mine|all.
+http::HttpResponse ListConversations(AppContext& context, const http::HttpRequest& request,
+                                     const Caller& caller);
+/// GET /api/v1/conversations/{id}, with the transcript when `with_messages`.
+http::HttpResponse ShowConversation(AppContext& context, const Caller& caller, std::int64_t id,
+                                    bool with_messages);
+
+}  // namespace mobilelink::app::agent_api

@@ -1,0 +1,210 @@
+#include <spdlog/spdlog.h>
+
+#include "mobilelink/app/agent_api_internal.hpp"
+#include "mobilelink/common/log.hpp"
+#include "mobilelink/security/credentials.hpp"
+#include "mobilelink/store/sqlite_repository.hpp"
+
+namespace mobilelink::app::agent_api {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr auto kTokenLifetime = std::chrono::hours(12);
+constexpr int kTranscriptLimit = 1000;
+
+// Reads grant_type, username and password from a form or JSON body.
+std::optional<std::map<std::string, std::string>> TokenFields(const http::HttpRequest& request) {
+  std::map<std::string, std::string> fields;
+  const auto type = request.headers.Get("Content-Type").value_or("");
+  if (type.rfind("application/x-www-form-urlencoded", 0) == 0) {
+    auto form = http::ParseForm(request.body);
+    if (!form) {
+      return std::nullopt;
+    }
+    for (auto& [name, value] : *form) {
+      fields.emplace(name, value);
+    }
+    return fields;
+  }
+  if (type.rfind("application/json", 0) == 0) {
+    boost::system::error_code error;
+    const json::value body = json::parse(request.body, error);
+    if (error || !body.is_object()) {
+      return std::nullopt;
+    }
+    for (const auto& [name, value] : body.as_object()) {
+      if (value.is_string()) {
+        fields.emplace(std::string(name), std::string(value.as_string()));
+      }
+    }
+    return fields;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+json::object ConversationJson(const core::Conversation& conversation) {
+  json::object object{{"id", conversation.id},
+                      {"contact_id", conversation.contact_id},
+                      {"status", core::ToString(conversation.status)},
+                      {"tier", conversation.tier},
+                      {"priority", core::ToString(conversation.priority)},
+                      {"inbox_id", conversation.last_inbox_id},
+                      {"handoff_summary", conversation.handoff_summary},
+                      {"created_at", store::ToMillis(conversation.created_at)},
+                      {"updated_at", store::ToMillis(conversation.updated_at)}};
+  object["assignee_agent_id"] = conversation.assignee_agent_id
+                                    ? json::value(*conversation.assignee_agent_id)
+                                    : json::value(nullptr);
+  object["handed_off_at"] = conversation.handed_off_at
+                                ? json::value(store::ToMillis(*conversation.handed_off_at))
+                                : json::value(nullptr);
+  return object;
+}
+
+json::object MessageJson(const core::Message& message) {
+  json::array media;
+  for (const auto& item : message.media) {
+    media.push_back(json::object{{"url", item.url}, {"content_type", item.content_type}});
+  }
+  json::object object{{"id", message.id},
+                      {"direction", core::ToString(message.direction)},
+                      {"sender", core::ToString(message.sender)},
+                      {"inbox_id", message.inbox_id},
+                      {"text", message.text},
+                      {"media", media},
+                      {"status", core::ToString(message.status)},
+                      {"error_code", message.error_code},
+                      {"error_message", message.error_message},
+                      {"encoding", message.encoding},
+                      {"segments", message.segments},
+                      {"intent", message.intent},
+                      {"intent_confidence", message.intent_confidence},
+                      {"created_at", store::ToMillis(message.created_at)}};
+  object["agent_id"] = message.agent_id ? json::value(*message.agent_id) : json::value(nullptr);
+  return object;
+}
+
+http::HttpResponse IssueToken(AppContext& context, const http::HttpRequest& request) {
+  const auto fields = TokenFields(request);
+  if (!fields) {
+    return FieldError(400, "invalid_request", "body",
+                      "send grant_type, username and password as a form or a JSON object");
+  }
+  const auto field = [&](const char* name) {
+    const auto found = fields->find(name);
+    return found == fields->end() ? std::string() : found->second;
+  };
+  if (field("grant_type") != "password") {
+    return FieldError(400, "unsupported_grant_type", "grant_type",
+                      "grant_type must be password");
+  }
+  const std::string login = field("username");
+  const std::string password = field("password");
+  if (login.empty() || password.empty()) {
+    return FieldError(400, "invalid_request", login.empty() ? "username" : "password",
+                      "username and password are required");
+  }
+  std::optional<core::Agent> agent;
+  context.store->Read([&](core::Repository& repository) {
+    agent = repository.FindAgentByLogin(login);
+  });
+  // NOTE: Argon2id verification takes tens of milliseconds and 64 MiB on the calling HTTP
+  // thread; logins are rare next to webhooks, so they are not moved to a separate pool.
+  if (!agent || !agent->active || !security::VerifyPassword(password, agent->password_hash)) {
+    Logger("security")->info("login rejected request_id={}", request.request_id);
+    return http::HttpResponse::Error(401, "invalid_grant", "unknown username or wrong password");
+  }
+  const std::string token = security::NewToken();
+  const auto expires = context.clock->Now() + kTokenLifetime;
+  const auto stored = context.store->WriteAndWait([&](core::Repository& repository) {
+    repository.InsertAccessToken(security::HashToken(token), agent->id, expires);
+  });
+  if (!stored.ok) {
+    return http::HttpResponse::Error(503, "store_unavailable", "retry the login");
+  }
+  Logger("security")->info("login accepted agent_id={} request_id={}", agent->id,
+                           request.request_id);
+  return http::HttpResponse::Json(
+      200, json::serialize(json::object{
+               {"access_token", token},
+               {"token_type", "Bearer"},
+               {"expires_in", std::chrono::duration_cast<std::chrono::seconds>(kTokenLifetime).count()},
+               {"role", agent->role}}));
+}
+
+http::HttpResponse ListConversations(AppContext& context, const http::HttpRequest& request,
+                                     const Caller& caller) {
+  const std::string view = request.QueryParam("view").value_or("queue");
+  core::ConversationFilter filter;
+  if (view == "queue") {
+    filter.status = core::ConversationStatus::kOpen;
+    filter.min_tier = 1;
+    filter.unassigned_only = true;
+  } else if (view == "mine") {
+    filter.assignee_agent_id = caller.agent.id;
+    filter.status = core::ConversationStatus::kOpen;
+  } else if (view == "all") {
+    if (!caller.IsSupervisor()) {
+      return http::HttpResponse::Error(403, "forbidden", "view=all needs the supervisor role",
+                                       "view");
+    }
+  } else {
+    return FieldError(400, "invalid_view", "view", "view must be queue, mine or all");
+  }
+  json::array items;
+  context.store->Read([&](core::Repository& repository) {
+    for (const auto& conversation : repository.ListConversations(filter)) {
+      auto item = ConversationJson(conversation);
+      if (auto contact = repository.GetContact(conversation.contact_id)) {
+        item["contact_name"] = contact->name;
+      }
+      items.push_back(std::move(item));
+    }
+  });
+  return http::HttpResponse::Json(200, json::serialize(json::object{{"conversations", items}}));
+}
+
+http::HttpResponse ShowConversation(AppContext& context, const Caller& caller, std::int64_t id,
+                                    bool with_messages) {
+  std::optional<core::Conversation> conversation;
+  json::object body;
+  context.store->Read([&](core::Repository& repository) {
+    conversation = repository.GetConversation(id);
+    if (!conversation) {
+      return;
+    }
+    body = ConversationJson(*conversation);
+    json::array identities;
+    for (const auto& identity : repository.ListIdentities(conversation->contact_id)) {
+      identities.push_back(json::object{{"kind", core::ToString(identity.kind)},
+                                        {"value", identity.value}});
+    }
+    body["identities"] = identities;
+    if (with_messages) {
+      json::array messages;
+      for (const auto& message : repository.ListMessages(id, 0, kTranscriptLimit)) {
+        messages.push_back(MessageJson(message));
+      }
+      body["messages"] = messages;
+    }
+  });
+  if (!conversation) {
+    return http::HttpResponse::Error(404, "conversation_not_found",
+                                     "conversation " + std::to_string(id) + " not found", "id");
+  }
+  // Agents see the queue and their own conversations; supervisors see all.
+  const bool visible = caller.IsSupervisor() || !conversation->assignee_agent_id ||
+                       conversation->assignee_agent_id == caller.agent.id;
+  if (!visible) {
+    return http::HttpResponse::Error(403, "forbidden",
+                                     "conversation " + std::to_string(id) +
+                                         " is assigned to another agent");
+  }
+  return http::HttpResponse::Json(200, json::serialize(body));
+}
+
+}  // namespace mobilelink::app::agent_api

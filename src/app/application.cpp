@@ -1,0 +1,179 @@
+#include "mobilelink/app/application.hpp"
+
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "mobilelink/app/agent_api.hpp"
+#include "mobilelink/app/context.hpp"
+#include "mobilelink/app/webchat_hub.hpp"
+#include "mobilelink/app/webhooks.hpp"
+#include "mobilelink/channels/registry.hpp"
+#include "mobilelink/common/log.hpp"
+#include "mobilelink/common/metrics.hpp"
+#include "mobilelink/http/server.hpp"
+#include "mobilelink/outbox/outbox_worker.hpp"
+#include "mobilelink/security/credentials.hpp"
+
+namespace mobilelink::app {
+
+std::pair<std::string, std::uint16_t> ParseListen(const std::string& value) {
+  const auto colon = value.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    throw std::invalid_argument("listen address '" + value + "' must be HOST:PORT");
+  }
+  const std::string port = value.substr(colon + 1);
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoi(port) > 65535) {
+    throw std::invalid_argument("listen port in '" + value + "' must be a number 0-65535");
+  }
+  std::string host = value.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  return {host, static_cast<std::uint16_t>(std::stoi(port))};
+}
+
+class Application::Impl {
+ public:
+  Impl(config::Config config, ApplicationOptions options)
+      : config_(std::move(config)), options_(std::move(options)) {
+    clock_ = options_.clock ? options_.clock : &system_clock_;
+  }
+
+  void Start() {
+    security::InitCrypto();
+    store_ = store::OpenSqliteStore({config_.store.path, 512, config_.store.synchronous});
+    SyncAgents();
+
+    std::map<std::string, core::InboxProfile> profiles;
+    for (const auto& inbox : config_.inboxes) {
+      const auto* adapter = channels::FindAdapter(inbox.channel);
+      profiles.emplace(inbox.id,
+                       core::InboxProfile{inbox.id, inbox.channel, adapter->GetCapabilities()});
+      context_.inboxes.emplace(inbox.id, inbox);
+    }
+    bot_ = std::make_shared<bot::TierZeroBot>(config_.bot);
+    service_ = std::make_unique<core::ConversationService>(std::move(profiles), bot_,
+                                                           config_.compliance, *clock_);
+    context_.config = &config_;
+    context_.store = store_.get();
+    context_.service = service_.get();
+    context_.clock = clock_;
+    hub_ = std::make_shared<WebchatHub>(context_);
+
+    outbox::WorkerOptions worker_options{config_.outbox, config_.server.public_url,
+                                         options_.client};
+    outbox_ = std::make_unique<outbox::OutboxWorker>(
+        worker_options, config_.inboxes, *store_, *service_, *clock_,
+        [hub = hub_](const core::OutboxEntry& entry) { return hub->Push(entry); });
+    context_.notify_outbox = [worker = outbox_.get()] { worker->Notify(); };
+
+    auto router = std::make_shared<http::Router>();
+    AddHealthRoutes(*router);
+    AddWebhookRoutes(*router, context_);
+    AddAgentApiRoutes(*router, context_);
+    router->AddWebSocket("/webchat/{inbox}/socket", hub_);
+    router->Add("GET", "/chat/{inbox}", [this](http::HttpRequest&& request, http::Responder respond) {
+      const auto found = context_.inboxes.find(request.path_params["inbox"]);
+      if (found == context_.inboxes.end() || found->second.channel != "webchat") {
+        respond(http::HttpResponse::Error(404, "inbox_not_found", "no such web chat inbox",
+                                          "inbox"));
+        return;
+      }
+      http::HttpResponse page(200);
+      page.headers.Set("Content-Type", "text/html; charset=utf-8");
+      page.headers.Set("Content-Security-Policy",
+                       "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+                       "connect-src 'self'");
+      page.headers.Set("X-Content-Type-Options", "nosniff");
+      page.body = ChatPage(found->first, found->second.Get("title"));
+      respond(std::move(page));
+    });
+
+    outbox_->Start();
+    http::ServerOptions server_options;
+    server_options.host = options_.host;
+    server_options.port = options_.port;
+    server_options.threads = config_.server.threads;
+    server_ = std::make_unique<http::Server>(server_options, router);
+    server_->Start();
+    Logger("http")->info("listening host={} port={} inboxes={}", options_.host, server_->Port(),
+                         config_.inboxes.size());
+  }
+
+  std::uint16_t Port() const { return server_ ? server_->Port() : 0; }
+
+  void Stop(std::chrono::milliseconds grace) {
+    if (stopped_) {
+      return;
+    }
+    stopped_ = true;
+    if (server_) {
+      server_->Stop(grace);
+    }
+    if (outbox_) {
+      outbox_->Stop(grace);
+    }
+    if (store_) {
+      store_->Stop();
+    }
+    Logger("http")->info("stopped");
+  }
+
+ private:
+  void SyncAgents() {
+    auto result = store_->WriteAndWait([&](core::Repository& repository) {
+      for (const auto& configured : config_.agents) {
+        core::Agent agent{0, configured.login, configured.name, configured.role,
+                          configured.password_hash, true};
+        repository.UpsertAgent(agent);
+      }
+    });
+    if (!result.ok) {
+      throw std::runtime_error("agents could not be stored: " + result.error);
+    }
+  }
+
+  void AddHealthRoutes(http::Router& router) {
+    router.Add("GET", "/healthz", [](http::HttpRequest&&, http::Responder respond) {
+      respond(http::HttpResponse::Text(200, "ok\n"));
+    });
+    router.Add("GET", "/readyz", [this](http::HttpRequest&&, http::Responder respond) {
+      if (store_->IsReachable()) {
+        respond(http::HttpResponse::Text(200, "ready\n"));
+      } else {
+        respond(http::HttpResponse::Text(503, "store unreachable\n"));
+      }
+    });
+    router.Add("GET", "/metrics", [](http::HttpRequest&&, http::Responder respond) {
+      http::HttpResponse response(200);
+      response.headers.Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+      response.body = GlobalMetrics().Render();
+      respond(std::move(response));
+    });
+  }
+
+  config::Config config_;
+  ApplicationOptions options_;
+  core::SystemTimeSource system_clock_;
+  const core::TimeSource* clock_ = nullptr;
+  AppContext context_;
+  std::unique_ptr<store::Store> store_;
+  std::shared_ptr<bot::TierZeroBot> bot_;
+  std::unique_ptr<core::ConversationService> service_;
+  std::shared_ptr<WebchatHub> hub_;
+  std::unique_ptr<outbox::OutboxWorker> outbox_;
+  std::unique_ptr<http::Server> server_;
+  bool stopped_ = false;
+};
+
+Application::Application(config::Config config, ApplicationOptions options)
+    : impl_(std::make_unique<Impl>(std::move(config), std::move(options))) {}
+
+Application::~Application() { impl_->Stop(std::chrono::milliseconds(1000)); }
+
+void Application::Start() { impl_->Start(); }
+std::uint16_t Application::Port() const { return impl_->Port(); }
+void Application::Stop(std::chrono::milliseconds grace) { impl_->Stop(grace); }
+
+}  // namespace mobilelink::app

@@ -1,0 +1,31 @@
+#pragma once
+
+// What the HTTP handlers of the application share. Everything here outlives the server.
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "mobilelink/config/config.hpp"
+#include "mobilelink/core/clock.hpp"
+#include "mobilelink/core/conversation_service.hpp"
+#include "mobilelink/store/store.hpp"
+
+namespace mobilelink::app {
+
+struct AppContext {
+  const config::Config* config = nullptr;
+  store::Store* store = nullptr;
+  const core::ConversationService* service = nullptr;
+  const core::TimeSource* clock = nullptr;
+  std::map<std::string, channels::InboxConfig> inboxes;
+  /// Wakes the outbox after a commit that queued messages.
+  std::function<void()> notify_outbox;
+};
+
+/// Returns a JSON error response that names the field, the reason and the fix.
+http::HttpResponse FieldError(int status, std::string_view code, std::string_view field,
+                              std::string_view message);
+
+}  // namespace mobilelink::app

@@ -1,0 +1,320 @@
+#include "mobilelink/app/webchat_hub.hpp"
+
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "mobilelink/common/log.hpp"
+#include "mobilelink/common/metrics.hpp"
+#include "mobilelink/security/credentials.hpp"
+#include "mobilelink/store/sqlite_repository.hpp"
+
+namespace mobilelink::app {
+
+namespace json = boost::json;
+
+namespace {
+
+// Longest client_id accepted; ids are echoed in acknowledgements and form the dedupe key.
+constexpr std::size_t kMaxClientIdBytes = 128;
+constexpr int kHistoryLimit = 200;
+
+void SendError(const std::shared_ptr<http::WebSocketSession>& session, std::string_view code,
+               std::string_view field, std::string_view message) {
+  json::object error{{"type", "error"}, {"code", code}, {"message", message}};
+  if (!field.empty()) {
+    error["field"] = field;
+  }
+  session->Send(json::serialize(error));
+}
+
+json::object MessageJson(const core::Message& message) {
+  return {{"id", message.id},
+          {"direction", core::ToString(message.direction)},
+          {"sender", core::ToString(message.sender)},
+          {"text", message.text},
+          {"status", core::ToString(message.status)},
+          {"client_id", message.client_message_id},
+          {"created_at", store::ToMillis(message.created_at)}};
+}
+
+std::string StringField(const json::object& object, std::string_view key) {
+  const auto* value = object.if_contains(key);
+  return value && value->is_string() ? std::string(value->as_string()) : std::string();
+}
+
+std::int64_t IntField(const json::object& object, std::string_view key) {
+  const auto* value = object.if_contains(key);
+  return value && value->is_int64() ? value->as_int64() : 0;
+}
+
+}  // namespace
+
+std::optional<http::HttpResponse> WebchatHub::Accept(const http::HttpRequest& request) {
+  const auto inbox_id = request.path_params.count("inbox") ? request.path_params.at("inbox") : "";
+  const auto found = context_.inboxes.find(inbox_id);
+  if (found == context_.inboxes.end() || found->second.channel != "webchat") {
+    return http::HttpResponse::Error(404, "inbox_not_found",
+                                     "no web chat inbox '" + inbox_id + "' is configured", "inbox");
+  }
+  const std::string allowed = found->second.Get("allowed_origins");
+  if (!allowed.empty()) {
+    const std::string origin = request.headers.Get("Origin").value_or("");
+    const std::string padded = "," + allowed + ",";
+    if (origin.empty() || padded.find("," + origin + ",") == std::string::npos) {
+      return http::HttpResponse::Error(403, "origin_not_allowed",
+                                       "Origin '" + origin + "' may not open this chat", "Origin");
+    }
+  }
+  return std::nullopt;
+}
+
+void WebchatHub::OnOpen(const std::shared_ptr<http::WebSocketSession>& session) {
+  GlobalMetrics().GetGauge("mobilelink_webchat_sockets", "Open web chat sockets.").Add(1);
+  (void)session;
+}
+
+void WebchatHub::OnClose(const std::shared_ptr<http::WebSocketSession>& session) {
+  GlobalMetrics().GetGauge("mobilelink_webchat_sockets", "Open web chat sockets.").Add(-1);
+  std::lock_guard lock(mutex_);
+  const auto found = bindings_.find(session->Id());
+  if (found == bindings_.end()) {
+    return;
+  }
+  auto& sockets = by_visitor_[found->second.visitor_id];
+  std::erase_if(sockets, [&](const auto& weak) {
+    auto open = weak.lock();
+    return !open || open->Id() == session->Id();
+  });
+  if (sockets.empty()) {
+    by_visitor_.erase(found->second.visitor_id);
+  }
+  bindings_.erase(found);
+}
+
+std::optional<WebchatHub::Binding> WebchatHub::FindBinding(std::uint64_t session_id) {
+  std::lock_guard lock(mutex_);
+  const auto found = bindings_.find(session_id);
+  if (found == bindings_.end()) {
+    return std::nullopt;
+  }
+  return found->second;
+}
+
+void WebchatHub::Bind(const std::shared_ptr<http::WebSocketSession>& session, Binding binding) {
+  std::lock_guard lock(mutex_);
+  by_visitor_[binding.visitor_id].push_back(session);
+  bindings_[session->Id()] = std::move(binding);
+}
+
+void WebchatHub::OnText(const std::shared_ptr<http::WebSocketSession>& session, std::string text) {
+  boost::system::error_code parse_error;
+  const json::value parsed = json::parse(text, parse_error);
+  if (parse_error || !parsed.is_object()) {
+    SendError(session, "invalid_json", "", "frame is not a JSON object; send {\"type\":...}");
+    return;
+  }
+  const auto& frame = parsed.as_object();
+  const std::string type = StringField(frame, "type");
+  const auto binding = FindBinding(session->Id());
+  const std::string inbox_id = session->UpgradeRequest().path_params.at("inbox");
+
+  if (type == "hello") {
+    if (binding) {
+      SendError(session, "already_started", "type", "hello was already sent on this socket");
+      return;
+    }
+    HandleHello(session, inbox_id, StringField(frame, "token"), IntField(frame, "last_message_id"));
+    return;
+  }
+  if (!binding) {
+    SendError(session, "hello_required", "type", "send a hello frame first");
+    return;
+  }
+  if (type == "message") {
+    HandleMessage(session, *binding, StringField(frame, "client_id"), StringField(frame, "text"));
+  } else if (type == "read") {
+    HandleRead(session, *binding, IntField(frame, "message_id"));
+  } else if (type == "typing") {
+    // Typing notices are not stored; they reach agents through the agent feed.
+  } else {
+    SendError(session, "unknown_type", "type",
+              "type '" + type + "' is unknown; expected hello, message, read or typing");
+  }
+}
+
+void WebchatHub::HandleHello(const std::shared_ptr<http::WebSocketSession>& session,
+                             const std::string& inbox_id, const std::string& token,
+                             std::int64_t last_message_id) {
+  const core::TimePoint now = context_.clock->Now();
+  std::optional<core::WebchatSession> existing;
+  if (!token.empty()) {
+    context_.store->Read([&](core::Repository& repository) {
+      existing = repository.FindWebchatSession(security::HashToken(token), now);
+    });
+    if (!existing || existing->inbox_id != inbox_id) {
+      SendError(session, "session_expired", "token",
+                "the session token is unknown or expired; send hello without a token");
+      return;
+    }
+    Bind(session, {inbox_id, existing->visitor_id, existing->contact_id});
+    session->Send(json::serialize(json::object{{"type", "session"}, {"token", token},
+                                               {"resumed", true}}));
+    SendHistory(session, existing->contact_id, last_message_id);
+    return;
+  }
+
+  const std::string new_token = security::NewToken();
+  const std::string visitor_id = "v_" + security::NewToken().substr(0, 22);
+  const auto& inbox = context_.inboxes.at(inbox_id);
+  const int ttl_hours = std::stoi(inbox.Get("session_ttl_hours").empty()
+                                      ? "720"
+                                      : inbox.Get("session_ttl_hours"));
+  std::weak_ptr<http::WebSocketSession> weak = session;
+  auto self = shared_from_this();
+  context_.store->Write(
+      [=](core::Repository& repository) {
+        const core::ContactIdentity identity{core::IdentityKind::kWebchat, visitor_id, inbox_id};
+        const std::int64_t contact_id = repository.ResolveContact(identity, "", now);
+        repository.InsertWebchatSession({security::HashToken(new_token), inbox_id, visitor_id,
+                                         contact_id, now, now + std::chrono::hours(ttl_hours)});
+      },
+      [self, weak, new_token, visitor_id, inbox_id](const store::WriteResult& result) {
+        auto open = weak.lock();
+        if (!open) {
+          return;
+        }
+        if (!result.ok) {
+          Logger("ws")->error("webchat session not stored inbox_id={} error=\"{}\"", inbox_id,
+                              result.error);
+          SendError(open, "internal", "", "the session could not be stored; retry hello");
+          return;
+        }
+        std::int64_t contact_id = 0;
+        self->context_.store->Read([&](core::Repository& repository) {
+          if (auto stored = repository.FindWebchatSession(security::HashToken(new_token),
+                                                          self->context_.clock->Now())) {
+            contact_id = stored->contact_id;
+          }
+        });
+        self->Bind(open, {inbox_id, visitor_id, contact_id});
+        open->Send(json::serialize(json::object{{"type", "session"}, {"token", new_token},
+                                                {"resumed", false}}));
+      });
+}
+
+void WebchatHub::SendHistory(const std::shared_ptr<http::WebSocketSession>& session,
+                             std::int64_t contact_id, std::int64_t after_id) {
+  json::array messages;
+  context_.store->Read([&](core::Repository& repository) {
+    auto conversation = repository.FindActiveConversation(contact_id);
+    if (!conversation) {
+      return;
+    }
+    for (const auto& message : repository.ListMessages(conversation->id, after_id, kHistoryLimit)) {
+      if (message.direction != core::Direction::kNote) {
+        messages.push_back(MessageJson(message));
+      }
+    }
+  });
+  session->Send(json::serialize(json::object{{"type", "history"}, {"messages", messages}}));
+}
+
+void WebchatHub::HandleMessage(const std::shared_ptr<http::WebSocketSession>& session,
+                               const Binding& binding, const std::string& client_id,
+                               const std::string& text) {
+  if (client_id.empty() || client_id.size() > kMaxClientIdBytes) {
+    SendError(session, "invalid_client_id", "client_id",
+              "client_id is required: a unique id of 1 to 128 bytes chosen by the client");
+    return;
+  }
+  if (text.empty()) {
+    SendError(session, "empty_text", "text", "text is empty");
+    return;
+  }
+  core::InboundMessage inbound;
+  inbound.inbox_id = binding.inbox_id;
+  // The visitor and the client's own id make the dedupe key, so a resend after a lost
+  // acknowledgement is stored once.
+  inbound.provider_message_id = binding.visitor_id + ":" + client_id;
+  inbound.client_message_id = client_id;
+  inbound.from = {core::IdentityKind::kWebchat, binding.visitor_id, binding.inbox_id};
+  inbound.text = text;
+  auto outcome = std::make_shared<core::InboundOutcome>();
+  std::weak_ptr<http::WebSocketSession> weak = session;
+  const core::ConversationService* service = context_.service;
+  auto notify = context_.notify_outbox;
+  context_.store->Write(
+      [service, inbound, outcome](core::Repository& repository) {
+        *outcome = service->ReceiveInbound(repository, inbound);
+      },
+      [weak, outcome, client_id, notify](const store::WriteResult& result) {
+        auto open = weak.lock();
+        if (!result.ok) {
+          Logger("ws")->error("webchat message not stored error=\"{}\"", result.error);
+          if (open) {
+            SendError(open, "internal", "", "the message was not stored; send it again");
+          }
+          return;
+        }
+        if (!outcome->queued.empty() && notify) {
+          notify();
+        }
+        if (open) {
+          open->Send(json::serialize(json::object{{"type", "ack"},
+                                                  {"client_id", client_id},
+                                                  {"message_id", outcome->message_id},
+                                                  {"conversation_id", outcome->conversation_id},
+                                                  {"duplicate", outcome->duplicate}}));
+        }
+      });
+}
+
+void WebchatHub::HandleRead(const std::shared_ptr<http::WebSocketSession>& session,
+                            const Binding& binding, std::int64_t message_id) {
+  if (message_id <= 0) {
+    SendError(session, "invalid_message_id", "message_id", "message_id must be a positive id");
+    return;
+  }
+  core::StatusUpdate update;
+  update.inbox_id = binding.inbox_id;
+  update.provider_message_id = "webchat-" + std::to_string(message_id);
+  update.status = core::DeliveryStatus::kRead;
+  const core::ConversationService* service = context_.service;
+  context_.store->Write(
+      [service, update](core::Repository& repository) {
+        service->ApplyStatus(repository, update);
+      },
+      nullptr);
+}
+
+bool WebchatHub::Push(const core::OutboxEntry& entry) {
+  std::vector<std::shared_ptr<http::WebSocketSession>> targets;
+  {
+    std::lock_guard lock(mutex_);
+    const auto found = by_visitor_.find(entry.recipient);
+    if (found != by_visitor_.end()) {
+      for (const auto& weak : found->second) {
+        if (auto open = weak.lock()) {
+          targets.push_back(std::move(open));
+        }
+      }
+    }
+  }
+  std::optional<core::Message> message;
+  context_.store->Read([&](core::Repository& repository) {
+    message = repository.GetMessage(entry.message_id);
+  });
+  if (!message) {
+    return false;
+  }
+  message->status = core::DeliveryStatus::kDelivered;
+  const std::string frame =
+      json::serialize(json::object{{"type", "message"}, {"message", MessageJson(*message)}});
+  bool delivered = false;
+  for (const auto& target : targets) {
+    delivered = target->Send(frame) || delivered;
+  }
+  return delivered;
+}
+
+}  // namespace mobilelink::app

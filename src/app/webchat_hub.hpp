@@ -1,0 +1,60 @@
+#pragma once
+
+// The web chat WebSocket endpoint and the registry of open customer sockets. The protocol is
+// described in docs/webchat-protocol.md.
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "mobilelink/app/context.hpp"
+#include "mobilelink/http/types.hpp"
+
+namespace mobilelink::app {
+
+class WebchatHub final : public http::WebSocketHandler,
+                         public std::enable_shared_from_this<WebchatHub> {
+ public:
+  explicit WebchatHub(AppContext& context) : context_(context) {}
+
+  /// Pushes an outbound message to the visitor's open sockets. Returns true when at least one
+  /// socket took it. Thread safe.
+  bool Push(const core::OutboxEntry& entry);
+
+  // http::WebSocketHandler
+  std::optional<http::HttpResponse> Accept(const http::HttpRequest& request) override;
+  void OnOpen(const std::shared_ptr<http::WebSocketSession>& session) override;
+  void OnText(const std::shared_ptr<http::WebSocketSession>& session, std::string text) override;
+  void OnClose(const std::shared_ptr<http::WebSocketSession>& session) override;
+
+ private:
+  struct Binding {
+    std::string inbox_id;
+    std::string visitor_id;
+    std::int64_t contact_id = 0;
+  };
+  void HandleHello(const std::shared_ptr<http::WebSocketSession>& session,
+                   const std::string& inbox_id, const std::string& token,
+                   std::int64_t last_message_id);
+  void HandleMessage(const std::shared_ptr<http::WebSocketSession>& session,
+                     const Binding& binding, const std::string& client_id,
+                     const std::string& text);
+  void HandleRead(const std::shared_ptr<http::WebSocketSession>& session, const Binding& binding,
+                  std::int64_t message_id);
+  void Bind(const std::shared_ptr<http::WebSocketSession>& session, Binding binding);
+  void SendHistory(const std::shared_ptr<http::WebSocketSession>& session,
+                   std::int64_t contact_id, std::int64_t after_id);
+  std::optional<Binding> FindBinding(std::uint64_t session_id);
+
+  AppContext& context_;
+  std::mutex mutex_;
+  std::unordered_map<std::uint64_t, Binding> bindings_;
+  std::unordered_map<std::string, std::vector<std::weak_ptr<http::WebSocketSession>>> by_visitor_;
+};
+
+/// Returns the page served at /chat/{inbox}: a minimal client of the web chat protocol.
+std::string ChatPage(const std::string& inbox_id, const std::string& title);
+
+}  // namespace mobilelink::app

@@ -1,0 +1,111 @@
+#pragma once
+
+// The first bot (tier 0): keyword and phrase rules and knowledge-base answers from the config,
+// with a handoff to the agent queue when it cannot help. It is a pure function of its config
+// and its input, so the core can run it inside the transaction that stores the message.
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mobilelink::bot {
+
+/// A rule that answers when one of its phrases or keywords appears in the message.
+struct Rule {
+  std::string name;  // Also the intent name that the rule serves.
+  std::vector<std::string> phrases;   // Whole-word, case-insensitive substrings.
+  std::vector<std::string> keywords;  // Single words; any one of them matches.
+  std::string answer;
+};
+
+/// A knowledge-base article.
+struct Article {
+  std::string title;
+  std::vector<std::string> tags;
+  std::string body;
+  std::string locale = "en";
+};
+
+/// Bot settings.
+///
+/// | key | meaning | unit | default |
+/// | --- | --- | --- | --- |
+/// | handoff_after | unresolved customer messages before a handoff | count | 3 |
+/// | handoff_phrases | words that ask for a person and hand off at once | list | agent, human, ... |
+/// | handoff_message | text sent to the customer on handoff | text | required |
+/// | fallback_message | text sent when nothing matched | text | required |
+/// | kb_min_score | lowest BM25 score that counts as an answer | score | 2.0 |
+struct BotConfig {
+  int handoff_after = 3;
+  std::vector<std::string> handoff_phrases;
+  std::string handoff_message;
+  std::string fallback_message;
+  double kb_min_score = 2.0;
+  std::vector<Rule> rules;
+  std::vector<Article> articles;
+};
+
+/// Returns the default phrases that ask for a person.
+std::vector<std::string> DefaultHandoffPhrases();
+
+/// An intent and its confidence in [0, 1].
+struct IntentResult {
+  std::string intent;
+  double confidence = 0;
+};
+
+/// The seam for a statistical intent detector. Thread safe.
+class IntentDetector {
+ public:
+  virtual ~IntentDetector() = default;
+  [[nodiscard]] virtual IntentResult Detect(std::string_view text) const = 0;
+};
+
+enum class BotAction { kAnswer, kFallback, kHandoff };
+
+struct BotInput {
+  std::string_view text;      // Already card-masked.
+  std::string_view reply_id;  // Quick reply id, if the customer tapped one.
+  int unresolved_count = 0;   // Unresolved customer messages before this one.
+};
+
+struct BotDecision {
+  BotAction action = BotAction::kFallback;
+  std::string text;    // What to send to the customer.
+  std::string intent;  // Rule name, "kb:<title>", "handoff" or empty.
+  double confidence = 0;
+  std::string reason;  // For handoffs: customer_request or unresolved.
+};
+
+/// Thread safe after construction.
+class TierZeroBot final {
+ public:
+  explicit TierZeroBot(BotConfig config, std::shared_ptr<const IntentDetector> detector = nullptr);
+
+  /// Decides the bot's answer to one customer message.
+  [[nodiscard]] BotDecision Respond(const BotInput& input) const;
+
+  /// Returns up to `limit` articles ranked by BM25 for `query`, best first.
+  [[nodiscard]] std::vector<std::pair<const Article*, double>> SearchArticles(
+      std::string_view query, std::size_t limit) const;
+
+  [[nodiscard]] const BotConfig& Config() const { return config_; }
+
+ private:
+  struct IndexedArticle {
+    const Article* article;
+    std::vector<std::string> terms;
+  };
+  [[nodiscard]] const Rule* MatchRule(const std::vector<std::string>& words, double& confidence) const;
+
+  BotConfig config_;
+  std::shared_ptr<const IntentDetector> detector_;
+  std::vector<IndexedArticle> index_;
+  double average_length_ = 0;
+};
+
+/// Splits text into lower-case ASCII words; other bytes separate words.
+std::vector<std::string> Words(std::string_view text);
+
+}  // namespace mobilelink::bot

@@ -1,0 +1,333 @@
+#include "mobilelink/config/config.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <yaml-cpp/yaml.h>
+
+#include "mobilelink/channels/registry.hpp"
+
+namespace mobilelink::config {
+
+namespace {
+
+// A YAML node with the path that leads to it, for error messages.
+struct Node {
+  YAML::Node node;
+  std::string path;
+};
+
+[[noreturn]] void Fail(const std::string& path, const std::string& reason) {
+  throw ConfigError(path + ": " + reason);
+}
+
+std::string Join(const std::set<std::string>& keys) {
+  std::string joined;
+  for (const auto& key : keys) {
+    joined += joined.empty() ? key : ", " + key;
+  }
+  return joined;
+}
+
+Node Child(const Node& parent, const std::string& key) {
+  return {parent.node[key], parent.path.empty() ? key : parent.path + "." + key};
+}
+
+void RequireMap(const Node& node) {
+  if (!node.node.IsMap()) {
+    Fail(node.path, "expected a map of keys");
+  }
+}
+
+void CheckKeys(const Node& node, const std::set<std::string>& allowed) {
+  RequireMap(node);
+  for (const auto& item : node.node) {
+    const auto key = item.first.as<std::string>();
+    if (!allowed.contains(key)) {
+      Fail(node.path.empty() ? key : node.path + "." + key,
+           "unknown key; expected one of: " + Join(allowed));
+    }
+  }
+}
+
+// Replaces ${NAME} with the environment variable NAME.
+std::string ExpandEnvironment(const std::string& value, const std::string& path) {
+  std::string output;
+  std::size_t i = 0;
+  while (i < value.size()) {
+    if (value.compare(i, 2, "${") == 0) {
+      const auto end = value.find('}', i + 2);
+      if (end == std::string::npos) {
+        Fail(path, "unterminated ${ in value; write ${NAME}");
+      }
+      const std::string name = value.substr(i + 2, end - i - 2);
+      const char* found = std::getenv(name.c_str());
+      if (found == nullptr) {
+        Fail(path, "environment variable " + name + " is not set");
+      }
+      output += found;
+      i = end + 1;
+    } else {
+      output.push_back(value[i++]);
+    }
+  }
+  return output;
+}
+
+std::string Text(const Node& node, bool required, const std::string& fallback = {}) {
+  if (!node.node.IsDefined() || node.node.IsNull()) {
+    if (required) {
+      Fail(node.path, "missing required key");
+    }
+    return fallback;
+  }
+  if (!node.node.IsScalar()) {
+    Fail(node.path, "expected a text value");
+  }
+  return ExpandEnvironment(node.node.as<std::string>(), node.path);
+}
+
+int Integer(const Node& node, int fallback, int min, int max) {
+  if (!node.node.IsDefined()) {
+    return fallback;
+  }
+  int value = 0;
+  try {
+    value = node.node.as<int>();
+  } catch (const YAML::Exception&) {
+    Fail(node.path, "expected an integer");
+  }
+  if (value < min || value > max) {
+    Fail(node.path, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+  }
+  return value;
+}
+
+std::vector<std::string> TextList(const Node& node) {
+  std::vector<std::string> values;
+  if (!node.node.IsDefined()) {
+    return values;
+  }
+  if (!node.node.IsSequence()) {
+    Fail(node.path, "expected a list");
+  }
+  for (std::size_t i = 0; i < node.node.size(); ++i) {
+    values.push_back(Text({node.node[i], node.path + "[" + std::to_string(i) + "]"}, true));
+  }
+  return values;
+}
+
+template <typename Function>
+void ForEachItem(const Node& node, Function function) {
+  if (!node.node.IsDefined()) {
+    return;
+  }
+  if (!node.node.IsSequence()) {
+    Fail(node.path, "expected a list");
+  }
+  for (std::size_t i = 0; i < node.node.size(); ++i) {
+    function(Node{node.node[i], node.path + "[" + std::to_string(i) + "]"});
+  }
+}
+
+ServerConfig ParseServer(const Node& node) {
+  ServerConfig server;
+  if (!node.node.IsDefined()) {
+    return server;
+  }
+  CheckKeys(node, {"listen", "public_url", "trusted_proxies", "threads", "log_level"});
+  server.listen = Text(Child(node, "listen"), false, server.listen);
+  server.public_url = Text(Child(node, "public_url"), false, server.public_url);
+  while (!server.public_url.empty() && server.public_url.back() == '/') {
+    server.public_url.pop_back();
+  }
+  if (server.public_url.rfind("http://", 0) != 0 && server.public_url.rfind("https://", 0) != 0) {
+    Fail(node.path + ".public_url", "must start with http:// or https://");
+  }
+  server.trusted_proxies = TextList(Child(node, "trusted_proxies"));
+  server.threads = Integer(Child(node, "threads"), server.threads, 1, 64);
+  server.log_level = Text(Child(node, "log_level"), false, server.log_level);
+  static const std::set<std::string> kLevels{"trace", "debug", "info", "warn", "error"};
+  if (!kLevels.contains(server.log_level)) {
+    Fail(node.path + ".log_level", "expected one of: " + Join(kLevels));
+  }
+  return server;
+}
+
+StoreConfig ParseStore(const Node& node) {
+  StoreConfig store;
+  if (!node.node.IsDefined()) {
+    return store;
+  }
+  CheckKeys(node, {"engine", "path", "synchronous"});
+  const std::string engine = Text(Child(node, "engine"), false, "sqlite");
+  if (engine != "sqlite") {
+    Fail(node.path + ".engine", "unsupported engine '" + engine + "'; expected sqlite");
+  }
+  store.path = Text(Child(node, "path"), false, store.path);
+  store.synchronous = Text(Child(node, "synchronous"), false, store.synchronous);
+  if (store.synchronous != "FULL" && store.synchronous != "NORMAL") {
+    Fail(node.path + ".synchronous", "expected FULL or NORMAL");
+  }
+  return store;
+}
+
+OutboxConfig ParseOutbox(const Node& node) {
+  OutboxConfig outbox;
+  if (!node.node.IsDefined()) {
+    return outbox;
+  }
+  CheckKeys(node, {"workers", "max_attempts", "base_backoff_ms", "max_backoff_ms",
+                   "send_timeout_ms"});
+  outbox.workers = Integer(Child(node, "workers"), outbox.workers, 1, 256);
+  outbox.max_attempts = Integer(Child(node, "max_attempts"), outbox.max_attempts, 1, 100);
+  outbox.base_backoff = std::chrono::milliseconds(Integer(
+      Child(node, "base_backoff_ms"), static_cast<int>(outbox.base_backoff.count()), 1, 3600000));
+  outbox.max_backoff = std::chrono::milliseconds(Integer(
+      Child(node, "max_backoff_ms"), static_cast<int>(outbox.max_backoff.count()), 1, 86400000));
+  outbox.send_timeout = std::chrono::milliseconds(Integer(
+      Child(node, "send_timeout_ms"), static_cast<int>(outbox.send_timeout.count()), 100, 600000));
+  return outbox;
+}
+
+core::ComplianceTexts ParseCompliance(const Node& node) {
+  CheckKeys(node, {"opt_out_confirmation", "opt_in_confirmation", "help_reply"});
+  return {Text(Child(node, "opt_out_confirmation"), true),
+          Text(Child(node, "opt_in_confirmation"), true), Text(Child(node, "help_reply"), true)};
+}
+
+bot::BotConfig ParseBot(const Node& node) {
+  CheckKeys(node, {"handoff_after", "handoff_phrases", "handoff_message", "fallback_message",
+                   "kb_min_score", "rules", "knowledge_base"});
+  bot::BotConfig bot;
+  bot.handoff_after = Integer(Child(node, "handoff_after"), bot.handoff_after, 1, 100);
+  bot.handoff_phrases = Child(node, "handoff_phrases").node.IsDefined()
+                            ? TextList(Child(node, "handoff_phrases"))
+                            : bot::DefaultHandoffPhrases();
+  bot.handoff_message = Text(Child(node, "handoff_message"), true);
+  bot.fallback_message = Text(Child(node, "fallback_message"), true);
+  if (Child(node, "kb_min_score").node.IsDefined()) {
+    try {
+      bot.kb_min_score = Child(node, "kb_min_score").node.as<double>();
+    } catch (const YAML::Exception&) {
+      Fail(node.path + ".kb_min_score", "expected a number");
+    }
+  }
+  ForEachItem(Child(node, "rules"), [&](const Node& item) {
+    CheckKeys(item, {"name", "phrases", "keywords", "answer"});
+    bot::Rule rule{Text(Child(item, "name"), true), TextList(Child(item, "phrases")),
+                   TextList(Child(item, "keywords")), Text(Child(item, "answer"), true)};
+    if (rule.phrases.empty() && rule.keywords.empty()) {
+      Fail(item.path, "a rule needs at least one entry in phrases or keywords");
+    }
+    bot.rules.push_back(std::move(rule));
+  });
+  ForEachItem(Child(node, "knowledge_base"), [&](const Node& item) {
+    CheckKeys(item, {"title", "tags", "body", "locale"});
+    bot.articles.push_back({Text(Child(item, "title"), true), TextList(Child(item, "tags")),
+                            Text(Child(item, "body"), true),
+                            Text(Child(item, "locale"), false, "en")});
+  });
+  return bot;
+}
+
+std::vector<AgentConfig> ParseAgents(const Node& node) {
+  std::vector<AgentConfig> agents;
+  std::set<std::string> logins;
+  ForEachItem(node, [&](const Node& item) {
+    CheckKeys(item, {"login", "name", "role", "password_hash"});
+    AgentConfig agent{Text(Child(item, "login"), true), Text(Child(item, "name"), true),
+                      Text(Child(item, "role"), true), Text(Child(item, "password_hash"), true)};
+    if (agent.role != "agent" && agent.role != "supervisor" && agent.role != "admin") {
+      Fail(item.path + ".role", "expected agent, supervisor or admin");
+    }
+    if (agent.password_hash.rfind("$argon2id$", 0) != 0) {
+      Fail(item.path + ".password_hash",
+           "expected an Argon2id hash; create one with `mobilelink hash-password`");
+    }
+    if (!logins.insert(agent.login).second) {
+      Fail(item.path + ".login", "duplicate login '" + agent.login + "'");
+    }
+    agents.push_back(std::move(agent));
+  });
+  return agents;
+}
+
+channels::InboxConfig ParseInbox(const Node& item) {
+  RequireMap(item);
+  channels::InboxConfig inbox;
+  inbox.id = Text(Child(item, "id"), true);
+  inbox.channel = Text(Child(item, "channel"), true);
+  const channels::ChannelAdapter* adapter = channels::FindAdapter(inbox.channel);
+  if (adapter == nullptr) {
+    std::set<std::string> names;
+    for (const auto* known : channels::AllAdapters()) {
+      names.insert(std::string(known->Channel()));
+    }
+    Fail(item.path + ".channel", "unknown channel '" + inbox.channel + "'; expected one of: " +
+                                     Join(names));
+  }
+  std::set<std::string> allowed{"id", "channel"};
+  for (const auto& spec : adapter->Settings()) {
+    allowed.insert(spec.key);
+  }
+  CheckKeys(item, allowed);
+  for (const auto& spec : adapter->Settings()) {
+    const std::string value = Text(Child(item, spec.key), spec.required, spec.default_value);
+    if (!value.empty()) {
+      inbox.settings[spec.key] = value;
+    }
+  }
+  return inbox;
+}
+
+}  // namespace
+
+Config ParseConfig(const std::string& text, const std::string& origin) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& error) {
+    throw ConfigError(origin + ": invalid YAML at line " + std::to_string(error.mark.line + 1) +
+                      ": " + error.msg);
+  }
+  const Node top{root, ""};
+  CheckKeys(top, {"server", "store", "outbox", "compliance", "bot", "agents", "inboxes"});
+  Config config;
+  config.server = ParseServer(Child(top, "server"));
+  config.store = ParseStore(Child(top, "store"));
+  config.outbox = ParseOutbox(Child(top, "outbox"));
+  config.compliance = ParseCompliance(Child(top, "compliance"));
+  config.bot = ParseBot(Child(top, "bot"));
+  config.agents = ParseAgents(Child(top, "agents"));
+  std::set<std::string> inbox_ids;
+  ForEachItem(Child(top, "inboxes"), [&](const Node& item) {
+    auto inbox = ParseInbox(item);
+    if (!inbox_ids.insert(inbox.id).second) {
+      Fail(item.path + ".id", "duplicate inbox id '" + inbox.id + "'");
+    }
+    config.inboxes.push_back(std::move(inbox));
+  });
+  if (config.inboxes.empty()) {
+    Fail("inboxes", "missing required key; configure at least one inbox");
+  }
+  return config;
+}
+
+Config LoadConfig(const std::string& path) {
+  std::ifstream file(path);
+  if (!file) {
+    throw ConfigError(path + ": cannot read the config file");
+  }
+  std::stringstream text;
+  text << file.rdbuf();
+  try {
+    return ParseConfig(text.str(), path);
+  } catch (const ConfigError& error) {
+    throw ConfigError(path + ": " + error.what());
+  }
+}
+
+}  // namespace mobilelink::config

@@ -1,0 +1,396 @@
+#include "mobilelink/core/conversation_service.hpp"
+
+#include <boost/json.hpp>
+
+#include "mobilelink/channels/common/sms_encoding.hpp"
+#include "mobilelink/core/card_redactor.hpp"
+#include "mobilelink/core/consent.hpp"
+#include "mobilelink/events/event_types.hpp"
+
+namespace mobilelink::core {
+
+namespace json = boost::json;
+
+namespace {
+
+std::string JsonOf(json::object object) { return json::serialize(object); }
+
+// Handoff summaries quote the customer's last message, shortened for the queue view.
+constexpr std::size_t kSummaryQuoteChars = 160;
+
+std::string Shorten(const std::string& text, std::size_t max_chars) {
+  if (text.size() <= max_chars) {
+    return text;
+  }
+  std::size_t cut = max_chars;
+  // Do not cut inside a UTF-8 sequence: continuation bytes are 10xxxxxx.
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
+    --cut;
+  }
+  return text.substr(0, cut) + "...";
+}
+
+}  // namespace
+
+std::string_view ToString(ActionError error) {
+  switch (error) {
+    case ActionError::kNone:
+      return "none";
+    case ActionError::kConversationNotFound:
+      return "conversation_not_found";
+    case ActionError::kNotAssignee:
+      return "not_assignee";
+    case ActionError::kAlreadyAssigned:
+      return "already_assigned";
+    case ActionError::kResolved:
+      return "conversation_resolved";
+    case ActionError::kEmptyText:
+      return "empty_text";
+    case ActionError::kTextTooLong:
+      return "text_too_long";
+    case ActionError::kContactOptedOut:
+      return "contact_opted_out";
+    case ActionError::kOutsideReplyWindow:
+      return "outside_reply_window";
+    case ActionError::kNoRecipient:
+      return "no_recipient";
+    case ActionError::kNotHandedOff:
+      return "not_handed_off";
+  }
+  return "unknown";
+}
+
+ConversationService::ConversationService(std::map<std::string, InboxProfile> inboxes,
+                                         std::shared_ptr<const bot::TierZeroBot> bot,
+                                         ComplianceTexts compliance, const TimeSource& clock)
+    : inboxes_(std::move(inboxes)),
+      bot_(std::move(bot)),
+      compliance_(std::move(compliance)),
+      clock_(clock) {}
+
+const InboxProfile* ConversationService::FindInbox(std::string_view inbox_id) const {
+  const auto it = inboxes_.find(std::string(inbox_id));
+  return it == inboxes_.end() ? nullptr : &it->second;
+}
+
+void ConversationService::Emit(Repository& repository, std::string_view type,
+                               const Conversation& conversation,
+                               std::optional<std::int64_t> message_id,
+                               std::optional<std::int64_t> agent_id, std::string data_json) const {
+  Event event;
+  event.type = std::string(type);
+  event.conversation_id = conversation.id;
+  event.contact_id = conversation.contact_id;
+  event.message_id = message_id;
+  event.agent_id = agent_id;
+  event.inbox_id = conversation.last_inbox_id;
+  event.data_json = std::move(data_json);
+  event.occurred_at = clock_.Now();
+  repository.AppendEvent(event);
+}
+
+InboundOutcome ConversationService::ReceiveInbound(Repository& repository,
+                                                   const InboundMessage& inbound) const {
+  InboundOutcome outcome;
+  const InboxProfile* inbox = FindInbox(inbound.inbox_id);
+  if (inbox == nullptr) {
+    throw std::invalid_argument("unknown inbox " + inbound.inbox_id);
+  }
+  if (auto existing = repository.FindInboundMessage(inbound.inbox_id,
+                                                    inbound.provider_message_id)) {
+    outcome.duplicate = true;
+    outcome.message_id = *existing;
+    return outcome;
+  }
+
+  const TimePoint now = clock_.Now();
+  outcome.contact_id = repository.ResolveContact(inbound.from, inbound.profile_name, now);
+  auto active = repository.FindActiveConversation(outcome.contact_id);
+  Conversation conversation;
+  if (active) {
+    conversation = *active;
+  } else {
+    conversation.contact_id = outcome.contact_id;
+    conversation.status = ConversationStatus::kPending;
+    conversation.last_inbox_id = inbound.inbox_id;
+    conversation.created_at = now;
+    conversation.updated_at = now;
+    repository.InsertConversation(conversation);
+    Emit(repository, events::kConversationCreated, conversation, std::nullopt, std::nullopt,
+         JsonOf({{"channel", inbox->channel}}));
+  }
+  conversation.last_inbox_id = inbound.inbox_id;
+  conversation.updated_at = now;
+  if (conversation.status == ConversationStatus::kSnoozed) {
+    conversation.status = conversation.tier == 0 ? ConversationStatus::kPending
+                                                 : ConversationStatus::kOpen;
+  }
+
+  Message message;
+  message.conversation_id = conversation.id;
+  message.inbox_id = inbound.inbox_id;
+  message.direction = Direction::kInbound;
+  message.sender = SenderKind::kCustomer;
+  message.text = MaskCardNumbers(inbound.text);
+  message.media = inbound.media;
+  message.provider_message_id = inbound.provider_message_id;
+  message.client_message_id = inbound.client_message_id;
+  message.created_at = now;
+  message.updated_at = now;
+
+  const std::string& address = inbound.from.value;
+  const bool opted_out = repository.IsOptedOut(inbound.inbox_id, address);
+  const ConsentKeyword keyword = inbox->capabilities.keyword_opt_out
+                                     ? ClassifyConsentKeyword(message.text, opted_out)
+                                     : ConsentKeyword::kNone;
+  if (keyword == ConsentKeyword::kNone && !opted_out && conversation.tier == 0 && bot_) {
+    RunBot(repository, conversation, message, *inbox, address, outcome);
+  } else {
+    repository.InsertMessage(message);
+  }
+  outcome.message_id = message.id;
+  outcome.conversation_id = conversation.id;
+  Emit(repository, events::kMessageReceived, conversation, message.id, std::nullopt,
+       JsonOf({{"channel", inbox->channel}, {"intent", message.intent}}));
+
+  auto confirm = [&](std::string_view type, const std::string& text, bool ignore_opt_out) {
+    Emit(repository, type, conversation, message.id, std::nullopt,
+         JsonOf({{"inbox_id", inbound.inbox_id}}));
+    OutboundRequest request{inbox, address, SenderKind::kSystem, std::nullopt, text,
+                            ignore_opt_out};
+    auto queued = QueueOutbound(repository, conversation, request);
+    outcome.queued.insert(outcome.queued.end(), queued.queued.begin(), queued.queued.end());
+  };
+  switch (keyword) {
+    case ConsentKeyword::kOptOut:
+      // The opt-out is recorded first, so the confirmation is the last message this number
+      // gets from this inbox until it opts in again.
+      repository.SetOptedOut(inbound.inbox_id, address, true, now);
+      confirm(events::kContactOptedOut, compliance_.opt_out_confirmation, true);
+      break;
+    case ConsentKeyword::kOptIn:
+      repository.SetOptedOut(inbound.inbox_id, address, false, now);
+      confirm(events::kContactOptedIn, compliance_.opt_in_confirmation, false);
+      break;
+    case ConsentKeyword::kHelp:
+      // A help request is answered even for an opted-out number, as carriers require.
+      confirm(events::kContactHelpRequested, compliance_.help_reply, true);
+      break;
+    case ConsentKeyword::kNone:
+      break;
+  }
+  repository.UpdateConversation(conversation);
+  return outcome;
+}
+
+void ConversationService::RunBot(Repository& repository, Conversation& conversation,
+                                 Message& message, const InboxProfile& inbox,
+                                 const std::string& recipient, InboundOutcome& outcome) const {
+  const bot::BotDecision decision = bot_->Respond(
+      {message.text, "", conversation.bot_unresolved_count});
+  message.intent = decision.intent;
+  message.intent_confidence = decision.confidence;
+  repository.InsertMessage(message);
+
+  if (decision.action == bot::BotAction::kAnswer) {
+    conversation.bot_unresolved_count = 0;
+    Emit(repository, events::kBotAnswered, conversation, message.id, std::nullopt,
+         JsonOf({{"intent", decision.intent}, {"confidence", decision.confidence}}));
+  } else {
+    conversation.bot_unresolved_count += 1;
+    Emit(repository, events::kBotMissed, conversation, message.id, std::nullopt,
+         JsonOf({{"unresolved_count", conversation.bot_unresolved_count}}));
+  }
+  if (decision.action == bot::BotAction::kHandoff) {
+    HandOff(repository, conversation, decision.reason, message.text);
+    outcome.handed_off = true;
+  }
+  OutboundRequest request{&inbox, recipient, SenderKind::kBot, std::nullopt, decision.text, false};
+  auto queued = QueueOutbound(repository, conversation, request);
+  outcome.queued.insert(outcome.queued.end(), queued.queued.begin(), queued.queued.end());
+}
+
+void ConversationService::HandOff(Repository& repository, Conversation& conversation,
+                                  const std::string& reason, const std::string& last_text) const {
+  conversation.tier = std::max(conversation.tier, 1);
+  conversation.status = ConversationStatus::kOpen;
+  conversation.handed_off_at = clock_.Now();
+  conversation.assignee_agent_id.reset();
+  conversation.handoff_summary = "Reason: " + reason + ". Unresolved bot messages: " +
+                                 std::to_string(conversation.bot_unresolved_count) +
+                                 ". Last message: \"" + Shorten(last_text, kSummaryQuoteChars) +
+                                 "\"";
+  Emit(repository, events::kConversationHandedOff, conversation, std::nullopt, std::nullopt,
+       JsonOf({{"reason", reason}, {"tier", conversation.tier}}));
+}
+
+std::optional<std::string> ConversationService::RecipientFor(Repository& repository,
+                                                             const Conversation& conversation,
+                                                             const InboxProfile& inbox) const {
+  const bool inbox_scoped = inbox.capabilities.identity_scope == "inbox";
+  for (const auto& identity : repository.ListIdentities(conversation.contact_id)) {
+    if (inbox_scoped && identity.kind == IdentityKind::kWebchat && identity.inbox_id == inbox.id) {
+      return identity.value;
+    }
+    if (!inbox_scoped && identity.kind == IdentityKind::kPhone) {
+      return identity.value;
+    }
+  }
+  return std::nullopt;
+}
+
+ActionOutcome ConversationService::QueueOutbound(Repository& repository,
+                                                 Conversation& conversation,
+                                                 const OutboundRequest& request) const {
+  ActionOutcome outcome;
+  const InboxProfile& inbox = *request.inbox;
+  const TimePoint now = clock_.Now();
+  const std::string text = MaskCardNumbers(request.text);
+  if (text.empty()) {
+    return {ActionError::kEmptyText, "text is empty; write a reply of at least one character"};
+  }
+  if (text.size() > inbox.capabilities.max_text_chars * 4) {
+    return {ActionError::kTextTooLong, "text is longer than the channel allows"};
+  }
+  if (!request.ignore_opt_out && inbox.capabilities.keyword_opt_out &&
+      repository.IsOptedOut(inbox.id, request.recipient)) {
+    return {ActionError::kContactOptedOut,
+            "the contact opted out of inbox " + inbox.id +
+                " by replying STOP; nothing is sent until they reply START"};
+  }
+  if (inbox.capabilities.reply_window && request.sender == SenderKind::kAgent) {
+    const auto last = repository.LastInboundAt(conversation.contact_id, inbox.id);
+    if (!last || now - *last > *inbox.capabilities.reply_window) {
+      return {ActionError::kOutsideReplyWindow,
+              "the customer last wrote to inbox " + inbox.id + " more than " +
+                  std::to_string(inbox.capabilities.reply_window->count()) +
+                  " hours ago, so the channel only accepts approved templates"};
+    }
+  }
+
+  Message message;
+  message.conversation_id = conversation.id;
+  message.inbox_id = inbox.id;
+  message.direction = Direction::kOutbound;
+  message.sender = request.sender;
+  message.agent_id = request.agent_id;
+  message.text = text;
+  message.status = DeliveryStatus::kQueued;
+  message.created_at = now;
+  message.updated_at = now;
+  if (inbox.capabilities.sms_segments) {
+    const auto sms = channels::common::SplitSms(text);
+    message.encoding = sms.encoding;
+    message.segments = static_cast<int>(sms.segments);
+  }
+  repository.InsertMessage(message);
+
+  OutboxEntry entry;
+  entry.message_id = message.id;
+  entry.conversation_id = conversation.id;
+  entry.inbox_id = inbox.id;
+  entry.recipient = request.recipient;
+  entry.due_at = now;
+  repository.EnqueueOutbox(entry);
+  Emit(repository, events::kMessageQueued, conversation, message.id, request.agent_id,
+       JsonOf({{"sender", std::string(ToString(request.sender))},
+               {"segments", message.segments},
+               {"encoding", message.encoding}}));
+  outcome.message_id = message.id;
+  outcome.queued.push_back({message.id, conversation.id, inbox.id});
+  return outcome;
+}
+
+StatusOutcome ConversationService::ApplyStatus(Repository& repository,
+                                               const StatusUpdate& update) const {
+  StatusOutcome outcome;
+  auto message = repository.FindOutboundMessage(update.inbox_id, update.provider_message_id);
+  if (!message) {
+    repository.SaveOrphanStatus(update, clock_.Now());
+    return outcome;
+  }
+  outcome.matched = true;
+  outcome.message_id = message->id;
+  outcome.conversation_id = message->conversation_id;
+  if (StatusRank(update.status) <= StatusRank(message->status)) {
+    return outcome;
+  }
+  message->status = update.status;
+  message->error_code = update.error_code;
+  message->error_message = update.error_message;
+  message->updated_at = clock_.Now();
+  repository.UpdateMessageDelivery(*message);
+  outcome.changed = true;
+
+  Event event;
+  event.type = std::string(events::kMessageStatus);
+  event.conversation_id = message->conversation_id;
+  event.message_id = message->id;
+  event.inbox_id = update.inbox_id;
+  event.data_json = JsonOf({{"status", std::string(ToString(update.status))},
+                            {"error_code", update.error_code}});
+  event.occurred_at = clock_.Now();
+  repository.AppendEvent(event);
+  return outcome;
+}
+
+void ConversationService::RecordSendSuccess(Repository& repository, const OutboxEntry& entry,
+                                            const std::string& provider_message_id,
+                                            DeliveryStatus reported) const {
+  auto message = repository.GetMessage(entry.message_id);
+  if (!message) {
+    return;
+  }
+  message->provider_message_id = provider_message_id;
+  if (StatusRank(reported) > StatusRank(message->status)) {
+    message->status = reported;
+  }
+  message->updated_at = clock_.Now();
+  repository.UpdateMessageDelivery(*message);
+
+  OutboxEntry done = entry;
+  done.state = "done";
+  repository.UpdateOutbox(done, "");
+  Event event;
+  event.type = std::string(events::kMessageSent);
+  event.conversation_id = entry.conversation_id;
+  event.message_id = entry.message_id;
+  event.agent_id = message->agent_id;
+  event.inbox_id = entry.inbox_id;
+  event.data_json = JsonOf({{"sender", std::string(ToString(message->sender))},
+                            {"attempts", entry.attempts}});
+  event.occurred_at = clock_.Now();
+  repository.AppendEvent(event);
+
+  // Status callbacks can arrive before this commit; they were kept aside under the id.
+  for (const auto& update : repository.TakeOrphanStatuses(entry.inbox_id, provider_message_id)) {
+    ApplyStatus(repository, update);
+  }
+}
+
+void ConversationService::RecordSendFailure(Repository& repository, const OutboxEntry& entry,
+                                            const std::string& error_code,
+                                            const std::string& error_message) const {
+  auto message = repository.GetMessage(entry.message_id);
+  OutboxEntry failed = entry;
+  failed.state = "failed";
+  repository.UpdateOutbox(failed, error_message);
+  if (!message) {
+    return;
+  }
+  message->status = DeliveryStatus::kFailed;
+  message->error_code = error_code;
+  message->error_message = error_message;
+  message->updated_at = clock_.Now();
+  repository.UpdateMessageDelivery(*message);
+  Event event;
+  event.type = std::string(events::kMessageFailed);
+  event.conversation_id = entry.conversation_id;
+  event.message_id = entry.message_id;
+  event.inbox_id = entry.inbox_id;
+  event.data_json = JsonOf({{"error_code", error_code}, {"error_message", error_message}});
+  event.occurred_at = clock_.Now();
+  repository.AppendEvent(event);
+}
+
+}  // namespace mobilelink::core

@@ -1,0 +1,152 @@
+#pragma once
+
+// The operations of the conversation core. Each one runs inside a store transaction on the
+// single writer, so every operation on a conversation is serialized and sees the effects of
+// the one before. Callers submit them through Store::Write and act on the returned outcome only
+// after the commit.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mobilelink/bot/tier_zero_bot.hpp"
+#include "mobilelink/channels/adapter.hpp"
+#include "mobilelink/core/clock.hpp"
+#include "mobilelink/core/model.hpp"
+#include "mobilelink/core/repository.hpp"
+
+namespace mobilelink::core {
+
+/// What the core needs to know of one inbox.
+struct InboxProfile {
+  std::string id;
+  std::string channel;
+  channels::Capabilities capabilities;
+};
+
+/// Texts sent for consent keywords. Each says who is sending, as carriers require.
+struct ComplianceTexts {
+  std::string opt_out_confirmation;
+  std::string opt_in_confirmation;
+  std::string help_reply;
+};
+
+/// A message that was queued for delivery in the transaction, for after-commit notification.
+struct QueuedMessage {
+  std::int64_t message_id = 0;
+  std::int64_t conversation_id = 0;
+  std::string inbox_id;
+};
+
+struct InboundOutcome {
+  bool duplicate = false;
+  std::int64_t conversation_id = 0;
+  std::int64_t message_id = 0;
+  std::int64_t contact_id = 0;
+  bool handed_off = false;
+  std::vector<QueuedMessage> queued;
+};
+
+/// Why an agent action was refused. The API maps each to an HTTP status and message.
+enum class ActionError {
+  kNone,
+  kConversationNotFound,
+  kNotAssignee,
+  kAlreadyAssigned,
+  kResolved,
+  kEmptyText,
+  kTextTooLong,
+  kContactOptedOut,
+  kOutsideReplyWindow,
+  kNoRecipient,
+  kNotHandedOff,
+};
+
+struct ActionOutcome {
+  ActionError error = ActionError::kNone;
+  std::string detail;  // Operator-facing explanation for errors.
+  std::optional<std::int64_t> message_id;
+  std::vector<QueuedMessage> queued;
+  [[nodiscard]] bool ok() const { return error == ActionError::kNone; }
+};
+
+struct StatusOutcome {
+  bool matched = false;  // A stored outbound message has this provider id.
+  bool changed = false;  // The update moved the status forward.
+  std::int64_t message_id = 0;
+  std::int64_t conversation_id = 0;
+};
+
+/// Thread safe: holds only read-only configuration.
+class ConversationService final {
+ public:
+  ConversationService(std::map<std::string, InboxProfile> inboxes,
+                      std::shared_ptr<const bot::TierZeroBot> bot, ComplianceTexts compliance,
+                      const TimeSource& clock);
+
+  /// Stores one inbound message and runs consent keywords and the bot. A message already
+  /// stored under its provider id changes nothing and returns duplicate.
+  InboundOutcome ReceiveInbound(Repository& repository, const InboundMessage& inbound) const;
+
+  /// Applies a delivery status. Statuses only move forward; a status for an unknown message
+  /// is kept aside and applied when the send result that names it is stored.
+  StatusOutcome ApplyStatus(Repository& repository, const StatusUpdate& update) const;
+
+  /// Queues an agent's reply over the conversation's latest inbox.
+  ActionOutcome ReplyAsAgent(Repository& repository, std::int64_t conversation_id,
+                             std::int64_t agent_id, bool may_override_assignee,
+                             const std::string& text) const;
+  ActionOutcome AddNote(Repository& repository, std::int64_t conversation_id,
+                        std::int64_t agent_id, const std::string& text) const;
+  ActionOutcome Claim(Repository& repository, std::int64_t conversation_id,
+                      std::int64_t agent_id) const;
+  ActionOutcome HandBack(Repository& repository, std::int64_t conversation_id,
+                         std::int64_t agent_id, bool may_override_assignee) const;
+  ActionOutcome Resolve(Repository& repository, std::int64_t conversation_id,
+                        std::int64_t agent_id, bool may_override_assignee) const;
+
+  /// Records that the provider accepted an outbox entry's message, then applies any status
+  /// that arrived for it before this commit.
+  void RecordSendSuccess(Repository& repository, const OutboxEntry& entry,
+                         const std::string& provider_message_id, DeliveryStatus reported) const;
+  /// Marks an outbox entry and its message as failed for good.
+  void RecordSendFailure(Repository& repository, const OutboxEntry& entry,
+                         const std::string& error_code, const std::string& error_message) const;
+
+  [[nodiscard]] const InboxProfile* FindInbox(std::string_view inbox_id) const;
+
+ private:
+  struct OutboundRequest {
+    const InboxProfile* inbox = nullptr;
+    std::string recipient;
+    SenderKind sender = SenderKind::kBot;
+    std::optional<std::int64_t> agent_id;
+    std::string text;
+    bool ignore_opt_out = false;  // Only for the one confirmation of an opt-out.
+  };
+  ActionOutcome QueueOutbound(Repository& repository, Conversation& conversation,
+                              const OutboundRequest& request) const;
+  void RunBot(Repository& repository, Conversation& conversation, Message& message,
+              const InboxProfile& inbox, const std::string& recipient,
+              InboundOutcome& outcome) const;
+  void HandOff(Repository& repository, Conversation& conversation, const std::string& reason,
+               const std::string& last_text) const;
+  std::optional<std::string> RecipientFor(Repository& repository, const Conversation& conversation,
+                                          const InboxProfile& inbox) const;
+  void Emit(Repository& repository, std::string_view type, const Conversation& conversation,
+            std::optional<std::int64_t> message_id, std::optional<std::int64_t> agent_id,
+            std::string data_json = "{}") const;
+
+  std::map<std::string, InboxProfile> inboxes_;
+  std::shared_ptr<const bot::TierZeroBot> bot_;
+  ComplianceTexts compliance_;
+  const TimeSource& clock_;
+};
+
+std::string_view ToString(ActionError error);
+
+}  // namespace mobilelink::core

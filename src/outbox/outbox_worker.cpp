@@ -1,0 +1,464 @@
+#include "mobilelink/outbox/outbox_worker.hpp"
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "mobilelink/channels/registry.hpp"
+#include "mobilelink/common/log.hpp"
+#include "mobilelink/common/metrics.hpp"
+
+namespace mobilelink::outbox {
+
+std::string WebhookSegment(std::string_view channel) {
+  if (channel == "twilio_sms" || channel == "twilio_voice") {
+    return "twilio";
+  }
+  return std::string(channel);
+}
+
+std::string StatusCallbackUrl(const std::string& public_url, const channels::InboxConfig& inbox) {
+  if (inbox.channel != "twilio_sms") {
+    return {};
+  }
+  const std::string base = inbox.Get("public_url");
+  if (!base.empty()) {
+    return base + "/status";
+  }
+  return public_url + "/webhooks/" + WebhookSegment(inbox.channel) + "/" + inbox.id + "/status";
+}
+
+namespace {
+
+// A token bucket per inbox. Capacity is one second of tokens, at least one.
+class RateLimiter {
+ public:
+  explicit RateLimiter(double per_second)
+      : per_second_(per_second), capacity_(std::max(1.0, per_second)), tokens_(capacity_) {}
+
+  // Takes a token and returns zero, or returns how long until one is available.
+  std::chrono::milliseconds TryTake(core::TimePoint now) {
+    Refill(now);
+    if (tokens_ >= 1) {
+      tokens_ -= 1;
+      return std::chrono::milliseconds(0);
+    }
+    const double wait_seconds = (1 - tokens_) / per_second_;
+    return std::chrono::milliseconds(static_cast<long>(wait_seconds * 1000) + 1);
+  }
+
+ private:
+  void Refill(core::TimePoint now) {
+    if (last_ != core::TimePoint{}) {
+      const double elapsed = std::chrono::duration<double>(now - last_).count();
+      tokens_ = std::min(capacity_, tokens_ + std::max(0.0, elapsed) * per_second_);
+    }
+    last_ = now;
+  }
+
+  double per_second_;
+  double capacity_;
+  double tokens_;
+  core::TimePoint last_{};
+};
+
+double RateFor(const channels::InboxConfig& inbox, const channels::ChannelAdapter& adapter) {
+  const std::string configured = inbox.Get("rate_per_second");
+  if (!configured.empty()) {
+    return std::max(0.01, std::stod(configured));
+  }
+  // US short codes (5-6 digits) carry about 100 messages/s; long codes about 1/s.
+  // https://www.twilio.com/docs/messaging/guides/how-to-scale-your-messaging
+  const std::string from = inbox.Get("from");
+  if (inbox.channel == "twilio_sms" && !from.empty() && from.size() <= 6 &&
+      std::all_of(from.begin(), from.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return 100;
+  }
+  return adapter.GetCapabilities().default_rate_per_second;
+}
+
+}  // namespace
+
+class OutboxWorker::Impl {
+ public:
+  Impl(WorkerOptions options, std::vector<channels::InboxConfig> inboxes, store::Store& store,
+       const core::ConversationService& service, const core::TimeSource& clock, PushDelivery push)
+      : options_(std::move(options)),
+        store_(store),
+        service_(service),
+        clock_(clock),
+        push_(std::move(push)),
+        random_(std::random_device{}()) {
+    for (auto& inbox : inboxes) {
+      const auto* adapter = channels::FindAdapter(inbox.channel);
+      if (adapter == nullptr) {
+        continue;
+      }
+      Route route{inbox, adapter, std::make_unique<RateLimiter>(RateFor(inbox, *adapter))};
+      routes_.emplace(inbox.id, std::move(route));
+    }
+  }
+
+  void Start() {
+    std::vector<core::OutboxEntry> interrupted;
+    store_.WriteAndWait([&](core::Repository& repository) {
+      interrupted = repository.RecoverInterruptedOutbox();
+    });
+    if (!interrupted.empty()) {
+      // The dispatcher claims these like pending rows and looks each one up before sending.
+      Logger("events")->info("outbox recovery entries={}", interrupted.size());
+    }
+    for (int i = 0; i < options_.outbox.workers; ++i) {
+      senders_.emplace_back([this] { RunSender(); });
+    }
+    dispatcher_ = std::thread([this] { RunDispatcher(); });
+  }
+
+  void Notify() {
+    std::lock_guard lock(mutex_);
+    notified_ = true;
+    dispatch_wake_.notify_one();
+  }
+
+  void Stop(std::chrono::milliseconds grace) {
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) {
+        return;
+      }
+      stopping_ = true;
+      dispatch_wake_.notify_all();
+    }
+    if (dispatcher_.joinable()) {
+      dispatcher_.join();
+    }
+    {
+      // Claimed rows that no sender started stay in `sending`; they are recovered as unknown
+      // and looked up on the next start, so none is lost and none is sent twice.
+      std::unique_lock lock(mutex_);
+      idle_.wait_for(lock, grace, [&] { return in_flight_ == 0; });
+      ready_.clear();
+      senders_stop_ = true;
+      sender_wake_.notify_all();
+    }
+    for (auto& sender : senders_) {
+      sender.join();
+    }
+  }
+
+ private:
+  struct Route {
+    channels::InboxConfig inbox;
+    const channels::ChannelAdapter* adapter;
+    std::unique_ptr<RateLimiter> limiter;
+  };
+  struct Job {
+    core::OutboxEntry entry;
+    bool outcome_unknown = false;  // Look the message up before sending it again.
+  };
+
+  void RunDispatcher() {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+      lock.unlock();
+      const auto next_wait = DispatchDue();
+      lock.lock();
+      if (stopping_) {
+        break;
+      }
+      if (!notified_) {
+        dispatch_wake_.wait_for(lock, next_wait, [&] { return stopping_ || notified_; });
+      }
+      notified_ = false;
+    }
+  }
+
+  // Claims due rows and queues them for senders. Returns how long to sleep.
+  std::chrono::milliseconds DispatchDue() {
+    std::size_t capacity = 0;
+    {
+      std::lock_guard lock(mutex_);
+      const std::size_t queued = ready_.size() + in_flight_;
+      const std::size_t limit = static_cast<std::size_t>(options_.outbox.workers) * 4;
+      capacity = queued >= limit ? 0 : limit - queued;
+    }
+    if (capacity == 0) {
+      return std::chrono::milliseconds(5);
+    }
+    const core::TimePoint now = clock_.Now();
+    std::vector<core::OutboxEntry> claimed;
+    std::vector<core::OutboxEntry> deferred;
+    std::optional<core::TimePoint> next_due;
+    store::WriteResult result = store_.WriteAndWait([&](core::Repository& repository) {
+      claimed = repository.ClaimDueOutbox(now, static_cast<int>(capacity));
+      // Rows over their inbox's rate go back to pending, due when a token frees up.
+      for (auto it = claimed.begin(); it != claimed.end();) {
+        auto route = routes_.find(it->inbox_id);
+        const auto wait = route == routes_.end() ? std::chrono::milliseconds(0)
+                                                 : route->second.limiter->TryTake(now);
+        if (wait.count() > 0) {
+          it->state = it->outcome_unknown ? "unknown" : "pending";
+          it->attempts -= 1;
+          it->due_at = now + wait;
+          repository.UpdateOutbox(*it, "");
+          deferred.push_back(*it);
+          it = claimed.erase(it);
+        } else {
+          ++it;
+        }
+      }
+      next_due = repository.NextOutboxDue();
+      GlobalMetrics()
+          .GetGauge("mobilelink_outbox_depth", "Outbox rows waiting to be sent.")
+          .Set(static_cast<double>(repository.CountOutbox("pending")));
+    });
+    if (!result.ok) {
+      Logger("events")->error("outbox claim failed error=\"{}\"", result.error);
+      return std::chrono::milliseconds(200);
+    }
+    if (!claimed.empty()) {
+      std::lock_guard lock(mutex_);
+      for (auto& entry : claimed) {
+        const bool unknown = entry.outcome_unknown;
+        ready_.push_back({std::move(entry), unknown});
+      }
+      sender_wake_.notify_all();
+    }
+    if (!claimed.empty() && claimed.size() == capacity) {
+      return std::chrono::milliseconds(0);
+    }
+    auto wait = options_.idle_poll;
+    if (next_due) {
+      const auto until = std::chrono::duration_cast<std::chrono::milliseconds>(*next_due - now);
+      wait = std::clamp(until, std::chrono::milliseconds(1), options_.idle_poll);
+    }
+    return wait;
+  }
+
+  void RunSender() {
+    auto client = http::MakeHttpClient(options_.client);
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      sender_wake_.wait(lock, [&] { return senders_stop_ || !ready_.empty(); });
+      if (senders_stop_) {
+        return;
+      }
+      Job job = std::move(ready_.front());
+      ready_.pop_front();
+      ++in_flight_;
+      lock.unlock();
+      Process(*client, job);
+      lock.lock();
+      --in_flight_;
+      if (in_flight_ == 0) {
+        idle_.notify_all();
+      }
+      // A finished send may free a conversation whose next row is waiting.
+      notified_ = true;
+      dispatch_wake_.notify_one();
+    }
+  }
+
+  channels::OutboundMessage ToOutbound(const core::OutboxEntry& entry, const Route& route) const {
+    channels::OutboundMessage message;
+    message.message_id = entry.message_id;
+    message.to = entry.recipient;
+    message.text = entry.text;
+    message.media = entry.media;
+    message.status_callback_url = StatusCallbackUrl(options_.public_url, route.inbox);
+    return message;
+  }
+
+  void Process(http::HttpClient& client, const Job& job) {
+    const auto found = routes_.find(job.entry.inbox_id);
+    if (found == routes_.end()) {
+      Finish(job.entry, "config_invalid", "inbox " + job.entry.inbox_id + " is not configured");
+      return;
+    }
+    const Route& route = found->second;
+    if (route.adapter->GetCapabilities().push_delivery) {
+      const bool handed = push_ && push_(job.entry);
+      Succeed(job.entry, route, "webchat-" + std::to_string(job.entry.message_id),
+              handed ? core::DeliveryStatus::kDelivered : core::DeliveryStatus::kSent);
+      return;
+    }
+    const channels::OutboundMessage message = ToOutbound(job.entry, route);
+    if (job.outcome_unknown && LookUp(client, job.entry, route, message)) {
+      return;
+    }
+    auto request = route.adapter->BuildSend(route.inbox, message);
+    if (!request) {
+      Finish(job.entry, "config_invalid", "channel " + route.inbox.channel + " cannot send");
+      return;
+    }
+    request->timeout = options_.outbox.send_timeout;
+    const http::ClientResult result = client.Send(*request);
+    if (const auto* error = std::get_if<http::ClientError>(&result)) {
+      HandleTransportError(client, job.entry, route, message, *error);
+      return;
+    }
+    const auto& response = std::get<http::ClientResponse>(result);
+    const channels::SendResult sent = route.adapter->ParseSendResponse(response);
+    Count(route, sent.ok ? "accepted" : std::string(channels::ToString(sent.failure)));
+    if (sent.ok) {
+      Succeed(job.entry, route, sent.provider_message_id, sent.status);
+    } else if (sent.retryable) {
+      Retry(job.entry, sent.error_code + " " + sent.error_message, sent.retry_after);
+    } else {
+      Finish(job.entry, sent.error_code.empty() ? std::string(channels::ToString(sent.failure))
+                                                : sent.error_code,
+             sent.error_message);
+    }
+  }
+
+  void HandleTransportError(http::HttpClient& client, const core::OutboxEntry& entry,
+                            const Route& route, const channels::OutboundMessage& message,
+                            const http::ClientError& error) {
+    Count(route, error.kind == http::ClientErrorKind::kTimeout ? "timeout" : "connection_failed");
+    if (error.kind == http::ClientErrorKind::kHostNotAllowed ||
+        error.kind == http::ClientErrorKind::kInvalidUrl) {
+      Finish(entry, "config_invalid", error.message);
+      return;
+    }
+    // After a timeout the provider may have accepted the request; ask before sending again.
+    if (error.kind == http::ClientErrorKind::kTimeout && LookUp(client, entry, route, message)) {
+      return;
+    }
+    Retry(entry, error.message, std::nullopt);
+  }
+
+  // Returns true when the lookup settled the row (found and recorded).
+  bool LookUp(http::HttpClient& client, const core::OutboxEntry& entry, const Route& route,
+              const channels::OutboundMessage& message) {
+    auto request = route.adapter->BuildLookup(route.inbox, message,
+                                              entry.claimed_at - std::chrono::minutes(1));
+    if (!request) {
+      return false;
+    }
+    request->timeout = options_.outbox.send_timeout;
+    const http::ClientResult result = client.Send(*request);
+    const auto* response = std::get_if<http::ClientResponse>(&result);
+    if (response == nullptr || !http::IsSuccess(response->status)) {
+      Retry(entry, "lookup of a send with unknown outcome failed", std::nullopt, true);
+      return true;
+    }
+    const channels::LookupResult lookup = route.adapter->ParseLookupResponse(message, *response);
+    if (!lookup.found) {
+      return false;
+    }
+    Count(route, "reconciled");
+    Succeed(entry, route, lookup.provider_message_id, core::DeliveryStatus::kSent);
+    return true;
+  }
+
+  void Succeed(const core::OutboxEntry& entry, const Route& route, const std::string& provider_id,
+               core::DeliveryStatus status) {
+    const auto created = entry.due_at;
+    store_.Write(
+        [this, entry, provider_id, status](core::Repository& repository) {
+          service_.RecordSendSuccess(repository, entry, provider_id, status);
+        },
+        [this, entry, created, channel = route.inbox.channel](const store::WriteResult& result) {
+          if (!result.ok) {
+            Logger("events")->error("send result not stored message_id={} error=\"{}\"",
+                                    entry.message_id, result.error);
+            return;
+          }
+          const double seconds = std::chrono::duration<double>(clock_.Now() - created).count();
+          GlobalMetrics()
+              .GetHistogram("mobilelink_reply_latency_seconds",
+                         "Time from queueing a reply to the provider accepting it.",
+                         {0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10})
+              .Observe(seconds);
+        });
+  }
+
+  void Retry(const core::OutboxEntry& entry, const std::string& error,
+             std::optional<std::chrono::seconds> retry_after, bool keep_unknown = false) {
+    if (entry.attempts >= options_.outbox.max_attempts) {
+      Finish(entry, "max_attempts", "gave up after " + std::to_string(entry.attempts) +
+                                        " attempts; last error: " + error);
+      return;
+    }
+    // Exponential backoff with full jitter: uniform in [base, base * 2^attempts], capped.
+    const auto base = options_.outbox.base_backoff.count();
+    const auto ceiling = std::min<long long>(options_.outbox.max_backoff.count(),
+                                             base << std::min(entry.attempts, 20));
+    std::uniform_int_distribution<long long> jitter(base, std::max<long long>(base, ceiling));
+    std::chrono::milliseconds delay;
+    {
+      std::lock_guard lock(random_mutex_);
+      delay = std::chrono::milliseconds(jitter(random_));
+    }
+    if (retry_after) {
+      delay = std::max<std::chrono::milliseconds>(delay, *retry_after);
+    }
+    core::OutboxEntry next = entry;
+    next.state = keep_unknown ? "unknown" : "pending";
+    next.due_at = clock_.Now() + delay;
+    Logger("events")->warn("send retry scheduled message_id={} inbox_id={} attempt={} error=\"{}\"",
+                           entry.message_id, entry.inbox_id, entry.attempts, error);
+    GlobalMetrics()
+        .GetCounter("mobilelink_outbox_retries_total", "Sends scheduled for another attempt.")
+        .Increment();
+    store_.Write([next, error](core::Repository& repository) { repository.UpdateOutbox(next, error); },
+                 [this](const store::WriteResult&) { Notify(); });
+  }
+
+  void Finish(const core::OutboxEntry& entry, const std::string& code, const std::string& message) {
+    Logger("events")->info("send failed message_id={} inbox_id={} error_code={} error=\"{}\"",
+                           entry.message_id, entry.inbox_id, code, message);
+    store_.Write(
+        [this, entry, code, message](core::Repository& repository) {
+          service_.RecordSendFailure(repository, entry, code, message);
+        },
+        nullptr);
+  }
+
+  void Count(const Route& route, const std::string& outcome) {
+    GlobalMetrics()
+        .GetCounter("mobilelink_outbound_sends_total", "Provider send attempts by outcome.",
+                 {{"channel", route.inbox.channel}, {"outcome", outcome}})
+        .Increment();
+  }
+
+  WorkerOptions options_;
+  store::Store& store_;
+  const core::ConversationService& service_;
+  const core::TimeSource& clock_;
+  PushDelivery push_;
+  std::map<std::string, Route> routes_;
+
+  std::mutex mutex_;
+  std::condition_variable dispatch_wake_;
+  std::condition_variable sender_wake_;
+  std::condition_variable idle_;
+  std::deque<Job> ready_;
+  std::size_t in_flight_ = 0;
+  bool notified_ = false;
+  bool stopping_ = false;
+  bool senders_stop_ = false;
+  std::thread dispatcher_;
+  std::vector<std::thread> senders_;
+  std::mutex random_mutex_;
+  std::mt19937_64 random_;
+};
+
+OutboxWorker::OutboxWorker(WorkerOptions options, std::vector<channels::InboxConfig> inboxes,
+                           store::Store& store, const core::ConversationService& service,
+                           const core::TimeSource& clock, PushDelivery push)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(inboxes), store, service, clock,
+                                   std::move(push))) {}
+
+OutboxWorker::~OutboxWorker() { impl_->Stop(std::chrono::milliseconds(0)); }
+
+void OutboxWorker::Start() { impl_->Start(); }
+void OutboxWorker::Notify() { impl_->Notify(); }
+void OutboxWorker::Stop(std::chrono::milliseconds grace) { impl_->Stop(grace); }
+
+}  // namespace mobilelink::outbox
