@@ -87,6 +87,9 @@ struct OutboundMessage {
   std::string text;
   std::vector<core::Media> media;
   std::string status_callback_url;  // Where the provider posts delivery status, if it takes one.
+  /// Start of the first send attempt. ParseLookupResponse ignores provider messages created
+  /// before it; when unset, any matching message counts.
+  std::optional<core::TimePoint> attempted_at;
 };
 
 /// Send failures, closed. Only kConnectionFailed, kTimeout and kThrottled are retried.
@@ -114,12 +117,19 @@ struct SendResult {
   std::string error_code;     // The provider's own code, when it gave one.
   std::string error_message;  // Operator-facing explanation.
   std::optional<std::chrono::seconds> retry_after;
+  /// True when the outbox may send the request again: for the kinds IsRetryable accepts, and
+  /// for a provider's 5xx answer, which adapters report as kResponseStatus. The outbox decides
+  /// on this flag, not on `failure` alone.
+  bool retryable = false;
 };
 
 /// A provider's lookup answer when the outcome of an earlier send is unknown.
 struct LookupResult {
   bool found = false;
   std::string provider_message_id;
+  /// True when the provider answered the lookup. When false (an error status, an unparseable
+  /// body) the outcome is still unknown, so found=false must not be read as "never sent".
+  bool conclusive = false;
 };
 
 class ChannelAdapter {
