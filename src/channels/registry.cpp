@@ -1,6 +1,7 @@
 #include "mobilelink/channels/registry.hpp"
 
 #include "mobilelink/channels/twilio_sms/adapter.hpp"
+#include "mobilelink/channels/webchat/adapter.hpp"
 #include "mobilelink/channels/whatsapp/adapter.hpp"
 
 namespace mobilelink::channels {
@@ -10,10 +11,11 @@ const std::vector<const ChannelAdapter*>& AllAdapters() {
   // detached worker may still use them.
   static const auto* const kTwilioSms = new twilio_sms::TwilioSmsAdapter();
   static const auto* const kWhatsApp = new whatsapp::WhatsAppAdapter();
+  static const auto* const kWebchat = new webchat::WebchatAdapter();
   static const auto* const kAdapters = new std::vector<const ChannelAdapter*>{
       kTwilioSms,
       kWhatsApp,
-      // The web chat adapter goes here, after the HTTP-delivered channels.
+      kWebchat,
   };
   return *kAdapters;
 }
