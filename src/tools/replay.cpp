@@ -1,0 +1,256 @@
+#include "mobilelink/tools/replay.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <sstream>
+#include <stdexcept>
+
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "mobilelink/tools/replay_internal.hpp"
+
+namespace mobilelink::tools {
+namespace {
+
+using replay_internal::ReplyCollector;
+using replay_internal::WebhookBuilder;
+using SteadyClock = std::chrono::steady_clock;
+
+enum class Outcome { kAnswered, kHandedOff, kFailed };
+
+struct Customer {
+  std::string number;
+  std::deque<std::size_t> pending;  // Indexes of the messages this customer still sends.
+  bool handed_off = false;  // A handoff notice arrived; later messages get no bot reply.
+};
+
+// Spaces sends evenly at a fixed rate shared by all workers.
+class RateLimiter final {
+ public:
+  explicit RateLimiter(double rate_per_second) : rate_(rate_per_second) {}
+
+  void Acquire() {
+    if (rate_ <= 0) {
+      return;
+    }
+    SteadyClock::time_point slot;
+    {
+      std::lock_guard lock(mutex_);
+      slot = std::max(SteadyClock::now(), next_slot_);
+      next_slot_ = slot + std::chrono::duration_cast<SteadyClock::duration>(
+                              std::chrono::duration<double>(1.0 / rate_));
+    }
+    std::this_thread::sleep_until(slot);
+  }
+
+ private:
+  const double rate_;
+  std::mutex mutex_;
+  SteadyClock::time_point next_slot_{};
+};
+
+// Runs the workers. Each customer is either in `ready_` or held by one worker, which keeps one
+// message in flight per customer.
+class ReplayRun final {
+ public:
+  ReplayRun(const ReplayOptions& options, const std::vector<Utterance>& utterances,
+            const ToolConfig& config, const ToolInbox& inbox)
+      : options_(options),
+        utterances_(utterances),
+        handoff_message_(config.HandoffMessage(inbox)),
+        builder_(options, config, inbox),
+        collector_(options.provider, options.loopback_only),
+        limiter_(options.rate_per_second),
+        random_(options.seed) {
+    const std::size_t count = options.limit == 0 ? utterances.size()
+                                                 : std::min(options.limit, utterances.size());
+    const std::size_t customer_count =
+        options.customers == 0 ? count : std::min(options.customers, std::max<std::size_t>(count, 1));
+    const auto numbers = GenerateCustomerNumbers(customer_count, options.seed);
+    for (const auto& number : numbers) {
+      customers_.push_back(Customer{number, {}, false});
+    }
+    for (std::size_t i = 0; i < count; ++i) {
+      customers_[i % customer_count].pending.push_back(i);
+    }
+    for (std::size_t i = 0; i < customers_.size(); ++i) {
+      if (!customers_[i].pending.empty()) {
+        ready_.push_back(i);
+      }
+    }
+  }
+
+  ReplayReport Run() {
+    collector_.Start();
+    const auto started = SteadyClock::now();
+    std::vector<std::thread> workers;
+    const std::size_t worker_count = std::max<std::size_t>(1, options_.concurrency);
+    for (std::size_t i = 0; i < worker_count; ++i) {
+      workers.emplace_back([this] { WorkLoop(); });
+    }
+    for (auto& worker : workers) {
+      worker.join();
+    }
+    collector_.Stop();
+    report_.elapsed_s = std::chrono::duration<double>(SteadyClock::now() - started).count();
+    report_.rate_per_s = report_.elapsed_s > 0 ? report_.messages_sent / report_.elapsed_s : 0;
+    std::sort(latencies_ms_.begin(), latencies_ms_.end());
+    report_.reply_p50_ms = replay_internal::Percentile(latencies_ms_, 50);
+    report_.reply_p95_ms = replay_internal::Percentile(latencies_ms_, 95);
+    report_.reply_p99_ms = replay_internal::Percentile(latencies_ms_, 99);
+    return report_;
+  }
+
+ private:
+  void WorkLoop() {
+    auto client = http::MakeHttpClient(http::ClientOptions{.loopback_only = options_.loopback_only});
+    while (true) {
+      std::size_t customer_index = 0;
+      std::size_t message_index = 0;
+      bool handed_off = false;
+      {
+        std::unique_lock lock(mutex_);
+        work_changed_.wait(lock, [&] { return !ready_.empty() || busy_ == 0; });
+        if (ready_.empty()) {
+          return;
+        }
+        customer_index = ready_.front();
+        ready_.pop_front();
+        ++busy_;
+        auto& customer = customers_[customer_index];
+        message_index = customer.pending.front();
+        customer.pending.pop_front();
+        handed_off = customer.handed_off;
+      }
+      const auto [outcome, latency_ms] =
+          SendOne(*client, customers_[customer_index].number, message_index, handed_off);
+      Finish(customer_index, outcome, latency_ms);
+    }
+  }
+
+  std::pair<Outcome, std::optional<double>> SendOne(http::HttpClient& client,
+                                                    const std::string& number,
+                                                    std::size_t message_index, bool handed_off) {
+    std::string message_id;
+    {
+      std::lock_guard lock(mutex_);
+      message_id = builder_.NewMessageId(random_);
+      ++report_.messages_sent;
+    }
+    const auto request = builder_.Build(number, utterances_[message_index].text, message_id);
+    limiter_.Acquire();
+    if (!handed_off) {
+      collector_.Expect(number);
+    }
+    const auto sent_at = SteadyClock::now();
+    const auto result = client.Send(request);
+    const auto* response = std::get_if<http::ClientResponse>(&result);
+    if (response == nullptr || !http::IsSuccess(response->status)) {
+      const auto reason = response == nullptr ? std::get<http::ClientError>(result).message
+                                              : "HTTP status " + std::to_string(response->status);
+      spdlog::warn("replay: webhook {} from {} failed: {}", message_id, number, reason);
+      collector_.Forget(number);
+      return {Outcome::kFailed, std::nullopt};
+    }
+    if (handed_off) {
+      return {Outcome::kHandedOff, std::nullopt};
+    }
+    const auto reply = collector_.WaitForReply(number, sent_at + options_.timeout);
+    if (!reply) {
+      spdlog::warn("replay: no reply to {} from {} within {} ms", message_id, number,
+                   options_.timeout.count());
+      return {Outcome::kFailed, std::nullopt};
+    }
+    const double latency_ms =
+        std::chrono::duration<double, std::milli>(reply->seen_at - sent_at).count();
+    const bool is_handoff = !handoff_message_.empty() && reply->text == handoff_message_;
+    return {is_handoff ? Outcome::kHandedOff : Outcome::kAnswered, latency_ms};
+  }
+
+  void Finish(std::size_t customer_index, Outcome outcome, std::optional<double> latency_ms) {
+    std::lock_guard lock(mutex_);
+    auto& customer = customers_[customer_index];
+    switch (outcome) {
+      case Outcome::kAnswered:
+        ++report_.answered_by_bot;
+        break;
+      case Outcome::kHandedOff:
+        ++report_.handed_off;
+        customer.handed_off = true;
+        break;
+      case Outcome::kFailed:
+        ++report_.failed;
+        break;
+    }
+    if (latency_ms) {
+      latencies_ms_.push_back(*latency_ms);
+    }
+    --busy_;
+    if (!customer.pending.empty()) {
+      ready_.push_back(customer_index);
+    }
+    work_changed_.notify_all();
+  }
+
+  const ReplayOptions& options_;
+  const std::vector<Utterance>& utterances_;
+  const std::string handoff_message_;
+  WebhookBuilder builder_;
+  ReplyCollector collector_;
+  RateLimiter limiter_;
+
+  std::mutex mutex_;
+  std::condition_variable work_changed_;
+  std::vector<Customer> customers_;
+  std::deque<std::size_t> ready_;
+  std::size_t busy_ = 0;
+  std::mt19937_64 random_;
+  ReplayReport report_;
+  std::vector<double> latencies_ms_;
+};
+
+double Round(double value, int digits) {
+  const double scale = std::pow(10.0, digits);
+  return std::round(value * scale) / scale;
+}
+
+}  // namespace
+
+std::string ReplayReport::ToJson() const {
+  boost::json::object object{{"messages_sent", messages_sent},
+                             {"answered_by_bot", answered_by_bot},
+                             {"handed_off", handed_off},
+                             {"failed", failed},
+                             {"reply_p50_ms", Round(reply_p50_ms, 1)},
+                             {"reply_p95_ms", Round(reply_p95_ms, 1)},
+                             {"reply_p99_ms", Round(reply_p99_ms, 1)},
+                             {"elapsed_s", Round(elapsed_s, 3)},
+                             {"rate_per_s", Round(rate_per_s, 2)}};
+  return boost::json::serialize(object);
+}
+
+std::string ReplayReport::Summary() const {
+  std::ostringstream out;
+  out << "replay: " << messages_sent << " messages sent in " << Round(elapsed_s, 2) << " s ("
+      << Round(rate_per_s, 1) << "/s)\n"
+      << "  answered by bot: " << answered_by_bot << "\n"
+      << "  handed off:      " << handed_off << "\n"
+      << "  failed:          " << failed << "\n"
+      << "  reply latency:   p50 " << Round(reply_p50_ms, 1) << " ms, p95 "
+      << Round(reply_p95_ms, 1) << " ms, p99 " << Round(reply_p99_ms, 1) << " ms\n";
+  return out.str();
+}
+
+ReplayReport Replay(const ReplayOptions& options, const std::vector<Utterance>& utterances,
+                    const ToolConfig& config) {
+  const ToolInbox* inbox = config.FindInbox(options.inbox);
+  if (inbox == nullptr) {
+    throw std::runtime_error("inbox '" + options.inbox + "' is not in the config");
+  }
+  ReplayRun run(options, utterances, config, *inbox);
+  return run.Run();
+}
+
+}  // namespace mobilelink::tools
