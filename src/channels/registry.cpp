@@ -11,8 +11,7 @@ const std::vector<const ChannelAdapter*>& AllAdapters() {
   static const auto* const kTwilioSms = new twilio_sms::TwilioSmsAdapter();
   static const auto* const kWhatsApp = new whatsapp::WhatsAppAdapter();
   static const auto* const kAdapters = new std::vector<const ChannelAdapter*>{
-      kTwilioSms,
-      kWhatsApp,
+      kTwilioSms, kWhatsApp,
       // The web chat adapter goes here, after the HTTP-delivered channels.
   };
   return *kAdapters;

@@ -25,9 +25,7 @@ TEST(Phone, RejectsOverlongInput) {
   EXPECT_EQ(NormalizePhone(std::string(100, '1'), "US"), std::nullopt);
 }
 
-TEST(Phone, WhatsAppIdGetsPlus) {
-  EXPECT_EQ(NormalizeWhatsAppId("12025550123"), "+12025550123");
-}
+TEST(Phone, WhatsAppIdGetsPlus) { EXPECT_EQ(NormalizeWhatsAppId("12025550123"), "+12025550123"); }
 
 TEST(Phone, WhatsAppIdRejectsNonDigits) {
   EXPECT_EQ(NormalizeWhatsAppId("+12025550123"), std::nullopt);

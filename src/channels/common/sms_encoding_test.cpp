@@ -91,9 +91,7 @@ TEST(SmsEncoding, CurlyQuoteForcesUcs2) {
   EXPECT_FALSE(FitsGsm7("\xE2\x80\x9Cquoted\xE2\x80\x9D"));
 }
 
-TEST(SmsEncoding, AsciiLookalikesDifferFromGsm) {
-  EXPECT_TRUE(FitsGsm7("$@_{}[]~|\\^\f"));
-}
+TEST(SmsEncoding, AsciiLookalikesDifferFromGsm) { EXPECT_TRUE(FitsGsm7("$@_{}[]~|\\^\f")); }
 
 TEST(SmsEncoding, EmptyTextHasNoSegments) {
   SmsSplit split = SplitSms("");

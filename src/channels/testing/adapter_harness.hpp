@@ -24,8 +24,8 @@ namespace mobilelink::channels::testing {
 
 /// Returns the bytes of src/channels/<channel>/testdata/<name>, exactly as stored.
 inline std::string ReadFixture(std::string_view channel, std::string_view name) {
-  std::string path = std::string(MOBILELINK_SOURCE_DIR) + "/src/channels/" +
-                     std::string(channel) + "/testdata/" + std::string(name);
+  std::string path = std::string(MOBILELINK_SOURCE_DIR) + "/src/channels/" + std::string(channel) +
+                     "/testdata/" + std::string(name);
   std::ifstream file(path, std::ios::binary);
   EXPECT_TRUE(file.good()) << "fixture not found: " << path;
   std::ostringstream contents;
@@ -34,8 +34,7 @@ inline std::string ReadFixture(std::string_view channel, std::string_view name) 
 }
 
 /// Returns the first header value named `name` (case-insensitive), or nullopt.
-inline std::optional<std::string> HeaderValue(const http::Headers& headers,
-                                              std::string_view name) {
+inline std::optional<std::string> HeaderValue(const http::Headers& headers, std::string_view name) {
   for (const auto& [key, value] : headers.Lines()) {
     bool equal = key.size() == name.size();
     for (std::size_t i = 0; equal && i < key.size(); ++i) {
@@ -68,8 +67,8 @@ struct ExpectedStatus {
 };
 
 /// Returns the signature header value for a request body and URL, or nullopt to send none.
-using SignatureHook = std::function<std::optional<std::string>(const std::string& body,
-                                                               const std::string& url)>;
+using SignatureHook =
+    std::function<std::optional<std::string>(const std::string& body, const std::string& url)>;
 
 /// One row of an inbound table.
 struct InboundCase {

@@ -96,8 +96,7 @@ InboundCase Renamed(InboundCase row, std::string name) {
   return row;
 }
 
-InboundCase Rejected(InboundCase row, WebhookOutcome outcome, int http_status,
-                     std::string reason) {
+InboundCase Rejected(InboundCase row, WebhookOutcome outcome, int http_status, std::string reason) {
   row.outcome = outcome;
   row.http_status = http_status;
   row.messages.clear();
@@ -110,8 +109,8 @@ const std::string kSid11 = "SM00000000000000000000000000000011";
 const std::string kCustomer = "+12025550123";
 
 std::vector<InboundCase> InboundCases() {
-  InboundCase text = Accepted("InboundText", "inbound_text.form",
-                              {{kSid11, kCustomer, "Where is my order?"}});
+  InboundCase text =
+      Accepted("InboundText", "inbound_text.form", {{kSid11, kCustomer, "Where is my order?"}});
   InboundCase charset = text;
   charset.name = "InboundTextWithCharset";
   charset.content_type = "Application/X-WWW-Form-Urlencoded; charset=utf-8";
@@ -127,7 +126,8 @@ std::vector<InboundCase> InboundCases() {
   other_url.sign = SignOverUrl("https://hooks.example.com/webhooks/twilio/inbox-2");
   InboundCase wrong_token = Accepted("SignatureInvalid", "signature_invalid.form", {});
   wrong_token.sign = SignWith("wrong_token");
-  InboundCase status_on_inbound_url = Status("StatusSignedForInboundUrl", "status_delivered.form", {});
+  InboundCase status_on_inbound_url =
+      Status("StatusSignedForInboundUrl", "status_delivered.form", {});
   status_on_inbound_url.sign = SignOverUrl(std::string(kPublicUrl));
 
   return {
@@ -145,15 +145,15 @@ std::vector<InboundCase> InboundCases() {
                  kCustomer,
                  "Where is my order?",
                  {{"https://media.example.com/m/0001.jpg", "image/jpeg"}}}}),
-      Accepted("InboundWithProfileName", "inbound_whatsapp_profile.form",
-               {{"SM00000000000000000000000000000013", "+447700900123", "Hello", {},
-                 "Pat Example"}}),
+      Accepted(
+          "InboundWithProfileName", "inbound_whatsapp_profile.form",
+          {{"SM00000000000000000000000000000013", "+447700900123", "Hello", {}, "Pat Example"}}),
       Accepted("InboundNationalFrom", "inbound_national_from.form",
                {{"SM00000000000000000000000000000014", kCustomer, "hi"}}),
       Rejected(Accepted("InboundMissingSid", "inbound_missing_sid.form", {}),
                WebhookOutcome::kMalformed, 400, "MessageSid is missing"),
-      Rejected(Accepted("InboundBadFrom", "inbound_bad_from.form", {}),
-               WebhookOutcome::kMalformed, 400, "From is not a valid phone number"),
+      Rejected(Accepted("InboundBadFrom", "inbound_bad_from.form", {}), WebhookOutcome::kMalformed,
+               400, "From is not a valid phone number"),
       Rejected(Accepted("InboundBadNumMedia", "inbound_bad_num_media.form", {}),
                WebhookOutcome::kMalformed, 400, "NumMedia must be a whole number from 0 to 10"),
       Rejected(Accepted("InboundMissingMediaUrl", "inbound_missing_media_url.form", {}),
@@ -164,12 +164,12 @@ std::vector<InboundCase> InboundCases() {
                WebhookOutcome::kMalformed, 400, "malformed percent-escape"),
       Rejected(wrong_token, WebhookOutcome::kSignatureInvalid, 403,
                "X-Twilio-Signature does not match"),
-      Rejected(Renamed(unsigned_text, "SignatureMissing"),
-               WebhookOutcome::kSignatureInvalid, 403, "X-Twilio-Signature header is missing"),
-      Rejected(Renamed(other_url, "SignedForOtherUrl"),
-               WebhookOutcome::kSignatureInvalid, 403, "X-Twilio-Signature does not match"),
-      Rejected(Renamed(wrong_media, "WrongContentType"),
-               WebhookOutcome::kUnsupportedMedia, 415, "Content-Type"),
+      Rejected(Renamed(unsigned_text, "SignatureMissing"), WebhookOutcome::kSignatureInvalid, 403,
+               "X-Twilio-Signature header is missing"),
+      Rejected(Renamed(other_url, "SignedForOtherUrl"), WebhookOutcome::kSignatureInvalid, 403,
+               "X-Twilio-Signature does not match"),
+      Rejected(Renamed(wrong_media, "WrongContentType"), WebhookOutcome::kUnsupportedMedia, 415,
+               "Content-Type"),
       Status("StatusDelivered", "status_delivered.form",
              {{"SM00000000000000000000000000000002", DeliveryStatus::kDelivered}}),
       Status("StatusOutOfOrder", "status_out_of_order.form",
@@ -178,8 +178,8 @@ std::vector<InboundCase> InboundCases() {
              {{"SM00000000000000000000000000000002", DeliveryStatus::kFailed, "30003"}}),
       Status("StatusCanceled", "status_canceled.form",
              {{"SM00000000000000000000000000000003", DeliveryStatus::kFailed}}),
-      Rejected(Status("StatusReceived", "status_received.form", {}), WebhookOutcome::kIgnored,
-               200, "is not a delivery status"),
+      Rejected(Status("StatusReceived", "status_received.form", {}), WebhookOutcome::kIgnored, 200,
+               "is not a delivery status"),
       Rejected(Status("UnknownStatus", "unknown_status.form", {}), WebhookOutcome::kIgnored, 200,
                "is not a known status"),
       Rejected(Status("StatusMissingStatus", "status_missing_status.form", {}),
@@ -187,6 +187,16 @@ std::vector<InboundCase> InboundCases() {
       Rejected(status_on_inbound_url, WebhookOutcome::kSignatureInvalid, 403,
                "X-Twilio-Signature does not match"),
   };
+}
+
+InboundCase FindCase(std::string_view name) {
+  for (const InboundCase& row : InboundCases()) {
+    if (row.name == name) {
+      return row;
+    }
+  }
+  ADD_FAILURE() << "no inbound case named " << name;
+  return {};
 }
 
 class TwilioSmsInbound : public ::testing::TestWithParam<InboundCase> {};
@@ -204,19 +214,19 @@ INSTANTIATE_TEST_SUITE_P(Inbound, TwilioSmsInbound, ::testing::ValuesIn(InboundC
                          channels::testing::CaseName);
 
 TEST(TwilioSmsAdapter, InboundAnswersEmptyTwiml) {
-  ParsedWebhook parsed = ParseCase(InboundCases()[0], ReadFixture("twilio_sms", "inbound_text.form"));
+  ParsedWebhook parsed =
+      ParseCase(FindCase("InboundText"), ReadFixture("twilio_sms", "inbound_text.form"));
   ASSERT_TRUE(parsed.response.has_value());
   EXPECT_EQ(parsed.response->body,
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>");
-  EXPECT_EQ(channels::testing::HeaderValue(parsed.response->headers, "Content-Type"),
-            "text/xml");
+  EXPECT_EQ(channels::testing::HeaderValue(parsed.response->headers, "Content-Type"), "text/xml");
 }
 
 TEST(TwilioSmsAdapter, AcceptsServerCandidateUrl) {
   TwilioSmsAdapter adapter;
   InboxConfig inbox = MakeInbox();
   inbox.settings.erase("public_url");
-  InboundCase row = InboundCases()[0];
+  InboundCase row = FindCase("InboundText");
   row.sign = SignOverUrl("https://proxy.example.com/webhooks/twilio/inbox-1");
   http::HttpRequest request = MakeRequest(row, ReadFixture("twilio_sms", "inbound_text.form"));
   WebhookRequest webhook{&request, {"https://proxy.example.com/webhooks/twilio/inbox-1"}, false};
@@ -228,7 +238,7 @@ TEST(TwilioSmsAdapter, RejectsWhenNoUrlKnown) {
   InboxConfig inbox = MakeInbox();
   inbox.settings.erase("public_url");
   http::HttpRequest request =
-      MakeRequest(InboundCases()[0], ReadFixture("twilio_sms", "inbound_text.form"));
+      MakeRequest(FindCase("InboundText"), ReadFixture("twilio_sms", "inbound_text.form"));
   ParsedWebhook parsed = adapter.ParseWebhook(inbox, {&request, {}, false});
   EXPECT_EQ(parsed.outcome, WebhookOutcome::kSignatureInvalid);
   EXPECT_NE(parsed.reason.find("set public_url"), std::string::npos);

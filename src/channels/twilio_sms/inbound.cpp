@@ -146,7 +146,8 @@ ParsedWebhook ParseInboundForm(const InboxConfig& inbox, const common::FormPairs
   if (form.message_sid.empty()) {
     return common::RejectWebhook(WebhookOutcome::kMalformed, "MessageSid is missing");
   }
-  auto from = common::NormalizePhone(form.from, SettingOr(inbox, kDefaultRegion, kDefaultRegionValue));
+  auto from =
+      common::NormalizePhone(form.from, SettingOr(inbox, kDefaultRegion, kDefaultRegionValue));
   if (!from) {
     return common::RejectWebhook(WebhookOutcome::kMalformed,
                                  "From is not a valid phone number: " + Quote(form.from));

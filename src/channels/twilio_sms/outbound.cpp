@@ -196,8 +196,9 @@ SendResult TwilioSmsAdapter::ParseSendResponse(const http::ClientResponse& respo
   return result;
 }
 
-std::optional<http::ClientRequest> TwilioSmsAdapter::BuildLookup(
-    const InboxConfig& inbox, const OutboundMessage& message, core::TimePoint not_before) const {
+std::optional<http::ClientRequest> TwilioSmsAdapter::BuildLookup(const InboxConfig& inbox,
+                                                                 const OutboundMessage& message,
+                                                                 core::TimePoint not_before) const {
   // Twilio's list filter takes `DateSent>` at day precision, so the page may hold older
   // messages; ParseLookupResponse compares the exact creation time.
   // NOTE: A message that Twilio still holds as queued may have no date_sent yet and then is

@@ -119,22 +119,22 @@ TEST_P(TwilioSmsSendResponse, Run) {
 
 INSTANTIATE_TEST_SUITE_P(
     Outbound, TwilioSmsSendResponse,
-    ::testing::Values(
-        SendCase{"Created", 201, "send_ok.json", "", true, SendFailure::kProviderError, false, ""},
-        SendCase{"OptedOut", 400, "send_error_opted_out.json", "", false,
-                 SendFailure::kContactOptedOut, false, "21610"},
-        SendCase{"AuthFailed", 401, "send_error_auth.json", "", false,
-                 SendFailure::kConfigInvalid, false, "20003"},
-        SendCase{"UnmappedCode", 400, "send_error_unknown_code.json", "", false,
-                 SendFailure::kProviderError, false, "21999"},
-        SendCase{"ServerError", 503, "", "<html>busy</html>", false,
-                 SendFailure::kResponseStatus, true, ""},
-        SendCase{"ClientErrorWithoutCode", 404, "", "", false, SendFailure::kResponseStatus,
-                 false, ""},
-        SendCase{"CreatedWithoutSid", 201, "", "{\"status\":\"queued\"}", false,
-                 SendFailure::kResponseUnparseable, false, ""},
-        SendCase{"CreatedGarbage", 201, "", "not json", false, SendFailure::kResponseUnparseable,
-                 false, ""}),
+    ::testing::Values(SendCase{"Created", 201, "send_ok.json", "", true,
+                               SendFailure::kProviderError, false, ""},
+                      SendCase{"OptedOut", 400, "send_error_opted_out.json", "", false,
+                               SendFailure::kContactOptedOut, false, "21610"},
+                      SendCase{"AuthFailed", 401, "send_error_auth.json", "", false,
+                               SendFailure::kConfigInvalid, false, "20003"},
+                      SendCase{"UnmappedCode", 400, "send_error_unknown_code.json", "", false,
+                               SendFailure::kProviderError, false, "21999"},
+                      SendCase{"ServerError", 503, "", "<html>busy</html>", false,
+                               SendFailure::kResponseStatus, true, ""},
+                      SendCase{"ClientErrorWithoutCode", 404, "", "", false,
+                               SendFailure::kResponseStatus, false, ""},
+                      SendCase{"CreatedWithoutSid", 201, "", "{\"status\":\"queued\"}", false,
+                               SendFailure::kResponseUnparseable, false, ""},
+                      SendCase{"CreatedGarbage", 201, "", "not json", false,
+                               SendFailure::kResponseUnparseable, false, ""}),
     [](const ::testing::TestParamInfo<SendCase>& info) { return info.param.name; });
 
 TEST(TwilioSmsOutbound, CreatedReportsSidAndStatus) {

@@ -63,22 +63,27 @@ INSTANTIATE_TEST_SUITE_P(
                         "dsq4Ehbj6cs+KdTkpF5sSSplOWw="},
         SignatureVector{"T9EncodedApostrophe", kBase + "&Body=It%27s+amazing", BaseParams(),
                         "TfZzewPq8wqrGlMfyAud8+/IvJ0="},
-        SignatureVector{"T10RepeatedKey", kBase,
+        SignatureVector{"T10RepeatedKey",
+                        kBase,
                         {{"Sid", "CA123"},
                          {"SidAccount", "AC123"},
                          {"Digits", "5678"},
                          {"Digits", "1234"},
                          {"Digits", "1234"}},
                         "IK+Dwps556ElfBT0I3Rgjkr1wJU="},
-        SignatureVector{"T11RepeatedKeyOrderA", kBase,
+        SignatureVector{"T11RepeatedKeyOrderA",
+                        kBase,
                         {{"MessagingBinding.Address", "+1325xxxxxxx"},
                          {"MessagingBinding.Address", "+1415xxxxxxx"}},
                         "83O6e2vORAoJHUNzJjDWN1jz+BA="},
-        SignatureVector{"T11RepeatedKeyOrderB", kBase,
+        SignatureVector{"T11RepeatedKeyOrderB",
+                        kBase,
                         {{"MessagingBinding.Address", "+1415xxxxxxx"},
                          {"MessagingBinding.Address", "+1325xxxxxxx"}},
                         "83O6e2vORAoJHUNzJjDWN1jz+BA="},
-        SignatureVector{"T12BodyHash", kBase + "&bodySHA256=" + std::string(kBodyHash), {},
+        SignatureVector{"T12BodyHash",
+                        kBase + "&bodySHA256=" + std::string(kBodyHash),
+                        {},
                         "a9nBmqA0ju/hNViExpshrM61xv4="},
         SignatureVector{"T13BodyHashOnly",
                         "https://mycompany.com/myapp.php?bodySHA256=" + std::string(kBodyHash),
@@ -157,9 +162,9 @@ TEST(TwilioSignature, MatchesDocumentedInboundExample) {
   std::string body = testing::ReadFixture("twilio_sms", "inbound_mms_doc_example.form");
   auto params = common::ParseForm(body);
   ASSERT_TRUE(params.has_value());
-  EXPECT_EQ(ComputeSignature("example_auth_token_0001", "https://hooks.example.com/twilio/sms",
-                             *params),
-            "fQrxmyfu+ILG0JcXeATCCXtEKt0=");
+  EXPECT_EQ(
+      ComputeSignature("example_auth_token_0001", "https://hooks.example.com/twilio/sms", *params),
+      "fQrxmyfu+ILG0JcXeATCCXtEKt0=");
 }
 
 }  // namespace

@@ -39,8 +39,8 @@ struct TwilioStatusForm {
   std::string from;
   std::string to;
   std::string message_status;
-  std::string error_code;     // Only on failed and undelivered.
-  std::string error_message;  // Sometimes present with error_code.
+  std::string error_code;         // Only on failed and undelivered.
+  std::string error_message;      // Sometimes present with error_code.
   std::string raw_dlr_done_date;  // Carrier "YYMMDDhhmm" without a time zone, not always sent.
 };
 

@@ -79,8 +79,7 @@ ParsedWebhook ParseHandshake(const InboxConfig& inbox, const http::HttpRequest& 
 
 }  // namespace
 
-WhatsAppAdapter::WhatsAppAdapter()
-    : capabilities_(MakeCapabilities()), settings_(MakeSettings()) {}
+WhatsAppAdapter::WhatsAppAdapter() : capabilities_(MakeCapabilities()), settings_(MakeSettings()) {}
 
 ParsedWebhook WhatsAppAdapter::ParseWebhook(const InboxConfig& inbox,
                                             const WebhookRequest& request) const {
