@@ -166,7 +166,7 @@ ParsedWebhook ParseInboundForm(const InboxConfig& inbox, const common::FormPairs
   ParsedWebhook parsed;
   parsed.outcome = WebhookOutcome::kAccepted;
   parsed.messages.push_back(std::move(message));
-  // The reply goes out later through the REST API, so the TwiML answer is empty.
+  // The reply goes out later through the REST API, so the TwiML response is empty.
   parsed.response = common::MakeResponse(200, "text/xml", std::string(kEmptyTwiml));
   return parsed;
 }

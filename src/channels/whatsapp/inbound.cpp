@@ -6,7 +6,7 @@
 // One POST may batch several entries, changes, messages and statuses. A change for another
 // phone_number_id than the inbox's is skipped, because one app may serve several numbers.
 // Message types that the core cannot show (reactions, orders, system notices) are skipped too;
-// a notification that leaves nothing is answered 200 as ignored, so that Meta does not retry.
+// a notification that leaves nothing gets 200 as ignored, so that Meta does not retry.
 
 #include <array>
 #include <charconv>
