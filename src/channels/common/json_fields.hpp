@@ -14,7 +14,7 @@
 namespace mobilelink::channels::common {
 
 /// Parses `body` and returns its top-level object, or nullopt when it is not valid JSON or not
-/// an object. Never throws.
+/// an object. Reports a parse error through the return value, not an exception.
 [[nodiscard]] std::optional<boost::json::object> ParseJsonObject(std::string_view body);
 
 /// Returns the field as text: strings as they are, integers in decimal, other numbers in the

@@ -1,4 +1,4 @@
-// Building Twilio REST requests and reading their answers: the Messages create call that sends
+// Building Twilio REST requests and reading their responses: the Messages create call that sends
 // a message, and the Messages list call that finds a message whose send outcome is unknown.
 // https://www.twilio.com/docs/messaging/api/message-resource (Twilio, Message resource)
 // https://www.twilio.com/docs/api/errors (Twilio, error and warning dictionary)
@@ -196,11 +196,12 @@ SendResult TwilioSmsAdapter::ParseSendResponse(const http::ClientResponse& respo
   return result;
 }
 
-std::optional<http::ClientRequest> TwilioSmsAdapter::BuildLookup(
-    const InboxConfig& inbox, const OutboundMessage& message, core::TimePoint not_before) const {
+std::optional<http::ClientRequest> TwilioSmsAdapter::BuildLookup(const InboxConfig& inbox,
+                                                                 const OutboundMessage& message,
+                                                                 core::TimePoint not_before) const {
   // Twilio's list filter takes `DateSent>` at day precision, so the page may hold older
   // messages; ParseLookupResponse compares the exact creation time.
-  // NOTE: A message that Twilio still holds as queued may have no date_sent yet and then is
+  // NOTE: A message that Twilio still has queued may have no date_sent yet and then is
   // not listed; the outbox should wait before a lookup.
   std::string url = MessagesUrl(inbox) + "?To=" + common::EncodeFormComponent(message.to);
   if (inbox.Get(kMessagingServiceSid).empty()) {

@@ -25,7 +25,12 @@ Capabilities MakeCapabilities() {
   capabilities.read_receipts = true;
   // BuildSend sends text only, so no outbound media type is declared.
   capabilities.media_types = {};
-  // Meta's default Cloud API throughput for a business number is 80 messages per second.
+  // Cloud API carries 80 messages per second per business number by default, inbound and
+  // outbound together, and returns error 130429 above it.
+  // https://developers.facebook.com/documentation/business-messaging/whatsapp/throughput
+  // (Meta, WhatsApp throughput)
+  // NOTE: Inbound traffic shares this limit, so an inbox that receives a lot sets a lower
+  // rate_per_second.
   capabilities.default_rate_per_second = 80;
   capabilities.identity_scope = "global";
   return capabilities;
@@ -46,7 +51,8 @@ std::vector<SettingSpec> MakeSettings() {
   };
 }
 
-// Answers Meta's subscription check: GET ?hub.mode=subscribe&hub.verify_token=..&hub.challenge=..
+// Verifies Meta's subscription request and returns its challenge: GET
+// ?hub.mode=subscribe&hub.verify_token=..&hub.challenge=..
 // https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/create-webhook-endpoint
 // (Meta, WhatsApp webhook endpoint)
 ParsedWebhook ParseHandshake(const InboxConfig& inbox, const http::HttpRequest& request) {
@@ -79,8 +85,7 @@ ParsedWebhook ParseHandshake(const InboxConfig& inbox, const http::HttpRequest& 
 
 }  // namespace
 
-WhatsAppAdapter::WhatsAppAdapter()
-    : capabilities_(MakeCapabilities()), settings_(MakeSettings()) {}
+WhatsAppAdapter::WhatsAppAdapter() : capabilities_(MakeCapabilities()), settings_(MakeSettings()) {}
 
 ParsedWebhook WhatsAppAdapter::ParseWebhook(const InboxConfig& inbox,
                                             const WebhookRequest& request) const {

@@ -6,7 +6,7 @@
 // One POST may batch several entries, changes, messages and statuses. A change for another
 // phone_number_id than the inbox's is skipped, because one app may serve several numbers.
 // Message types that the core cannot show (reactions, orders, system notices) are skipped too;
-// a notification that leaves nothing is answered 200 as ignored, so that Meta does not retry.
+// a notification that leaves nothing gets 200 as ignored, so that Meta does not retry.
 
 #include <array>
 #include <charconv>
@@ -75,9 +75,8 @@ WhatsAppMessage ReadMessage(const json::object& item) {
   if (const json::object* text = common::JsonObject(item, "text")) {
     message.text_body = common::JsonText(*text, "body");
   }
-  if (const json::object* media = IsMediaType(message.type)
-                                      ? common::JsonObject(item, message.type)
-                                      : nullptr) {
+  if (const json::object* media =
+          IsMediaType(message.type) ? common::JsonObject(item, message.type) : nullptr) {
     message.media = {common::JsonText(*media, "id"), common::JsonText(*media, "mime_type"),
                      common::JsonText(*media, "sha256"), common::JsonText(*media, "caption"),
                      common::JsonText(*media, "filename")};
@@ -163,8 +162,8 @@ bool FillContent(const WhatsAppMessage& source, core::InboundMessage& message) {
     return true;
   }
   if (IsMediaType(source.type)) {
-    message.media.push_back({std::string(kMediaUrlScheme) + source.media.id,
-                             source.media.mime_type});
+    message.media.push_back(
+        {std::string(kMediaUrlScheme) + source.media.id, source.media.mime_type});
     message.text = source.media.caption;
     return !source.media.id.empty();
   }
@@ -286,8 +285,7 @@ void CollectEntry(const InboxConfig& inbox, const json::object& entry, const std
 ParsedWebhook ParseNotification(const InboxConfig& inbox, std::string_view body) {
   auto root = common::ParseJsonObject(body);
   if (!root) {
-    return common::RejectWebhook(WebhookOutcome::kMalformed,
-                                 "request body is not a JSON object");
+    return common::RejectWebhook(WebhookOutcome::kMalformed, "request body is not a JSON object");
   }
   std::string object = common::JsonText(*root, "object");
   if (object != kWhatsAppObject) {

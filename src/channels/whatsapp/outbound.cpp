@@ -1,4 +1,4 @@
-// Building Graph API send requests and reading their answers.
+// Building Graph API send requests and reading their responses.
 // https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes
 // (Meta, WhatsApp error codes)
 

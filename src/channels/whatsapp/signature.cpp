@@ -13,8 +13,7 @@ std::string ComputeSignature(std::string_view app_secret, std::string_view body)
   return std::string(kPrefix) + common::HexEncode(common::HmacSha256(app_secret, body));
 }
 
-bool VerifySignature(std::string_view app_secret, std::string_view body,
-                     std::string_view header) {
+bool VerifySignature(std::string_view app_secret, std::string_view body, std::string_view header) {
   if (app_secret.empty() || header.substr(0, kPrefix.size()) != kPrefix) {
     return false;
   }

@@ -28,16 +28,16 @@ struct WhatsAppInteractiveReply {
 
 /// One `messages[]` item.
 struct WhatsAppMessage {
-  std::string from;  // wa_id: international digits without '+'.
-  std::string id;    // "wamid...."
+  std::string from;       // wa_id: international digits without '+'.
+  std::string id;         // "wamid...."
   std::string timestamp;  // Unix seconds as a string.
   std::string type;
-  std::string text_body;               // `text.body`.
-  WhatsAppMediaObject media;           // For the media types.
-  std::string interactive_type;        // "button_reply" or "list_reply".
+  std::string text_body;         // `text.body`.
+  WhatsAppMediaObject media;     // For the media types.
+  std::string interactive_type;  // "button_reply" or "list_reply".
   WhatsAppInteractiveReply interactive_reply;
-  std::string button_payload;  // `button.payload`, a template quick reply.
-  std::string button_text;     // `button.text`.
+  std::string button_payload;     // `button.payload`, a template quick reply.
+  std::string button_text;        // `button.text`.
   std::string location_latitude;  // `location.latitude`, as decimal text.
   std::string location_longitude;
 };
