@@ -13,14 +13,9 @@ const std::vector<const ChannelAdapter*>& AllAdapters() {
   static const auto* const kWhatsApp = new whatsapp::WhatsAppAdapter();
   static const auto* const kWebchat = new webchat::WebchatAdapter();
   static const auto* const kAdapters = new std::vector<const ChannelAdapter*>{
-<<<<<<< HEAD
       kTwilioSms,
       kWhatsApp,
       kWebchat,
-=======
-      kTwilioSms, kWhatsApp,
-      // The web chat adapter goes here, after the HTTP-delivered channels.
->>>>>>> channels
   };
   return *kAdapters;
 }
