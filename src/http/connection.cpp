@@ -130,7 +130,11 @@ class Connection final : public std::enable_shared_from_this<Connection> {
       while (slots_.size() >= state_->options.max_pipelined && !closed_) {
         co_await Wait(reader_wakeup_);
       }
-      if (!KeepReading() || !co_await WaitForRequestBytes()) {
+      if (!KeepReading()) {
+        break;
+      }
+      bool has_bytes = co_await WaitForRequestBytes();
+      if (!has_bytes) {
         break;
       }
       co_await ReadRequest();
