@@ -57,6 +57,21 @@ class RawConnection {
   beast::flat_buffer buffer_;
 };
 
+// Connects until the port refuses, for up to kWait.
+bool WaitUntilRefused(std::uint16_t port) {
+  auto deadline = std::chrono::steady_clock::now() + kWait;
+  while (std::chrono::steady_clock::now() < deadline) {
+    net::io_context io_context;
+    tcp::socket socket(io_context);
+    boost::system::error_code ec;
+    socket.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port), ec);
+    if (ec == net::error::connection_refused) {
+      return true;
+    }
+  }
+  return false;
+}
+
 double CounterValue(std::string_view name, const MetricLabels& labels = {}) {
   return GlobalMetrics().GetCounter(name, "", labels).Value();
 }
@@ -270,6 +285,8 @@ TEST_F(HttpServerTest, StopFinishesRequestInFlight) {
   ASSERT_EQ(responder.wait_for(kWait), std::future_status::ready);
 
   std::thread stopper([&] { server_->Stop(kWait); });
+  // A refused connection shows that Stop has closed the listener and is now in its grace wait.
+  ASSERT_TRUE(WaitUntilRefused(server_->Port()));
   responder.get()(HttpResponse::Text(200, "done"));
   beast::http::response<beast::http::string_body> response;
   beast::error_code ec = raw.Read(response);
