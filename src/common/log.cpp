@@ -26,8 +26,8 @@ LoggerRegistry& Registry() {
   static LoggerRegistry* registry = [] {
     auto* created = new LoggerRegistry();
     created->sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
-    created->sink->set_formatter(std::make_unique<spdlog::pattern_formatter>(
-        kPattern, spdlog::pattern_time_type::utc));
+    created->sink->set_formatter(
+        std::make_unique<spdlog::pattern_formatter>(kPattern, spdlog::pattern_time_type::utc));
     return created;
   }();
   return *registry;

@@ -183,8 +183,7 @@ Counter& Metrics::GetCounter(std::string_view name, std::string_view help,
   return *series;
 }
 
-Gauge& Metrics::GetGauge(std::string_view name, std::string_view help,
-                         const MetricLabels& labels) {
+Gauge& Metrics::GetGauge(std::string_view name, std::string_view help, const MetricLabels& labels) {
   std::string key = RenderLabelPairs(labels);
   std::lock_guard lock(mutex_);
   Family& family = FindOrCreateFamily(name, help, kGaugeType);

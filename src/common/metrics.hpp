@@ -75,7 +75,8 @@ class Metrics final {
   /// Returns the counter series of `name` with `labels`, creating the family and series on
   /// first use. Throws std::invalid_argument for an invalid metric or label name and
   /// std::logic_error when `name` is already registered as another type.
-  Counter& GetCounter(std::string_view name, std::string_view help, const MetricLabels& labels = {});
+  Counter& GetCounter(std::string_view name, std::string_view help,
+                      const MetricLabels& labels = {});
   Gauge& GetGauge(std::string_view name, std::string_view help, const MetricLabels& labels = {});
   /// As GetCounter. Every series of one family uses the bounds given when the family was
   /// first registered.

@@ -11,8 +11,7 @@ namespace {
 
 TEST(Metrics, RendersCounterWithHelpAndType) {
   Metrics metrics;
-  metrics.GetCounter("mobilelink_test_total", "Things counted.", {{"outcome", "ok"}})
-      .Increment(2);
+  metrics.GetCounter("mobilelink_test_total", "Things counted.", {{"outcome", "ok"}}).Increment(2);
 
   EXPECT_EQ(metrics.Render(),
             "# HELP mobilelink_test_total Things counted.\n"

@@ -27,7 +27,7 @@ constexpr std::uint32_t kMaxResponseHeaderBytes = 64 * 1024;
 
 struct Endpoint {
   bool tls = false;
-  std::string host;         // Name or IP address, without IPv6 brackets.
+  std::string host;  // Name or IP address, without IPv6 brackets.
   std::string port;
   std::string host_header;  // As sent in Host: brackets and a non-default port kept.
   std::string target;       // Path and query.
@@ -149,7 +149,7 @@ class BeastHttpClient final : public HttpClient {
   }
 
   std::variant<std::unique_ptr<Connection>, ClientError> Connect(const Endpoint& endpoint,
-                                                                Clock::time_point deadline) {
+                                                                 Clock::time_point deadline) {
     std::string where = endpoint.host + ":" + endpoint.port;
     tcp::resolver resolver(io_context_);
     net::steady_timer resolve_timer(io_context_, deadline);
@@ -183,9 +183,8 @@ class BeastHttpClient final : public HttpClient {
     beast::tcp_stream& tcp_stream = connection->Tcp();
     tcp_stream.expires_at(deadline);
     std::optional<beast::error_code> connected;
-    tcp_stream.async_connect(addresses, [&](beast::error_code ec, const tcp::endpoint&) {
-      connected = ec;
-    });
+    tcp_stream.async_connect(addresses,
+                             [&](beast::error_code ec, const tcp::endpoint&) { connected = ec; });
     RunUntil(connected);
     if (*connected) {
       return Fail(ClientErrorKind::kConnectionFailed,
@@ -194,9 +193,9 @@ class BeastHttpClient final : public HttpClient {
     if (endpoint.tls) {
       auto handshake_error = Handshake(*connection->secure, endpoint.host);
       if (handshake_error) {
-        return Fail(ClientErrorKind::kConnectionFailed,
-                    fmt::format("TLS handshake with {} failed: {}", where,
-                                handshake_error->message()));
+        return Fail(
+            ClientErrorKind::kConnectionFailed,
+            fmt::format("TLS handshake with {} failed: {}", where, handshake_error->message()));
       }
     }
     return connection;
@@ -291,7 +290,8 @@ ClientResult BeastHttpClient::ExchangeOn(
                           [&](beast::error_code ec, std::size_t) { read = ec; });
   RunUntil(read);
   if (*read == beast::error::timeout) {
-    return Fail(ClientErrorKind::kTimeout, "request to " + where + " timed out waiting for the response");
+    return Fail(ClientErrorKind::kTimeout,
+                "request to " + where + " timed out waiting for the response");
   }
   if (*read) {
     stale = IsClosedByPeer(*read) && !parser.got_some();

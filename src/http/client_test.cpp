@@ -22,8 +22,8 @@ ClientErrorKind ErrorKind(const ClientResult& result) {
 
 std::uint16_t UnusedPort() {
   boost::asio::io_context io_context;
-  boost::asio::ip::tcp::acceptor acceptor(
-      io_context, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  boost::asio::ip::tcp::acceptor acceptor(io_context,
+                                          {boost::asio::ip::make_address("127.0.0.1"), 0});
   return acceptor.local_endpoint().port();
 }
 
@@ -35,9 +35,8 @@ class HttpClientTest : public ::testing::Test {
       std::string host = request.headers.Get("Host").value_or("");
       respond(HttpResponse::Text(200, agent + "|" + host + "|" + request.body));
     });
-    router_->Add("GET", "/hang", [this](HttpRequest&&, Responder respond) {
-      held_.push_back(std::move(respond));
-    });
+    router_->Add("GET", "/hang",
+                 [this](HttpRequest&&, Responder respond) { held_.push_back(std::move(respond)); });
   }
 
   void StartServer(std::uint16_t port = 0) {
@@ -71,8 +70,7 @@ TEST_F(HttpClientTest, SendsHostAgentAndBody) {
   ASSERT_TRUE(std::holds_alternative<ClientResponse>(result));
   const auto& response = std::get<ClientResponse>(result);
   EXPECT_EQ(response.status, 200);
-  EXPECT_EQ(response.body,
-            "mobilelink|127.0.0.1:" + std::to_string(server_->Port()) + "|hi");
+  EXPECT_EQ(response.body, "mobilelink|127.0.0.1:" + std::to_string(server_->Port()) + "|hi");
 }
 
 TEST_F(HttpClientTest, ReusesKeepAliveConnection) {

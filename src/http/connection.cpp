@@ -1,6 +1,6 @@
 // One HTTP/1.1 connection: a reader and a writer coroutine on the connection's strand share a
-// bounded queue of response slots, so pipelined requests are handled concurrently and answered
-// in order.
+// bounded queue of response slots, so pipelined requests are handled concurrently and their
+// responses are written in request order.
 
 #include <array>
 #include <atomic>
@@ -31,7 +31,7 @@ using BeastRequest = beast::http::request<beast::http::string_body>;
 
 constexpr auto kUseTuple = net::as_tuple(net::use_awaitable);
 // After a response that closes the connection, unread request bytes are drained for this long
-// so that closing the socket does not reset the connection before the client reads the answer.
+// so that closing the socket does not reset the connection before the client reads the response.
 constexpr std::chrono::milliseconds kLingerTime{500};
 constexpr std::size_t kLingerMaxBytes = 256 * 1024;
 
@@ -84,7 +84,7 @@ class Connection final : public std::enable_shared_from_this<Connection> {
 
     co_await (ReadLoop() && WriteLoop());
     if (upgrade_ && !closed_ && !shutdown_sent_) {
-      // The stream moves out below; from here on the WebSocket session closes it.
+      // The stream moves out below, and from here on the WebSocket session closes it.
       upgraded_ = true;
       co_await RunWebSocket(state_, std::move(stream_), std::move(upgrade_->request),
                             std::move(upgrade_->upgrade), std::move(upgrade_->handler));
@@ -173,16 +173,16 @@ class Connection final : public std::enable_shared_from_this<Connection> {
     std::string path(header.target().substr(0, header.target().find('?')));
     Router::Match match = state_->router->Find(std::string(header.method_string()), path);
     std::uint64_t body_limit = match.limits.max_body_bytes;
-    // The parser checks Content-Length against body_limit only while it reads the header, so
-    // a declared length is checked here; chunked bodies hit body_limit while they are read.
+    // The parser checks Content-Length against body_limit only while it reads the header, so a
+    // declared length is checked here. Chunked bodies hit body_limit while they are read.
     if (parser->content_length() && *parser->content_length() > body_limit) {
       RejectBodyTooLarge(header, body_limit);
       co_return;
     }
     parser->body_limit(body_limit);
 
-    auto [body_ec, body_bytes] = co_await beast::http::async_read(stream_, buffer_, *parser,
-                                                                  kUseTuple);
+    auto [body_ec, body_bytes] =
+        co_await beast::http::async_read(stream_, buffer_, *parser, kUseTuple);
     if (body_ec == beast::http::error::body_limit) {
       RejectBodyTooLarge(parser->get(), body_limit);
       co_return;
@@ -194,11 +194,13 @@ class Connection final : public std::enable_shared_from_this<Connection> {
     Dispatch(parser->release(), std::move(match));
   }
 
-  void RejectFraming(beast::error_code ec, const beast::http::request_parser<beast::http::string_body>& parser) {
+  void RejectFraming(beast::error_code ec,
+                     const beast::http::request_parser<beast::http::string_body>& parser) {
     reader_done_ = true;
     // End of stream, a timeout or a cancelled read is a peer going away, not a bad request.
-    bool framing = ec.category() == beast::http::make_error_code(beast::http::error::bad_target).category() &&
-                   ec != beast::http::error::end_of_stream && ec != beast::http::error::partial_message;
+    bool framing =
+        ec.category() == beast::http::make_error_code(beast::http::error::bad_target).category() &&
+        ec != beast::http::error::end_of_stream && ec != beast::http::error::partial_message;
     if (!framing || !parser.got_some()) {
       return;
     }
@@ -226,11 +228,11 @@ class Connection final : public std::enable_shared_from_this<Connection> {
               std::string(header.method_string()));
   }
 
-  // Queues an error answer after which the connection closes, because the rest of the stream
+  // Queues an error response after which the connection closes, because the rest of the stream
   // cannot be framed.
   void PushError(HttpResponse response, std::string method) {
-    Slot slot{next_sequence_++, std::move(response), false, false, 11, std::move(method),
-              request_id_, started_};
+    Slot slot{next_sequence_++,  std::move(response), false,   false, 11,
+              std::move(method), request_id_,         started_};
     slots_.push_back(std::move(slot));
     writer_wakeup_.cancel();
   }
@@ -246,7 +248,7 @@ class Connection final : public std::enable_shared_from_this<Connection> {
   beast::flat_buffer buffer_;
   std::deque<Slot> slots_;
   std::uint64_t next_sequence_ = 0;
-  // Each timer wakes one coroutine when cancelled; both coroutines run on the strand, so a
+  // Each timer wakes one coroutine when cancelled. Both coroutines run on the strand, so a
   // wakeup cannot slip in between checking a condition and starting the wait.
   net::steady_timer reader_wakeup_;
   net::steady_timer writer_wakeup_;
@@ -285,8 +287,14 @@ void Connection::Dispatch(BeastRequest beast_request, Router::Match match) {
   request.remote_address = remote_address_;
   request.request_id = request_id_;
   request.path_params = std::move(match.path_params);
-  Slot slot{next_sequence_++, std::nullopt, beast_request.keep_alive(), false,
-            beast_request.version(), request.method, request_id_, started_};
+  Slot slot{next_sequence_++,
+            std::nullopt,
+            beast_request.keep_alive(),
+            false,
+            beast_request.version(),
+            request.method,
+            request_id_,
+            started_};
 
   if (upgrade) {
     std::optional<HttpResponse> rejection = match.websocket->Accept(request);
@@ -299,15 +307,15 @@ void Connection::Dispatch(BeastRequest beast_request, Router::Match match) {
     }
     slot.response = std::move(*rejection);
   } else if (match.websocket) {
-    slot.response = HttpResponse::Error(426, "upgrade_required",
-                                        "this path accepts WebSocket upgrades only");
+    slot.response =
+        HttpResponse::Error(426, "upgrade_required", "this path accepts WebSocket upgrades only");
     slot.response->headers.Set("Upgrade", "websocket");
   } else if (!match.handler) {
-    slot.response = match.path_known
-                        ? HttpResponse::Error(405, "method_not_allowed",
-                                              "method " + request.method + " is not allowed on " +
-                                                  request.path)
-                        : HttpResponse::Error(404, "not_found", "no route for " + request.path);
+    slot.response =
+        match.path_known
+            ? HttpResponse::Error(405, "method_not_allowed",
+                                  "method " + request.method + " is not allowed on " + request.path)
+            : HttpResponse::Error(404, "not_found", "no route for " + request.path);
   }
   if (slot.response) {
     slots_.push_back(std::move(slot));
@@ -378,7 +386,7 @@ net::awaitable<void> Connection::WriteLoop() {
       co_return;
     }
     if (!keep_alive) {
-      // Requests pipelined after this one are dropped; the reader stops and Run lingers.
+      // Requests pipelined after this one are dropped. The reader stops and Run lingers.
       shutdown_sent_ = true;
       reader_done_ = true;
       stream_.cancel();

@@ -81,7 +81,7 @@ bool ServerState::WaitForConnections(std::chrono::milliseconds timeout) {
 
 void CountRequest(std::string_view method, int status) {
   // Labels stay low-cardinality: unknown methods collapse to "other" and statuses to a class.
-  static constexpr std::string_view kMethods[] = {"GET",  "HEAD",    "POST",  "PUT",
+  static constexpr std::string_view kMethods[] = {"GET",    "HEAD",    "POST", "PUT",
                                                   "DELETE", "OPTIONS", "PATCH"};
   std::string_view method_label = "other";
   for (std::string_view known : kMethods) {
@@ -89,10 +89,11 @@ void CountRequest(std::string_view method, int status) {
       method_label = known;
     }
   }
-  std::string status_class = status >= 100 && status < 600 ? fmt::format("{}xx", status / 100)
-                                                           : "other";
+  std::string status_class =
+      status >= 100 && status < 600 ? fmt::format("{}xx", status / 100) : "other";
   GlobalMetrics()
-      .GetCounter("mobilelink_http_requests_total", "HTTP requests answered, by method and status class.",
+      .GetCounter("mobilelink_http_requests_total",
+                  "HTTP requests answered, by method and status class.",
                   {{"method", std::string(method_label)}, {"status", status_class}})
       .Increment();
 }
@@ -134,9 +135,8 @@ class Server::Impl final {
     }
     port_ = acceptor_.local_endpoint().port();
 
-    net::co_spawn(acceptor_.get_executor(), AcceptLoop(), [](std::exception_ptr error) {
-      LogException(error, "accept loop");
-    });
+    net::co_spawn(acceptor_.get_executor(), AcceptLoop(),
+                  [](std::exception_ptr error) { LogException(error, "accept loop"); });
     for (int i = 0; i < std::max(1, options.threads); ++i) {
       threads_.emplace_back([this] { io_context_.run(); });
     }

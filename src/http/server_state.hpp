@@ -41,10 +41,9 @@ struct ServerState final {
       return false;
     }
     boost::asio::any_io_executor executor = target->Executor();
-    boost::asio::post(executor, [target = std::move(target),
-                                 function = std::forward<Function>(function)]() mutable {
-      function(*target);
-    });
+    boost::asio::post(
+        executor, [target = std::move(target),
+                   function = std::forward<Function>(function)]() mutable { function(*target); });
     return true;
   }
 

@@ -95,8 +95,8 @@ class HttpServerTest : public ::testing::Test {
 
   ClientResponse Get(std::string_view path, std::string method = "GET", std::string body = "") {
     auto client = MakeHttpClient({.loopback_only = true});
-    ClientResult result = client->Send({.method = std::move(method), .url = Url(path),
-                                        .body = std::move(body), .timeout = kWait});
+    ClientResult result = client->Send(
+        {.method = std::move(method), .url = Url(path), .body = std::move(body), .timeout = kWait});
     if (std::holds_alternative<ClientError>(result)) {
       ADD_FAILURE() << std::get<ClientError>(result).message;
       return {};
@@ -126,9 +126,8 @@ TEST_F(HttpServerTest, AnswersWithRequestIdAndParams) {
 }
 
 TEST_F(HttpServerTest, AnswersUnknownPathWith404) {
-  router_->Add("POST", "/oauth/token", [](HttpRequest&&, Responder respond) {
-    respond(HttpResponse::Text(200, "ok"));
-  });
+  router_->Add("POST", "/oauth/token",
+               [](HttpRequest&&, Responder respond) { respond(HttpResponse::Text(200, "ok")); });
   StartServer();
 
   ClientResponse missing = Get("/nope");
@@ -142,15 +141,17 @@ TEST_F(HttpServerTest, AnswersUnknownPathWith404) {
 }
 
 TEST_F(HttpServerTest, RejectsOversizedBodyWith413) {
-  router_->Add("POST", "/small", [](HttpRequest&&, Responder respond) {
-    respond(HttpResponse::Text(200, "ok"));
-  }, RouteLimits{.max_body_bytes = 8});
+  router_->Add(
+      "POST", "/small",
+      [](HttpRequest&&, Responder respond) { respond(HttpResponse::Text(200, "ok")); },
+      RouteLimits{.max_body_bytes = 8});
   StartServer();
 
   ClientResponse declared = Get("/small", "POST", std::string(9, 'x'));
   RawConnection raw(server_->Port());
-  raw.Write("POST /small HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-            "5\r\nabcde\r\n5\r\nfghij\r\n0\r\n\r\n");
+  raw.Write(
+      "POST /small HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "5\r\nabcde\r\n5\r\nfghij\r\n0\r\n\r\n");
   beast::http::response<beast::http::string_body> chunked;
 
   EXPECT_EQ(declared.status, 413);
@@ -198,9 +199,8 @@ TEST_F(HttpServerTest, AnswersPipelinedRequestsInOrder) {
   router_->Add("GET", "/slow", [&](HttpRequest&&, Responder respond) {
     slow_responder.set_value(std::move(respond));
   });
-  router_->Add("GET", "/fast", [](HttpRequest&&, Responder respond) {
-    respond(HttpResponse::Text(200, "fast"));
-  });
+  router_->Add("GET", "/fast",
+               [](HttpRequest&&, Responder respond) { respond(HttpResponse::Text(200, "fast")); });
   StartServer();
   RawConnection raw(server_->Port());
 
@@ -222,9 +222,8 @@ TEST_F(HttpServerTest, RespondsFromAnotherThread) {
   std::mutex workers_mutex;
   router_->Add("GET", "/later", [&](HttpRequest&& request, Responder respond) {
     std::lock_guard lock(workers_mutex);
-    workers.emplace_back([respond, id = request.request_id] {
-      respond(HttpResponse::Text(200, id));
-    });
+    workers.emplace_back(
+        [respond, id = request.request_id] { respond(HttpResponse::Text(200, id)); });
   });
   StartServer();
 
@@ -239,12 +238,10 @@ TEST_F(HttpServerTest, RespondsFromAnotherThread) {
 
 TEST_F(HttpServerTest, SurvivesResponderAfterDisconnect) {
   std::promise<Responder> stored;
-  router_->Add("GET", "/hold", [&](HttpRequest&&, Responder respond) {
-    stored.set_value(std::move(respond));
-  });
-  router_->Add("GET", "/ping", [](HttpRequest&&, Responder respond) {
-    respond(HttpResponse::Text(200, "pong"));
-  });
+  router_->Add("GET", "/hold",
+               [&](HttpRequest&&, Responder respond) { stored.set_value(std::move(respond)); });
+  router_->Add("GET", "/ping",
+               [](HttpRequest&&, Responder respond) { respond(HttpResponse::Text(200, "pong")); });
   StartServer();
   {
     RawConnection raw(server_->Port());
@@ -261,9 +258,8 @@ TEST_F(HttpServerTest, SurvivesResponderAfterDisconnect) {
 }
 
 TEST_F(HttpServerTest, CountsRequestsByStatusClass) {
-  router_->Add("GET", "/ok", [](HttpRequest&&, Responder respond) {
-    respond(HttpResponse::Text(200, "ok"));
-  });
+  router_->Add("GET", "/ok",
+               [](HttpRequest&&, Responder respond) { respond(HttpResponse::Text(200, "ok")); });
   StartServer();
   MetricLabels labels{{"method", "GET"}, {"status", "2xx"}};
   double before = CounterValue("mobilelink_http_requests_total", labels);
@@ -275,9 +271,8 @@ TEST_F(HttpServerTest, CountsRequestsByStatusClass) {
 
 TEST_F(HttpServerTest, StopFinishesRequestInFlight) {
   std::promise<Responder> stored;
-  router_->Add("GET", "/hold", [&](HttpRequest&&, Responder respond) {
-    stored.set_value(std::move(respond));
-  });
+  router_->Add("GET", "/hold",
+               [&](HttpRequest&&, Responder respond) { stored.set_value(std::move(respond)); });
   StartServer();
   RawConnection raw(server_->Port());
   raw.Write("GET /hold HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -300,9 +295,8 @@ TEST_F(HttpServerTest, StopFinishesRequestInFlight) {
 
 TEST_F(HttpServerTest, StopGivesUpAfterGrace) {
   std::promise<Responder> stored;
-  router_->Add("GET", "/hold", [&](HttpRequest&&, Responder respond) {
-    stored.set_value(std::move(respond));
-  });
+  router_->Add("GET", "/hold",
+               [&](HttpRequest&&, Responder respond) { stored.set_value(std::move(respond)); });
   StartServer();
   RawConnection raw(server_->Port());
   raw.Write("GET /hold HTTP/1.1\r\nHost: x\r\n\r\n");

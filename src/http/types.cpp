@@ -139,8 +139,8 @@ HttpResponse HttpResponse::Error(int status, std::string_view code, std::string_
 }
 
 void Router::Add(std::string method, std::string pattern, Handler handler, RouteLimits limits) {
-  routes_.push_back(Route{std::move(method), SplitPath(pattern), std::move(handler), nullptr,
-                          limits});
+  routes_.push_back(
+      Route{std::move(method), SplitPath(pattern), std::move(handler), nullptr, limits});
 }
 
 void Router::AddWebSocket(std::string pattern, std::shared_ptr<WebSocketHandler> handler) {
@@ -223,8 +223,8 @@ std::string EncodeFormComponent(std::string_view text) {
   encoded.reserve(text.size());
   for (char c : text) {
     auto byte = static_cast<unsigned char>(c);
-    bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                      (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+    bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '.' || c == '_' || c == '~';
     if (unreserved) {
       encoded += c;
     } else if (c == ' ') {

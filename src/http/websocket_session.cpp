@@ -53,9 +53,7 @@ class WebSocketConnection final : public std::enable_shared_from_this<WebSocketC
     StartWriting();
   }
 
-  [[nodiscard]] const std::shared_ptr<std::atomic<std::size_t>>& Queued() const {
-    return queued_;
-  }
+  [[nodiscard]] const std::shared_ptr<std::atomic<std::size_t>>& Queued() const { return queued_; }
 
   websocket::stream<beast::tcp_stream>& Stream() { return ws_; }
 
@@ -103,8 +101,8 @@ class WebSocketConnection final : public std::enable_shared_from_this<WebSocketC
   bool close_sent_ = false;
 };
 
-// The session as handlers see it. It holds the connection weakly, so a handler that keeps a
-// session after the socket closed only gets false from Send.
+// The session as handlers see it. It refers to the connection through a weak_ptr, so a handler that
+// keeps a session after the socket closed only gets false from Send.
 class SessionHandle final : public WebSocketSession {
  public:
   SessionHandle(std::shared_ptr<ServerState> state,
@@ -126,10 +124,10 @@ class SessionHandle final : public WebSocketSession {
       CloseForOverflow();
       return false;
     }
-    bool posted = state_->PostTo(
-        connection_, [text = std::move(text)](WebSocketConnection& connection) mutable {
-          connection.Enqueue(std::move(text));
-        });
+    bool posted = state_->PostTo(connection_,
+                                 [text = std::move(text)](WebSocketConnection& connection) mutable {
+                                   connection.Enqueue(std::move(text));
+                                 });
     if (!posted) {
       queued_->fetch_sub(1, std::memory_order_relaxed);
     }
@@ -198,8 +196,8 @@ net::awaitable<void> RunWebSocket(std::shared_ptr<ServerState> state, beast::tcp
   ws.read_message_max(state->options.ws_max_message_bytes);
   auto [accept_ec] = co_await ws.async_accept(request, kUseTuple);
   if (accept_ec) {
-    Logger("ws")->debug("websocket upgrade failed request_id={} error=\"{}\"",
-                        upgrade.request_id, accept_ec.message());
+    Logger("ws")->debug("websocket upgrade failed request_id={} error=\"{}\"", upgrade.request_id,
+                        accept_ec.message());
     co_return;
   }
 
