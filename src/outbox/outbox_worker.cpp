@@ -335,8 +335,12 @@ class OutboxWorker::Impl {
   // Returns true when the lookup settled the row (found and recorded).
   bool LookUp(http::HttpClient& client, const core::OutboxEntry& entry, const Route& route,
               const channels::OutboundMessage& message) {
-    auto request = route.adapter->BuildLookup(route.inbox, message,
-                                              entry.claimed_at - std::chrono::minutes(1));
+    // The provider's clock and ours differ; a minute of slack keeps the accepted message in
+    // the lookup window.
+    channels::OutboundMessage lookup_message = message;
+    lookup_message.attempted_at = entry.claimed_at - std::chrono::minutes(1);
+    auto request = route.adapter->BuildLookup(route.inbox, lookup_message,
+                                              *lookup_message.attempted_at);
     if (!request) {
       return false;
     }
@@ -347,7 +351,12 @@ class OutboxWorker::Impl {
       Retry(entry, "lookup of a send with unknown outcome failed", std::nullopt, true);
       return true;
     }
-    const channels::LookupResult lookup = route.adapter->ParseLookupResponse(message, *response);
+    const channels::LookupResult lookup =
+        route.adapter->ParseLookupResponse(lookup_message, *response);
+    if (!lookup.conclusive) {
+      Retry(entry, "lookup of a send with unknown outcome was inconclusive", std::nullopt, true);
+      return true;
+    }
     if (!lookup.found) {
       return false;
     }
