@@ -4,8 +4,8 @@
 #include <stdexcept>
 
 #include <boost/json.hpp>
-#include <spdlog/spdlog.h>
 
+#include "mobilelink/common/log.hpp"
 #include "mobilelink/tools/fake_provider_impl.hpp"
 
 namespace mobilelink::tools {
@@ -112,8 +112,8 @@ void FakeProvider::Impl::LoadState() {
       records_.push_back(RecordFromJson(boost::json::parse(line)));
     } catch (const std::exception& error) {
       // A crash can cut the last line short; skipping it loses only that line.
-      spdlog::warn("fake-provider: skipped line {} of state file {}: {}", line_number,
-                   options_.state_path.string(), error.what());
+      Logger("tools")->warn("fake provider skipped invalid state line file={} line={} error={}",
+                            options_.state_path.string(), line_number, error.what());
       continue;
     }
     next_seq_ = std::max(next_seq_, records_.back().seq + 1);

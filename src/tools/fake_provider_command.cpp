@@ -5,8 +5,8 @@
 #include <iostream>
 
 #include <CLI/CLI.hpp>
-#include <spdlog/spdlog.h>
 
+#include "mobilelink/common/log.hpp"
 #include "mobilelink/tools/fake_provider.hpp"
 #include "mobilelink/tools/listen_address.hpp"
 #include "mobilelink/tools/tool_config.hpp"
@@ -43,14 +43,14 @@ int RunFakeProvider(const FakeProviderOptions& options) {
   try {
     FakeProvider provider(options);
     provider.Start();
-    spdlog::info("fake-provider: listening on {}", provider.BaseUrl());
+    Logger("tools")->info("fake provider started url={}", provider.BaseUrl());
     std::cout << "fake-provider listening on " << provider.BaseUrl() << std::endl;
     int signal_number = 0;
     sigwait(&stop_signals, &signal_number);
-    spdlog::info("fake-provider: stopping on signal {}", signal_number);
+    Logger("tools")->info("fake provider stopping signal={}", signal_number);
     provider.Stop();
   } catch (const std::exception& error) {
-    spdlog::error("fake-provider: {}", error.what());
+    Logger("tools")->error("fake provider failed error=\"{}\"", error.what());
     return 1;
   }
   return 0;

@@ -1,9 +1,9 @@
 // The fake WhatsApp Cloud API send endpoint and its statuses webhooks.
 
-#include <spdlog/spdlog.h>
 #include <boost/json.hpp>
 
 #include "mobilelink/channels/common/hmac.hpp"
+#include "mobilelink/common/log.hpp"
 #include "mobilelink/tools/fake_provider_impl.hpp"
 
 namespace mobilelink::tools {
@@ -180,9 +180,10 @@ void FakeProvider::Impl::QueueWhatsAppCallbacks(const RecordedSend& record,
                                                 std::chrono::milliseconds delay) {
   const auto* inbox = config_.FindWhatsAppInbox(record.from);
   if (inbox == nullptr || config_.public_url.empty()) {
-    spdlog::warn("fake-provider: no status webhooks for WhatsApp message {}: the config has no "
-                 "whatsapp inbox with phone_number_id {} or no server.public_url",
-                 record.message_id, record.from);
+    Logger("tools")->warn(
+        "status webhooks skipped: config has no whatsapp inbox for phone_number_id or no "
+        "server.public_url message_id={} phone_number_id={}",
+        record.message_id, record.from);
     return;
   }
   const std::string url = config_.public_url + "/webhooks/whatsapp/" + inbox->id;

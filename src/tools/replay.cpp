@@ -7,8 +7,8 @@
 #include <stdexcept>
 
 #include <boost/json.hpp>
-#include <spdlog/spdlog.h>
 
+#include "mobilelink/common/log.hpp"
 #include "mobilelink/tools/replay_internal.hpp"
 
 namespace mobilelink::tools {
@@ -150,7 +150,8 @@ class ReplayRun final {
     if (response == nullptr || !http::IsSuccess(response->status)) {
       const auto reason = response == nullptr ? std::get<http::ClientError>(result).message
                                               : "HTTP status " + std::to_string(response->status);
-      spdlog::warn("replay: webhook {} from {} failed: {}", message_id, number, reason);
+      Logger("tools")->warn("replay webhook failed message_id={} from={} error=\"{}\"", message_id,
+                            number, reason);
       collector_.Forget(number);
       return {Outcome::kFailed, std::nullopt};
     }
@@ -159,8 +160,8 @@ class ReplayRun final {
     }
     const auto reply = collector_.WaitForReply(number, sent_at + options_.timeout);
     if (!reply) {
-      spdlog::warn("replay: no reply to {} from {} within {} ms", message_id, number,
-                   options_.timeout.count());
+      Logger("tools")->warn("replay reply timed out message_id={} from={} timeout_ms={}",
+                            message_id, number, options_.timeout.count());
       return {Outcome::kFailed, std::nullopt};
     }
     const double latency_ms =

@@ -3,8 +3,8 @@
 #include <iostream>
 
 #include <CLI/CLI.hpp>
-#include <spdlog/spdlog.h>
 
+#include "mobilelink/common/log.hpp"
 #include "mobilelink/tools/replay.hpp"
 
 namespace mobilelink::tools {
@@ -16,14 +16,14 @@ int RunReplay(const ReplayOptions& options) {
     utterances = ReadUtterances(options.input, options.splits);
     config = LoadToolConfig(options.config_path);
   } catch (const std::exception& error) {
-    spdlog::error("replay: {}", error.what());
+    Logger("tools")->error("replay failed error=\"{}\"", error.what());
     return 2;
   }
   ReplayReport report;
   try {
     report = Replay(options, utterances, config);
   } catch (const std::exception& error) {
-    spdlog::error("replay: {}", error.what());
+    Logger("tools")->error("replay failed error=\"{}\"", error.what());
     return 2;
   }
   std::cout << report.Summary() << report.ToJson() << std::endl;
