@@ -6,7 +6,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include <boost/json.hpp>
+#include <fmt/format.h>
 
 #include "mobilelink/common/log.hpp"
 #include "mobilelink/tools/replay_internal.hpp"
@@ -63,12 +63,13 @@ class ReplayRun final {
         builder_(options, config, inbox),
         collector_(options.provider, options.loopback_only),
         limiter_(options.rate_per_second),
-        random_(options.seed) {
+        random_(std::random_device{}()) {
     const std::size_t count = options.limit == 0 ? utterances.size()
                                                  : std::min(options.limit, utterances.size());
     const std::size_t customer_count =
         options.customers == 0 ? count : std::min(options.customers, std::max<std::size_t>(count, 1));
-    const auto numbers = GenerateCustomerNumbers(customer_count, options.seed);
+    const std::uint64_t seed = options.seed != 0 ? options.seed : std::random_device{}();
+    const auto numbers = GenerateCustomerNumbers(customer_count, seed);
     for (const auto& number : numbers) {
       customers_.push_back(Customer{number, {}, false});
     }
@@ -207,7 +208,7 @@ class ReplayRun final {
   std::vector<Customer> customers_;
   std::deque<std::size_t> ready_;
   std::size_t busy_ = 0;
-  std::mt19937_64 random_;
+  std::mt19937_64 random_;  // Message ids: random per run, so a rerun is not a provider retry.
   ReplayReport report_;
   std::vector<double> latencies_ms_;
 };
@@ -220,16 +221,13 @@ double Round(double value, int digits) {
 }  // namespace
 
 std::string ReplayReport::ToJson() const {
-  boost::json::object object{{"messages_sent", messages_sent},
-                             {"answered_by_bot", answered_by_bot},
-                             {"handed_off", handed_off},
-                             {"failed", failed},
-                             {"reply_p50_ms", Round(reply_p50_ms, 1)},
-                             {"reply_p95_ms", Round(reply_p95_ms, 1)},
-                             {"reply_p99_ms", Round(reply_p99_ms, 1)},
-                             {"elapsed_s", Round(elapsed_s, 3)},
-                             {"rate_per_s", Round(rate_per_s, 2)}};
-  return boost::json::serialize(object);
+  // Written by hand because Boost.JSON prints doubles in exponent form (5.02E-1).
+  return fmt::format(
+      "{{\"messages_sent\":{},\"answered_by_bot\":{},\"handed_off\":{},\"failed\":{},"
+      "\"reply_p50_ms\":{:.1f},\"reply_p95_ms\":{:.1f},\"reply_p99_ms\":{:.1f},"
+      "\"elapsed_s\":{:.3f},\"rate_per_s\":{:.2f}}}",
+      messages_sent, answered_by_bot, handed_off, failed, reply_p50_ms, reply_p95_ms,
+      reply_p99_ms, elapsed_s, rate_per_s);
 }
 
 std::string ReplayReport::Summary() const {

@@ -32,7 +32,9 @@ struct ReplayOptions {
   std::size_t customers = 0;   // Synthetic customers; 0 gives each message its own.
   std::chrono::milliseconds timeout{10000};  // Wait for each reply.
   std::size_t concurrency = 8;  // Messages in flight at once, at most one per customer.
-  std::uint64_t seed = 1;       // Seeds the customer numbers and message ids.
+  // Seeds the customer numbers; 0 picks a random seed, so a rerun does not continue the
+  // conversations of the previous run.
+  std::uint64_t seed = 0;
   bool loopback_only = false;   // Rejects non-loopback URLs. Tests set it.
 };
 

@@ -65,7 +65,7 @@ void AddReplayCommand(CLI::App& app) {
                       "Messages in flight at once, at most one per customer")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  command->add_option("--seed", options->seed, "Seed for customer numbers and message ids")
+  command->add_option("--seed", options->seed, "Seed for the customer numbers; 0 picks a new one per run")
       ->capture_default_str();
   command->callback([options, timeout_ms] {
     options->timeout = std::chrono::milliseconds(*timeout_ms);

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include <boost/json.hpp>
+#include <fmt/format.h>
 #include <phonenumbers/phonenumberutil.h>
 
 #include "mobilelink/channels/common/form.hpp"
@@ -17,13 +18,9 @@ namespace {
 
 namespace json = boost::json;
 
-std::string RandomHex(std::mt19937_64& random, std::size_t length) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex;
-  for (std::size_t i = 0; i < length; ++i) {
-    hex += kDigits[random() % 16];
-  }
-  return hex;
+// Returns 32 random lowercase hex digits.
+std::string RandomHex32(std::mt19937_64& random) {
+  return fmt::format("{:016x}{:016x}", random(), random());
 }
 
 std::string RequireSetting(const ToolInbox& inbox, std::string_view key) {
@@ -64,8 +61,8 @@ WebhookBuilder::WebhookBuilder(const ReplayOptions& options, const ToolConfig& c
 }
 
 std::string WebhookBuilder::NewMessageId(std::mt19937_64& random) const {
-  return channel_ == "whatsapp" ? "wamid.replay" + RandomHex(random, 32)
-                                : "SM" + RandomHex(random, 32);
+  return channel_ == "whatsapp" ? "wamid.replay" + RandomHex32(random)
+                                : "SM" + RandomHex32(random);
 }
 
 http::ClientRequest WebhookBuilder::Build(const std::string& customer, const std::string& text,
