@@ -1,5 +1,7 @@
 // Signed provider webhooks and synthetic customer numbers for the replay tool.
 
+#include <algorithm>
+#include <cmath>
 #include <set>
 #include <stdexcept>
 
