@@ -130,7 +130,11 @@ class Connection final : public std::enable_shared_from_this<Connection> {
       while (slots_.size() >= state_->options.max_pipelined && !closed_) {
         co_await Wait(reader_wakeup_);
       }
-      if (!KeepReading() || !co_await WaitForRequestBytes()) {
+      if (!KeepReading()) {
+        break;
+      }
+      bool has_bytes = co_await WaitForRequestBytes();
+      if (!has_bytes) {
         break;
       }
       co_await ReadRequest();
@@ -169,7 +173,9 @@ class Connection final : public std::enable_shared_from_this<Connection> {
     std::string path(header.target().substr(0, header.target().find('?')));
     Router::Match match = state_->router->Find(std::string(header.method_string()), path);
     std::uint64_t body_limit = match.limits.max_body_bytes;
-    if (header.payload_size() && *header.payload_size() > body_limit) {
+    // The parser checks Content-Length against body_limit only while it reads the header, so
+    // a declared length is checked here; chunked bodies hit body_limit while they are read.
+    if (parser->content_length() && *parser->content_length() > body_limit) {
       RejectBodyTooLarge(header, body_limit);
       co_return;
     }

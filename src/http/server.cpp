@@ -24,6 +24,8 @@ namespace net = boost::asio;
 ServerState::ServerState(ServerOptions server_options, std::shared_ptr<const Router> server_router)
     : options(std::move(server_options)),
       router(std::move(server_router)),
+      connections_accepted(GlobalMetrics().GetCounter("mobilelink_http_connections_total",
+                                                      "TCP connections accepted.")),
       websocket_overflow_closes(GlobalMetrics().GetCounter(
           "mobilelink_ws_overflow_closes_total",
           "WebSocket sessions closed with 1008 because their outgoing queue was full.")),
@@ -189,6 +191,7 @@ class Server::Impl final {
         co_await backoff.async_wait(kUseTuple);
         continue;
       }
+      state_->connections_accepted.Increment();
       auto executor = socket.get_executor();
       net::co_spawn(executor, detail::RunConnection(state_, std::move(socket)),
                     [](std::exception_ptr error) { LogException(error, "connection"); });

@@ -70,6 +70,7 @@ struct ServerState final {
   std::shared_mutex post_mutex;
   bool accepting_posts = true;
 
+  Counter& connections_accepted;
   Counter& websocket_overflow_closes;
   Histogram& request_duration;
 
