@@ -92,7 +92,8 @@ struct OutboundMessage {
   std::optional<core::TimePoint> attempted_at;
 };
 
-/// Send failures, closed. Only kConnectionFailed, kTimeout and kThrottled are retried.
+/// Send failures, closed. IsRetryable accepts kConnectionFailed, kTimeout and kThrottled;
+/// SendResult::retryable also marks a provider's 5xx answer.
 enum class SendFailure {
   kConfigInvalid,
   kMessageInvalid,

@@ -28,9 +28,9 @@ inline constexpr std::size_t kUcs2PartUnits = 67;
 
 /// The encoding and split of one SMS text.
 struct SmsSplit {
-  std::string encoding;  // "gsm7" or "ucs2".
-  std::size_t units = 0;  // Septets for gsm7, UTF-16 code units for ucs2.
-  std::size_t segments = 0;  // 0 for an empty text.
+  std::string encoding;            // "gsm7" or "ucs2".
+  std::size_t units = 0;           // Septets for gsm7, UTF-16 code units for ucs2.
+  std::size_t segments = 0;        // 0 for an empty text.
   std::vector<std::string> parts;  // UTF-8 text of each segment, in order.
 };
 

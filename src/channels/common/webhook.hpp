@@ -1,6 +1,6 @@
 #pragma once
 
-// Small helpers that every adapter uses to read a webhook request and to build its answer.
+// Small helpers that every adapter uses to read a webhook request and to build its response.
 
 #include <optional>
 #include <string>

@@ -146,7 +146,8 @@ ParsedWebhook ParseInboundForm(const InboxConfig& inbox, const common::FormPairs
   if (form.message_sid.empty()) {
     return common::RejectWebhook(WebhookOutcome::kMalformed, "MessageSid is missing");
   }
-  auto from = common::NormalizePhone(form.from, SettingOr(inbox, kDefaultRegion, kDefaultRegionValue));
+  auto from =
+      common::NormalizePhone(form.from, SettingOr(inbox, kDefaultRegion, kDefaultRegionValue));
   if (!from) {
     return common::RejectWebhook(WebhookOutcome::kMalformed,
                                  "From is not a valid phone number: " + Quote(form.from));
@@ -165,7 +166,7 @@ ParsedWebhook ParseInboundForm(const InboxConfig& inbox, const common::FormPairs
   ParsedWebhook parsed;
   parsed.outcome = WebhookOutcome::kAccepted;
   parsed.messages.push_back(std::move(message));
-  // The reply goes out later through the REST API, so the TwiML answer is empty.
+  // The reply goes out later through the REST API, so the TwiML response is empty.
   parsed.response = common::MakeResponse(200, "text/xml", std::string(kEmptyTwiml));
   return parsed;
 }

@@ -32,7 +32,7 @@ ParsedWebhook ParseInboundForm(const InboxConfig& inbox, const common::FormPairs
 ParsedWebhook ParseStatusForm(const InboxConfig& inbox, const common::FormPairs& params);
 
 /// Maps a Twilio message status to ours. Returns nullopt for statuses that are not about
-/// delivery (receiving, received) and for unknown ones; `known` tells them apart.
+/// delivery (receiving, received) and for unknown ones; `known` is true for a status in the table.
 std::optional<core::DeliveryStatus> MapMessageStatus(std::string_view status, bool& known);
 
 }  // namespace mobilelink::channels::twilio_sms

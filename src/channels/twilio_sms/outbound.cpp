@@ -1,4 +1,4 @@
-// Building Twilio REST requests and reading their answers: the Messages create call that sends
+// Building Twilio REST requests and reading their responses: the Messages create call that sends
 // a message, and the Messages list call that finds a message whose send outcome is unknown.
 // https://www.twilio.com/docs/messaging/api/message-resource (Twilio, Message resource)
 // https://www.twilio.com/docs/api/errors (Twilio, error and warning dictionary)
@@ -12,6 +12,7 @@
 
 #include "mobilelink/channels/common/form.hpp"
 #include "mobilelink/channels/common/hmac.hpp"
+#include "mobilelink/channels/common/json_fields.hpp"
 #include "mobilelink/channels/common/webhook.hpp"
 #include "mobilelink/channels/twilio_sms/adapter.hpp"
 #include "mobilelink/channels/twilio_sms/internal.hpp"
@@ -53,49 +54,23 @@ std::string MessagesUrl(const InboxConfig& inbox) {
          "/Messages.json";
 }
 
-std::string JsonString(const json::object& object, std::string_view key) {
-  const json::value* value = object.if_contains(key);
-  if (value == nullptr) {
-    return {};
-  }
-  if (value->is_string()) {
-    return std::string(value->get_string());
-  }
-  if (value->is_int64()) {
-    return std::to_string(value->get_int64());
-  }
-  if (value->is_uint64()) {
-    return std::to_string(value->get_uint64());
-  }
-  return {};
-}
-
-std::optional<json::object> ParseObject(std::string_view body) {
-  boost::system::error_code error;
-  json::value value = json::parse(body, error);
-  if (error || !value.is_object()) {
-    return std::nullopt;
-  }
-  return std::move(value.get_object());
-}
-
 TwilioMessageResource ReadMessageResource(const json::object& object) {
   TwilioMessageResource resource;
-  resource.sid = JsonString(object, "sid");
-  resource.status = JsonString(object, "status");
-  resource.to = JsonString(object, "to");
-  resource.from = JsonString(object, "from");
-  resource.body = JsonString(object, "body");
-  resource.date_created = JsonString(object, "date_created");
-  resource.direction = JsonString(object, "direction");
-  resource.error_code = JsonString(object, "error_code");
-  resource.error_message = JsonString(object, "error_message");
+  resource.sid = common::JsonText(object, "sid");
+  resource.status = common::JsonText(object, "status");
+  resource.to = common::JsonText(object, "to");
+  resource.from = common::JsonText(object, "from");
+  resource.body = common::JsonText(object, "body");
+  resource.date_created = common::JsonText(object, "date_created");
+  resource.direction = common::JsonText(object, "direction");
+  resource.error_code = common::JsonText(object, "error_code");
+  resource.error_message = common::JsonText(object, "error_message");
   return resource;
 }
 
 TwilioRestError ReadRestError(const json::object& object) {
-  return {JsonString(object, "code"), JsonString(object, "message"),
-          JsonString(object, "more_info")};
+  return {common::JsonText(object, "code"), common::JsonText(object, "message"),
+          common::JsonText(object, "more_info")};
 }
 
 std::optional<std::chrono::seconds> ParseRetryAfter(const http::Headers& headers) {
@@ -120,7 +95,7 @@ SendResult FailedResult(SendFailure failure, bool retryable, std::string message
 }
 
 SendResult ReadErrorResponse(const http::ClientResponse& response) {
-  auto object = ParseObject(response.body);
+  auto object = common::ParseJsonObject(response.body);
   TwilioRestError error = object ? ReadRestError(*object) : TwilioRestError{};
   std::string status = "HTTP " + std::to_string(response.status);
   SendResult result;
@@ -202,7 +177,7 @@ SendResult TwilioSmsAdapter::ParseSendResponse(const http::ClientResponse& respo
   if (!http::IsSuccess(response.status)) {
     return ReadErrorResponse(response);
   }
-  auto object = ParseObject(response.body);
+  auto object = common::ParseJsonObject(response.body);
   TwilioMessageResource resource = object ? ReadMessageResource(*object) : TwilioMessageResource{};
   if (resource.sid.empty()) {
     // Twilio may have taken the message, so this is not retried: a lookup settles it.
@@ -221,11 +196,12 @@ SendResult TwilioSmsAdapter::ParseSendResponse(const http::ClientResponse& respo
   return result;
 }
 
-std::optional<http::ClientRequest> TwilioSmsAdapter::BuildLookup(
-    const InboxConfig& inbox, const OutboundMessage& message, core::TimePoint not_before) const {
+std::optional<http::ClientRequest> TwilioSmsAdapter::BuildLookup(const InboxConfig& inbox,
+                                                                 const OutboundMessage& message,
+                                                                 core::TimePoint not_before) const {
   // Twilio's list filter takes `DateSent>` at day precision, so the page may hold older
   // messages; ParseLookupResponse compares the exact creation time.
-  // NOTE: A message that Twilio still holds as queued may have no date_sent yet and then is
+  // NOTE: A message that Twilio still has queued may have no date_sent yet and then is
   // not listed; the outbox should wait before a lookup.
   std::string url = MessagesUrl(inbox) + "?To=" + common::EncodeFormComponent(message.to);
   if (inbox.Get(kMessagingServiceSid).empty()) {
@@ -245,7 +221,7 @@ std::optional<http::ClientRequest> TwilioSmsAdapter::BuildLookup(
 LookupResult TwilioSmsAdapter::ParseLookupResponse(const OutboundMessage& message,
                                                    const http::ClientResponse& response) const {
   LookupResult result;
-  auto object = ParseObject(response.body);
+  auto object = common::ParseJsonObject(response.body);
   const json::value* messages = object ? object->if_contains("messages") : nullptr;
   if (!http::IsSuccess(response.status) || messages == nullptr || !messages->is_array()) {
     return result;

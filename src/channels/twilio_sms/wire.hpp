@@ -29,7 +29,7 @@ struct TwilioInboundForm {
   std::string num_segments;
   std::string profile_name;  // WhatsApp through Twilio only.
   std::string sms_status;
-  std::vector<TwilioMediaItem> media;  // In N order, as far as NumMedia says and both keys exist.
+  std::vector<TwilioMediaItem> media;  // For N from 0 to NumMedia - 1, in order.
 };
 
 /// The form Twilio posts to a message's StatusCallback URL.
@@ -39,8 +39,8 @@ struct TwilioStatusForm {
   std::string from;
   std::string to;
   std::string message_status;
-  std::string error_code;     // Only on failed and undelivered.
-  std::string error_message;  // Sometimes present with error_code.
+  std::string error_code;         // Only on failed and undelivered.
+  std::string error_message;      // Sometimes present with error_code.
   std::string raw_dlr_done_date;  // Carrier "YYMMDDhhmm" without a time zone, not always sent.
 };
 
