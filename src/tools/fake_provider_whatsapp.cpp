@@ -2,7 +2,7 @@
 
 #include <boost/json.hpp>
 
-#include "mobilelink/channels/common/hmac.hpp"
+#include "mobilelink/channels/whatsapp/signature.hpp"
 #include "mobilelink/common/log.hpp"
 #include "mobilelink/tools/fake_provider_impl.hpp"
 
@@ -212,8 +212,7 @@ void FakeProvider::Impl::QueueWhatsAppCallbacks(const RecordedSend& record,
     job->body = json::serialize(payload);
     job->headers.Set("Content-Type", "application/json");
     job->headers.Set("X-Hub-Signature-256",
-                     "sha256=" + channels::common::HexEncode(
-                                    channels::common::HmacSha256(app_secret, job->body)));
+                     channels::whatsapp::ComputeSignature(app_secret, job->body));
     job->description = "whatsapp " + record.message_id + " " + status;
     job->seq = record.seq;
     job->delivery_status = status;

@@ -10,8 +10,8 @@
 #include <phonenumbers/phonenumberutil.h>
 
 #include "mobilelink/channels/common/form.hpp"
-#include "mobilelink/channels/common/hmac.hpp"
 #include "mobilelink/channels/twilio_sms/signature.hpp"
+#include "mobilelink/channels/whatsapp/signature.hpp"
 #include "mobilelink/tools/replay_internal.hpp"
 
 namespace mobilelink::tools {
@@ -130,8 +130,7 @@ http::ClientRequest WebhookBuilder::BuildWhatsApp(const std::string& customer,
   request.body = json::serialize(payload);
   request.headers.Set("Content-Type", "application/json");
   request.headers.Set("X-Hub-Signature-256",
-                      "sha256=" + channels::common::HexEncode(
-                                      channels::common::HmacSha256(secret_, request.body)));
+                      channels::whatsapp::ComputeSignature(secret_, request.body));
   return request;
 }
 
