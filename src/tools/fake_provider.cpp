@@ -52,7 +52,8 @@ void FakeProvider::Impl::Stop() {
     return;
   }
   stopped_ = true;
-  // Delayed answers and long polls run now, so the server's grace period does not wait for them.
+  // Delayed responses and long polls complete now, so the server's grace period does not wait for
+  // them.
   responses_.Stop();
   if (server_) {
     server_->Stop(std::chrono::milliseconds(2000));
@@ -196,9 +197,9 @@ std::string FormatRfc2822(std::chrono::system_clock::time_point time) {
   static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   char buffer[64];
-  std::snprintf(buffer, sizeof(buffer), "%s, %02d %s %04d %02d:%02d:%02d +0000",
-                kDays[utc.tm_wday], utc.tm_mday, kMonths[utc.tm_mon], utc.tm_year + 1900,
-                utc.tm_hour, utc.tm_min, utc.tm_sec);
+  std::snprintf(buffer, sizeof(buffer), "%s, %02d %s %04d %02d:%02d:%02d +0000", kDays[utc.tm_wday],
+                utc.tm_mday, kMonths[utc.tm_mon], utc.tm_year + 1900, utc.tm_hour, utc.tm_min,
+                utc.tm_sec);
   return buffer;
 }
 
@@ -209,9 +210,9 @@ std::string FormatRfc3339(std::chrono::system_clock::time_point time) {
   std::tm utc{};
   gmtime_r(&seconds, &utc);
   char buffer[64];
-  std::snprintf(buffer, sizeof(buffer), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-                utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min,
-                utc.tm_sec, static_cast<int>(millis % 1000));
+  std::snprintf(buffer, sizeof(buffer), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                static_cast<int>(millis % 1000));
   return buffer;
 }
 
@@ -223,8 +224,8 @@ bool IsE164(std::string_view number) {
 }
 
 FakeProvider::FakeProvider(FakeProviderOptions options)
-    : FakeProvider(options,
-                   options.config_path.empty() ? ToolConfig{} : LoadToolConfig(options.config_path)) {}
+    : FakeProvider(options, options.config_path.empty() ? ToolConfig{}
+                                                        : LoadToolConfig(options.config_path)) {}
 
 FakeProvider::FakeProvider(FakeProviderOptions options, ToolConfig config)
     : impl_(std::make_unique<Impl>(std::move(options), std::move(config))) {}

@@ -1,5 +1,5 @@
 // Delivery of status callbacks with bounded retries. Every callback runs on the callback
-// scheduler's one thread, so a slow receiver delays later callbacks but never an answer.
+// scheduler's one thread, so a slow receiver delays later callbacks but never a response.
 
 #include "mobilelink/common/log.hpp"
 #include "mobilelink/tools/fake_provider_impl.hpp"
@@ -8,7 +8,8 @@ namespace mobilelink::tools {
 
 void FakeProvider::Impl::PostCallback(std::shared_ptr<CallbackJob> job, int attempt,
                                       std::chrono::milliseconds delay) {
-  callbacks_.PostAfter(delay, [this, job = std::move(job), attempt] { SendCallback(job, attempt); });
+  callbacks_.PostAfter(delay,
+                       [this, job = std::move(job), attempt] { SendCallback(job, attempt); });
 }
 
 void FakeProvider::Impl::SendCallback(const std::shared_ptr<CallbackJob>& job, int attempt) {

@@ -21,7 +21,8 @@ std::optional<ListenAddress> ParseListenAddress(std::string_view text) {
   std::string_view host = text.substr(0, colon);
   const std::string_view port_text = text.substr(colon + 1);
   unsigned port = 0;
-  const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  const auto [end, ec] =
+      std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
   if (ec != std::errc() || end != port_text.data() + port_text.size() || port > 65535) {
     return std::nullopt;
   }
@@ -65,8 +66,9 @@ void AddFakeProviderCommand(CLI::App& app) {
   auto listen = std::make_shared<std::string>("127.0.0.1:0");
   command->add_option("--listen", *listen, "Address to serve on, HOST:PORT; port 0 picks one")
       ->capture_default_str();
-  command->add_option("--config", options->config_path,
-                      "Server config whose inboxes give WhatsApp webhook URLs and secrets")
+  command
+      ->add_option("--config", options->config_path,
+                   "Server config whose inboxes give WhatsApp webhook URLs and secrets")
       ->check(CLI::ExistingFile);
   command->add_option("--state", options->state_path,
                       "File that keeps one JSON line per recorded send across restarts");

@@ -23,7 +23,7 @@ enum class Outcome { kAnswered, kHandedOff, kFailed };
 struct Customer {
   std::string number;
   std::deque<std::size_t> pending;  // Indexes of the messages this customer still sends.
-  bool handed_off = false;  // A handoff notice arrived; later messages get no bot reply.
+  bool handed_off = false;          // A handoff notice arrived; later messages get no bot reply.
 };
 
 // Spaces sends evenly at a fixed rate shared by all workers.
@@ -64,10 +64,11 @@ class ReplayRun final {
         collector_(options.provider, options.loopback_only),
         limiter_(options.rate_per_second),
         random_(std::random_device{}()) {
-    const std::size_t count = options.limit == 0 ? utterances.size()
-                                                 : std::min(options.limit, utterances.size());
+    const std::size_t count =
+        options.limit == 0 ? utterances.size() : std::min(options.limit, utterances.size());
     const std::size_t customer_count =
-        options.customers == 0 ? count : std::min(options.customers, std::max<std::size_t>(count, 1));
+        options.customers == 0 ? count
+                               : std::min(options.customers, std::max<std::size_t>(count, 1));
     const std::uint64_t seed = options.seed != 0 ? options.seed : std::random_device{}();
     const auto numbers = GenerateCustomerNumbers(customer_count, seed);
     for (const auto& number : numbers) {
@@ -106,7 +107,8 @@ class ReplayRun final {
 
  private:
   void WorkLoop() {
-    auto client = http::MakeHttpClient(http::ClientOptions{.loopback_only = options_.loopback_only});
+    auto client =
+        http::MakeHttpClient(http::ClientOptions{.loopback_only = options_.loopback_only});
     while (true) {
       std::size_t customer_index = 0;
       std::size_t message_index = 0;
@@ -159,6 +161,8 @@ class ReplayRun final {
     if (handed_off) {
       return {Outcome::kHandedOff, std::nullopt};
     }
+    // NOTE: replies carry no reference to the inbound message, so a late or second reply to
+    // this customer's previous message is taken as the reply to this one.
     const auto reply = collector_.WaitForReply(number, sent_at + options_.timeout);
     if (!reply) {
       Logger("tools")->warn("replay reply timed out message_id={} from={} timeout_ms={}",
@@ -226,8 +230,8 @@ std::string ReplayReport::ToJson() const {
       "{{\"messages_sent\":{},\"answered_by_bot\":{},\"handed_off\":{},\"failed\":{},"
       "\"reply_p50_ms\":{:.1f},\"reply_p95_ms\":{:.1f},\"reply_p99_ms\":{:.1f},"
       "\"elapsed_s\":{:.3f},\"rate_per_s\":{:.2f}}}",
-      messages_sent, answered_by_bot, handed_off, failed, reply_p50_ms, reply_p95_ms,
-      reply_p99_ms, elapsed_s, rate_per_s);
+      messages_sent, answered_by_bot, handed_off, failed, reply_p50_ms, reply_p95_ms, reply_p99_ms,
+      elapsed_s, rate_per_s);
 }
 
 std::string ReplayReport::Summary() const {

@@ -23,7 +23,7 @@ constexpr char kAuthToken[] = "replay_token";
 constexpr char kPublicUrl[] = "https://support.example.test";
 constexpr char kAppSecret[] = "replay_app_secret";
 
-// A stand-in for the server's Twilio webhook: it checks the signature, answers 200 and replies
+// A stand-in for the server's Twilio webhook: it checks the signature, responds 200 and replies
 // through the fake provider. Text containing "agent" gets the handoff notice and text
 // containing "silent" gets no reply.
 class StandInServer final {
@@ -68,10 +68,10 @@ class StandInServer final {
     send.url = provider_url_ + "/2010-04-01/Accounts/AC1/Messages.json";
     send.headers.Set("Authorization", "Basic " + channels::common::Base64Encode("AC1:secret"));
     send.headers.Set("Content-Type", "application/x-www-form-urlencoded");
-    send.body = channels::common::EncodeForm(
-        {{"To", *channels::common::FindFormValue(*params, "From")},
-         {"From", *channels::common::FindFormValue(*params, "To")},
-         {"Body", reply}});
+    send.body =
+        channels::common::EncodeForm({{"To", *channels::common::FindFormValue(*params, "From")},
+                                      {"From", *channels::common::FindFormValue(*params, "To")},
+                                      {"Body", reply}});
     auto client = http::MakeHttpClient(http::ClientOptions{.loopback_only = true});
     (void)client->Send(send);
   }
@@ -83,14 +83,14 @@ class StandInServer final {
       return;
     }
     done(http::HttpResponse::Text(200, ""));
-    const auto value = boost::json::parse(request.body).at("entry").at(0).at("changes").at(0).at(
-        "value");
+    const auto value =
+        boost::json::parse(request.body).at("entry").at(0).at("changes").at(0).at("value");
     const auto& message = value.at("messages").at(0);
-    boost::json::object reply{{"messaging_product", "whatsapp"},
-                              {"to", message.at("from")},
-                              {"type", "text"},
-                              {"text", {{"body", "Bot: " + std::string(message.at("text").at(
-                                                                "body").as_string())}}}};
+    boost::json::object reply{
+        {"messaging_product", "whatsapp"},
+        {"to", message.at("from")},
+        {"type", "text"},
+        {"text", {{"body", "Bot: " + std::string(message.at("text").at("body").as_string())}}}};
     http::ClientRequest send;
     send.url = provider_url_ + "/v21.0/" +
                std::string(value.at("metadata").at("phone_number_id").as_string()) + "/messages";
@@ -197,9 +197,9 @@ TEST(ReplayReport, JsonHasAllKeys) {
   ReplayReport report;
   report.messages_sent = 3;
   const auto json = report.ToJson();
-  for (const char* key : {"messages_sent", "answered_by_bot", "handed_off", "failed",
-                          "reply_p50_ms", "reply_p95_ms", "reply_p99_ms", "elapsed_s",
-                          "rate_per_s"}) {
+  for (const char* key :
+       {"messages_sent", "answered_by_bot", "handed_off", "failed", "reply_p50_ms", "reply_p95_ms",
+        "reply_p99_ms", "elapsed_s", "rate_per_s"}) {
     EXPECT_NE(json.find(std::string("\"") + key + "\""), std::string::npos) << key;
   }
 }

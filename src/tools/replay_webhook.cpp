@@ -63,8 +63,7 @@ WebhookBuilder::WebhookBuilder(const ReplayOptions& options, const ToolConfig& c
 }
 
 std::string WebhookBuilder::NewMessageId(std::mt19937_64& random) const {
-  return channel_ == "whatsapp" ? "wamid.replay" + RandomHex32(random)
-                                : "SM" + RandomHex32(random);
+  return channel_ == "whatsapp" ? "wamid.replay" + RandomHex32(random) : "SM" + RandomHex32(random);
 }
 
 http::ClientRequest WebhookBuilder::Build(const std::string& customer, const std::string& text,
@@ -76,13 +75,17 @@ http::ClientRequest WebhookBuilder::Build(const std::string& customer, const std
 http::ClientRequest WebhookBuilder::BuildTwilio(const std::string& customer,
                                                 const std::string& text,
                                                 const std::string& message_id) const {
-  const channels::common::FormPairs params = {
-      {"MessageSid", message_id},       {"SmsMessageSid", message_id},
-      {"SmsSid", message_id},           {"AccountSid", inbox_.Get("account_sid")},
-      {"From", customer},               {"To", inbox_.Get("from")},
-      {"Body", text},                   {"NumMedia", "0"},
-      {"NumSegments", "1"},             {"SmsStatus", "received"},
-      {"ApiVersion", "2010-04-01"}};
+  const channels::common::FormPairs params = {{"MessageSid", message_id},
+                                              {"SmsMessageSid", message_id},
+                                              {"SmsSid", message_id},
+                                              {"AccountSid", inbox_.Get("account_sid")},
+                                              {"From", customer},
+                                              {"To", inbox_.Get("from")},
+                                              {"Body", text},
+                                              {"NumMedia", "0"},
+                                              {"NumSegments", "1"},
+                                              {"SmsStatus", "received"},
+                                              {"ApiVersion", "2010-04-01"}};
   http::ClientRequest request;
   request.method = "POST";
   request.url = target_url_;
@@ -111,16 +114,17 @@ http::ClientRequest WebhookBuilder::BuildWhatsApp(const std::string& customer,
                        {"text", json::object{{"body", text}}}};
   json::object value{
       {"messaging_product", "whatsapp"},
-      {"metadata", json::object{{"display_phone_number", display.empty() ? phone_number_id : display},
-                                {"phone_number_id", phone_number_id}}},
+      {"metadata",
+       json::object{{"display_phone_number", display.empty() ? phone_number_id : display},
+                    {"phone_number_id", phone_number_id}}},
       {"contacts", json::array{json::object{{"profile", json::object{{"name", "Replay " + wa_id}}},
                                             {"wa_id", wa_id}}}},
       {"messages", json::array{message}}};
   json::object change{{"field", "messages"}, {"value", value}};
-  json::object entry{{"id", inbox_.Get("business_account_id").empty()
-                                ? phone_number_id
-                                : inbox_.Get("business_account_id")},
-                     {"changes", json::array{change}}};
+  json::object entry{
+      {"id", inbox_.Get("business_account_id").empty() ? phone_number_id
+                                                       : inbox_.Get("business_account_id")},
+      {"changes", json::array{change}}};
   json::object payload{{"object", "whatsapp_business_account"}, {"entry", json::array{entry}}};
 
   http::ClientRequest request;
@@ -162,7 +166,8 @@ std::vector<std::string> GenerateCustomerNumbers(std::size_t count, std::uint64_
       number += static_cast<char>('0' + digit(random));
     }
     i18n::phonenumbers::PhoneNumber parsed;
-    if (util.Parse(number, "US", &parsed) != i18n::phonenumbers::PhoneNumberUtil::NO_PARSING_ERROR ||
+    if (util.Parse(number, "US", &parsed) !=
+            i18n::phonenumbers::PhoneNumberUtil::NO_PARSING_ERROR ||
         !util.IsValidNumberForRegion(parsed, "US") || !seen.insert(number).second) {
       continue;
     }
