@@ -162,6 +162,25 @@ TEST_F(FakeProviderTest, TwilioStatusCallbacksAreSigned) {
   }
 }
 
+TEST_F(FakeProviderTest, FailedCallbacksRetryThenMoveOn) {
+  testing::RecordingServer receiver("/status", 500);
+  auto form = kTextForm;
+  form.emplace_back("StatusCallback", receiver.BaseUrl() + "/status");
+  ASSERT_EQ(SendTwilio(form).status, 201);
+
+  // Each status gets callback_max_attempts tries, and delivered follows once sent gives up.
+  const int attempts = TestOptions().callback_max_attempts;
+  const auto callbacks = receiver.WaitFor(2 * attempts, kWait);
+  ASSERT_EQ(callbacks.size(), static_cast<std::size_t>(2 * attempts));
+  for (int i = 0; i < 2 * attempts; ++i) {
+    const auto params = channels::common::ParseForm(callbacks[i].body);
+    ASSERT_TRUE(params.has_value());
+    EXPECT_EQ(*channels::common::FindFormValue(*params, "MessageStatus"),
+              i < attempts ? "sent" : "delivered")
+        << "callback " << i;
+  }
+}
+
 TEST_F(FakeProviderTest, LongPollReturnsWhenSendArrives) {
   auto poll = std::async(std::launch::async, [this] {
     auto client = http::MakeHttpClient(http::ClientOptions{.loopback_only = true});
