@@ -1,9 +1,8 @@
 #include "mobilelink/config/config.hpp"
 
-#include <stdlib.h>
-
 #include <filesystem>
 #include <fstream>
+#include <stdlib.h>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -82,8 +81,7 @@ TEST(Config, MissingRequiredKeyNamesIt) {
   const std::string line = "  help_reply: \"Help at example.com.\"\n";
   text.erase(text.find(line), line.size());
   const std::string error = ErrorOf(text);
-  EXPECT_NE(error.find("compliance.help_reply: missing required key"), std::string::npos)
-      << error;
+  EXPECT_NE(error.find("compliance.help_reply: missing required key"), std::string::npos) << error;
 }
 
 TEST(Config, MissingSectionNamesIt) {
@@ -207,8 +205,9 @@ TEST(Config, LoadNamesFileOnce) {
     error = caught.what();
   }
   std::filesystem::remove(path);
-  EXPECT_EQ(error, path.string() + ": sever: unknown key; expected one of: agents, bot, "
-                                   "compliance, inboxes, outbox, server, store");
+  EXPECT_EQ(error, path.string() +
+                       ": sever: unknown key; expected one of: agents, bot, "
+                       "compliance, inboxes, outbox, server, store");
 }
 
 TEST(Config, MissingFileIsError) {

@@ -38,7 +38,8 @@ INSTANTIATE_TEST_SUITE_P(
         MaskCase{"TwelveDigitsTooShort", "411111111113", "411111111113"},
         MaskCase{"NoDigits", "Where is my parcel?", "Where is my parcel?"},
         MaskCase{"EmptyText", "", ""},
-        MaskCase{"NonAsciiAround", "Carte n\xC2\xB0 4111-1111-1111-1111 \xE2\x80\x94 merci \xE2\x9C\x93",
+        MaskCase{"NonAsciiAround",
+                 "Carte n\xC2\xB0 4111-1111-1111-1111 \xE2\x80\x94 merci \xE2\x9C\x93",
                  "Carte n\xC2\xB0 ****-****-****-1111 \xE2\x80\x94 merci \xE2\x9C\x93"},
         MaskCase{"DoubleSpaceSplitsRun", "4111  1111 1111 1111", "4111  1111 1111 1111"}),
     [](const ::testing::TestParamInfo<MaskCase>& info) { return info.param.name; });

@@ -72,8 +72,8 @@ class OutboxWorkerTest : public ::testing::Test {
         std::map<std::string, core::InboxProfile>{
             {"sms", {"sms", "twilio_sms", channels::FindAdapter("twilio_sms")->GetCapabilities()}},
             {"chat", {"chat", "webchat", channels::FindAdapter("webchat")->GetCapabilities()}}},
-        std::make_shared<bot::TierZeroBot>(bot_config), core::ComplianceTexts{"Bye.", "Hi.", "Help."},
-        clock_);
+        std::make_shared<bot::TierZeroBot>(bot_config),
+        core::ComplianceTexts{"Bye.", "Hi.", "Help."}, clock_);
   }
 
   void TearDown() override {
@@ -207,6 +207,7 @@ TEST_F(OutboxWorkerTest, RetriesStopAtMaxAttempts) {
   FailNextSends(10, 503);
   const auto message_id = QueueAnswer();
   StartWorker(2);
+  ASSERT_TRUE(WaitUntil([&] { return provider_->Messages().size() == 1; }));
   ASSERT_TRUE(WaitUntil([&] { return CountOutbox("pending") == 1; }));
   clock_.Advance(minutes(1));
   worker_->Notify();
@@ -268,7 +269,8 @@ TEST_F(OutboxWorkerTest, WebchatReplyIsPushed) {
     ++pushed;
     return true;
   };
-  const auto message_id = QueueAnswerFrom("chat", {core::IdentityKind::kWebchat, "visitor-1", "chat"});
+  const auto message_id =
+      QueueAnswerFrom("chat", {core::IdentityKind::kWebchat, "visitor-1", "chat"});
   StartWorker();
   ASSERT_TRUE(WaitUntil([&] { return CountOutbox("done") == 1; }));
 

@@ -3,8 +3,6 @@
 
 #include "mobilelink/store/store.hpp"
 
-#include <sqlite3.h>
-
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -20,6 +18,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "mobilelink/common/testing/temp_dir.hpp"
 #include "mobilelink/store/migrations.hpp"
@@ -41,6 +40,9 @@ struct StoreEngine {
   std::string name;
   std::function<std::unique_ptr<Store>(const std::filesystem::path& dir)> open;
 };
+
+// Prints the engine's name in test output instead of the struct's bytes.
+void PrintTo(const StoreEngine& engine, std::ostream* out) { *out << engine.name; }
 
 std::unique_ptr<Store> OpenSqlite(const std::filesystem::path& dir) {
   SqliteOptions options;
@@ -109,11 +111,11 @@ class StoreContract : public ::testing::TestWithParam<StoreEngine> {
     message.inbox_id = "sms";
     message.direction = direction;
     message.sender = direction == core::Direction::kInbound ? core::SenderKind::kCustomer
-                                                             : core::SenderKind::kBot;
+                                                            : core::SenderKind::kBot;
     message.text = "hello";
     message.provider_message_id = provider_id;
-    message.status = direction == core::Direction::kInbound ? DeliveryStatus::kNone
-                                                             : DeliveryStatus::kQueued;
+    message.status =
+        direction == core::Direction::kInbound ? DeliveryStatus::kNone : DeliveryStatus::kQueued;
     message.created_at = at;
     message.updated_at = at;
     return message;
@@ -273,9 +275,8 @@ TEST_P(StoreContract, DuplicateProviderIdIsRejected) {
   EXPECT_FALSE(again.ok);
   EXPECT_FALSE(again.error.empty());
   std::vector<core::Message> messages;
-  store_->Read([&](Repository& repository) {
-    messages = repository.ListMessages(conversation_id, 0, 10);
-  });
+  store_->Read(
+      [&](Repository& repository) { messages = repository.ListMessages(conversation_id, 0, 10); });
   EXPECT_EQ(messages.size(), 1u);
 }
 
@@ -291,9 +292,8 @@ TEST_P(StoreContract, ProviderIdIsScopedByInboxAndDirection) {
     repository.InsertMessage(other_inbox);
   });
   std::vector<core::Message> messages;
-  store_->Read([&](Repository& repository) {
-    messages = repository.ListMessages(conversation_id, 0, 10);
-  });
+  store_->Read(
+      [&](Repository& repository) { messages = repository.ListMessages(conversation_id, 0, 10); });
   EXPECT_EQ(messages.size(), 3u);
 }
 
@@ -319,9 +319,8 @@ TEST_P(StoreContract, DeliveryUpdateIsStored) {
     repository.UpdateMessageDelivery(message);
   });
   std::optional<core::Message> found;
-  store_->Read([&](Repository& repository) {
-    found = repository.FindOutboundMessage("sms", "SM9");
-  });
+  store_->Read(
+      [&](Repository& repository) { found = repository.FindOutboundMessage("sms", "SM9"); });
   ASSERT_TRUE(found.has_value());
   EXPECT_EQ(found->id, message_id);
   EXPECT_EQ(found->status, DeliveryStatus::kFailed);
@@ -496,8 +495,8 @@ TEST_P(StoreContract, NextOutboxDueIsEarliestPending) {
 TEST_P(StoreContract, OrphanStatusesAreTakenOnce) {
   Write([&](Repository& repository) {
     repository.SaveOrphanStatus({"sms", "SM1", DeliveryStatus::kSent, "", "", std::nullopt}, t0_);
-    repository.SaveOrphanStatus(
-        {"sms", "SM1", DeliveryStatus::kDelivered, "", "", std::nullopt}, t0_);
+    repository.SaveOrphanStatus({"sms", "SM1", DeliveryStatus::kDelivered, "", "", std::nullopt},
+                                t0_);
     repository.SaveOrphanStatus({"sms", "SM2", DeliveryStatus::kSent, "", "", std::nullopt}, t0_);
   });
   std::vector<core::StatusUpdate> first;
@@ -517,9 +516,7 @@ TEST_P(StoreContract, OrphanStatusesAreTakenOnce) {
 }
 
 TEST_P(StoreContract, OptOutIsPerInboxAndAddress) {
-  Write([&](Repository& repository) {
-    repository.SetOptedOut("sms", "+12025550100", true, t0_);
-  });
+  Write([&](Repository& repository) { repository.SetOptedOut("sms", "+12025550100", true, t0_); });
   bool same = false;
   bool other_inbox = true;
   bool other_address = true;
@@ -532,12 +529,9 @@ TEST_P(StoreContract, OptOutIsPerInboxAndAddress) {
   EXPECT_FALSE(other_inbox);
   EXPECT_FALSE(other_address);
 
-  Write([&](Repository& repository) {
-    repository.SetOptedOut("sms", "+12025550100", false, t0_);
-  });
-  store_->Read([&](Repository& repository) {
-    same = repository.IsOptedOut("sms", "+12025550100");
-  });
+  Write([&](Repository& repository) { repository.SetOptedOut("sms", "+12025550100", false, t0_); });
+  store_->Read(
+      [&](Repository& repository) { same = repository.IsOptedOut("sms", "+12025550100"); });
   EXPECT_FALSE(same);
 }
 
@@ -608,9 +602,8 @@ TEST_P(StoreContract, AssignOnlyWhenUnassigned) {
   EXPECT_TRUE(first);
   EXPECT_FALSE(second);
   std::optional<core::Conversation> conversation;
-  store_->Read([&](Repository& repository) {
-    conversation = repository.GetConversation(conversation_id);
-  });
+  store_->Read(
+      [&](Repository& repository) { conversation = repository.GetConversation(conversation_id); });
   ASSERT_TRUE(conversation.has_value());
   EXPECT_EQ(conversation->assignee_agent_id, alice.id);
 }

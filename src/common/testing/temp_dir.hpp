@@ -2,11 +2,10 @@
 
 // A directory of its own for each test, removed when the test ends.
 
-#include <unistd.h>
-
 #include <atomic>
 #include <filesystem>
 #include <string>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -18,8 +17,8 @@ class TempDir final {
   /// parallel test processes and repeated tests apart.
   TempDir() {
     static std::atomic<int> counter{0};
-    std::string name = "mobilelink-" + std::to_string(::getpid()) + "-" +
-                       std::to_string(counter.fetch_add(1));
+    std::string name =
+        "mobilelink-" + std::to_string(::getpid()) + "-" + std::to_string(counter.fetch_add(1));
     if (const auto* info = ::testing::UnitTest::GetInstance()->current_test_info()) {
       name += std::string("-") + info->name();
     }
