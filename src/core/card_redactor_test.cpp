@@ -1,5 +1,6 @@
 #include "mobilelink/core/card_redactor.hpp"
 
+#include <ostream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -12,6 +13,9 @@ struct MaskCase {
   std::string input;
   std::string expected;
 };
+
+// Prints the row's name in test output instead of the struct's bytes.
+void PrintTo(const MaskCase& row, std::ostream* out) { *out << row.name; }
 
 class CardMasking : public ::testing::TestWithParam<MaskCase> {};
 
@@ -36,6 +40,9 @@ INSTANTIATE_TEST_SUITE_P(
                  "************1111 or ****-****-****-4444?"},
         MaskCase{"EighteenDigitRun", "ref 123456789012345671", "ref **************5671"},
         MaskCase{"TwelveDigitsTooShort", "411111111113", "411111111113"},
+        MaskCase{"TwentyDigitTrackingNumber", "1Z 12345678901234567890",
+                 "1Z 12345678901234567890"},
+        MaskCase{"GluedToLetters", "card:4111111111111111.", "card:************1111."},
         MaskCase{"NoDigits", "Where is my parcel?", "Where is my parcel?"},
         MaskCase{"EmptyText", "", ""},
         MaskCase{"NonAsciiAround",

@@ -1,5 +1,6 @@
 #include "mobilelink/core/consent.hpp"
 
+#include <ostream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -13,6 +14,9 @@ struct KeywordCase {
   bool opted_out = false;
   ConsentKeyword expected = ConsentKeyword::kNone;
 };
+
+// Prints the row's name in test output instead of the struct's bytes.
+void PrintTo(const KeywordCase& row, std::ostream* out) { *out << row.name; }
 
 class ConsentKeywords : public ::testing::TestWithParam<KeywordCase> {};
 
