@@ -94,7 +94,7 @@ TEST(TierZeroBot, SearchRanksMatchingArticleFirst) {
 
 TEST(TierZeroBot, SearchOrdersByScore) {
   const TierZeroBot bot(TestConfig());
-  // "refund" appears only in one article; "change" only in another, once as a tag.
+  // Only one article contains "refund" and "money", and only another contains "change".
   const auto ranked = bot.SearchArticles("refund refund money change", 4);
   ASSERT_EQ(ranked.size(), 2u);
   EXPECT_EQ(ranked[0].first->title, "Refunds and returns");

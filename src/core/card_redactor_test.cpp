@@ -22,7 +22,7 @@ class CardMasking : public ::testing::TestWithParam<MaskCase> {};
 TEST_P(CardMasking, Run) { EXPECT_EQ(MaskCardNumbers(GetParam().input), GetParam().expected); }
 
 // 4111111111111111, 5555555555554444 and 4222222222222 are the test card numbers that card
-// networks publish; 4111111111111111003 and 123456789012345671 were given a Luhn check digit
+// networks publish. 4111111111111111003 and 123456789012345671 were given a Luhn check digit
 // here.
 INSTANTIATE_TEST_SUITE_P(
     Table, CardMasking,
@@ -40,8 +40,7 @@ INSTANTIATE_TEST_SUITE_P(
                  "************1111 or ****-****-****-4444?"},
         MaskCase{"EighteenDigitRun", "ref 123456789012345671", "ref **************5671"},
         MaskCase{"TwelveDigitsTooShort", "411111111113", "411111111113"},
-        MaskCase{"TwentyDigitTrackingNumber", "1Z 12345678901234567890",
-                 "1Z 12345678901234567890"},
+        MaskCase{"TwentyDigitTrackingNumber", "1Z 12345678901234567890", "1Z 12345678901234567890"},
         MaskCase{"GluedToLetters", "card:4111111111111111.", "card:************1111."},
         MaskCase{"NoDigits", "Where is my parcel?", "Where is my parcel?"},
         MaskCase{"EmptyText", "", ""},

@@ -196,7 +196,7 @@ class ConversationServiceTest : public ::testing::Test {
     return outcome;
   }
 
-  // Queues one bot answer, claims it and records it as sent under `provider_id`.
+  // Queues one bot reply, claims it and records it as sent under `provider_id`.
   std::int64_t SendOneAnswer(const std::string& provider_id) {
     const auto inbound = Receive("opening hours?", "in-" + provider_id);
     EXPECT_EQ(inbound.queued.size(), 1u);

@@ -28,7 +28,7 @@ constexpr auto kWaitLimit = seconds(30);
 constexpr char kAccountSid[] = "AC00000000000000000000000000000001";
 constexpr char kAnswer[] = "We open at 8.";
 
-// Polls `condition` every few milliseconds until it holds or kWaitLimit passes.
+// Polls `condition` every few milliseconds until it is true or kWaitLimit passes.
 bool WaitUntil(const std::function<bool()>& condition) {
   const auto deadline = std::chrono::steady_clock::now() + kWaitLimit;
   while (std::chrono::steady_clock::now() < deadline) {
@@ -99,7 +99,7 @@ class OutboxWorkerTest : public ::testing::Test {
     worker_->Start();
   }
 
-  // Stores a question from `customer` that the bot answers; returns the answer's message id.
+  // Stores a question from `customer` that the bot answers, and returns the reply's message id.
   std::int64_t QueueAnswer(const std::string& customer = "+12025550100") {
     return QueueAnswerFrom("sms", {core::IdentityKind::kPhone, customer, "sms"});
   }
@@ -174,7 +174,7 @@ TEST_F(OutboxWorkerTest, SendsQueuedMessageOnce) {
   EXPECT_EQ(sends[0].text, kAnswer);
   const core::Message message = GetMessage(message_id);
   EXPECT_EQ(message.provider_message_id, sends[0].message_id);
-  EXPECT_EQ(message.status, DeliveryStatus::kQueued);  // Twilio answers "queued" at first.
+  EXPECT_EQ(message.status, DeliveryStatus::kQueued);  // Twilio reports "queued" at first.
 }
 
 TEST_F(OutboxWorkerTest, NotifySendsMessageQueuedLater) {

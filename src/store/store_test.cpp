@@ -1,5 +1,6 @@
-// The store contract, written once and run against every engine (SQLite now; PostgreSQL joins
-// the Engines list when its engine lands). Each test gets a fresh database in its own temp dir.
+// The store contract, written once and run against every engine in the Engines list, which
+// contains only SQLite until the PostgreSQL engine lands. Each test gets a fresh database in its
+// own temp dir.
 
 #include "mobilelink/store/store.hpp"
 
@@ -89,7 +90,7 @@ class StoreContract : public ::testing::TestWithParam<StoreEngine> {
     return {IdentityKind::kPhone, number, inbox};
   }
 
-  // Creates a contact for `phone` and an open conversation; returns the conversation id.
+  // Creates a contact for `phone` and an open conversation, and returns the conversation id.
   std::int64_t NewConversation(const std::string& phone) {
     std::int64_t id = 0;
     Write([&](Repository& repository) {
@@ -121,7 +122,7 @@ class StoreContract : public ::testing::TestWithParam<StoreEngine> {
     return message;
   }
 
-  // Queues one outbound message of `conversation_id`, due at `due`; returns the outbox id.
+  // Queues one outbound message of `conversation_id`, due at `due`, and returns the outbox id.
   std::int64_t Enqueue(std::int64_t conversation_id, TimePoint due) {
     std::int64_t id = 0;
     Write([&](Repository& repository) {
@@ -667,7 +668,7 @@ TEST_P(StoreContract, DoneRunsAfterDataIsReadable) {
 }
 
 TEST_P(StoreContract, FailedUnitRollsBackAlone) {
-  // A first unit holds the writer until the next three are queued, so they share one batch.
+  // A first unit blocks the writer until the next three are queued, so they share one batch.
   std::promise<void> started;
   std::promise<void> release;
   auto release_future = release.get_future().share();

@@ -13,7 +13,7 @@ namespace mobilelink::testing {
 
 class TempDir final {
  public:
-  /// Creates `<gtest temp dir>/mobilelink-<pid>-<n>-<test name>`; the pid and counter keep
+  /// Creates `<gtest temp dir>/mobilelink-<pid>-<n>-<test name>`. The pid and counter keep
   /// parallel test processes and repeated tests apart.
   TempDir() {
     static std::atomic<int> counter{0};
