@@ -459,6 +459,20 @@ TEST_F(ConversationServiceTest, ReplyToResolvedConversationRefused) {
   EXPECT_EQ(Reply(handed.conversation_id, alice_, "One more thing").error, ActionError::kResolved);
 }
 
+TEST_F(ConversationServiceTest, InboundAfterResolveOpensNewConversation) {
+  const auto handed = Receive("agent please", "SM1");
+  ASSERT_TRUE(Claim(handed.conversation_id, alice_).ok());
+  ASSERT_TRUE(Act([&](Repository& repository) {
+                return service_->Resolve(repository, handed.conversation_id, alice_.id, false);
+              }).ok());
+  EXPECT_EQ(GetConversation(handed.conversation_id).status, ConversationStatus::kResolved);
+
+  const auto next = Receive("hello again", "SM2");
+  EXPECT_NE(next.conversation_id, handed.conversation_id);
+  EXPECT_EQ(next.contact_id, handed.contact_id);
+  EXPECT_EQ(GetConversation(next.conversation_id).tier, 0);
+}
+
 TEST_F(ConversationServiceTest, EmptyReplyRefused) {
   const auto handed = Receive("agent please", "SM1");
   ASSERT_TRUE(Claim(handed.conversation_id, alice_).ok());

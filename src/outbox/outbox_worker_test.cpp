@@ -84,13 +84,13 @@ class OutboxWorkerTest : public ::testing::Test {
     provider_->Stop();
   }
 
-  void StartWorker(int max_attempts = 5) {
+  void StartWorker(int max_attempts = 5, milliseconds send_timeout = seconds(10)) {
     WorkerOptions options;
     options.outbox.workers = 2;
     options.outbox.max_attempts = max_attempts;
     options.outbox.base_backoff = milliseconds(1);
     options.outbox.max_backoff = milliseconds(10);
-    options.outbox.send_timeout = seconds(10);
+    options.outbox.send_timeout = send_timeout;
     options.public_url = "http://127.0.0.1:9";
     options.client.loopback_only = true;
     options.idle_poll = milliseconds(10);
@@ -216,6 +216,43 @@ TEST_F(OutboxWorkerTest, RetriesStopAtMaxAttempts) {
   const core::Message message = GetMessage(message_id);
   EXPECT_EQ(message.status, DeliveryStatus::kFailed);
   EXPECT_EQ(message.error_code, "max_attempts");
+}
+
+TEST_F(OutboxWorkerTest, ThrottledRetryWaitsForRetryAfter) {
+  tools::FakeBehaviour behaviour = provider_->Behaviour();
+  behaviour.fail_next = 1;
+  behaviour.fail_status = 429;
+  behaviour.retry_after_s = 120;
+  provider_->SetBehaviour(behaviour);
+  QueueAnswer();
+  const core::TimePoint start = clock_.Now();
+  StartWorker();
+  ASSERT_TRUE(WaitUntil([&] { return provider_->Messages().size() == 1; }));
+  ASSERT_TRUE(WaitUntil([&] { return CountOutbox("pending") == 1; }));
+
+  std::optional<core::TimePoint> next_due;
+  store_->Read([&](Repository& repository) { next_due = repository.NextOutboxDue(); });
+  ASSERT_TRUE(next_due.has_value());
+  EXPECT_GE(*next_due, start + seconds(120));
+
+  clock_.Advance(seconds(121));
+  worker_->Notify();
+  ASSERT_TRUE(WaitUntil([&] { return CountOutbox("done") == 1; }));
+  EXPECT_EQ(AcceptedSends().size(), 1u);
+}
+
+TEST_F(OutboxWorkerTest, TimedOutSendIsLookedUpNotRepeated) {
+  // The provider records the send, then answers after the worker has given up waiting.
+  tools::FakeBehaviour behaviour = provider_->Behaviour();
+  behaviour.delay = seconds(5);
+  provider_->SetBehaviour(behaviour);
+  const auto message_id = QueueAnswer();
+  StartWorker(5, milliseconds(500));
+
+  ASSERT_TRUE(WaitUntil([&] { return CountOutbox("done") == 1; }));
+  const auto sends = provider_->Messages();
+  ASSERT_EQ(sends.size(), 1u);
+  EXPECT_EQ(GetMessage(message_id).provider_message_id, sends[0].message_id);
 }
 
 TEST_F(OutboxWorkerTest, ClientErrorFailsWithProviderError) {

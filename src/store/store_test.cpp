@@ -609,6 +609,27 @@ TEST_P(StoreContract, AssignOnlyWhenUnassigned) {
   EXPECT_EQ(conversation->assignee_agent_id, alice.id);
 }
 
+TEST_P(StoreContract, ListConversationsFiltersQueue) {
+  const auto bot_only = NewConversation("+12025550100");
+  const auto handed_off = NewConversation("+12025550101");
+  Write([&](Repository& repository) {
+    auto conversation = repository.GetConversation(handed_off);
+    conversation->tier = 1;
+    conversation->handed_off_at = t0_;
+    repository.UpdateConversation(*conversation);
+  });
+  std::vector<core::Conversation> queue;
+  std::vector<core::Conversation> all;
+  store_->Read([&](Repository& repository) {
+    queue = repository.ListConversations({std::nullopt, 1, true, std::nullopt, 10});
+    all = repository.ListConversations({});
+  });
+  ASSERT_EQ(queue.size(), 1u);
+  EXPECT_EQ(queue[0].id, handed_off);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].id, bot_only);
+}
+
 TEST_P(StoreContract, ConcurrentWritesAllComplete) {
   constexpr int kThreads = 8;
   constexpr int kWritesPerThread = 50;
