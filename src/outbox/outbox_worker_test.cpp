@@ -242,7 +242,7 @@ TEST_F(OutboxWorkerTest, ThrottledRetryWaitsForRetryAfter) {
 }
 
 TEST_F(OutboxWorkerTest, TimedOutSendIsLookedUpNotRepeated) {
-  // The provider records the send, then answers after the worker has given up waiting.
+  // The provider records the send but sends its response only after the worker timed out.
   tools::FakeBehaviour behaviour = provider_->Behaviour();
   behaviour.delay = seconds(5);
   provider_->SetBehaviour(behaviour);
