@@ -244,6 +244,11 @@ TEST_F(ConversationServiceTest, InboundCreatesConversation) {
   ASSERT_NE(created, types.end());
   ASSERT_NE(received, types.end());
   EXPECT_LT(created, received);
+  const auto bot_verdict = std::find_if(types.begin(), types.end(), [](const std::string& type) {
+    return type == events::kBotAnswered || type == events::kBotMissed;
+  });
+  ASSERT_NE(bot_verdict, types.end());
+  EXPECT_LT(received, bot_verdict);
 }
 
 TEST_F(ConversationServiceTest, SecondInboundJoinsConversation) {

@@ -220,6 +220,11 @@ class SqliteStore final : public Store {
         results[i] = WriteResult{false, error.what()};
         writer_db_->Exec("ROLLBACK TO unit");
         writer_db_->Exec("RELEASE unit");
+      } catch (...) {
+        // A unit must not end the writer thread, whatever it throws.
+        results[i] = WriteResult{false, "unit of work threw a non-standard exception"};
+        writer_db_->Exec("ROLLBACK TO unit");
+        writer_db_->Exec("RELEASE unit");
       }
     }
     try {
