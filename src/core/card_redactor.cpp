@@ -1,6 +1,5 @@
 #include "mobilelink/core/card_redactor.hpp"
 
-#include <cctype>
 #include <optional>
 #include <vector>
 
@@ -11,78 +10,141 @@ namespace {
 constexpr std::size_t kMinCardDigits = 13;
 constexpr std::size_t kMaxCardDigits = 19;
 constexpr std::size_t kVisibleDigits = 4;
+// Separator characters allowed between two digit groups, e.g. "4111  1111" or "4111 - 1111".
+constexpr std::size_t kMaxSeparatorChars = 3;
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsSeparator(char c) { return c == ' ' || c == '-'; }
-
-// One run of digit groups: the text positions of its digits and the index (into `digits`)
-// where each group starts.
-struct DigitRun {
-  std::vector<std::size_t> positions;
-  std::vector<std::size_t> group_starts;
+// One digit of the text: where it is, how many bytes it takes, and its value.
+struct Digit {
+  std::size_t offset = 0;
+  std::size_t bytes = 1;
+  int value = 0;
 };
 
-struct Window {
-  std::size_t first = 0;  // Index into DigitRun::positions.
-  std::size_t count = 0;
-};
-
-std::string DigitsOf(std::string_view text, const DigitRun& run, Window window) {
-  std::string digits;
-  for (std::size_t i = window.first; i < window.first + window.count; ++i) {
-    digits.push_back(text[run.positions[i]]);
+// Reads a digit at `at`: ASCII 0-9 or a fullwidth digit U+FF10..U+FF19 (EF BC 90..99).
+std::optional<Digit> ReadDigit(std::string_view text, std::size_t at) {
+  const auto byte = static_cast<unsigned char>(text[at]);
+  if (byte >= '0' && byte <= '9') {
+    return Digit{at, 1, byte - '0'};
   }
-  return digits;
-}
-
-bool IsGroupBoundary(const DigitRun& run, std::size_t index) {
-  if (index == run.positions.size()) {
-    return true;
-  }
-  for (std::size_t start : run.group_starts) {
-    if (start == index) {
-      return true;
-    }
-  }
-  return false;
-}
-
-// Finds the best card window inside digits [from, to) of `run`: the longest, then leftmost,
-// window of whole groups. A window never starts or ends inside a group, because in about half
-// of all Luhn-invalid 16-digit strings, such as order numbers, some slice of 13 to 15 digits
-// passes Luhn (an estimate from 20,000 random strings).
-std::optional<Window> FindCard(std::string_view text, const DigitRun& run, std::size_t from,
-                               std::size_t to) {
-  for (std::size_t count = std::min(kMaxCardDigits, to - from); count >= kMinCardDigits;
-       --count) {
-    for (std::size_t first = from; first + count <= to; ++first) {
-      if (!IsGroupBoundary(run, first) || !IsGroupBoundary(run, first + count)) {
-        continue;
-      }
-      Window window{first, count};
-      if (PassesLuhn(DigitsOf(text, run, window))) {
-        return window;
-      }
+  if (byte == 0xEF && at + 2 < text.size() && static_cast<unsigned char>(text[at + 1]) == 0xBC) {
+    const auto last = static_cast<unsigned char>(text[at + 2]);
+    if (last >= 0x90 && last <= 0x99) {
+      return Digit{at, 3, last - 0x90};
     }
   }
   return std::nullopt;
 }
 
-void MaskRun(std::string& output, std::string_view text, const DigitRun& run, std::size_t from,
-             std::size_t to) {
-  // Each found card splits the run; the digits on either side are searched again.
-  if (to - from < kMinCardDigits) {
-    return;
+// Returns the byte length of a separator character at `at`, or 0: space, tab, '-', '.', '/',
+// '_', no-break space (C2 A0), narrow no-break space (E2 80 AF) and the dashes E2 80 90..95.
+std::size_t SeparatorBytes(std::string_view text, std::size_t at) {
+  const auto byte = static_cast<unsigned char>(text[at]);
+  if (byte == ' ' || byte == '\t' || byte == '-' || byte == '.' || byte == '/' || byte == '_') {
+    return 1;
   }
-  const auto card = FindCard(text, run, from, to);
-  if (!card) {
-    return;
+  if (byte == 0xC2 && at + 1 < text.size() && static_cast<unsigned char>(text[at + 1]) == 0xA0) {
+    return 2;
   }
-  for (std::size_t i = card->first; i < card->first + card->count - kVisibleDigits; ++i) {
-    output[run.positions[i]] = '*';
+  if (byte == 0xE2 && at + 2 < text.size() && static_cast<unsigned char>(text[at + 1]) == 0x80) {
+    const auto last = static_cast<unsigned char>(text[at + 2]);
+    if ((last >= 0x90 && last <= 0x95) || last == 0xAF) {
+      return 3;
+    }
   }
-  MaskRun(output, text, run, from, card->first);
-  MaskRun(output, text, run, card->first + card->count, to);
+  return 0;
+}
+
+// A run of digit groups joined by short separators. `group_start[i]` is true when digit i
+// begins a group.
+struct DigitRun {
+  std::vector<Digit> digits;
+  std::vector<bool> group_start;
+};
+
+// Reads the run that starts with the digit at `at`. Returns the offset just past it.
+std::size_t ReadRun(std::string_view text, std::size_t at, DigitRun& run) {
+  std::size_t position = at;
+  bool new_group = true;
+  while (position < text.size()) {
+    if (auto digit = ReadDigit(text, position)) {
+      run.digits.push_back(*digit);
+      run.group_start.push_back(new_group);
+      new_group = false;
+      position += digit->bytes;
+      continue;
+    }
+    // Up to kMaxSeparatorChars separators continue the run only when a digit follows them.
+    std::size_t probe = position;
+    std::size_t separators = 0;
+    while (probe < text.size() && separators < kMaxSeparatorChars) {
+      const std::size_t bytes = SeparatorBytes(text, probe);
+      if (bytes == 0) {
+        break;
+      }
+      probe += bytes;
+      ++separators;
+    }
+    if (separators == 0 || probe >= text.size() || !ReadDigit(text, probe)) {
+      break;
+    }
+    position = probe;
+    new_group = true;
+  }
+  return position;
+}
+
+bool IsBoundary(const DigitRun& run, std::size_t index) {
+  return index == run.digits.size() || run.group_start[index];
+}
+
+bool WindowPassesLuhn(const DigitRun& run, std::size_t first, std::size_t count) {
+  int sum = 0;
+  bool doubled = false;
+  for (std::size_t i = first + count; i-- > first;) {
+    int value = run.digits[i].value;
+    if (doubled) {
+      value *= 2;
+      if (value > 9) {
+        value -= 9;
+      }
+    }
+    sum += value;
+    doubled = !doubled;
+  }
+  return sum % 10 == 0;
+}
+
+// Marks the digits to mask. From left to right, each group start takes the longest window of
+// whole groups (13 to 19 digits) that passes Luhn; the scan goes on after a masked card. A
+// window never starts or ends inside a group, because in about half of all Luhn-invalid
+// 16-digit strings, such as order numbers, some slice of 13 to 15 digits passes Luhn (an
+// estimate from 20,000 random strings). The scan is linear in the run's length.
+std::vector<bool> FindCards(const DigitRun& run) {
+  std::vector<bool> masked(run.digits.size(), false);
+  std::size_t first = 0;
+  while (first + kMinCardDigits <= run.digits.size()) {
+    if (!IsBoundary(run, first)) {
+      ++first;
+      continue;
+    }
+    std::size_t found = 0;
+    for (std::size_t count = std::min(kMaxCardDigits, run.digits.size() - first);
+         count >= kMinCardDigits; --count) {
+      if (IsBoundary(run, first + count) && WindowPassesLuhn(run, first, count)) {
+        found = count;
+        break;
+      }
+    }
+    if (found == 0) {
+      ++first;
+      continue;
+    }
+    for (std::size_t i = first; i < first + found - kVisibleDigits; ++i) {
+      masked[i] = true;
+    }
+    first += found;
+  }
+  return masked;
 }
 
 }  // namespace
@@ -105,31 +167,30 @@ bool PassesLuhn(std::string_view digits) {
 }
 
 std::string MaskCardNumbers(std::string_view text) {
-  std::string output(text);
-  std::size_t i = 0;
-  while (i < text.size()) {
+  std::string output;
+  output.reserve(text.size());
+  std::size_t copied = 0;  // Bytes of `text` already written to `output`.
+  std::size_t position = 0;
+  while (position < text.size()) {
     // Every digit starts a run, even one glued to letters, so "card:4111..." is masked too.
-    if (!IsDigit(text[i])) {
-      ++i;
+    if (!ReadDigit(text, position)) {
+      ++position;
       continue;
     }
     DigitRun run;
-    std::size_t j = i;
-    run.group_starts.push_back(0);
-    while (j < text.size()) {
-      if (IsDigit(text[j])) {
-        run.positions.push_back(j);
-        ++j;
-      } else if (IsSeparator(text[j]) && j + 1 < text.size() && IsDigit(text[j + 1])) {
-        run.group_starts.push_back(run.positions.size());
-        ++j;
-      } else {
-        break;
+    const std::size_t end = ReadRun(text, position, run);
+    const std::vector<bool> masked = FindCards(run);
+    for (std::size_t i = 0; i < run.digits.size(); ++i) {
+      if (!masked[i]) {
+        continue;
       }
+      output.append(text.substr(copied, run.digits[i].offset - copied));
+      output.push_back('*');
+      copied = run.digits[i].offset + run.digits[i].bytes;
     }
-    MaskRun(output, text, run, 0, run.positions.size());
-    i = j;
+    position = end;
   }
+  output.append(text.substr(copied));
   return output;
 }
 

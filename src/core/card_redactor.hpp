@@ -8,10 +8,12 @@ namespace mobilelink::core {
 /// Masks payment card numbers in free text before it is stored, logged, classified or sent.
 ///
 /// A card number is 13 to 19 digits that pass the Luhn check, written together or in groups
-/// separated by single spaces or dashes. Every digit of it except the last four becomes '*';
-/// separators and all other text stay. Inside a longer run of digit groups, only windows made
-/// of whole groups are tried, longest first, so "99 4111-1111-1111-1111" keeps "99" and masks
-/// the card that follows. A Luhn-invalid group stays as written, never masked in part.
+/// separated by one to three of: space, tab, '-', '.', '/', '_', no-break spaces and Unicode
+/// dashes. Digits may be ASCII or fullwidth. Every digit of the card except the last four
+/// becomes '*'; separators and all other text stay. Inside a longer run of digit groups, only
+/// windows made of whole groups are tried, the longest at the leftmost group first, so
+/// "99 4111-1111-1111-1111" keeps "99" and masks the card that follows. A Luhn-invalid group
+/// stays as written, never masked in part. The cost is linear in the length of the text.
 std::string MaskCardNumbers(std::string_view text);
 
 /// Returns true when `digits` (ASCII digits only) passes the Luhn check.

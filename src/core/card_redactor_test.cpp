@@ -47,8 +47,42 @@ INSTANTIATE_TEST_SUITE_P(
         MaskCase{"NonAsciiAround",
                  "Carte n\xC2\xB0 4111-1111-1111-1111 \xE2\x80\x94 merci \xE2\x9C\x93",
                  "Carte n\xC2\xB0 ****-****-****-1111 \xE2\x80\x94 merci \xE2\x9C\x93"},
-        MaskCase{"DoubleSpaceSplitsRun", "4111  1111 1111 1111", "4111  1111 1111 1111"}),
+        MaskCase{"DoubleSpaceSeparated", "4111  1111 1111 1111", "****  **** **** 1111"},
+        MaskCase{"DotSeparated", "4111.1111.1111.1111", "****.****.****.1111"},
+        MaskCase{"SlashSeparated", "4111/1111/1111/1111", "****/****/****/1111"},
+        MaskCase{"UnderscoreSeparated", "4111_1111_1111_1111", "****_****_****_1111"},
+        MaskCase{"TabSeparated", "4111\t1111\t1111\t1111", "****\t****\t****\t1111"},
+        MaskCase{"SpacedDash", "4111 - 1111 - 1111 - 1111", "**** - **** - **** - 1111"},
+        MaskCase{"NoBreakSpaceSeparated", "4111\xC2\xA0" "1111\xC2\xA0" "1111\xC2\xA0" "1111",
+                 "****\xC2\xA0****\xC2\xA0****\xC2\xA0" "1111"},
+        MaskCase{"FullwidthDigits",
+                 "\xEF\xBC\x94\xEF\xBC\x91\xEF\xBC\x91\xEF\xBC\x91"
+                 "\xEF\xBC\x91\xEF\xBC\x91\xEF\xBC\x91\xEF\xBC\x91"
+                 "\xEF\xBC\x91\xEF\xBC\x91\xEF\xBC\x91\xEF\xBC\x91"
+                 "\xEF\xBC\x91\xEF\xBC\x91\xEF\xBC\x91\xEF\xBC\x91",
+                 "************"
+                 "\xEF\xBC\x91\xEF\xBC\x91\xEF\xBC\x91\xEF\xBC\x91"},
+        MaskCase{"FourSeparatorsSplitRun", "4111    1111 1111 1111", "4111    1111 1111 1111"}),
     [](const ::testing::TestParamInfo<MaskCase>& info) { return info.param.name; });
+
+TEST(CardMaskingLongInput, SingleDigitGroupsStayUnchanged) {
+  // 32,000 one-digit groups form one run; the scan must stay linear in its length.
+  std::string text;
+  for (int i = 0; i < 32000; ++i) {
+    text += "1 ";
+  }
+  EXPECT_EQ(MaskCardNumbers(text), text);
+}
+
+TEST(CardMaskingLongInput, ManyCardsAllMasked) {
+  std::string text;
+  std::string expected;
+  for (int i = 0; i < 2000; ++i) {
+    text += "4111111111111111 ";
+    expected += "************1111 ";
+  }
+  EXPECT_EQ(MaskCardNumbers(text), expected);
+}
 
 TEST(Luhn, AcceptsPublishedTestCard) { EXPECT_TRUE(PassesLuhn("4111111111111111")); }
 
