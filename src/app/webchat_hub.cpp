@@ -5,6 +5,7 @@
 
 #include "mobilelink/common/log.hpp"
 #include "mobilelink/common/metrics.hpp"
+#include "mobilelink/core/text.hpp"
 #include "mobilelink/security/credentials.hpp"
 #include "mobilelink/store/sqlite_repository.hpp"
 
@@ -227,8 +228,8 @@ void WebchatHub::HandleMessage(const std::shared_ptr<http::WebSocketSession>& se
               "client_id is required: a unique id of 1 to 128 bytes chosen by the client");
     return;
   }
-  if (text.empty()) {
-    SendError(session, "empty_text", "text", "text is empty");
+  if (core::IsBlank(text)) {
+    SendError(session, "empty_text", "text", "text is empty; send at least one visible character");
     return;
   }
   core::InboundMessage inbound;

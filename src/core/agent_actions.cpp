@@ -4,6 +4,7 @@
 
 #include "mobilelink/core/card_redactor.hpp"
 #include "mobilelink/core/conversation_service.hpp"
+#include "mobilelink/core/text.hpp"
 #include "mobilelink/events/event_types.hpp"
 
 namespace mobilelink::core {
@@ -76,15 +77,15 @@ ActionOutcome ConversationService::AddNote(Repository& repository, std::int64_t 
     return {ActionError::kConversationNotFound,
             AccessDetail(ActionError::kConversationNotFound, conversation_id)};
   }
-  if (text.empty()) {
-    return {ActionError::kEmptyText, "note text is empty"};
+  if (IsBlank(text)) {
+    return {ActionError::kEmptyText, "note text is empty; write at least one visible character"};
   }
   Message note;
   note.conversation_id = conversation_id;
   note.direction = Direction::kNote;
   note.sender = SenderKind::kAgent;
   note.agent_id = agent_id;
-  note.text = MaskCardNumbers(text);
+  note.text = MaskCardNumbers(SanitizeUtf8(text));
   note.created_at = clock_.Now();
   note.updated_at = note.created_at;
   repository.InsertMessage(note);

@@ -5,6 +5,7 @@
 #include "mobilelink/channels/common/sms_encoding.hpp"
 #include "mobilelink/core/card_redactor.hpp"
 #include "mobilelink/core/consent.hpp"
+#include "mobilelink/core/text.hpp"
 #include "mobilelink/events/event_types.hpp"
 
 namespace mobilelink::core {
@@ -104,7 +105,8 @@ InboundOutcome ConversationService::ReceiveInbound(Repository& repository,
   }
 
   const TimePoint now = clock_.Now();
-  outcome.contact_id = repository.ResolveContact(inbound.from, inbound.profile_name, now);
+  outcome.contact_id =
+      repository.ResolveContact(inbound.from, SanitizeUtf8(inbound.profile_name), now);
   auto active = repository.FindActiveConversation(outcome.contact_id);
   Conversation conversation;
   if (active) {
@@ -131,8 +133,10 @@ InboundOutcome ConversationService::ReceiveInbound(Repository& repository,
   message.inbox_id = inbound.inbox_id;
   message.direction = Direction::kInbound;
   message.sender = SenderKind::kCustomer;
-  message.text = MaskCardNumbers(inbound.text);
-  message.media = inbound.media;
+  message.text = MaskCardNumbers(SanitizeUtf8(inbound.text));
+  for (const auto& media : inbound.media) {
+    message.media.push_back({SanitizeUtf8(media.url), SanitizeUtf8(media.content_type)});
+  }
   message.provider_message_id = inbound.provider_message_id;
   message.client_message_id = inbound.client_message_id;
   message.created_at = now;
@@ -250,8 +254,8 @@ ActionOutcome ConversationService::QueueOutbound(Repository& repository,
   ActionOutcome outcome;
   const InboxProfile& inbox = *request.inbox;
   const TimePoint now = clock_.Now();
-  const std::string text = MaskCardNumbers(request.text);
-  if (text.empty()) {
+  const std::string text = MaskCardNumbers(SanitizeUtf8(request.text));
+  if (IsBlank(text)) {
     return {ActionError::kEmptyText, "text is empty; write a reply of at least one character"};
   }
   if (text.size() > inbox.capabilities.max_text_chars * 4) {

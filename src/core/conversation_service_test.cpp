@@ -628,3 +628,14 @@ TEST_F(ConversationServiceTest, UnknownInboxThrows) {
 
 }  // namespace
 }  // namespace mobilelink::core
+
+namespace mobilelink::core {
+namespace {
+
+TEST_F(ConversationServiceTest, InvalidUtf8StoredAsReplacement) {
+  const auto outcome = Receive("where is \xFF my order", "SM-utf8");
+  EXPECT_EQ(GetMessage(outcome.message_id).text, "where is \xEF\xBF\xBD my order");
+}
+
+}  // namespace
+}  // namespace mobilelink::core

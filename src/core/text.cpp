@@ -1,0 +1,77 @@
+#include "mobilelink/core/text.hpp"
+
+#include <cstdint>
+
+namespace mobilelink::core {
+
+namespace {
+
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
+
+// Returns the length of the valid UTF-8 sequence at `at`, or 0 when it is invalid.
+std::size_t ValidSequenceLength(std::string_view text, std::size_t at) {
+  const auto lead = static_cast<unsigned char>(text[at]);
+  if (lead < 0x80) {
+    return 1;
+  }
+  std::size_t length = 0;
+  std::uint32_t code_point = 0;
+  if ((lead & 0xE0) == 0xC0) {
+    length = 2;
+    code_point = lead & 0x1F;
+  } else if ((lead & 0xF0) == 0xE0) {
+    length = 3;
+    code_point = lead & 0x0F;
+  } else if ((lead & 0xF8) == 0xF0) {
+    length = 4;
+    code_point = lead & 0x07;
+  } else {
+    return 0;
+  }
+  if (at + length > text.size()) {
+    return 0;
+  }
+  for (std::size_t i = 1; i < length; ++i) {
+    const auto next = static_cast<unsigned char>(text[at + i]);
+    if ((next & 0xC0) != 0x80) {
+      return 0;
+    }
+    code_point = (code_point << 6) | (next & 0x3F);
+  }
+  constexpr std::uint32_t kMinimum[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (code_point < kMinimum[length] || code_point > 0x10FFFF ||
+      (code_point >= 0xD800 && code_point <= 0xDFFF)) {
+    return 0;
+  }
+  return length;
+}
+
+}  // namespace
+
+std::string SanitizeUtf8(std::string_view text) {
+  std::string output;
+  output.reserve(text.size());
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const std::size_t length = ValidSequenceLength(text, at);
+    if (length == 0) {
+      output.append(kReplacement);
+      ++at;
+      continue;
+    }
+    output.append(text.substr(at, length));
+    at += length;
+  }
+  return output;
+}
+
+bool IsBlank(std::string_view text) {
+  for (char c : text) {
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v') {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace mobilelink::core

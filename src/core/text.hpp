@@ -1,0 +1,16 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace mobilelink::core {
+
+/// Returns `text` with every invalid UTF-8 sequence (stray continuation bytes, truncated or
+/// overlong sequences, surrogates, code points above U+10FFFF) replaced by U+FFFD, so stored
+/// text is always valid UTF-8 and valid in JSON.
+std::string SanitizeUtf8(std::string_view text);
+
+/// Returns true when `text` has no character other than ASCII whitespace.
+bool IsBlank(std::string_view text);
+
+}  // namespace mobilelink::core
