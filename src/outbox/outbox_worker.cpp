@@ -287,6 +287,12 @@ class OutboxWorker::Impl {
               handed ? core::DeliveryStatus::kDelivered : core::DeliveryStatus::kSent);
       return;
     }
+    if (IsOptedOut(job.entry, route)) {
+      Count(route, "contact_opted_out");
+      Finish(job.entry, "contact_opted_out",
+             "the contact opted out of inbox " + job.entry.inbox_id + " before this was sent");
+      return;
+    }
     const channels::OutboundMessage message = ToOutbound(job.entry, route);
     if (job.outcome_unknown && LookUp(client, job.entry, route, message)) {
       return;
@@ -314,6 +320,20 @@ class OutboxWorker::Impl {
                                                 : sent.error_code,
              sent.error_message);
     }
+  }
+
+  // Rechecks consent at send time: a reply queued, or waiting for a retry, when the customer
+  // replied STOP must not go out. The consent confirmations themselves are system messages.
+  bool IsOptedOut(const core::OutboxEntry& entry, const Route& route) {
+    if (!route.adapter->GetCapabilities().keyword_opt_out ||
+        entry.sender == core::SenderKind::kSystem) {
+      return false;
+    }
+    bool opted_out = false;
+    store_.Read([&](core::Repository& repository) {
+      opted_out = repository.IsOptedOut(entry.inbox_id, entry.recipient);
+    });
+    return opted_out;
   }
 
   void HandleTransportError(http::HttpClient& client, const core::OutboxEntry& entry,

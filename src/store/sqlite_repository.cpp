@@ -172,7 +172,7 @@ constexpr Query kSetOptedOut{
 
 #define OUTBOX_COLUMNS                                                                    \
   "o.id, o.message_id, o.conversation_id, o.inbox_id, o.recipient, m.text, m.media_json, " \
-  "o.attempts, o.due_at, o.claimed_at, o.state"
+  "o.attempts, o.due_at, o.claimed_at, o.state, m.sender"
 
 constexpr Query kEnqueueOutbox{
     "enqueue_outbox",
@@ -621,6 +621,7 @@ std::vector<core::OutboxEntry> SqliteRepository::ReadOutbox(Statement& row) {
     entry.due_at = FromMillis(row.Int(8));
     entry.claimed_at = FromMillis(row.Int(9));
     entry.state = row.Text(10);
+    entry.sender = core::ParseSenderKind(row.Text(11)).value_or(core::SenderKind::kBot);
     entries.push_back(std::move(entry));
   }
   return entries;
