@@ -3,9 +3,8 @@
 // Shared pieces of the table-driven channel adapter tests: fixture loading, request building
 // and the checks that every inbound case makes.
 //
-// NOTE: The adapter tests call ParseWebhook directly. Posting each case to the real server
-// over loopback and replaying it once needs the HTTP server and the store, which these tests
-// do not link yet.
+// The adapter tests call ParseWebhook directly. tests/integration/adapter_replay_test.cpp
+// posts InboundCase rows to the real server over loopback and replays each one once.
 
 #include <fstream>
 #include <functional>
