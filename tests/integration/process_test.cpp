@@ -99,6 +99,29 @@ TEST_F(Process, KillAfterAckKeepsMessage) {
   EXPECT_EQ(store.Text("SELECT state FROM outbox"), "done");
 }
 
+TEST_F(Process, KillDuringSendSendsOnce) {
+  // The fake records the send at once but answers it late, so the kill lands while the
+  // outbox row is claimed and the provider has already accepted the message.
+  tools::FakeBehaviour slow;
+  slow.delay = std::chrono::milliseconds(5000);
+  fake_->SetBehaviour(slow);
+  StartServer("info");
+  const std::string sid = "SM60000000000000000000000000000004";
+  ASSERT_EQ(PostSms(sid, "hello").status, 200);
+  ASSERT_TRUE(WaitUntil([&] { return SendsWithText(kGreetingAnswer) == 1; }))
+      << ReadFileBytes(LogPath());
+  server_->Signal(SIGKILL);
+  fake_->SetBehaviour(tools::FakeBehaviour{});
+
+  StartServer("info");
+  ASSERT_TRUE(WaitUntil([&] { return OutboxIdle(); })) << ReadFileBytes(LogPath());
+  const StoreReader store(StorePath());
+  EXPECT_EQ(store.Text("SELECT state FROM outbox"), "done");
+  EXPECT_EQ(SendsWithText(kGreetingAnswer), 1u);
+  EXPECT_EQ(store.Text("SELECT provider_message_id FROM messages WHERE direction = 'outbound'"),
+            fake_->Messages().at(0).message_id);
+}
+
 TEST_F(Process, CardNumberNeverPersisted) {
   StartServer("trace");
   ASSERT_EQ(PostSms("SM60000000000000000000000000000002", "my card is 4111 1111 1111 1111").status,

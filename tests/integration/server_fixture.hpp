@@ -269,10 +269,12 @@ class StoreReader final {
     sqlite3_busy_timeout(db, 5000);
     sqlite3_stmt* statement = nullptr;
     int status = sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr);
-    while (status == SQLITE_OK && (status = sqlite3_step(statement)) == SQLITE_ROW) {
-      if (!on_row(statement)) {
-        status = SQLITE_DONE;
-        break;
+    if (status == SQLITE_OK) {
+      while ((status = sqlite3_step(statement)) == SQLITE_ROW) {
+        if (!on_row(statement)) {
+          status = SQLITE_DONE;
+          break;
+        }
       }
     }
     const std::string message = sqlite3_errmsg(db);

@@ -89,6 +89,9 @@ inline std::string CaseName(const ::testing::TestParamInfo<InboundCase>& info) {
   return info.param.name;
 }
 
+/// Prints a row as its name, so GoogleTest does not dump the row's bytes on failure.
+inline void PrintTo(const InboundCase& row, std::ostream* out) { *out << row.name; }
+
 /// Checks a parsed webhook against the row's expectations, one assertion per fact.
 inline void ExpectParsed(const InboundCase& row, const ParsedWebhook& parsed) {
   EXPECT_EQ(ToString(parsed.outcome), ToString(row.outcome));
