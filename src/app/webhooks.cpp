@@ -101,6 +101,16 @@ void HandleWebhook(AppContext& context, const std::string& segment, bool status_
                            {"status", outcome.duplicate ? "duplicate" : "stored"}})
               .Increment();
         }
+        for (const auto& outcome : batch->statuses) {
+          const std::string status =
+              !outcome.matched ? "unmatched"
+                               : (outcome.changed ? std::string(core::ToString(outcome.status))
+                                                  : "unchanged");
+          GlobalMetrics()
+              .GetCounter("mobilelink_messages_total", "Messages by direction and status.",
+                          {{"direction", "outbound"}, {"status", status}})
+              .Increment();
+        }
         if (queued && notify) {
           notify();
         }

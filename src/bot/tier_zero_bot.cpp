@@ -74,14 +74,33 @@ std::vector<std::string> DefaultHandoffPhrases() {
 
 TierZeroBot::TierZeroBot(BotConfig config, std::shared_ptr<const IntentDetector> detector)
     : config_(std::move(config)), detector_(std::move(detector)) {
+  for (const auto& phrase : config_.handoff_phrases) {
+    handoff_phrases_.push_back(Words(phrase));
+  }
+  for (const auto& rule : config_.rules) {
+    IndexedRule indexed{&rule, {}};
+    for (const auto& phrase : rule.phrases) {
+      indexed.phrases.push_back(Words(phrase));
+    }
+    rules_.push_back(std::move(indexed));
+  }
+  // Titles and tags count twice: they name what an article is about.
   double total_length = 0;
   for (const auto& article : config_.articles) {
     std::string text = article.title + " " + article.title + " " + article.body;
     for (const auto& tag : article.tags) {
       text += " " + tag + " " + tag;
     }
-    index_.push_back({&article, ContentTerms(text)});
-    total_length += static_cast<double>(index_.back().terms.size());
+    IndexedArticle indexed{&article, {}, 0};
+    for (auto& term : ContentTerms(text)) {
+      indexed.term_counts[term] += 1;
+      indexed.length += 1;
+    }
+    for (const auto& [term, count] : indexed.term_counts) {
+      document_frequency_[term] += 1;
+    }
+    total_length += indexed.length;
+    index_.push_back(std::move(indexed));
   }
   if (!index_.empty()) {
     average_length_ = total_length / static_cast<double>(index_.size());
@@ -90,11 +109,11 @@ TierZeroBot::TierZeroBot(BotConfig config, std::shared_ptr<const IntentDetector>
 
 const Rule* TierZeroBot::MatchRule(const std::vector<std::string>& words,
                                    double& confidence) const {
-  for (const auto& rule : config_.rules) {
-    for (const auto& phrase : rule.phrases) {
-      if (ContainsPhrase(words, Words(phrase))) {
+  for (const auto& indexed : rules_) {
+    for (const auto& phrase : indexed.phrases) {
+      if (ContainsPhrase(words, phrase)) {
         confidence = kPhraseConfidence;
-        return &rule;
+        return indexed.rule;
       }
     }
   }
@@ -111,8 +130,8 @@ const Rule* TierZeroBot::MatchRule(const std::vector<std::string>& words,
 
 BotDecision TierZeroBot::Respond(const BotInput& input) const {
   const auto words = Words(input.text);
-  for (const auto& phrase : config_.handoff_phrases) {
-    if (ContainsPhrase(words, Words(phrase))) {
+  for (const auto& phrase : handoff_phrases_) {
+    if (ContainsPhrase(words, phrase)) {
       return {BotAction::kHandoff, config_.handoff_message, "handoff", 1.0, "customer_request"};
     }
   }
@@ -157,19 +176,14 @@ std::vector<std::pair<const Article*, double>> TierZeroBot::SearchArticles(
   const double documents = static_cast<double>(index_.size());
   for (const auto& entry : index_) {
     double score = 0;
-    const double length = static_cast<double>(entry.terms.size());
+    const double length = entry.length;
     for (const auto& term : query_terms) {
-      const double frequency =
-          static_cast<double>(std::count(entry.terms.begin(), entry.terms.end(), term));
-      if (frequency == 0) {
+      const auto found = entry.term_counts.find(term);
+      if (found == entry.term_counts.end()) {
         continue;
       }
-      double containing = 0;
-      for (const auto& other : index_) {
-        if (std::find(other.terms.begin(), other.terms.end(), term) != other.terms.end()) {
-          containing += 1;
-        }
-      }
+      const double frequency = found->second;
+      const double containing = document_frequency_.find(term)->second;
       const double idf = std::log(1 + (documents - containing + 0.5) / (containing + 0.5));
       score += idf * frequency * (kBm25K1 + 1) /
                (frequency + kBm25K1 * (1 - kBm25B + kBm25B * length / average_length_));

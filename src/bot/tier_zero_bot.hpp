@@ -4,6 +4,8 @@
 // with a handoff to the agent queue when it cannot help. It is a pure function of its config
 // and its input, so the core can run it inside the transaction that stores the message.
 
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -95,13 +97,22 @@ class TierZeroBot final {
  private:
   struct IndexedArticle {
     const Article* article;
-    std::vector<std::string> terms;
+    std::map<std::string, int, std::less<>> term_counts;
+    double length = 0;  // Terms in the article, repeats included.
+  };
+  // Rules and handoff phrases split into words once, in config order.
+  struct IndexedRule {
+    const Rule* rule;
+    std::vector<std::vector<std::string>> phrases;
   };
   [[nodiscard]] const Rule* MatchRule(const std::vector<std::string>& words, double& confidence) const;
 
   BotConfig config_;
   std::shared_ptr<const IntentDetector> detector_;
   std::vector<IndexedArticle> index_;
+  std::map<std::string, int, std::less<>> document_frequency_;
+  std::vector<IndexedRule> rules_;
+  std::vector<std::vector<std::string>> handoff_phrases_;
   double average_length_ = 0;
 };
 

@@ -17,9 +17,10 @@ TEST(ChannelRegistry, ReturnsNullForUnknownChannel) { EXPECT_EQ(FindAdapter("fax
 
 TEST(ChannelRegistry, ListsAdaptersInOrder) {
   const auto& adapters = AllAdapters();
-  ASSERT_EQ(adapters.size(), 2u);
+  ASSERT_EQ(adapters.size(), 3u);
   EXPECT_EQ(adapters[0]->Channel(), "twilio_sms");
   EXPECT_EQ(adapters[1]->Channel(), "whatsapp");
+  EXPECT_EQ(adapters[2]->Channel(), "webchat");
 }
 
 TEST(SendFailure, RetriesOnlyTransientKinds) {

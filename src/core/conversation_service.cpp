@@ -312,6 +312,7 @@ StatusOutcome ConversationService::ApplyStatus(Repository& repository,
   outcome.matched = true;
   outcome.message_id = message->id;
   outcome.conversation_id = message->conversation_id;
+  outcome.status = message->status;
   if (StatusRank(update.status) <= StatusRank(message->status)) {
     return outcome;
   }
@@ -321,6 +322,7 @@ StatusOutcome ConversationService::ApplyStatus(Repository& repository,
   message->updated_at = clock_.Now();
   repository.UpdateMessageDelivery(*message);
   outcome.changed = true;
+  outcome.status = update.status;
 
   Event event;
   event.type = std::string(events::kMessageStatus);

@@ -77,6 +77,7 @@ struct ActionOutcome {
 struct StatusOutcome {
   bool matched = false;  // A stored outbound message has this provider id.
   bool changed = false;  // The update moved the status forward.
+  DeliveryStatus status = DeliveryStatus::kNone;  // The status the message has now.
   std::int64_t message_id = 0;
   std::int64_t conversation_id = 0;
 };

@@ -89,6 +89,8 @@ class SqliteStore final : public Store {
     writer_db_->Exec("PRAGMA journal_mode = WAL");
     writer_db_->Exec("PRAGMA synchronous = " + options.synchronous);
     writer_db_->Exec("PRAGMA foreign_keys = ON");
+    // A 64 MiB page cache keeps the hot indexes of a busy day in memory.
+    writer_db_->Exec("PRAGMA cache_size = -65536");
     ApplyMigrations(*writer_db_, options.path);
     writer_ = std::thread([this] { RunWriter(); });
   }

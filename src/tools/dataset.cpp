@@ -36,7 +36,7 @@ Utterance ParseClincItem(const boost::json::value& item, const std::string& spli
   const auto* text = (*pair)[0].if_string();
   const auto* label = (*pair)[1].if_string();
   if (text == nullptr || label == nullptr) {
-    throw DatasetError(0, where + " must hold two strings");
+    throw DatasetError(0, where + " must contain two strings");
   }
   return Utterance{std::string(*text), std::string(*label)};
 }
@@ -87,8 +87,9 @@ class CsvParser final {
         break;
       }
       if (c == '"') {
-        throw DatasetError(line_, "quote inside an unquoted field; quote the whole field and "
-                                  "double the quote (\"\")");
+        throw DatasetError(line_,
+                           "quote inside an unquoted field; quote the whole field and "
+                           "double the quote (\"\")");
       }
       field += c;
       ++pos_;
@@ -114,8 +115,7 @@ class CsvParser final {
         ++pos_;
         continue;
       }
-      if (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '\n' &&
-          text_[pos_] != '\r') {
+      if (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '\n' && text_[pos_] != '\r') {
         throw DatasetError(line_, "unexpected text after a closing quote");
       }
       return field;

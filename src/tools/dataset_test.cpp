@@ -2,9 +2,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <string>
-
 #include <stdlib.h>
+#include <string>
 
 #include <gtest/gtest.h>
 
@@ -87,9 +86,7 @@ TEST(Csv, RejectsMissingHeader) {
   EXPECT_EQ(ErrorLine("hello,greeting\n"), 1u);
 }
 
-TEST(Csv, ReportsLineOfWrongFieldCount) {
-  EXPECT_EQ(ErrorLine("text,label\na,x\nb,y,z\n"), 3u);
-}
+TEST(Csv, ReportsLineOfWrongFieldCount) { EXPECT_EQ(ErrorLine("text,label\na,x\nb,y,z\n"), 3u); }
 
 TEST(Csv, CountsLinesInsideQuotedFields) {
   EXPECT_EQ(ErrorLine("text,label\n\"a\nb\",x\nc\n"), 4u);
@@ -99,9 +96,7 @@ TEST(Csv, ReportsUnclosedQuoteWhereItOpened) {
   EXPECT_EQ(ErrorLine("text,label\na,x\n\"never closed,x\nmore\n"), 3u);
 }
 
-TEST(Csv, RejectsTextAfterClosingQuote) {
-  EXPECT_EQ(ErrorLine("text,label\n\"a\"b,x\n"), 2u);
-}
+TEST(Csv, RejectsTextAfterClosingQuote) { EXPECT_EQ(ErrorLine("text,label\n\"a\"b,x\n"), 2u); }
 
 TEST(Csv, RejectsQuoteInsideUnquotedField) {
   EXPECT_EQ(ErrorLine("text,label\nsay \"hi\",x\n"), 2u);

@@ -4,8 +4,8 @@
 #include <stdexcept>
 
 #include <boost/json.hpp>
-#include <spdlog/spdlog.h>
 
+#include "mobilelink/common/log.hpp"
 #include "mobilelink/tools/fake_provider_impl.hpp"
 
 namespace mobilelink::tools {
@@ -52,7 +52,8 @@ void FakeProvider::Impl::Stop() {
     return;
   }
   stopped_ = true;
-  // Delayed answers and long polls run now, so the server's grace period does not wait for them.
+  // Delayed responses and long polls complete now, so the server's grace period does not wait for
+  // them.
   responses_.Stop();
   if (server_) {
     server_->Stop(std::chrono::milliseconds(2000));
@@ -112,8 +113,8 @@ void FakeProvider::Impl::LoadState() {
       records_.push_back(RecordFromJson(boost::json::parse(line)));
     } catch (const std::exception& error) {
       // A crash can cut the last line short; skipping it loses only that line.
-      spdlog::warn("fake-provider: skipped line {} of state file {}: {}", line_number,
-                   options_.state_path.string(), error.what());
+      Logger("tools")->warn("fake provider skipped invalid state line file={} line={} error={}",
+                            options_.state_path.string(), line_number, error.what());
       continue;
     }
     next_seq_ = std::max(next_seq_, records_.back().seq + 1);
@@ -196,9 +197,9 @@ std::string FormatRfc2822(std::chrono::system_clock::time_point time) {
   static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   char buffer[64];
-  std::snprintf(buffer, sizeof(buffer), "%s, %02d %s %04d %02d:%02d:%02d +0000",
-                kDays[utc.tm_wday], utc.tm_mday, kMonths[utc.tm_mon], utc.tm_year + 1900,
-                utc.tm_hour, utc.tm_min, utc.tm_sec);
+  std::snprintf(buffer, sizeof(buffer), "%s, %02d %s %04d %02d:%02d:%02d +0000", kDays[utc.tm_wday],
+                utc.tm_mday, kMonths[utc.tm_mon], utc.tm_year + 1900, utc.tm_hour, utc.tm_min,
+                utc.tm_sec);
   return buffer;
 }
 
@@ -209,9 +210,9 @@ std::string FormatRfc3339(std::chrono::system_clock::time_point time) {
   std::tm utc{};
   gmtime_r(&seconds, &utc);
   char buffer[64];
-  std::snprintf(buffer, sizeof(buffer), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-                utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min,
-                utc.tm_sec, static_cast<int>(millis % 1000));
+  std::snprintf(buffer, sizeof(buffer), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                static_cast<int>(millis % 1000));
   return buffer;
 }
 
@@ -223,8 +224,8 @@ bool IsE164(std::string_view number) {
 }
 
 FakeProvider::FakeProvider(FakeProviderOptions options)
-    : FakeProvider(options,
-                   options.config_path.empty() ? ToolConfig{} : LoadToolConfig(options.config_path)) {}
+    : FakeProvider(options, options.config_path.empty() ? ToolConfig{}
+                                                        : LoadToolConfig(options.config_path)) {}
 
 FakeProvider::FakeProvider(FakeProviderOptions options, ToolConfig config)
     : impl_(std::make_unique<Impl>(std::move(options), std::move(config))) {}

@@ -1,8 +1,8 @@
 #pragma once
 
 // A local stand-in for the Twilio Messages API and the WhatsApp Cloud API send endpoint. It
-// records every send, answers in the provider's shapes, sends signed status callbacks, and can
-// be told to fail or slow down through a control API under /_fake/. The demo, the integration
+// records every send, responds in the provider's shapes, sends signed status callbacks, and
+// fails or slows down on request through a control API under /_fake/. The demo, the integration
 // tests and the benchmarks point each inbox's `api_base_url` at it.
 
 #include <chrono>
@@ -24,7 +24,7 @@ struct ToolConfig;
 
 struct FakeProviderOptions {
   std::string host = "127.0.0.1";
-  std::uint16_t port = 0;  // 0 picks a free port; FakeProvider::Port() returns it.
+  std::uint16_t port = 0;             // 0 picks a free port; FakeProvider::Port() returns it.
   std::filesystem::path config_path;  // Server config with the inboxes; empty means none.
   std::filesystem::path state_path;   // JSON-lines record of sends; empty means memory only.
   int threads = 2;
@@ -35,18 +35,18 @@ struct FakeProviderOptions {
   std::chrono::milliseconds callback_first_backoff{200};  // Doubles after each failed attempt.
 };
 
-/// How the fake provider treats the next sends; set through POST /_fake/behaviour.
+/// Failure and delay settings for the next sends, set through POST /_fake/behaviour.
 struct FakeBehaviour {
-  int fail_next = 0;    // Number of next sends answered with `fail_status`.
+  int fail_next = 0;  // Number of next sends that fail with `fail_status`.
   int fail_status = 500;
-  int fail_code = 0;    // Provider error code in the body; 0 picks one that fits the status.
-  std::chrono::milliseconds delay{0};  // Delay before each answer.
-  int retry_after_s = 0;  // Sent as Retry-After on a failed answer when positive.
-  bool callbacks = true;  // Send status callbacks after successful sends.
+  int fail_code = 0;  // Provider error code in the body; 0 picks one that fits the status.
+  std::chrono::milliseconds delay{0};  // Delay before each response.
+  int retry_after_s = 0;               // Sent as Retry-After on a failure response when positive.
+  bool callbacks = true;               // Send status callbacks after successful sends.
   std::chrono::milliseconds callback_delay{0};  // Delay before each status callback.
 };
 
-/// One request that reached a send endpoint, whatever the answer.
+/// One request that reached a send endpoint, successful or not.
 struct RecordedSend {
   std::uint64_t seq = 0;  // 1, 2, ...: order of arrival, kept across restarts with a state file.
   std::string provider;   // "twilio" or "whatsapp".
@@ -57,11 +57,11 @@ struct RecordedSend {
   // Parsed fields: the form pairs for Twilio, flattened JSON keys ("to", "text.body") for
   // WhatsApp.
   std::vector<std::pair<std::string, std::string>> fields;
-  std::string to;    // E.164 with '+' for both providers.
-  std::string from;  // Twilio From or MessagingServiceSid; the phone number id for WhatsApp.
-  std::string text;  // Body or text.body.
-  std::string message_id;  // The sid or wamid given in the answer; empty when the send failed.
-  int http_status = 0;     // Status of the answer.
+  std::string to;          // E.164 with '+' for both providers.
+  std::string from;        // Twilio From or MessagingServiceSid; the phone number id for WhatsApp.
+  std::string text;        // Body or text.body.
+  std::string message_id;  // The sid or wamid in the response; empty when the send failed.
+  int http_status = 0;     // Status of the response.
   std::string delivery_status;  // queued, sent, delivered; empty when the send failed.
   std::chrono::system_clock::time_point received_at;
 
@@ -89,7 +89,7 @@ class FakeProvider final {
   void ClearMessages();
   void SetBehaviour(const FakeBehaviour& behaviour);
   [[nodiscard]] FakeBehaviour Behaviour() const;
-  /// Returns the number of status callbacks that got a 2xx answer.
+  /// Returns the number of status callbacks that got a 2xx response.
   [[nodiscard]] std::uint64_t CallbacksDelivered() const;
   /// Returns the number of status callbacks given up after the last attempt.
   [[nodiscard]] std::uint64_t CallbacksAbandoned() const;

@@ -1,15 +1,15 @@
 // Delivery of status callbacks with bounded retries. Every callback runs on the callback
-// scheduler's one thread, so a slow receiver delays later callbacks but never an answer.
+// scheduler's one thread, so a slow receiver delays later callbacks but never a response.
 
-#include <spdlog/spdlog.h>
-
+#include "mobilelink/common/log.hpp"
 #include "mobilelink/tools/fake_provider_impl.hpp"
 
 namespace mobilelink::tools {
 
 void FakeProvider::Impl::PostCallback(std::shared_ptr<CallbackJob> job, int attempt,
                                       std::chrono::milliseconds delay) {
-  callbacks_.PostAfter(delay, [this, job = std::move(job), attempt] { SendCallback(job, attempt); });
+  callbacks_.PostAfter(delay,
+                       [this, job = std::move(job), attempt] { SendCallback(job, attempt); });
 }
 
 void FakeProvider::Impl::SendCallback(const std::shared_ptr<CallbackJob>& job, int attempt) {
@@ -33,17 +33,19 @@ void FakeProvider::Impl::SendCallback(const std::shared_ptr<CallbackJob>& job, i
     SetDeliveryStatus(job->seq, job->delivery_status);
   } else if (attempt < options_.callback_max_attempts) {
     const auto backoff = options_.callback_first_backoff * (1 << (attempt - 1));
-    spdlog::warn("fake-provider: status callback {} to {} failed (attempt {} of {}): {}; "
-                 "retrying in {} ms",
-                 job->description, job->url, attempt, options_.callback_max_attempts, failure,
-                 backoff.count());
+    Logger("tools")->warn(
+        "status callback failed, retrying callback=\"{}\" url={} attempt={} max_attempts={} "
+        "retry_in_ms={} error=\"{}\"",
+        job->description, job->url, attempt, options_.callback_max_attempts, backoff.count(),
+        failure);
     PostCallback(job, attempt + 1, backoff);
     return;
   } else {
     ++callbacks_abandoned;
-    spdlog::error("fake-provider: status callback {} to {} failed (attempt {} of {}): {}; "
-                  "giving up",
-                  job->description, job->url, attempt, options_.callback_max_attempts, failure);
+    Logger("tools")->error(
+        "status callback abandoned callback=\"{}\" url={} attempt={} max_attempts={} "
+        "error=\"{}\"",
+        job->description, job->url, attempt, options_.callback_max_attempts, failure);
   }
   if (job->then) {
     job->then();

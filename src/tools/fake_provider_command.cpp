@@ -5,8 +5,8 @@
 #include <iostream>
 
 #include <CLI/CLI.hpp>
-#include <spdlog/spdlog.h>
 
+#include "mobilelink/common/log.hpp"
 #include "mobilelink/tools/fake_provider.hpp"
 #include "mobilelink/tools/listen_address.hpp"
 #include "mobilelink/tools/tool_config.hpp"
@@ -21,7 +21,8 @@ std::optional<ListenAddress> ParseListenAddress(std::string_view text) {
   std::string_view host = text.substr(0, colon);
   const std::string_view port_text = text.substr(colon + 1);
   unsigned port = 0;
-  const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  const auto [end, ec] =
+      std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
   if (ec != std::errc() || end != port_text.data() + port_text.size() || port > 65535) {
     return std::nullopt;
   }
@@ -43,14 +44,14 @@ int RunFakeProvider(const FakeProviderOptions& options) {
   try {
     FakeProvider provider(options);
     provider.Start();
-    spdlog::info("fake-provider: listening on {}", provider.BaseUrl());
+    Logger("tools")->info("fake provider started url={}", provider.BaseUrl());
     std::cout << "fake-provider listening on " << provider.BaseUrl() << std::endl;
     int signal_number = 0;
     sigwait(&stop_signals, &signal_number);
-    spdlog::info("fake-provider: stopping on signal {}", signal_number);
+    Logger("tools")->info("fake provider stopping signal={}", signal_number);
     provider.Stop();
   } catch (const std::exception& error) {
-    spdlog::error("fake-provider: {}", error.what());
+    Logger("tools")->error("fake provider failed error=\"{}\"", error.what());
     return 1;
   }
   return 0;
@@ -65,8 +66,9 @@ void AddFakeProviderCommand(CLI::App& app) {
   auto listen = std::make_shared<std::string>("127.0.0.1:0");
   command->add_option("--listen", *listen, "Address to serve on, HOST:PORT; port 0 picks one")
       ->capture_default_str();
-  command->add_option("--config", options->config_path,
-                      "Server config whose inboxes give WhatsApp webhook URLs and secrets")
+  command
+      ->add_option("--config", options->config_path,
+                   "Server config whose inboxes give WhatsApp webhook URLs and secrets")
       ->check(CLI::ExistingFile);
   command->add_option("--state", options->state_path,
                       "File that keeps one JSON line per recorded send across restarts");

@@ -117,7 +117,7 @@ void FakeProvider::Impl::AddControlRoutes(http::Router& router) {
   });
 }
 
-// GET /_fake/messages[?to=+1...][&since=SEQ][&wait_ms=MS]. With wait_ms, the answer waits until
+// GET /_fake/messages[?to=+1...][&since=SEQ][&wait_ms=MS]. With wait_ms, the response waits until
 // a matching send arrives or the time passes, so a poller needs no sleep loop.
 void FakeProvider::Impl::HandleListMessages(http::HttpRequest&& request,
                                             const http::Responder& responder) {

@@ -28,10 +28,10 @@ struct CallbackJob {
   std::string url;
   http::Headers headers;
   std::string body;
-  std::string description;  // For logs: "twilio SM... sent". Holds no secret.
-  std::uint64_t seq = 0;          // Record whose delivery status moves on success.
-  std::string delivery_status;    // Status the callback reports.
-  std::function<void()> then;     // Runs after success or after the last failed attempt.
+  std::string description;      // For logs: "twilio SM... sent". Holds no secret.
+  std::uint64_t seq = 0;        // Record whose delivery status moves on success.
+  std::string delivery_status;  // Status the callback reports.
+  std::function<void()> then;   // Runs after success or after the last failed attempt.
 };
 
 class FakeProvider::Impl final {
@@ -94,8 +94,7 @@ class FakeProvider::Impl final {
   void QueueWhatsAppCallbacks(const RecordedSend& record, std::chrono::milliseconds delay);
 
   // fake_provider_callbacks.cpp
-  void PostCallback(std::shared_ptr<CallbackJob> job, int attempt,
-                    std::chrono::milliseconds delay);
+  void PostCallback(std::shared_ptr<CallbackJob> job, int attempt, std::chrono::milliseconds delay);
   void SendCallback(const std::shared_ptr<CallbackJob>& job, int attempt);
 
   const FakeProviderOptions options_;

@@ -33,9 +33,9 @@ std::string StringAt(const json::object& object, std::string_view key) {
 }  // namespace
 
 json::object RecordToJson(const RecordedSend& record) {
-  const auto received_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                               record.received_at.time_since_epoch())
-                               .count();
+  const auto received_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(record.received_at.time_since_epoch())
+          .count();
   return {{"seq", record.seq},
           {"provider", record.provider},
           {"method", record.method},

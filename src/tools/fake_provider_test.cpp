@@ -1,15 +1,16 @@
 #include "mobilelink/tools/fake_provider.hpp"
 
 #include <future>
+#include <stdlib.h>
 #include <string>
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include "mobilelink/channels/common/form.hpp"
 #include "mobilelink/channels/common/hmac.hpp"
 #include "mobilelink/channels/twilio_sms/signature.hpp"
+#include "mobilelink/channels/whatsapp/signature.hpp"
 #include "mobilelink/http/client.hpp"
 #include "mobilelink/tools/testing/recording_server.hpp"
 #include "mobilelink/tools/tool_config.hpp"
@@ -42,7 +43,7 @@ class FakeProviderTest : public ::testing::Test {
     auto result = client_->Send(request);
     EXPECT_TRUE(std::holds_alternative<http::ClientResponse>(result));
     return std::get_if<http::ClientResponse>(&result) ? std::get<http::ClientResponse>(result)
-                                                       : http::ClientResponse{};
+                                                      : http::ClientResponse{};
   }
 
   http::ClientResponse SendTwilio(const channels::common::FormPairs& form, bool with_auth = true) {
@@ -51,9 +52,9 @@ class FakeProviderTest : public ::testing::Test {
     request.body = channels::common::EncodeForm(form);
     request.headers.Set("Content-Type", "application/x-www-form-urlencoded");
     if (with_auth) {
-      request.headers.Set("Authorization",
-                          "Basic " + channels::common::Base64Encode(std::string(kAccountSid) +
-                                                                    ":" + kAuthToken));
+      request.headers.Set(
+          "Authorization",
+          "Basic " + channels::common::Base64Encode(std::string(kAccountSid) + ":" + kAuthToken));
     }
     return Send(request);
   }
@@ -156,8 +157,27 @@ TEST_F(FakeProviderTest, TwilioStatusCallbacksAreSigned) {
     EXPECT_EQ(*channels::common::FindFormValue(*params, "AccountSid"), kAccountSid);
     const auto signature = callbacks[i].headers.Get("X-Twilio-Signature");
     ASSERT_TRUE(signature.has_value());
-    EXPECT_TRUE(channels::twilio_sms::VerifySignature(kAuthToken, {callback_url}, *params,
-                                                      *signature));
+    EXPECT_TRUE(
+        channels::twilio_sms::VerifySignature(kAuthToken, {callback_url}, *params, *signature));
+  }
+}
+
+TEST_F(FakeProviderTest, FailedCallbacksRetryThenMoveOn) {
+  testing::RecordingServer receiver("/status", 500);
+  auto form = kTextForm;
+  form.emplace_back("StatusCallback", receiver.BaseUrl() + "/status");
+  ASSERT_EQ(SendTwilio(form).status, 201);
+
+  // Each status gets callback_max_attempts tries, and delivered follows once sent gives up.
+  const int attempts = TestOptions().callback_max_attempts;
+  const auto callbacks = receiver.WaitFor(2 * attempts, kWait);
+  ASSERT_EQ(callbacks.size(), static_cast<std::size_t>(2 * attempts));
+  for (int i = 0; i < 2 * attempts; ++i) {
+    const auto params = channels::common::ParseForm(callbacks[i].body);
+    ASSERT_TRUE(params.has_value());
+    EXPECT_EQ(*channels::common::FindFormValue(*params, "MessageStatus"),
+              i < attempts ? "sent" : "delivered")
+        << "callback " << i;
   }
 }
 
@@ -192,8 +212,8 @@ TEST_F(FakeProviderTest, ListFiltersBySinceAndTo) {
   twilio_list.method = "GET";
   twilio_list.url = std::string("/2010-04-01/Accounts/") + kAccountSid +
                     "/Messages.json?To=%2B14155550100&DateSent%3E=2000-01-01";
-  twilio_list.headers.Set("Authorization", "Basic " + channels::common::Base64Encode(
-                                                          std::string(kAccountSid) + ":x"));
+  twilio_list.headers.Set(
+      "Authorization", "Basic " + channels::common::Base64Encode(std::string(kAccountSid) + ":x"));
   const auto listed = json::parse(Send(twilio_list).body);
   ASSERT_EQ(listed.at("messages").as_array().size(), 1u);
   EXPECT_EQ(listed.at("messages").at(0).at("to").as_string(), "+14155550100");
@@ -217,7 +237,7 @@ TEST(FakeProvider, DelayedAnswerDoesNotBlockOthers) {
     delayed_done = true;
     return result;
   });
-  // The delayed send is recorded before its answer, so wait for it through the long poll.
+  // The delayed send is recorded before its response, so wait for it through the long poll.
   auto client = http::MakeHttpClient(http::ClientOptions{.loopback_only = true});
   http::ClientRequest poll;
   poll.method = "GET";
@@ -263,11 +283,17 @@ TEST(FakeProvider, WhatsAppSendAndSignedStatuses) {
   ASSERT_EQ(callbacks.size(), 2u);
   for (const auto& callback : callbacks) {
     EXPECT_EQ(callback.path, "/webhooks/whatsapp/wa-main");
-    const auto expected = "sha256=" + channels::common::HexEncode(
-                                          channels::common::HmacSha256("wa_secret", callback.body));
-    EXPECT_EQ(callback.headers.Get("X-Hub-Signature-256"), expected);
-    const auto status = json::parse(callback.body).at("entry").at(0).at("changes").at(0).at(
-        "value").at("statuses").at(0);
+    const auto signature = callback.headers.Get("X-Hub-Signature-256");
+    ASSERT_TRUE(signature.has_value());
+    EXPECT_TRUE(channels::whatsapp::VerifySignature("wa_secret", callback.body, *signature));
+    const auto status = json::parse(callback.body)
+                            .at("entry")
+                            .at(0)
+                            .at("changes")
+                            .at(0)
+                            .at("value")
+                            .at("statuses")
+                            .at(0);
     EXPECT_EQ(status.at("id").as_string(), wamid);
     EXPECT_EQ(status.at("recipient_id").as_string(), "14155550100");
   }

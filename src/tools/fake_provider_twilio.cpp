@@ -65,8 +65,9 @@ std::string FieldOr(const RecordedSend& record, std::string_view name) {
 }
 
 std::size_t CountField(const RecordedSend& record, std::string_view name) {
-  return static_cast<std::size_t>(std::count_if(record.fields.begin(), record.fields.end(),
-                                                [&](const auto& pair) { return pair.first == name; }));
+  return static_cast<std::size_t>(
+      std::count_if(record.fields.begin(), record.fields.end(),
+                    [&](const auto& pair) { return pair.first == name; }));
 }
 
 // Returns the error for an invalid create request, using Twilio's codes: 21604 To missing,
@@ -92,8 +93,9 @@ std::optional<http::HttpResponse> ValidateCreate(const RecordedSend& record) {
     return TwilioError(400, 21602, "Message body is required unless MediaUrl is set.");
   }
   if (body.size() > kMaxBodyChars * 4 || CountCodePoints(body) > kMaxBodyChars) {
-    return TwilioError(400, 21617, "The concatenated message body exceeds the 1600 character "
-                                   "limit.");
+    return TwilioError(400, 21617,
+                       "The concatenated message body exceeds the 1600 character "
+                       "limit.");
   }
   if (media_count > kMaxMediaUrls) {
     return TwilioError(400, 21623, "The number of media URLs exceeds the limit of 10.");
@@ -105,8 +107,8 @@ std::optional<http::HttpResponse> ValidateCreate(const RecordedSend& record) {
 json::object MessageResource(const RecordedSend& record, std::string_view account_sid) {
   const auto service = record.Field("MessagingServiceSid");
   const auto body = FieldOr(record, "Body");
-  const auto uri = "/2010-04-01/Accounts/" + std::string(account_sid) + "/Messages/" +
-                   record.message_id;
+  const auto uri =
+      "/2010-04-01/Accounts/" + std::string(account_sid) + "/Messages/" + record.message_id;
   const bool sent = record.delivery_status == "sent" || record.delivery_status == "delivered";
   json::object resource{
       {"sid", record.message_id},
@@ -149,7 +151,7 @@ bool MatchesListFilters(const RecordedSend& record, const http::HttpRequest& req
          (!on || date == *on) && (!after || date >= *after) && (!before || date <= *before);
 }
 
-// Returns the 401 answer when the Basic credentials are missing or do not match the account.
+// Returns the 401 response when the Basic credentials are missing or do not match the account.
 // The auth token is checked only when the config lists a twilio_sms inbox for the account.
 std::optional<http::HttpResponse> CheckTwilioAuth(const ToolConfig& config,
                                                   const std::string& account_sid,
@@ -158,7 +160,8 @@ std::optional<http::HttpResponse> CheckTwilioAuth(const ToolConfig& config,
     return TwilioError(401, 20003, "Authentication Error - No credentials provided");
   }
   const auto* inbox = config.FindTwilioInbox(account_sid);
-  if (auth->user != account_sid || (inbox != nullptr && inbox->Get("auth_token") != auth->password)) {
+  if (auth->user != account_sid ||
+      (inbox != nullptr && inbox->Get("auth_token") != auth->password)) {
     return TwilioError(401, 20003, "Authentication Error - invalid username or password");
   }
   return std::nullopt;
@@ -254,13 +257,11 @@ void FakeProvider::Impl::HandleTwilioList(http::HttpRequest&& request,
       messages.push_back(MessageResource(record, account_sid));
     }
   }
+  // NOTE: the whole filtered list comes back as page 0, without PageSize or paging URIs.
   const auto page_size = messages.size();
-  json::object body{{"messages", std::move(messages)},
-                    {"page", 0},
-                    {"page_size", page_size},
-                    {"uri", request.target},
-                    {"first_page_uri", request.target},
-                    {"next_page_uri", nullptr},
+  json::object body{{"messages", std::move(messages)},  {"page", 0},
+                    {"page_size", page_size},           {"uri", request.target},
+                    {"first_page_uri", request.target}, {"next_page_uri", nullptr},
                     {"previous_page_uri", nullptr}};
   responder(http::HttpResponse::Json(200, json::serialize(body)));
 }
@@ -272,9 +273,9 @@ void FakeProvider::Impl::QueueTwilioCallbacks(const RecordedSend& record,
                                               std::chrono::milliseconds delay) {
   // Twilio sends no callback for the initial queued status, only for later ones.
   auto make_job = [record, account_sid, auth_token, callback_url](const std::string& status) {
-    std::vector<std::pair<std::string, std::string>> params = {
-        {"MessageSid", record.message_id}, {"SmsSid", record.message_id},
-        {"AccountSid", account_sid}};
+    std::vector<std::pair<std::string, std::string>> params = {{"MessageSid", record.message_id},
+                                                               {"SmsSid", record.message_id},
+                                                               {"AccountSid", account_sid}};
     if (const auto service = record.Field("MessagingServiceSid")) {
       params.emplace_back("MessagingServiceSid", *service);
     }

@@ -1,9 +1,9 @@
 // The fake WhatsApp Cloud API send endpoint and its statuses webhooks.
 
-#include <spdlog/spdlog.h>
 #include <boost/json.hpp>
 
-#include "mobilelink/channels/common/hmac.hpp"
+#include "mobilelink/channels/whatsapp/signature.hpp"
+#include "mobilelink/common/log.hpp"
 #include "mobilelink/tools/fake_provider_impl.hpp"
 
 namespace mobilelink::tools {
@@ -15,10 +15,8 @@ namespace json = boost::json;
 // parameter errors.
 http::HttpResponse GraphError(int status, int code, const std::string& message,
                               const std::string& trace_id) {
-  json::object error{{"message", message},
-                     {"type", "OAuthException"},
-                     {"code", code},
-                     {"fbtrace_id", trace_id}};
+  json::object error{
+      {"message", message}, {"type", "OAuthException"}, {"code", code}, {"fbtrace_id", trace_id}};
   return http::HttpResponse::Json(status, json::serialize(json::object{{"error", error}}));
 }
 
@@ -77,9 +75,8 @@ std::optional<std::string> ValidateSend(const json::object& body) {
     return "(#100) The parameter to is required and must be a phone number.";
   }
   const auto* type = body.if_contains("type");
-  const std::string type_name = type != nullptr && type->is_string()
-                                    ? std::string(type->get_string())
-                                    : std::string("text");
+  const std::string type_name =
+      type != nullptr && type->is_string() ? std::string(type->get_string()) : std::string("text");
   const auto* content = body.if_contains(type_name);
   if (content == nullptr || !content->is_object()) {
     return "(#100) The parameter " + type_name + " is required.";
@@ -130,13 +127,13 @@ void FakeProvider::Impl::HandleWhatsAppSend(http::HttpRequest&& request,
   const std::string expected_token = inbox != nullptr ? inbox->Get("access_token") : "";
   if (!authorization.starts_with("Bearer ") || authorization.size() == 7 ||
       (!expected_token.empty() && authorization.substr(7) != expected_token)) {
-    error = GraphError(401, 190, "Invalid OAuth access token - Cannot parse access token",
-                       trace_id);
+    error =
+        GraphError(401, 190, "Invalid OAuth access token - Cannot parse access token", trace_id);
   } else if (const auto failure = TakeFailure()) {
     const int code =
         failure->fail_code != 0 ? failure->fail_code : DefaultGraphCode(failure->fail_status);
-    error = GraphError(failure->fail_status, code, "Injected failure from the fake provider",
-                       trace_id);
+    error =
+        GraphError(failure->fail_status, code, "Injected failure from the fake provider", trace_id);
     if (failure->retry_after_s > 0) {
       error->headers.Set("Retry-After", std::to_string(failure->retry_after_s));
     }
@@ -166,10 +163,10 @@ void FakeProvider::Impl::HandleWhatsAppSend(http::HttpRequest&& request,
   const std::string wa_id = record.to.substr(1);
   json::object answer{
       {"messaging_product", "whatsapp"},
-      {"contacts", json::array{json::object{{"input", record.Field("to").value_or("")},
-                                            {"wa_id", wa_id}}}},
-      {"messages", json::array{json::object{{"id", record.message_id},
-                                            {"message_status", "accepted"}}}}};
+      {"contacts",
+       json::array{json::object{{"input", record.Field("to").value_or("")}, {"wa_id", wa_id}}}},
+      {"messages",
+       json::array{json::object{{"id", record.message_id}, {"message_status", "accepted"}}}}};
   Answer(responder, http::HttpResponse::Json(200, json::serialize(answer)), behaviour.delay);
   if (behaviour.callbacks) {
     QueueWhatsAppCallbacks(record, behaviour.callback_delay);
@@ -180,9 +177,10 @@ void FakeProvider::Impl::QueueWhatsAppCallbacks(const RecordedSend& record,
                                                 std::chrono::milliseconds delay) {
   const auto* inbox = config_.FindWhatsAppInbox(record.from);
   if (inbox == nullptr || config_.public_url.empty()) {
-    spdlog::warn("fake-provider: no status webhooks for WhatsApp message {}: the config has no "
-                 "whatsapp inbox with phone_number_id {} or no server.public_url",
-                 record.message_id, record.from);
+    Logger("tools")->warn(
+        "status webhooks skipped: config has no whatsapp inbox for phone_number_id or no "
+        "server.public_url message_id={} phone_number_id={}",
+        record.message_id, record.from);
     return;
   }
   const std::string url = config_.public_url + "/webhooks/whatsapp/" + inbox->id;
@@ -204,15 +202,13 @@ void FakeProvider::Impl::QueueWhatsAppCallbacks(const RecordedSend& record,
         {"statuses", json::array{item}}};
     json::object change{{"field", "messages"}, {"value", value}};
     json::object entry{{"id", record.from}, {"changes", json::array{change}}};
-    json::object payload{{"object", "whatsapp_business_account"},
-                         {"entry", json::array{entry}}};
+    json::object payload{{"object", "whatsapp_business_account"}, {"entry", json::array{entry}}};
     auto job = std::make_shared<CallbackJob>();
     job->url = url;
     job->body = json::serialize(payload);
     job->headers.Set("Content-Type", "application/json");
     job->headers.Set("X-Hub-Signature-256",
-                     "sha256=" + channels::common::HexEncode(
-                                    channels::common::HmacSha256(app_secret, job->body)));
+                     channels::whatsapp::ComputeSignature(app_secret, job->body));
     job->description = "whatsapp " + record.message_id + " " + status;
     job->seq = record.seq;
     job->delivery_status = status;

@@ -6,9 +6,9 @@
 #include <sstream>
 #include <stdexcept>
 
-#include <boost/json.hpp>
-#include <spdlog/spdlog.h>
+#include <fmt/format.h>
 
+#include "mobilelink/common/log.hpp"
 #include "mobilelink/tools/replay_internal.hpp"
 
 namespace mobilelink::tools {
@@ -23,7 +23,7 @@ enum class Outcome { kAnswered, kHandedOff, kFailed };
 struct Customer {
   std::string number;
   std::deque<std::size_t> pending;  // Indexes of the messages this customer still sends.
-  bool handed_off = false;  // A handoff notice arrived; later messages get no bot reply.
+  bool handed_off = false;          // A handoff notice arrived; later messages get no bot reply.
 };
 
 // Spaces sends evenly at a fixed rate shared by all workers.
@@ -63,12 +63,14 @@ class ReplayRun final {
         builder_(options, config, inbox),
         collector_(options.provider, options.loopback_only),
         limiter_(options.rate_per_second),
-        random_(options.seed) {
-    const std::size_t count = options.limit == 0 ? utterances.size()
-                                                 : std::min(options.limit, utterances.size());
+        random_(std::random_device{}()) {
+    const std::size_t count =
+        options.limit == 0 ? utterances.size() : std::min(options.limit, utterances.size());
     const std::size_t customer_count =
-        options.customers == 0 ? count : std::min(options.customers, std::max<std::size_t>(count, 1));
-    const auto numbers = GenerateCustomerNumbers(customer_count, options.seed);
+        options.customers == 0 ? count
+                               : std::min(options.customers, std::max<std::size_t>(count, 1));
+    const std::uint64_t seed = options.seed != 0 ? options.seed : std::random_device{}();
+    const auto numbers = GenerateCustomerNumbers(customer_count, seed);
     for (const auto& number : numbers) {
       customers_.push_back(Customer{number, {}, false});
     }
@@ -105,7 +107,8 @@ class ReplayRun final {
 
  private:
   void WorkLoop() {
-    auto client = http::MakeHttpClient(http::ClientOptions{.loopback_only = options_.loopback_only});
+    auto client =
+        http::MakeHttpClient(http::ClientOptions{.loopback_only = options_.loopback_only});
     while (true) {
       std::size_t customer_index = 0;
       std::size_t message_index = 0;
@@ -150,17 +153,20 @@ class ReplayRun final {
     if (response == nullptr || !http::IsSuccess(response->status)) {
       const auto reason = response == nullptr ? std::get<http::ClientError>(result).message
                                               : "HTTP status " + std::to_string(response->status);
-      spdlog::warn("replay: webhook {} from {} failed: {}", message_id, number, reason);
+      Logger("tools")->warn("replay webhook failed message_id={} from={} error=\"{}\"", message_id,
+                            number, reason);
       collector_.Forget(number);
       return {Outcome::kFailed, std::nullopt};
     }
     if (handed_off) {
       return {Outcome::kHandedOff, std::nullopt};
     }
+    // NOTE: replies carry no reference to the inbound message, so a late or second reply to
+    // this customer's previous message is taken as the reply to this one.
     const auto reply = collector_.WaitForReply(number, sent_at + options_.timeout);
     if (!reply) {
-      spdlog::warn("replay: no reply to {} from {} within {} ms", message_id, number,
-                   options_.timeout.count());
+      Logger("tools")->warn("replay reply timed out message_id={} from={} timeout_ms={}",
+                            message_id, number, options_.timeout.count());
       return {Outcome::kFailed, std::nullopt};
     }
     const double latency_ms =
@@ -206,7 +212,7 @@ class ReplayRun final {
   std::vector<Customer> customers_;
   std::deque<std::size_t> ready_;
   std::size_t busy_ = 0;
-  std::mt19937_64 random_;
+  std::mt19937_64 random_;  // Message ids: random per run, so a rerun is not a provider retry.
   ReplayReport report_;
   std::vector<double> latencies_ms_;
 };
@@ -219,16 +225,13 @@ double Round(double value, int digits) {
 }  // namespace
 
 std::string ReplayReport::ToJson() const {
-  boost::json::object object{{"messages_sent", messages_sent},
-                             {"answered_by_bot", answered_by_bot},
-                             {"handed_off", handed_off},
-                             {"failed", failed},
-                             {"reply_p50_ms", Round(reply_p50_ms, 1)},
-                             {"reply_p95_ms", Round(reply_p95_ms, 1)},
-                             {"reply_p99_ms", Round(reply_p99_ms, 1)},
-                             {"elapsed_s", Round(elapsed_s, 3)},
-                             {"rate_per_s", Round(rate_per_s, 2)}};
-  return boost::json::serialize(object);
+  // Written by hand because Boost.JSON prints doubles in exponent form (5.02E-1).
+  return fmt::format(
+      "{{\"messages_sent\":{},\"answered_by_bot\":{},\"handed_off\":{},\"failed\":{},"
+      "\"reply_p50_ms\":{:.1f},\"reply_p95_ms\":{:.1f},\"reply_p99_ms\":{:.1f},"
+      "\"elapsed_s\":{:.3f},\"rate_per_s\":{:.2f}}}",
+      messages_sent, answered_by_bot, handed_off, failed, reply_p50_ms, reply_p95_ms, reply_p99_ms,
+      elapsed_s, rate_per_s);
 }
 
 std::string ReplayReport::Summary() const {

@@ -27,16 +27,18 @@ struct ReplayOptions {
   std::string url;                  // Server base URL, such as http://127.0.0.1:8080.
   std::string provider;             // Fake provider base URL.
   std::filesystem::path config_path = "config/demo.yaml";
-  double rate_per_second = 0;  // 0 sends as fast as the concurrency allows.
-  std::size_t limit = 0;       // Maximum messages to send; 0 sends the whole dataset.
-  std::size_t customers = 0;   // Synthetic customers; 0 gives each message its own.
+  double rate_per_second = 0;                // 0 sends as fast as the concurrency allows.
+  std::size_t limit = 0;                     // Maximum messages to send; 0 sends the whole dataset.
+  std::size_t customers = 0;                 // Synthetic customers; 0 gives each message its own.
   std::chrono::milliseconds timeout{10000};  // Wait for each reply.
   std::size_t concurrency = 8;  // Messages in flight at once, at most one per customer.
-  std::uint64_t seed = 1;       // Seeds the customer numbers and message ids.
-  bool loopback_only = false;   // Rejects non-loopback URLs. Tests set it.
+  // Seeds the customer numbers; 0 picks a random seed, so a rerun does not continue the
+  // conversations of the previous run.
+  std::uint64_t seed = 0;
+  bool loopback_only = false;  // Rejects non-loopback URLs. Tests set it.
 };
 
-/// How each message ended. Latencies cover messages that got a reply.
+/// Outcome counts and reply latencies of one replay. Latencies cover messages that got a reply.
 struct ReplayReport {
   std::size_t messages_sent = 0;
   std::size_t answered_by_bot = 0;

@@ -37,7 +37,7 @@ class WebhookBuilder final {
                                     const std::string& message_id) const;
 
   std::string channel_;
-  std::string target_url_;  // Where the request goes.
+  std::string target_url_;  // Request URL on the server.
   std::string signed_url_;  // The URL Twilio would have signed: the server's public URL.
   std::string secret_;      // Twilio auth token or WhatsApp app secret.
   const ToolInbox& inbox_;
@@ -60,7 +60,7 @@ class ReplyCollector final {
   ReplyCollector& operator=(const ReplyCollector&) = delete;
 
   /// Reads the current end of the record, so older sends are ignored, and starts polling.
-  /// Throws std::runtime_error when the provider does not answer.
+  /// Throws std::runtime_error when the provider does not respond.
   void Start();
   /// Marks `customer` as waiting. Call it before sending, so a fast reply is not missed.
   void Expect(const std::string& customer);

@@ -4,8 +4,8 @@
 #include <stdexcept>
 
 #include <boost/json.hpp>
-#include <spdlog/spdlog.h>
 
+#include "mobilelink/common/log.hpp"
 #include "mobilelink/tools/replay_internal.hpp"
 
 namespace mobilelink::tools::replay_internal {
@@ -101,13 +101,13 @@ bool ReplyCollector::PollOnce(http::HttpClient& client) {
   if (response == nullptr || response->status != 200) {
     const auto reason = response == nullptr ? std::get<http::ClientError>(result).message
                                             : "HTTP status " + std::to_string(response->status);
-    spdlog::warn("replay: polling {} failed: {}", request.url, reason);
+    Logger("tools")->warn("replay poll failed url={} error=\"{}\"", request.url, reason);
     return false;
   }
   boost::system::error_code ec;
   const auto body = json::parse(response->body, ec);
   if (ec || !body.is_object()) {
-    spdlog::warn("replay: {} returned a body that is not a JSON object", request.url);
+    Logger("tools")->warn("replay poll returned invalid JSON url={}", request.url);
     return false;
   }
   const auto now = std::chrono::steady_clock::now();

@@ -2,12 +2,14 @@
 
 #include <set>
 
+#include <boost/json.hpp>
 #include <gtest/gtest.h>
 #include <phonenumbers/phonenumberutil.h>
 
 #include "mobilelink/channels/common/form.hpp"
 #include "mobilelink/channels/common/hmac.hpp"
 #include "mobilelink/channels/twilio_sms/signature.hpp"
+#include "mobilelink/channels/whatsapp/signature.hpp"
 #include "mobilelink/http/client.hpp"
 #include "mobilelink/http/server.hpp"
 #include "mobilelink/tools/fake_provider.hpp"
@@ -19,8 +21,9 @@ namespace {
 constexpr char kHandoff[] = "Connecting you with an agent.";
 constexpr char kAuthToken[] = "replay_token";
 constexpr char kPublicUrl[] = "https://support.example.test";
+constexpr char kAppSecret[] = "replay_app_secret";
 
-// A stand-in for the server's Twilio webhook: it checks the signature, answers 200 and replies
+// A stand-in for the server's Twilio webhook: it checks the signature, responds 200 and replies
 // through the fake provider. Text containing "agent" gets the handoff notice and text
 // containing "silent" gets no reply.
 class StandInServer final {
@@ -30,6 +33,10 @@ class StandInServer final {
     router->Add("POST", "/webhooks/twilio/{inbox}",
                 [this](http::HttpRequest&& request, http::Responder done) {
                   Handle(std::move(request), std::move(done));
+                });
+    router->Add("POST", "/webhooks/whatsapp/{inbox}",
+                [this](http::HttpRequest&& request, http::Responder done) {
+                  HandleWhatsApp(std::move(request), std::move(done));
                 });
     server_ = std::make_unique<http::Server>(http::ServerOptions{}, router);
     server_->Start();
@@ -61,10 +68,35 @@ class StandInServer final {
     send.url = provider_url_ + "/2010-04-01/Accounts/AC1/Messages.json";
     send.headers.Set("Authorization", "Basic " + channels::common::Base64Encode("AC1:secret"));
     send.headers.Set("Content-Type", "application/x-www-form-urlencoded");
-    send.body = channels::common::EncodeForm(
-        {{"To", *channels::common::FindFormValue(*params, "From")},
-         {"From", *channels::common::FindFormValue(*params, "To")},
-         {"Body", reply}});
+    send.body =
+        channels::common::EncodeForm({{"To", *channels::common::FindFormValue(*params, "From")},
+                                      {"From", *channels::common::FindFormValue(*params, "To")},
+                                      {"Body", reply}});
+    auto client = http::MakeHttpClient(http::ClientOptions{.loopback_only = true});
+    (void)client->Send(send);
+  }
+
+  void HandleWhatsApp(http::HttpRequest&& request, const http::Responder& done) {
+    const auto signature = request.headers.Get("X-Hub-Signature-256").value_or("");
+    if (!channels::whatsapp::VerifySignature(kAppSecret, request.body, signature)) {
+      done(http::HttpResponse::Text(403, "invalid signature"));
+      return;
+    }
+    done(http::HttpResponse::Text(200, ""));
+    const auto value =
+        boost::json::parse(request.body).at("entry").at(0).at("changes").at(0).at("value");
+    const auto& message = value.at("messages").at(0);
+    boost::json::object reply{
+        {"messaging_product", "whatsapp"},
+        {"to", message.at("from")},
+        {"type", "text"},
+        {"text", {{"body", "Bot: " + std::string(message.at("text").at("body").as_string())}}}};
+    http::ClientRequest send;
+    send.url = provider_url_ + "/v21.0/" +
+               std::string(value.at("metadata").at("phone_number_id").as_string()) + "/messages";
+    send.headers.Set("Authorization", "Bearer token");
+    send.headers.Set("Content-Type", "application/json");
+    send.body = boost::json::serialize(reply);
     auto client = http::MakeHttpClient(http::ClientOptions{.loopback_only = true});
     (void)client->Send(send);
   }
@@ -73,7 +105,7 @@ class StandInServer final {
   std::unique_ptr<http::Server> server_;
 };
 
-ToolConfig TwilioConfig(const std::string& auth_token) {
+ToolConfig TestConfig(const std::string& auth_token) {
   ToolConfig config;
   config.public_url = kPublicUrl;
   config.handoff_message = kHandoff;
@@ -82,6 +114,11 @@ ToolConfig TwilioConfig(const std::string& auth_token) {
   inbox.channel = "twilio_sms";
   inbox.settings = {{"account_sid", "AC1"}, {"auth_token", auth_token}, {"from", "+14155550000"}};
   config.inboxes.push_back(inbox);
+  ToolInbox whatsapp;
+  whatsapp.id = "wa-main";
+  whatsapp.channel = "whatsapp";
+  whatsapp.settings = {{"phone_number_id", "200000000000001"}, {"app_secret", kAppSecret}};
+  config.inboxes.push_back(whatsapp);
   return config;
 }
 
@@ -113,7 +150,7 @@ TEST_F(ReplayTest, ClassifiesAnsweredHandoffAndFailed) {
       {"where is my order", "order"}, {"still there?", "oos"},
       {"silent please", "oos"},       {"hello again", "greeting"}};
   options_.customers = 2;
-  const auto report = Replay(options_, utterances, TwilioConfig(kAuthToken));
+  const auto report = Replay(options_, utterances, TestConfig(kAuthToken));
   EXPECT_EQ(report.messages_sent, 6u);
   EXPECT_EQ(report.answered_by_bot, 2u);
   EXPECT_EQ(report.handed_off, 3u);
@@ -127,7 +164,7 @@ TEST_F(ReplayTest, ClassifiesAnsweredHandoffAndFailed) {
 TEST_F(ReplayTest, LimitCapsMessagesSent) {
   const std::vector<Utterance> utterances(10, Utterance{"hello", "greeting"});
   options_.limit = 4;
-  const auto report = Replay(options_, utterances, TwilioConfig(kAuthToken));
+  const auto report = Replay(options_, utterances, TestConfig(kAuthToken));
   EXPECT_EQ(report.messages_sent, 4u);
   EXPECT_EQ(report.answered_by_bot, 4u);
   EXPECT_EQ(report.failed, 0u);
@@ -135,24 +172,34 @@ TEST_F(ReplayTest, LimitCapsMessagesSent) {
 
 TEST_F(ReplayTest, RejectedWebhookCountsAsFailed) {
   const std::vector<Utterance> utterances = {{"hello", "greeting"}};
-  const auto report = Replay(options_, utterances, TwilioConfig("wrong_token"));
+  const auto report = Replay(options_, utterances, TestConfig("wrong_token"));
   EXPECT_EQ(report.messages_sent, 1u);
   EXPECT_EQ(report.failed, 1u);
   EXPECT_EQ(provider_->Messages().size(), 0u);
 }
 
+TEST_F(ReplayTest, WhatsAppRepliesAreMatched) {
+  const std::vector<Utterance> utterances(3, Utterance{"hola", "greeting"});
+  options_.inbox = "wa-main";
+  const auto report = Replay(options_, utterances, TestConfig(kAuthToken));
+  EXPECT_EQ(report.messages_sent, 3u);
+  EXPECT_EQ(report.answered_by_bot, 3u);
+  EXPECT_EQ(report.failed, 0u);
+  EXPECT_EQ(provider_->Messages().size(), 3u);
+}
+
 TEST_F(ReplayTest, UnknownInboxThrows) {
   options_.inbox = "missing";
-  EXPECT_THROW(Replay(options_, {{"hi", "x"}}, TwilioConfig(kAuthToken)), std::runtime_error);
+  EXPECT_THROW(Replay(options_, {{"hi", "x"}}, TestConfig(kAuthToken)), std::runtime_error);
 }
 
 TEST(ReplayReport, JsonHasAllKeys) {
   ReplayReport report;
   report.messages_sent = 3;
   const auto json = report.ToJson();
-  for (const char* key : {"messages_sent", "answered_by_bot", "handed_off", "failed",
-                          "reply_p50_ms", "reply_p95_ms", "reply_p99_ms", "elapsed_s",
-                          "rate_per_s"}) {
+  for (const char* key :
+       {"messages_sent", "answered_by_bot", "handed_off", "failed", "reply_p50_ms", "reply_p95_ms",
+        "reply_p99_ms", "elapsed_s", "rate_per_s"}) {
     EXPECT_NE(json.find(std::string("\"") + key + "\""), std::string::npos) << key;
   }
 }

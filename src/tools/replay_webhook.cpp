@@ -1,14 +1,17 @@
 // Signed provider webhooks and synthetic customer numbers for the replay tool.
 
+#include <algorithm>
+#include <cmath>
 #include <set>
 #include <stdexcept>
 
 #include <boost/json.hpp>
+#include <fmt/format.h>
 #include <phonenumbers/phonenumberutil.h>
 
 #include "mobilelink/channels/common/form.hpp"
-#include "mobilelink/channels/common/hmac.hpp"
 #include "mobilelink/channels/twilio_sms/signature.hpp"
+#include "mobilelink/channels/whatsapp/signature.hpp"
 #include "mobilelink/tools/replay_internal.hpp"
 
 namespace mobilelink::tools {
@@ -17,13 +20,9 @@ namespace {
 
 namespace json = boost::json;
 
-std::string RandomHex(std::mt19937_64& random, std::size_t length) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex;
-  for (std::size_t i = 0; i < length; ++i) {
-    hex += kDigits[random() % 16];
-  }
-  return hex;
+// Returns 32 random lowercase hex digits.
+std::string RandomHex32(std::mt19937_64& random) {
+  return fmt::format("{:016x}{:016x}", random(), random());
 }
 
 std::string RequireSetting(const ToolInbox& inbox, std::string_view key) {
@@ -64,8 +63,7 @@ WebhookBuilder::WebhookBuilder(const ReplayOptions& options, const ToolConfig& c
 }
 
 std::string WebhookBuilder::NewMessageId(std::mt19937_64& random) const {
-  return channel_ == "whatsapp" ? "wamid.replay" + RandomHex(random, 32)
-                                : "SM" + RandomHex(random, 32);
+  return channel_ == "whatsapp" ? "wamid.replay" + RandomHex32(random) : "SM" + RandomHex32(random);
 }
 
 http::ClientRequest WebhookBuilder::Build(const std::string& customer, const std::string& text,
@@ -77,13 +75,17 @@ http::ClientRequest WebhookBuilder::Build(const std::string& customer, const std
 http::ClientRequest WebhookBuilder::BuildTwilio(const std::string& customer,
                                                 const std::string& text,
                                                 const std::string& message_id) const {
-  const channels::common::FormPairs params = {
-      {"MessageSid", message_id},       {"SmsMessageSid", message_id},
-      {"SmsSid", message_id},           {"AccountSid", inbox_.Get("account_sid")},
-      {"From", customer},               {"To", inbox_.Get("from")},
-      {"Body", text},                   {"NumMedia", "0"},
-      {"NumSegments", "1"},             {"SmsStatus", "received"},
-      {"ApiVersion", "2010-04-01"}};
+  const channels::common::FormPairs params = {{"MessageSid", message_id},
+                                              {"SmsMessageSid", message_id},
+                                              {"SmsSid", message_id},
+                                              {"AccountSid", inbox_.Get("account_sid")},
+                                              {"From", customer},
+                                              {"To", inbox_.Get("from")},
+                                              {"Body", text},
+                                              {"NumMedia", "0"},
+                                              {"NumSegments", "1"},
+                                              {"SmsStatus", "received"},
+                                              {"ApiVersion", "2010-04-01"}};
   http::ClientRequest request;
   request.method = "POST";
   request.url = target_url_;
@@ -112,16 +114,17 @@ http::ClientRequest WebhookBuilder::BuildWhatsApp(const std::string& customer,
                        {"text", json::object{{"body", text}}}};
   json::object value{
       {"messaging_product", "whatsapp"},
-      {"metadata", json::object{{"display_phone_number", display.empty() ? phone_number_id : display},
-                                {"phone_number_id", phone_number_id}}},
+      {"metadata",
+       json::object{{"display_phone_number", display.empty() ? phone_number_id : display},
+                    {"phone_number_id", phone_number_id}}},
       {"contacts", json::array{json::object{{"profile", json::object{{"name", "Replay " + wa_id}}},
                                             {"wa_id", wa_id}}}},
       {"messages", json::array{message}}};
   json::object change{{"field", "messages"}, {"value", value}};
-  json::object entry{{"id", inbox_.Get("business_account_id").empty()
-                                ? phone_number_id
-                                : inbox_.Get("business_account_id")},
-                     {"changes", json::array{change}}};
+  json::object entry{
+      {"id", inbox_.Get("business_account_id").empty() ? phone_number_id
+                                                       : inbox_.Get("business_account_id")},
+      {"changes", json::array{change}}};
   json::object payload{{"object", "whatsapp_business_account"}, {"entry", json::array{entry}}};
 
   http::ClientRequest request;
@@ -131,8 +134,7 @@ http::ClientRequest WebhookBuilder::BuildWhatsApp(const std::string& customer,
   request.body = json::serialize(payload);
   request.headers.Set("Content-Type", "application/json");
   request.headers.Set("X-Hub-Signature-256",
-                      "sha256=" + channels::common::HexEncode(
-                                      channels::common::HmacSha256(secret_, request.body)));
+                      channels::whatsapp::ComputeSignature(secret_, request.body));
   return request;
 }
 
@@ -164,7 +166,8 @@ std::vector<std::string> GenerateCustomerNumbers(std::size_t count, std::uint64_
       number += static_cast<char>('0' + digit(random));
     }
     i18n::phonenumbers::PhoneNumber parsed;
-    if (util.Parse(number, "US", &parsed) != i18n::phonenumbers::PhoneNumberUtil::NO_PARSING_ERROR ||
+    if (util.Parse(number, "US", &parsed) !=
+            i18n::phonenumbers::PhoneNumberUtil::NO_PARSING_ERROR ||
         !util.IsValidNumberForRegion(parsed, "US") || !seen.insert(number).second) {
       continue;
     }

@@ -4,8 +4,7 @@
 
 namespace mobilelink::tools {
 
-TaskScheduler::TaskScheduler(OnStop on_stop)
-    : on_stop_(on_stop), worker_([this] { RunLoop(); }) {}
+TaskScheduler::TaskScheduler(OnStop on_stop) : on_stop_(on_stop), worker_([this] { RunLoop(); }) {}
 
 TaskScheduler::~TaskScheduler() { Stop(); }
 

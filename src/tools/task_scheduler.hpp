@@ -1,8 +1,8 @@
 #pragma once
 
-// A single worker thread that runs tasks at their due time. The fake provider uses one to answer
-// delayed requests and long polls without holding a server thread, and another to send status
-// callbacks, whose blocking HTTP calls then never delay an answer.
+// A single worker thread that runs tasks at their due time. The fake provider uses one to respond
+// to delayed requests and long polls without holding a server thread, and another to send status
+// callbacks, whose blocking HTTP calls then never delay a response.
 
 #include <chrono>
 #include <condition_variable>
@@ -19,7 +19,7 @@ class TaskScheduler final {
  public:
   using Clock = std::chrono::steady_clock;
 
-  /// What Stop does with tasks that are not due yet.
+  /// Policy of Stop for tasks that are not due yet.
   enum class OnStop { kDrop, kRunNow };
 
   explicit TaskScheduler(OnStop on_stop);

@@ -115,8 +115,10 @@ std::string ResolveEnvReferences(std::string_view value) {
     const std::string name(value.substr(open + 2, close - open - 2));
     const char* env = std::getenv(name.c_str());
     if (env == nullptr) {
-      throw ToolConfigError("environment variable " + name + " is not set; the config refers to "
-                            "it as ${" + name + "}");
+      throw ToolConfigError("environment variable " + name +
+                            " is not set; the config refers to "
+                            "it as ${" +
+                            name + "}");
     }
     result.append(env);
     pos = close + 1;

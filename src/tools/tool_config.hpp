@@ -18,8 +18,8 @@ namespace mobilelink::tools {
 struct ToolInbox {
   std::string id;
   std::string channel;
-  std::map<std::string, std::string> settings;  // Scalar keys of the entry and of `settings:`.
-  std::string handoff_message;                  // The inbox's `bot.handoff_message`, if any.
+  std::map<std::string, std::string> settings;    // Scalar keys of the entry and of `settings:`.
+  std::string handoff_message;                    // The inbox's `bot.handoff_message`, if any.
   std::map<std::string, std::string> unresolved;  // Keys whose `${ENV}` is unset: the error.
 
   /// Returns the setting or an empty string. Throws ToolConfigError when the value refers to
@@ -28,7 +28,7 @@ struct ToolInbox {
 };
 
 struct ToolConfig {
-  std::string public_url;  // `server.public_url`, without a trailing slash.
+  std::string public_url;       // `server.public_url`, without a trailing slash.
   std::string handoff_message;  // Top-level `bot.handoff_message`, if any.
   std::vector<ToolInbox> inboxes;
 

@@ -20,15 +20,15 @@ class RecordingServer final {
   /// Records POST requests to `pattern` and answers them with `status`.
   explicit RecordingServer(std::string pattern, int status = 200) {
     auto router = std::make_shared<http::Router>();
-    router->Add("POST", std::move(pattern), [this, status](http::HttpRequest&& request,
-                                                           http::Responder done) {
-      {
-        std::lock_guard lock(mutex_);
-        requests_.push_back(std::move(request));
-      }
-      arrived_.notify_all();
-      done(http::HttpResponse::Text(status, ""));
-    });
+    router->Add("POST", std::move(pattern),
+                [this, status](http::HttpRequest&& request, http::Responder done) {
+                  {
+                    std::lock_guard lock(mutex_);
+                    requests_.push_back(std::move(request));
+                  }
+                  arrived_.notify_all();
+                  done(http::HttpResponse::Text(status, ""));
+                });
     server_ = std::make_unique<http::Server>(http::ServerOptions{}, router);
     server_->Start();
   }
