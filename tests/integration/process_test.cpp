@@ -115,6 +115,9 @@ TEST_F(Process, KillDuringSendSendsOnce) {
 
   StartServer("info");
   ASSERT_TRUE(WaitUntil([&] { return OutboxIdle(); })) << ReadFileBytes(LogPath());
+  // The restarted process found the row that the killed one had claimed.
+  EXPECT_NE(ReadFileBytes(LogPath()).find("outbox recovery entries=1"), std::string::npos)
+      << ReadFileBytes(LogPath());
   const StoreReader store(StorePath());
   EXPECT_EQ(store.Text("SELECT state FROM outbox"), "done");
   EXPECT_EQ(SendsWithText(kGreetingAnswer), 1u);
