@@ -55,7 +55,7 @@ void HandleWebhook(AppContext& context, const std::string& segment, bool status_
                            channels::ToString(parsed.outcome), inbox.channel, inbox.id,
                            request.request_id, parsed.reason);
     // A rejection gets the same JSON error body as the rest of the server, with the outcome
-    // as its code. Handshakes and ignored notifications keep the adapter's own answer.
+    // as its code. Handshakes and ignored notifications keep the adapter's own response.
     if (parsed.response && parsed.response->status < 400) {
       respond(std::move(*parsed.response));
       return;

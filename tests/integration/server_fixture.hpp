@@ -40,7 +40,7 @@
 
 namespace mobilelink::integration {
 
-// Upper bound for every wait on an asynchronous effect. Reaching it fails the test; passing
+// Upper bound for every wait on an asynchronous effect. Reaching it fails the test, and passing
 // tests return as soon as the effect is seen.
 constexpr std::chrono::milliseconds kWaitLimit{15000};
 
@@ -150,7 +150,7 @@ inline const AgentHashes& TestAgentHashes() {
 
 /// Settings of one test server config.
 struct TestConfigOptions {
-  std::string fake_url;    // Base URL of the fake provider; every inbox's api_base_url.
+  std::string fake_url;    // Base URL of the fake provider, used as every inbox's api_base_url.
   std::string public_url;  // http://127.0.0.1:<app port>.
   std::filesystem::path store_path;
   std::string log_level = "info";
@@ -224,8 +224,8 @@ inline std::string TestConfigYaml(const TestConfigOptions& options) {
   return yaml.str();
 }
 
-/// Read-only access to the server's SQLite file, opened per query so that each query sees the
-/// latest commit.
+/// Read-only access to the server's SQLite file. Each query opens the file again, so it reads
+/// the latest commit.
 class StoreReader final {
  public:
   explicit StoreReader(std::filesystem::path path) : path_(std::move(path)) {}
@@ -309,8 +309,8 @@ inline std::string ErrorCode(const std::string& body) {
   return code != nullptr && code->is_string() ? std::string(code->as_string()) : std::string();
 }
 
-/// Sends one request over a fresh loopback-only client; a transport error becomes status 0
-/// with the error message as body, so callers assert on the status alone.
+/// Sends one request over a fresh loopback-only client. A transport error becomes status 0
+/// with the error message as the body, so callers can assert on the status alone.
 inline http::ClientResponse SendRequest(const http::ClientRequest& request) {
   auto client = http::MakeHttpClient(http::ClientOptions{.loopback_only = true});
   auto result = client->Send(request);
@@ -441,8 +441,7 @@ class ServerFixture : public ::testing::Test {
     return SendRequest(request);
   }
 
-  /// Posts a form to a Twilio webhook path, signed for the server's public URL unless
-  /// `signature` overrides the header value (nullopt sends no header).
+  /// Posts a form to a Twilio webhook path, signed for the server's public URL.
   http::ClientResponse PostTwilio(const std::string& path,
                                   const channels::common::FormPairs& form) const {
     return PostTwilioSigned(path, form,
@@ -450,6 +449,7 @@ class ServerFixture : public ::testing::Test {
                                                                    public_url_ + path, form));
   }
 
+  /// Posts a form with `signature` as X-Twilio-Signature, or with no such header when nullopt.
   http::ClientResponse PostTwilioSigned(const std::string& path,
                                         const channels::common::FormPairs& form,
                                         std::optional<std::string> signature) const {

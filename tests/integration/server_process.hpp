@@ -29,7 +29,7 @@ class ServerProcess final {
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
 
-  /// Starts the binary and waits until /healthz answers 200. Returns an error message, or an
+  /// Starts the binary and waits until /healthz returns 200. Returns an error message, or an
   /// empty string on success.
   std::string Start() {
     const std::string binary = MOBILELINK_BINARY;

@@ -138,7 +138,7 @@ TEST_F(TwilioSms, StopBlocksAgentUntilStart) {
   ASSERT_TRUE(WaitForOutboxIdle());
   EXPECT_EQ(SendsWithText(kOptOutConfirmation).size(), 1u);
   EXPECT_EQ(OptedOut(kCustomer), 1);
-  // The bot does not answer a keyword.
+  // The bot sends no reply to a consent keyword.
   EXPECT_EQ(fake_->Messages().size(), 1u);
 
   const std::int64_t conversation = ConversationOf(stop_sid);
@@ -175,7 +175,7 @@ TEST_F(TwilioSms, StopInsideSentenceIsNotOptOut) {
                     "we have got to stop meeting like this")
                 .status,
             200);
-  // The bot answers the message, which proves it was read as ordinary text.
+  // The bot replies to the message, which shows it was read as ordinary text.
   ASSERT_TRUE(WaitForSends(kFallbackMessage));
   ASSERT_TRUE(WaitForOutboxIdle());
   EXPECT_EQ(OptedOut(other), 0);

@@ -52,7 +52,7 @@ TEST_F(Webchat, MessageAckReplyAndResume) {
   const std::int64_t last_seen = reply.at("id").as_int64();
   first.Close();
 
-  // An agent answers while the visitor is away.
+  // An agent replies while the visitor is away.
   const std::int64_t conversation = Store().Integer(
       "SELECT conversation_id FROM messages WHERE id = " + std::to_string(message_id));
   const auto answer =

@@ -145,7 +145,7 @@ class WebSocketClient final {
     return boost::beast::buffers_to_string(buffer.data());
   }
 
-  // Runs the io_context until `finished` is set or `timeout` passes; on timeout it cancels the
+  // Runs the io_context until `finished` is set or `timeout` passes. On timeout it cancels the
   // pending operation and runs its handler, so no handler outlives the caller's frame.
   void RunFor(std::chrono::milliseconds timeout, bool& finished) {
     io_.restart();
