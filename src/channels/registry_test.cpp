@@ -6,7 +6,7 @@ namespace mobilelink::channels {
 namespace {
 
 TEST(ChannelRegistry, FindsEachAdapterByName) {
-  for (std::string_view channel : {"twilio_sms", "whatsapp"}) {
+  for (std::string_view channel : {"twilio_sms", "whatsapp", "webchat"}) {
     const ChannelAdapter* adapter = FindAdapter(channel);
     ASSERT_NE(adapter, nullptr) << channel;
     EXPECT_EQ(adapter->Channel(), channel);

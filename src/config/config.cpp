@@ -36,6 +36,9 @@ Node Child(const Node& parent, const std::string& key) {
 }
 
 void RequireMap(const Node& node) {
+  if (!node.node.IsDefined()) {
+    Fail(node.path, "missing required key");
+  }
   if (!node.node.IsMap()) {
     Fail(node.path, "expected a map of keys");
   }
@@ -283,15 +286,13 @@ channels::InboxConfig ParseInbox(const Node& item) {
   return inbox;
 }
 
-}  // namespace
-
-Config ParseConfig(const std::string& text, const std::string& origin) {
+Config ParseValidated(const std::string& text) {
   YAML::Node root;
   try {
     root = YAML::Load(text);
   } catch (const YAML::Exception& error) {
-    throw ConfigError(origin + ": invalid YAML at line " + std::to_string(error.mark.line + 1) +
-                      ": " + error.msg);
+    throw ConfigError("invalid YAML at line " + std::to_string(error.mark.line + 1) + ": " +
+                      error.msg);
   }
   const Node top{root, ""};
   CheckKeys(top, {"server", "store", "outbox", "compliance", "bot", "agents", "inboxes"});
@@ -316,6 +317,17 @@ Config ParseConfig(const std::string& text, const std::string& origin) {
   return config;
 }
 
+}  // namespace
+
+Config ParseConfig(const std::string& text, const std::string& origin) {
+  // Each error names its source once, whether it comes from YAML or from validation.
+  try {
+    return ParseValidated(text);
+  } catch (const ConfigError& error) {
+    throw ConfigError(origin + ": " + error.what());
+  }
+}
+
 Config LoadConfig(const std::string& path) {
   std::ifstream file(path);
   if (!file) {
@@ -323,11 +335,7 @@ Config LoadConfig(const std::string& path) {
   }
   std::stringstream text;
   text << file.rdbuf();
-  try {
-    return ParseConfig(text.str(), path);
-  } catch (const ConfigError& error) {
-    throw ConfigError(path + ": " + error.what());
-  }
+  return ParseConfig(text.str(), path);
 }
 
 }  // namespace mobilelink::config

@@ -146,12 +146,10 @@ InboundOutcome ConversationService::ReceiveInbound(Repository& repository,
   if (keyword == ConsentKeyword::kNone && !opted_out && conversation.tier == 0 && bot_) {
     RunBot(repository, conversation, message, *inbox, address, outcome);
   } else {
-    repository.InsertMessage(message);
+    StoreInbound(repository, conversation, message, *inbox);
   }
   outcome.message_id = message.id;
   outcome.conversation_id = conversation.id;
-  Emit(repository, events::kMessageReceived, conversation, message.id, std::nullopt,
-       JsonOf({{"channel", inbox->channel}, {"intent", message.intent}}));
 
   auto confirm = [&](std::string_view type, const std::string& text, bool ignore_opt_out) {
     Emit(repository, type, conversation, message.id, std::nullopt,
@@ -183,6 +181,13 @@ InboundOutcome ConversationService::ReceiveInbound(Repository& repository,
   return outcome;
 }
 
+void ConversationService::StoreInbound(Repository& repository, const Conversation& conversation,
+                                       Message& message, const InboxProfile& inbox) const {
+  repository.InsertMessage(message);
+  Emit(repository, events::kMessageReceived, conversation, message.id, std::nullopt,
+       JsonOf({{"channel", inbox.channel}, {"intent", message.intent}}));
+}
+
 void ConversationService::RunBot(Repository& repository, Conversation& conversation,
                                  Message& message, const InboxProfile& inbox,
                                  const std::string& recipient, InboundOutcome& outcome) const {
@@ -190,7 +195,7 @@ void ConversationService::RunBot(Repository& repository, Conversation& conversat
       {message.text, "", conversation.bot_unresolved_count});
   message.intent = decision.intent;
   message.intent_confidence = decision.confidence;
-  repository.InsertMessage(message);
+  StoreInbound(repository, conversation, message, inbox);
 
   if (decision.action == bot::BotAction::kAnswer) {
     conversation.bot_unresolved_count = 0;

@@ -131,6 +131,9 @@ class ConversationService final {
   };
   ActionOutcome QueueOutbound(Repository& repository, Conversation& conversation,
                               const OutboundRequest& request) const;
+  // Inserts an inbound message and records message.received, before any event about it.
+  void StoreInbound(Repository& repository, const Conversation& conversation, Message& message,
+                    const InboxProfile& inbox) const;
   void RunBot(Repository& repository, Conversation& conversation, Message& message,
               const InboxProfile& inbox, const std::string& recipient,
               InboundOutcome& outcome) const;

@@ -25,7 +25,7 @@ struct OutboxEntry {
   std::vector<Media> media;
   int attempts = 0;       // Attempts started, including the one being claimed.
   TimePoint due_at;
-  TimePoint claimed_at;   // When the current attempt started.
+  TimePoint claimed_at;   // Start of the current attempt, or of the interrupted one if unknown.
   std::string state;      // pending, sending, unknown, done, failed.
   bool outcome_unknown = false;  // Claimed from `unknown`: the provider may already have it.
 };

@@ -190,9 +190,12 @@ constexpr Query kSelectDueOutbox{
     "WHERE o.state IN ('pending', 'unknown') AND o.due_at <= ?1 AND NOT EXISTS (SELECT 1 FROM outbox p "
     "WHERE p.conversation_id = o.conversation_id AND p.id < o.id "
     "AND p.state IN ('pending', 'sending', 'unknown')) ORDER BY o.id LIMIT ?2"};
+// A row claimed from `unknown` keeps the start of the interrupted attempt, because the lookup
+// for a message the provider may already have accepted must search from that time.
 constexpr Query kMarkSending{
     "mark_outbox_sending",
-    "UPDATE outbox SET state = 'sending', attempts = attempts + 1, claimed_at = ?2 WHERE id = ?1"};
+    "UPDATE outbox SET state = 'sending', attempts = attempts + 1, "
+    "claimed_at = CASE WHEN state = 'unknown' THEN claimed_at ELSE ?2 END WHERE id = ?1"};
 constexpr Query kUpdateOutbox{
     "update_outbox",
     "UPDATE outbox SET state = ?2, attempts = ?3, due_at = ?4, last_error = ?5 WHERE id = ?1"};
@@ -637,7 +640,9 @@ std::vector<core::OutboxEntry> SqliteRepository::ClaimDueOutbox(core::TimePoint 
     db_.Prepare(kMarkSending).Bind(1, entry.id).Bind(2, ToMillis(now)).Run();
     entry.outcome_unknown = entry.state == "unknown";
     entry.attempts += 1;
-    entry.claimed_at = now;
+    if (!entry.outcome_unknown) {
+      entry.claimed_at = now;
+    }
     entry.state = "sending";
   }
   return entries;

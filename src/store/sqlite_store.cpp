@@ -19,6 +19,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <thread>
+#include <unordered_map>
 
 #include <spdlog/spdlog.h>
 
@@ -159,10 +160,10 @@ class SqliteStore final : public Store {
   };
 
   Connection& ReaderForThisThread() {
-    // One reader connection per (store, thread); the map is keyed by store so tests that open
-    // several stores on one thread keep them apart.
-    thread_local std::unordered_map<const SqliteStore*, std::unique_ptr<Connection>> readers;
-    auto& connection = readers[this];
+    // The store owns one reader connection per calling thread and closes them all when it is
+    // destroyed, so a store opened later, even at the same address, never reads through one.
+    std::lock_guard lock(readers_mutex_);
+    auto& connection = readers_[std::this_thread::get_id()];
     if (!connection) {
       connection = std::make_unique<Connection>(options_.path, true);
     }
@@ -219,6 +220,11 @@ class SqliteStore final : public Store {
         results[i] = WriteResult{false, error.what()};
         writer_db_->Exec("ROLLBACK TO unit");
         writer_db_->Exec("RELEASE unit");
+      } catch (...) {
+        // A unit must not end the writer thread, whatever it throws.
+        results[i] = WriteResult{false, "unit of work threw a non-standard exception"};
+        writer_db_->Exec("ROLLBACK TO unit");
+        writer_db_->Exec("RELEASE unit");
       }
     }
     try {
@@ -241,6 +247,8 @@ class SqliteStore final : public Store {
   }
 
   SqliteOptions options_;
+  std::mutex readers_mutex_;
+  std::unordered_map<std::thread::id, std::unique_ptr<Connection>> readers_;
   std::unique_ptr<Connection> writer_db_;
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -1,0 +1,219 @@
+#include "mobilelink/config/config.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <stdlib.h>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace mobilelink::config {
+namespace {
+
+// The smallest valid config: compliance texts, the two required bot texts and one SMS inbox.
+// Tests append or replace lines to make one key wrong.
+const std::string kCompliance = R"(compliance:
+  opt_out_confirmation: "You are unsubscribed."
+  opt_in_confirmation: "You are subscribed."
+  help_reply: "Help at example.com."
+)";
+const std::string kBot = R"(bot:
+  handoff_message: "Passing you to a person."
+  fallback_message: "Sorry, I did not understand."
+)";
+const std::string kSmsInbox = R"(  - id: sms
+    channel: twilio_sms
+    account_sid: AC00000000000000000000000000000001
+    auth_token: test_token
+    from: "+12025550145"
+)";
+
+std::string ValidConfig() { return kCompliance + kBot + "inboxes:\n" + kSmsInbox; }
+
+// Returns the ConfigError message of parsing `text`, or "no error" when it parses.
+std::string ErrorOf(const std::string& text) {
+  try {
+    ParseConfig(text, "test.yaml");
+  } catch (const ConfigError& error) {
+    return error.what();
+  }
+  return "no error";
+}
+
+TEST(Config, DemoConfigLoads) {
+  const Config config = LoadConfig(MOBILELINK_SOURCE_DIR "/config/demo.yaml");
+  EXPECT_EQ(config.inboxes.size(), 3u);
+  EXPECT_EQ(config.agents.size(), 2u);
+  EXPECT_EQ(config.bot.handoff_after, 3);
+  EXPECT_FALSE(config.bot.articles.empty());
+  EXPECT_EQ(config.inboxes[0].Get("from"), "+12025550145");
+}
+
+TEST(Config, MinimalConfigTakesDefaults) {
+  const Config config = ParseConfig(ValidConfig(), "test.yaml");
+  EXPECT_EQ(config.server.listen, "127.0.0.1:8080");
+  EXPECT_EQ(config.store.synchronous, "FULL");
+  EXPECT_EQ(config.outbox.base_backoff, std::chrono::milliseconds(500));
+  EXPECT_FALSE(config.bot.handoff_phrases.empty());
+  ASSERT_EQ(config.inboxes.size(), 1u);
+  EXPECT_EQ(config.inboxes[0].Get("api_base_url"), "https://api.twilio.com");
+}
+
+TEST(Config, UnknownInboxKeyNamesPath) {
+  const std::string error = ErrorOf(ValidConfig() + "    acount_sid: AC1\n");
+  EXPECT_NE(error.find("inboxes[0].acount_sid: unknown key"), std::string::npos) << error;
+  EXPECT_NE(error.find("account_sid"), std::string::npos) << error;
+}
+
+TEST(Config, UnknownTopLevelKeyNamesIt) {
+  const std::string error = ErrorOf(ValidConfig() + "sever:\n  listen: 127.0.0.1:1\n");
+  EXPECT_NE(error.find("sever: unknown key"), std::string::npos) << error;
+}
+
+TEST(Config, ErrorNamesSourceOnce) {
+  const std::string error = ErrorOf(ValidConfig() + "sever: {}\n");
+  EXPECT_TRUE(error.starts_with("test.yaml: ")) << error;
+  EXPECT_EQ(error.find("test.yaml", 1), std::string::npos) << error;
+}
+
+TEST(Config, MissingRequiredKeyNamesIt) {
+  std::string text = ValidConfig();
+  const std::string line = "  help_reply: \"Help at example.com.\"\n";
+  text.erase(text.find(line), line.size());
+  const std::string error = ErrorOf(text);
+  EXPECT_NE(error.find("compliance.help_reply: missing required key"), std::string::npos) << error;
+}
+
+TEST(Config, MissingSectionNamesIt) {
+  const std::string error = ErrorOf(kBot + "inboxes:\n" + kSmsInbox);
+  EXPECT_NE(error.find("compliance: missing required key"), std::string::npos) << error;
+}
+
+TEST(Config, MissingInboxSettingNamesIt) {
+  std::string text = ValidConfig();
+  const std::string line = "    from: \"+12025550145\"\n";
+  text.erase(text.find(line), line.size());
+  const std::string error = ErrorOf(text);
+  EXPECT_NE(error.find("inboxes[0].from: missing required key"), std::string::npos) << error;
+}
+
+TEST(Config, NoInboxesIsError) {
+  const std::string error = ErrorOf(kCompliance + kBot);
+  EXPECT_NE(error.find("inboxes: missing required key"), std::string::npos) << error;
+}
+
+TEST(Config, BadChannelListsAllowedOnes) {
+  const std::string error =
+      ErrorOf(kCompliance + kBot + "inboxes:\n  - id: tg\n    channel: telegram\n");
+  EXPECT_NE(error.find("inboxes[0].channel: unknown channel 'telegram'"), std::string::npos)
+      << error;
+  EXPECT_NE(error.find("twilio_sms"), std::string::npos) << error;
+  EXPECT_NE(error.find("whatsapp"), std::string::npos) << error;
+  EXPECT_NE(error.find("webchat"), std::string::npos) << error;
+}
+
+TEST(Config, EnvironmentReferenceExpands) {
+  ASSERT_EQ(setenv("MOBILELINK_CONFIG_TEST_TOKEN", "from-env", 1), 0);
+  std::string text = ValidConfig();
+  const std::string literal = "auth_token: test_token";
+  text.replace(text.find(literal), literal.size(),
+               "auth_token: \"${MOBILELINK_CONFIG_TEST_TOKEN}\"");
+  const Config config = ParseConfig(text, "test.yaml");
+  unsetenv("MOBILELINK_CONFIG_TEST_TOKEN");
+  EXPECT_EQ(config.inboxes[0].Get("auth_token"), "from-env");
+}
+
+TEST(Config, EnvironmentReferenceInsideText) {
+  ASSERT_EQ(setenv("MOBILELINK_CONFIG_TEST_BRAND", "ExampleCo", 1), 0);
+  std::string text = ValidConfig();
+  const std::string literal = "help_reply: \"Help at example.com.\"";
+  text.replace(text.find(literal), literal.size(),
+               "help_reply: \"${MOBILELINK_CONFIG_TEST_BRAND}: help at example.com.\"");
+  const Config config = ParseConfig(text, "test.yaml");
+  unsetenv("MOBILELINK_CONFIG_TEST_BRAND");
+  EXPECT_EQ(config.compliance.help_reply, "ExampleCo: help at example.com.");
+}
+
+TEST(Config, UnsetEnvironmentVariableIsError) {
+  unsetenv("MOBILELINK_CONFIG_TEST_UNSET");
+  std::string text = ValidConfig();
+  const std::string literal = "auth_token: test_token";
+  text.replace(text.find(literal), literal.size(),
+               "auth_token: \"${MOBILELINK_CONFIG_TEST_UNSET}\"");
+  const std::string error = ErrorOf(text);
+  EXPECT_NE(error.find("inboxes[0].auth_token"), std::string::npos) << error;
+  EXPECT_NE(error.find("MOBILELINK_CONFIG_TEST_UNSET is not set"), std::string::npos) << error;
+}
+
+TEST(Config, UnterminatedReferenceIsError) {
+  std::string text = ValidConfig();
+  const std::string literal = "auth_token: test_token";
+  text.replace(text.find(literal), literal.size(), "auth_token: \"${TOKEN\"");
+  const std::string error = ErrorOf(text);
+  EXPECT_NE(error.find("inboxes[0].auth_token: unterminated ${"), std::string::npos) << error;
+}
+
+TEST(Config, DuplicateInboxIdIsError) {
+  const std::string error = ErrorOf(ValidConfig() + kSmsInbox);
+  EXPECT_NE(error.find("inboxes[1].id: duplicate inbox id 'sms'"), std::string::npos) << error;
+}
+
+TEST(Config, BadRoleIsError) {
+  const std::string agents = R"(agents:
+  - login: alice
+    name: Alice
+    role: owner
+    password_hash: "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA"
+)";
+  const std::string error = ErrorOf(ValidConfig() + agents);
+  EXPECT_NE(error.find("agents[0].role: expected agent, supervisor or admin"), std::string::npos)
+      << error;
+}
+
+TEST(Config, PlainPasswordIsError) {
+  const std::string agents = R"(agents:
+  - login: alice
+    name: Alice
+    role: agent
+    password_hash: hunter2
+)";
+  const std::string error = ErrorOf(ValidConfig() + agents);
+  EXPECT_NE(error.find("agents[0].password_hash: expected an Argon2id hash"), std::string::npos)
+      << error;
+}
+
+TEST(Config, OutOfRangeIntegerIsError) {
+  const std::string error = ErrorOf(ValidConfig() + "outbox:\n  workers: 0\n");
+  EXPECT_NE(error.find("outbox.workers: must be between 1 and 256"), std::string::npos) << error;
+}
+
+TEST(Config, InvalidYamlNamesLine) {
+  const std::string error = ErrorOf(ValidConfig() + "bot: [unclosed\n");
+  EXPECT_NE(error.find("test.yaml: invalid YAML at line"), std::string::npos) << error;
+}
+
+TEST(Config, LoadNamesFileOnce) {
+  const auto path = std::filesystem::path(::testing::TempDir()) / "config_test_bad.yaml";
+  {
+    std::ofstream file(path);
+    file << ValidConfig() << "sever: {}\n";
+  }
+  std::string error = "no error";
+  try {
+    LoadConfig(path.string());
+  } catch (const ConfigError& caught) {
+    error = caught.what();
+  }
+  std::filesystem::remove(path);
+  EXPECT_EQ(error, path.string() +
+                       ": sever: unknown key; expected one of: agents, bot, "
+                       "compliance, inboxes, outbox, server, store");
+}
+
+TEST(Config, MissingFileIsError) {
+  const std::string path = ::testing::TempDir() + "/config_test_absent.yaml";
+  EXPECT_THROW(LoadConfig(path), ConfigError);
+}
+
+}  // namespace
+}  // namespace mobilelink::config
