@@ -102,7 +102,7 @@ class Repository {
   virtual std::optional<TimePoint> LastInboundAt(std::int64_t contact_id,
                                                  std::string_view inbox_id) = 0;
 
-  /// Keeps a status whose provider id matches no stored message yet.
+  /// Keeps a status whose provider id matches no stored message yet, once per status value.
   virtual void SaveOrphanStatus(const StatusUpdate& update, TimePoint now) = 0;
   /// Removes and returns the kept statuses for a provider id, oldest first.
   virtual std::vector<StatusUpdate> TakeOrphanStatuses(std::string_view inbox_id,

@@ -150,10 +150,13 @@ constexpr Query kListEvents{"list_events",
                             "inbox_id, data_json, occurred_at FROM events WHERE id > ?1 "
                             "ORDER BY id LIMIT ?2"};
 
+// A provider retry of the same status finds the kept row and inserts nothing.
 constexpr Query kSaveOrphanStatus{
     "save_orphan_status",
     "INSERT INTO orphan_statuses (inbox_id, provider_message_id, status, error_code, "
-    "error_message, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"};
+    "error_message, received_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE NOT EXISTS ("
+    "SELECT 1 FROM orphan_statuses WHERE inbox_id = ?1 AND provider_message_id = ?2 "
+    "AND status = ?3)"};
 constexpr Query kSelectOrphanStatuses{
     "select_orphan_statuses",
     "SELECT status, error_code, error_message FROM orphan_statuses WHERE inbox_id = ?1 "

@@ -3,9 +3,8 @@
 // Shared pieces of the table-driven channel adapter tests: fixture loading, request building
 // and the checks that every inbound case makes.
 //
-// NOTE: The adapter tests call ParseWebhook directly. Posting each case to the real server
-// over loopback and replaying it once needs the HTTP server and the store, which these tests
-// do not link yet.
+// The adapter tests call ParseWebhook directly. tests/integration/adapter_replay_test.cpp
+// posts InboundCase rows to the real server over loopback and replays each one once.
 
 #include <fstream>
 #include <functional>
@@ -89,6 +88,9 @@ struct InboundCase {
 inline std::string CaseName(const ::testing::TestParamInfo<InboundCase>& info) {
   return info.param.name;
 }
+
+/// Prints a row as its name, so GoogleTest does not dump the row's bytes on failure.
+inline void PrintTo(const InboundCase& row, std::ostream* out) { *out << row.name; }
 
 /// Checks a parsed webhook against the row's expectations, one assertion per fact.
 inline void ExpectParsed(const InboundCase& row, const ParsedWebhook& parsed) {

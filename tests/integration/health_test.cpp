@@ -1,0 +1,65 @@
+// Health, readiness and Prometheus metrics of a running server.
+
+#include <sstream>
+
+#include "server_fixture.hpp"
+
+namespace mobilelink::integration {
+namespace {
+
+using Health = ServerFixture;
+
+// Returns the value of the sample line of `name` whose labels contain every `labels` pair,
+// or -1 when there is no such line.
+double SampleValue(const std::string& exposition, const std::string& name,
+                   const std::vector<std::string>& labels) {
+  std::istringstream lines(exposition);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (!line.starts_with(name + "{")) {
+      continue;
+    }
+    bool all = true;
+    for (const auto& label : labels) {
+      all = all && line.find(label) != std::string::npos;
+    }
+    if (all) {
+      return std::stod(line.substr(line.rfind(' ') + 1));
+    }
+  }
+  return -1;
+}
+
+TEST_F(Health, HealthzIs200) {
+  const auto response = Request("GET", "/healthz");
+  EXPECT_EQ(response.status, 200);
+}
+
+TEST_F(Health, ReadyzIs200) {
+  const auto response = Request("GET", "/readyz");
+  EXPECT_EQ(response.status, 200);
+}
+
+TEST_F(Health, MetricsCountWebhooks) {
+  ASSERT_EQ(PostSms("SM50000000000000000000000000000001", "+12025550123", "hello").status, 200);
+  ASSERT_EQ(PostTwilioSigned("/webhooks/twilio/sms",
+                             TwilioInboundForm("SM50000000000000000000000000000002",
+                                               "+12025550123", "hello"),
+                             "bm90IGEgc2lnbmF0dXJl")
+                .status,
+            403);
+
+  const auto response = Request("GET", "/metrics");
+  ASSERT_EQ(response.status, 200);
+  EXPECT_NE(response.body.find("# TYPE mobilelink_webhook_requests_total counter"),
+            std::string::npos);
+  EXPECT_GE(SampleValue(response.body, "mobilelink_webhook_requests_total",
+                        {"channel=\"twilio_sms\"", "outcome=\"accepted\""}),
+            1);
+  EXPECT_GE(SampleValue(response.body, "mobilelink_webhook_requests_total",
+                        {"channel=\"twilio_sms\"", "outcome=\"signature_invalid\""}),
+            1);
+}
+
+}  // namespace
+}  // namespace mobilelink::integration

@@ -1,0 +1,111 @@
+// Web chat over a real WebSocket: session start, message acknowledgement, pushed replies,
+// resume with history, and resend of the same client id.
+
+#include "server_fixture.hpp"
+#include "websocket_client.hpp"
+
+namespace mobilelink::integration {
+namespace {
+
+namespace json = boost::json;
+
+class Webchat : public ServerFixture {
+ protected:
+  static constexpr char kSocketPath[] = "/webchat/chat/socket";
+
+  void Connect(WebSocketClient& client) {
+    const std::string error = client.Connect(app_->Port(), kSocketPath, kWaitLimit);
+    ASSERT_TRUE(error.empty()) << error;
+  }
+
+  static std::string Text(const json::object& frame, std::string_view key) {
+    const auto* value = frame.if_contains(key);
+    return value != nullptr && value->is_string() ? std::string(value->as_string())
+                                                  : std::string();
+  }
+};
+
+TEST_F(Webchat, MessageAckReplyAndResume) {
+  WebSocketClient first;
+  Connect(first);
+  ASSERT_TRUE(first.SendJson({{"type", "hello"}}, kWaitLimit));
+  const auto session = first.ReadType("session", kWaitLimit);
+  ASSERT_TRUE(session.has_value());
+  const std::string token = Text(*session, "token");
+  ASSERT_FALSE(token.empty());
+  EXPECT_FALSE(session->at("resumed").as_bool());
+
+  ASSERT_TRUE(
+      first.SendJson({{"type", "message"}, {"client_id", "c-1"}, {"text", "hello"}}, kWaitLimit));
+  const auto ack = first.ReadType("ack", kWaitLimit);
+  ASSERT_TRUE(ack.has_value());
+  EXPECT_EQ(Text(*ack, "client_id"), "c-1");
+  EXPECT_FALSE(ack->at("duplicate").as_bool());
+  const std::int64_t message_id = ack->at("message_id").as_int64();
+  EXPECT_GT(message_id, 0);
+
+  const auto pushed = first.ReadType("message", kWaitLimit);
+  ASSERT_TRUE(pushed.has_value());
+  const auto& reply = pushed->at("message").as_object();
+  EXPECT_EQ(Text(reply, "text"), kGreetingAnswer);
+  EXPECT_EQ(Text(reply, "direction"), "outbound");
+  const std::int64_t last_seen = reply.at("id").as_int64();
+  first.Close();
+
+  // An agent replies while the visitor is away.
+  const std::int64_t conversation = Store().Integer(
+      "SELECT conversation_id FROM messages WHERE id = " + std::to_string(message_id));
+  const auto answer =
+      Api("POST", "/api/v1/conversations/" + std::to_string(conversation) + "/messages",
+          Login("bob", kSupervisorPassword), R"({"text":"An agent wrote while you were away"})");
+  ASSERT_EQ(answer.status, 202) << answer.body;
+  ASSERT_TRUE(WaitForOutboxIdle());
+
+  WebSocketClient second;
+  Connect(second);
+  ASSERT_TRUE(second.SendJson({{"type", "hello"}, {"token", token}, {"last_message_id", last_seen}},
+                              kWaitLimit));
+  const auto resumed = second.ReadType("session", kWaitLimit);
+  ASSERT_TRUE(resumed.has_value());
+  EXPECT_TRUE(resumed->at("resumed").as_bool());
+  const auto history = second.ReadType("history", kWaitLimit);
+  ASSERT_TRUE(history.has_value());
+  std::vector<std::string> texts;
+  for (const auto& item : history->at("messages").as_array()) {
+    EXPECT_GT(item.as_object().at("id").as_int64(), last_seen);
+    texts.push_back(Text(item.as_object(), "text"));
+  }
+  ASSERT_EQ(texts.size(), 1u);
+  EXPECT_EQ(texts[0], "An agent wrote while you were away");
+
+  ASSERT_TRUE(
+      second.SendJson({{"type", "message"}, {"client_id", "c-1"}, {"text", "hello"}}, kWaitLimit));
+  const auto resent = second.ReadType("ack", kWaitLimit);
+  ASSERT_TRUE(resent.has_value());
+  EXPECT_TRUE(resent->at("duplicate").as_bool());
+  EXPECT_EQ(resent->at("message_id").as_int64(), message_id);
+  EXPECT_EQ(Store().Integer("SELECT COUNT(*) FROM messages WHERE client_message_id = 'c-1'"), 1);
+}
+
+TEST_F(Webchat, MessageBeforeHelloIsError) {
+  WebSocketClient client;
+  Connect(client);
+  ASSERT_TRUE(
+      client.SendJson({{"type", "message"}, {"client_id", "c-2"}, {"text", "hi"}}, kWaitLimit));
+  const auto error = client.ReadType("error", kWaitLimit);
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(Text(*error, "code"), "hello_required");
+  EXPECT_EQ(Store().Integer("SELECT COUNT(*) FROM messages"), 0);
+}
+
+TEST_F(Webchat, UnknownTokenIsSessionExpired) {
+  WebSocketClient client;
+  Connect(client);
+  ASSERT_TRUE(client.SendJson({{"type", "hello"}, {"token", "no-such-token"}}, kWaitLimit));
+  const auto error = client.ReadType("error", kWaitLimit);
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(Text(*error, "code"), "session_expired");
+}
+
+}  // namespace
+}  // namespace mobilelink::integration
