@@ -162,6 +162,43 @@ TEST_F(TwilioSms, StopBlocksAgentUntilStart) {
   EXPECT_EQ(SendsWithText(kOptOutConfirmation).size(), 1u);
 }
 
+TEST_F(TwilioSms, ReplyQueuedBeforeStopIsNotSent) {
+  const std::string handoff_sid = "SM10000000000000000000000000000020";
+  ASSERT_EQ(PostSms(handoff_sid, kCustomer, "I want to talk to a human").status, 200);
+  ASSERT_TRUE(WaitForSends(kHandoffMessage));
+  const std::int64_t conversation = ConversationOf(handoff_sid);
+  ASSERT_GT(conversation, 0);
+  const std::string token = Login("bob", kSupervisorPassword);
+
+  // The provider answers 503, so the reply waits in the outbox for a retry.
+  tools::FakeBehaviour failing;
+  failing.fail_next = 1000;
+  failing.fail_status = 503;
+  fake_->SetBehaviour(failing);
+  const std::string reply = "Reply queued before STOP";
+  const auto queued = Api("POST", "/api/v1/conversations/" + std::to_string(conversation) +
+                                      "/messages",
+                          token, R"({"text":"Reply queued before STOP"})");
+  ASSERT_EQ(queued.status, 202) << queued.body;
+  ASSERT_TRUE(WaitUntil([&] {
+    for (const auto& send : fake_->Messages()) {
+      if (send.text == reply) {
+        return true;
+      }
+    }
+    return false;
+  }));
+
+  ASSERT_EQ(PostSms("SM10000000000000000000000000000021", kCustomer, "STOP").status, 200);
+  fake_->SetBehaviour(tools::FakeBehaviour{});
+  ASSERT_TRUE(WaitForSends(kOptOutConfirmation));
+  ASSERT_TRUE(WaitForOutboxIdle());
+  EXPECT_TRUE(SendsWithText(reply).empty());
+  EXPECT_EQ(Store().Integer("SELECT COUNT(*) FROM messages WHERE text = '" + reply +
+                            "' AND status = 'failed' AND error_code = 'contact_opted_out'"),
+            1);
+}
+
 TEST_F(TwilioSms, StopWithCourtesyOptsOut) {
   ASSERT_EQ(PostSms("SM10000000000000000000000000000009", kCustomer, "Stop. Thank you").status,
             200);
