@@ -226,7 +226,8 @@ void AddAgentApiRoutes(http::Router& router, AppContext& context) {
              text_action("text",
                          [service](core::Repository& repository, const Caller& caller,
                                    std::int64_t id, const std::string& text) {
-                           return service->AddNote(repository, id, caller.agent.id, text);
+                           return service->AddNote(repository, id, caller.agent.id,
+                                                   caller.IsSupervisor(), text);
                          },
                          201),
              limits);

@@ -196,13 +196,16 @@ http::HttpResponse ShowConversation(AppContext& context, const Caller& caller, s
     return http::HttpResponse::Error(404, "conversation_not_found",
                                      "conversation " + std::to_string(id) + " not found", "id");
   }
-  // Agents see the queue and their own conversations; supervisors see all.
-  const bool visible = caller.IsSupervisor() || !conversation->assignee_agent_id ||
+  // Agents see the queue (handed off, open, unassigned) and their own conversations;
+  // supervisors see all, including the ones the bot is still handling.
+  const bool in_queue = conversation->tier >= 1 && !conversation->assignee_agent_id &&
+                        conversation->status == core::ConversationStatus::kOpen;
+  const bool visible = caller.IsSupervisor() || in_queue ||
                        conversation->assignee_agent_id == caller.agent.id;
   if (!visible) {
     return http::HttpResponse::Error(403, "forbidden",
                                      "conversation " + std::to_string(id) +
-                                         " is assigned to another agent");
+                                         " is neither in the queue nor assigned to you");
   }
   return http::HttpResponse::Json(200, json::serialize(body));
 }

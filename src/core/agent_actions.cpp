@@ -71,11 +71,12 @@ ActionOutcome ConversationService::ReplyAsAgent(Repository& repository,
 }
 
 ActionOutcome ConversationService::AddNote(Repository& repository, std::int64_t conversation_id,
-                                           std::int64_t agent_id, const std::string& text) const {
+                                           std::int64_t agent_id, bool may_override_assignee,
+                                           const std::string& text) const {
   auto conversation = repository.GetConversation(conversation_id);
-  if (!conversation) {
-    return {ActionError::kConversationNotFound,
-            AccessDetail(ActionError::kConversationNotFound, conversation_id)};
+  if (auto error = CheckAccess(conversation, agent_id, may_override_assignee);
+      error != ActionError::kNone) {
+    return {error, AccessDetail(error, conversation_id)};
   }
   if (IsBlank(text)) {
     return {ActionError::kEmptyText, "note text is empty; write at least one visible character"};

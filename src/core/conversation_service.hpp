@@ -102,7 +102,8 @@ class ConversationService final {
                              std::int64_t agent_id, bool may_override_assignee,
                              const std::string& text) const;
   ActionOutcome AddNote(Repository& repository, std::int64_t conversation_id,
-                        std::int64_t agent_id, const std::string& text) const;
+                        std::int64_t agent_id, bool may_override_assignee,
+                        const std::string& text) const;
   ActionOutcome Claim(Repository& repository, std::int64_t conversation_id,
                       std::int64_t agent_id) const;
   ActionOutcome HandBack(Repository& repository, std::int64_t conversation_id,

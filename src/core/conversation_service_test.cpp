@@ -505,8 +505,9 @@ TEST_F(ConversationServiceTest, NoReplyWindowOnSms) {
 
 TEST_F(ConversationServiceTest, NoteIsStoredMasked) {
   const auto handed = Receive("agent please", "SM1");
+  ASSERT_TRUE(Claim(handed.conversation_id, alice_).ok());
   const auto note = Act([&](Repository& repository) {
-    return service_->AddNote(repository, handed.conversation_id, alice_.id,
+    return service_->AddNote(repository, handed.conversation_id, alice_.id, false,
                              "customer read out 4111-1111-1111-1111");
   });
   ASSERT_TRUE(note.ok()) << note.detail;
@@ -514,6 +515,14 @@ TEST_F(ConversationServiceTest, NoteIsStoredMasked) {
   EXPECT_EQ(message.direction, Direction::kNote);
   EXPECT_EQ(message.text, "customer read out ****-****-****-1111");
   EXPECT_TRUE(note.queued.empty());
+}
+
+TEST_F(ConversationServiceTest, NoteNeedsAssignment) {
+  const auto handed = Receive("agent please", "SM1");
+  const auto note = Act([&](Repository& repository) {
+    return service_->AddNote(repository, handed.conversation_id, alice_.id, false, "hello");
+  });
+  EXPECT_EQ(note.error, ActionError::kNotAssignee);
 }
 
 TEST_F(ConversationServiceTest, DeliveredThenSentStaysDelivered) {

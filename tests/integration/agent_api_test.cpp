@@ -152,6 +152,22 @@ TEST_F(AgentApi, AgentCannotListAll) {
   EXPECT_EQ(supervisor.status, 200) << supervisor.body;
 }
 
+TEST_F(AgentApi, AgentCannotReadBotConversation) {
+  const std::string sid = "SM20000000000000000000000000000050";
+  ASSERT_EQ(PostSms(sid, kCustomer, "hello").status, 200);
+  ASSERT_TRUE(WaitUntil([&] {
+    return Store().Integer("SELECT COUNT(*) FROM messages WHERE provider_message_id = '" + sid +
+                           "'") == 1;
+  }));
+  const std::int64_t conversation = Store().Integer(
+      "SELECT conversation_id FROM messages WHERE provider_message_id = '" + sid + "'");
+  const std::string base = "/api/v1/conversations/" + std::to_string(conversation);
+  const std::string agent = Login("alice", kAgentPassword);
+  EXPECT_EQ(Api("GET", base + "/messages", agent).status, 403);
+  EXPECT_EQ(Api("POST", base + "/notes", agent, R"({"text":"peek"})").status, 403);
+  EXPECT_EQ(Api("GET", base + "/messages", Login("bob", kSupervisorPassword)).status, 200);
+}
+
 TEST_F(AgentApi, WrongPasswordIs401) {
   http::Headers headers;
   headers.Set("Content-Type", "application/x-www-form-urlencoded");
