@@ -135,11 +135,13 @@ void WebchatHub::OnText(const std::shared_ptr<http::WebSocketSession>& session, 
     HandleMessage(session, *binding, StringField(frame, "client_id"), StringField(frame, "text"));
   } else if (type == "read") {
     HandleRead(session, *binding, IntField(frame, "message_id"));
+  } else if (type == "history") {
+    SendHistory(session, binding->contact_id, IntField(frame, "after"));
   } else if (type == "typing") {
     // Typing notices are not stored; they reach agents through the agent feed.
   } else {
     SendError(session, "unknown_type", "type",
-              "type '" + type + "' is unknown; expected hello, message, read or typing");
+              "type '" + type + "' is unknown; expected hello, message, history, read or typing");
   }
 }
 
@@ -206,18 +208,30 @@ void WebchatHub::HandleHello(const std::shared_ptr<http::WebSocketSession>& sess
 void WebchatHub::SendHistory(const std::shared_ptr<http::WebSocketSession>& session,
                              std::int64_t contact_id, std::int64_t after_id) {
   json::array messages;
+  bool more = false;
+  std::int64_t last_id = after_id;
   context_.store->Read([&](core::Repository& repository) {
     auto conversation = repository.FindActiveConversation(contact_id);
     if (!conversation) {
       return;
     }
-    for (const auto& message : repository.ListMessages(conversation->id, after_id, kHistoryLimit)) {
+    // One extra row tells whether another page follows.
+    auto page = repository.ListMessages(conversation->id, after_id, kHistoryLimit + 1);
+    more = page.size() > static_cast<std::size_t>(kHistoryLimit);
+    if (more) {
+      page.pop_back();
+    }
+    for (const auto& message : page) {
       if (message.direction != core::Direction::kNote) {
         messages.push_back(MessageJson(message));
       }
     }
+    if (!page.empty()) {
+      last_id = page.back().id;
+    }
   });
-  session->Send(json::serialize(json::object{{"type", "history"}, {"messages", messages}}));
+  session->Send(json::serialize(json::object{
+      {"type", "history"}, {"messages", messages}, {"more", more}, {"last_message_id", last_id}}));
 }
 
 void WebchatHub::HandleMessage(const std::shared_ptr<http::WebSocketSession>& session,

@@ -53,7 +53,7 @@ void HandleWebhook(AppContext& context, const std::string& segment, bool status_
                                                                            : spdlog::level::info;
     Logger("channel")->log(level, "webhook {} channel={} inbox_id={} request_id={} reason=\"{}\"",
                            channels::ToString(parsed.outcome), inbox.channel, inbox.id,
-                           request.request_id, parsed.reason);
+                           request.request_id, EscapeLogValue(parsed.reason));
     // A rejection gets the same JSON error body as the rest of the server, with the outcome
     // as its code. Handshakes and ignored notifications keep the adapter's own response.
     if (parsed.response && parsed.response->status < 400) {

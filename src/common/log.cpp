@@ -62,4 +62,30 @@ void SetLogLevel(std::string_view layer, spdlog::level::level_enum level) {
   Logger(layer)->set_level(level);
 }
 
+std::string EscapeLogValue(std::string_view value) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string escaped;
+  escaped.reserve(value.size());
+  for (char c : value) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '\\' || c == '"') {
+      escaped.push_back('\\');
+      escaped.push_back(c);
+    } else if (c == '\n') {
+      escaped += "\\n";
+    } else if (c == '\r') {
+      escaped += "\\r";
+    } else if (c == '\t') {
+      escaped += "\\t";
+    } else if (byte < 0x20 || byte == 0x7F) {
+      escaped += "\\x";
+      escaped.push_back(kHex[byte >> 4]);
+      escaped.push_back(kHex[byte & 0x0F]);
+    } else {
+      escaped.push_back(c);
+    }
+  }
+  return escaped;
+}
+
 }  // namespace mobilelink

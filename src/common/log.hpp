@@ -4,6 +4,7 @@
 // rest. Lines are a lower-case event phrase followed by key=value fields.
 
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include <spdlog/common.h>
@@ -21,5 +22,9 @@ void InitLogging(spdlog::level::level_enum level);
 
 /// Sets the level of one layer, for example to debug the http layer alone.
 void SetLogLevel(std::string_view layer, spdlog::level::level_enum level);
+
+/// Returns `value` safe to put inside a quoted key="value" field: backslash, double quote and
+/// control characters become escapes, so a peer cannot start a forged log line.
+std::string EscapeLogValue(std::string_view value);
 
 }  // namespace mobilelink

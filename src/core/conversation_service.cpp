@@ -101,6 +101,9 @@ InboundOutcome ConversationService::ReceiveInbound(Repository& repository,
                                                     inbound.provider_message_id)) {
     outcome.duplicate = true;
     outcome.message_id = *existing;
+    if (auto stored = repository.GetMessage(*existing)) {
+      outcome.conversation_id = stored->conversation_id;
+    }
     return outcome;
   }
 

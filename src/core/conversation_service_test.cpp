@@ -267,6 +267,7 @@ TEST_F(ConversationServiceTest, DuplicateProviderIdAddsNothing) {
   const auto again = Receive("hello", "SM1");
   EXPECT_TRUE(again.duplicate);
   EXPECT_EQ(again.message_id, first.message_id);
+  EXPECT_EQ(again.conversation_id, first.conversation_id);
   EXPECT_TRUE(again.queued.empty());
   EXPECT_EQ(EventTypes().size(), events_before);
   EXPECT_EQ(CountOutbox("pending"), outbox_before);
