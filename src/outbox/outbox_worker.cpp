@@ -137,17 +137,29 @@ class OutboxWorker::Impl {
     if (dispatcher_.joinable()) {
       dispatcher_.join();
     }
+    std::deque<Job> unstarted;
     {
-      // Claimed rows that no sender started stay in `sending`; they are recovered as unknown
-      // and looked up on the next start, so none is lost and none is sent twice.
       std::unique_lock lock(mutex_);
       idle_.wait_for(lock, grace, [&] { return in_flight_ == 0; });
-      ready_.clear();
+      unstarted.swap(ready_);
       senders_stop_ = true;
       sender_wake_.notify_all();
     }
     for (auto& sender : senders_) {
       sender.join();
+    }
+    // Claimed rows that no sender started go back to the state they were claimed from, so the
+    // next start sends them without a lookup. If this write fails they stay in `sending` and
+    // are recovered as unknown: none is lost and none is sent twice.
+    if (!unstarted.empty()) {
+      store_.WriteAndWait([&](core::Repository& repository) {
+        for (const auto& job : unstarted) {
+          core::OutboxEntry entry = job.entry;
+          entry.state = job.outcome_unknown ? "unknown" : "pending";
+          entry.attempts -= 1;
+          repository.UpdateOutbox(entry, "");
+        }
+      });
     }
   }
 
