@@ -140,7 +140,7 @@ void AddAgentApiRoutes(http::Router& router, AppContext& context) {
   const http::RouteLimits limits{kMaxApiBodyBytes};
   router.Add("POST", "/oauth/token",
              [&context](http::HttpRequest&& request, http::Responder respond) {
-               respond(IssueToken(context, request));
+               IssueToken(context, std::move(request), std::move(respond));
              },
              limits);
 

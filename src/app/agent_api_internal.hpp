@@ -24,8 +24,8 @@ struct Caller {
 boost::json::object ConversationJson(const core::Conversation& conversation);
 boost::json::object MessageJson(const core::Message& message);
 
-/// POST /oauth/token with grant_type=password.
-http::HttpResponse IssueToken(AppContext& context, const http::HttpRequest& request);
+/// POST /oauth/token with grant_type=password. Responds from the login pool.
+void IssueToken(AppContext& context, http::HttpRequest&& request, http::Responder respond);
 /// GET /api/v1/conversations?view=queue|mine|all.
 http::HttpResponse ListConversations(AppContext& context, const http::HttpRequest& request,
                                      const Caller& caller);

@@ -44,6 +44,40 @@ std::optional<std::map<std::string, std::string>> TokenFields(const http::HttpRe
   return std::nullopt;
 }
 
+http::HttpResponse CheckPasswordAndIssue(AppContext& context, const std::string& login,
+                                         const std::string& password, const std::string& address,
+                                         const std::string& request_id) {
+  std::optional<core::Agent> agent;
+  context.store->Read([&](core::Repository& repository) {
+    agent = repository.FindAgentByLogin(login);
+  });
+  if (!agent || !agent->active || !security::VerifyPassword(password, agent->password_hash)) {
+    context.login_guard->RecordFailure(login, address);
+    Logger("security")->info("login rejected login=\"{}\" remote_address={} request_id={}",
+                             EscapeLogValue(login), address, request_id);
+    return http::HttpResponse::Error(401, "invalid_grant", "unknown username or wrong password");
+  }
+  context.login_guard->RecordSuccess(login);
+  const std::string token = security::NewToken();
+  const auto expires = context.clock->Now() + kTokenLifetime;
+  const auto stored = context.store->WriteAndWait([&](core::Repository& repository) {
+    repository.InsertAccessToken(security::HashToken(token), agent->id, expires);
+  });
+  if (!stored.ok) {
+    Logger("security")->error("token not stored agent_id={} error=\"{}\"", agent->id,
+                              stored.error);
+    return http::HttpResponse::Error(503, "store_unavailable", "retry the login");
+  }
+  Logger("security")->info("login accepted agent_id={} request_id={}", agent->id, request_id);
+  return http::HttpResponse::Json(
+      200, json::serialize(json::object{
+               {"access_token", token},
+               {"token_type", "Bearer"},
+               {"expires_in",
+                std::chrono::duration_cast<std::chrono::seconds>(kTokenLifetime).count()},
+               {"role", agent->role}}));
+}
+
 }  // namespace
 
 json::object ConversationJson(const core::Conversation& conversation) {
@@ -88,52 +122,46 @@ json::object MessageJson(const core::Message& message) {
   return object;
 }
 
-http::HttpResponse IssueToken(AppContext& context, const http::HttpRequest& request) {
+void IssueToken(AppContext& context, http::HttpRequest&& request, http::Responder respond) {
   const auto fields = TokenFields(request);
   if (!fields) {
-    return FieldError(400, "invalid_request", "body",
-                      "send grant_type, username and password as a form or a JSON object");
+    respond(FieldError(400, "invalid_request", "body",
+                       "send grant_type, username and password as a form or a JSON object"));
+    return;
   }
   const auto field = [&](const char* name) {
     const auto found = fields->find(name);
     return found == fields->end() ? std::string() : found->second;
   };
   if (field("grant_type") != "password") {
-    return FieldError(400, "unsupported_grant_type", "grant_type",
-                      "grant_type must be password");
+    respond(FieldError(400, "unsupported_grant_type", "grant_type",
+                       "grant_type must be password"));
+    return;
   }
   const std::string login = field("username");
   const std::string password = field("password");
   if (login.empty() || password.empty()) {
-    return FieldError(400, "invalid_request", login.empty() ? "username" : "password",
-                      "username and password are required");
+    respond(FieldError(400, "invalid_request", login.empty() ? "username" : "password",
+                       "username and password are required"));
+    return;
   }
-  std::optional<core::Agent> agent;
-  context.store->Read([&](core::Repository& repository) {
-    agent = repository.FindAgentByLogin(login);
-  });
-  // NOTE: Argon2id verification takes tens of milliseconds and 64 MiB on the calling HTTP
-  // thread; logins are rare next to webhooks, so they are not moved to a separate pool.
-  if (!agent || !agent->active || !security::VerifyPassword(password, agent->password_hash)) {
-    Logger("security")->info("login rejected request_id={}", request.request_id);
-    return http::HttpResponse::Error(401, "invalid_grant", "unknown username or wrong password");
+  if (auto wait = context.login_guard->RetryAfter(login, request.remote_address)) {
+    auto response = http::HttpResponse::Error(
+        429, "too_many_attempts",
+        "too many failed logins; retry in " + std::to_string(wait->count()) + " seconds");
+    response.headers.Set("Retry-After", std::to_string(wait->count()));
+    respond(std::move(response));
+    return;
   }
-  const std::string token = security::NewToken();
-  const auto expires = context.clock->Now() + kTokenLifetime;
-  const auto stored = context.store->WriteAndWait([&](core::Repository& repository) {
-    repository.InsertAccessToken(security::HashToken(token), agent->id, expires);
-  });
-  if (!stored.ok) {
-    return http::HttpResponse::Error(503, "store_unavailable", "retry the login");
+  auto task = [&context, login, password, respond, address = request.remote_address,
+               request_id = request.request_id] {
+    respond(CheckPasswordAndIssue(context, login, password, address, request_id));
+  };
+  if (!context.login_pool->TryPost(std::move(task))) {
+    auto response = http::HttpResponse::Error(503, "busy", "too many logins in progress; retry");
+    response.headers.Set("Retry-After", "1");
+    respond(std::move(response));
   }
-  Logger("security")->info("login accepted agent_id={} request_id={}", agent->id,
-                           request.request_id);
-  return http::HttpResponse::Json(
-      200, json::serialize(json::object{
-               {"access_token", token},
-               {"token_type", "Bearer"},
-               {"expires_in", std::chrono::duration_cast<std::chrono::seconds>(kTokenLifetime).count()},
-               {"role", agent->role}}));
 }
 
 http::HttpResponse ListConversations(AppContext& context, const http::HttpRequest& request,

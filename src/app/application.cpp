@@ -60,6 +60,11 @@ class Application::Impl {
     context_.service = service_.get();
     context_.clock = clock_;
     hub_ = std::make_shared<WebchatHub>(context_);
+    // Argon2id takes 64 MiB per check, so two at a time bounds memory as well as CPU.
+    login_pool_ = std::make_unique<WorkPool>(2, 64);
+    login_guard_ = std::make_unique<security::LoginGuard>(*clock_);
+    context_.login_pool = login_pool_.get();
+    context_.login_guard = login_guard_.get();
 
     outbox::WorkerOptions worker_options{config_.outbox, config_.server.public_url,
                                          options_.client};
@@ -114,6 +119,7 @@ class Application::Impl {
     if (outbox_) {
       outbox_->Stop(grace);
     }
+    login_pool_.reset();
     if (store_) {
       store_->Stop();
     }
@@ -163,6 +169,8 @@ class Application::Impl {
   std::unique_ptr<core::ConversationService> service_;
   std::shared_ptr<WebchatHub> hub_;
   std::unique_ptr<outbox::OutboxWorker> outbox_;
+  std::unique_ptr<WorkPool> login_pool_;
+  std::unique_ptr<security::LoginGuard> login_guard_;
   std::unique_ptr<http::Server> server_;
   bool stopped_ = false;
 };

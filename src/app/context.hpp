@@ -7,9 +7,11 @@
 #include <memory>
 #include <string>
 
+#include "mobilelink/common/work_pool.hpp"
 #include "mobilelink/config/config.hpp"
 #include "mobilelink/core/clock.hpp"
 #include "mobilelink/core/conversation_service.hpp"
+#include "mobilelink/security/login_guard.hpp"
 #include "mobilelink/store/store.hpp"
 
 namespace mobilelink::app {
@@ -20,6 +22,9 @@ struct AppContext {
   const core::ConversationService* service = nullptr;
   const core::TimeSource* clock = nullptr;
   std::map<std::string, channels::InboxConfig> inboxes;
+  /// Runs password checks, which take tens of milliseconds, off the HTTP threads.
+  WorkPool* login_pool = nullptr;
+  security::LoginGuard* login_guard = nullptr;
   /// Wakes the outbox after a commit that queued messages.
   std::function<void()> notify_outbox;
 };

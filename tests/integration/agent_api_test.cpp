@@ -178,5 +178,18 @@ TEST_F(AgentApi, WrongPasswordIs401) {
   EXPECT_EQ(ErrorCode(response.body), "invalid_grant") << response.body;
 }
 
+TEST_F(AgentApi, RepeatedWrongPasswordsAreThrottled) {
+  http::Headers headers;
+  headers.Set("Content-Type", "application/x-www-form-urlencoded");
+  const std::string body = "grant_type=password&username=alice&password=wrong-password";
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(Request("POST", "/oauth/token", body, headers).status, 401);
+  }
+  const auto throttled = Request("POST", "/oauth/token", body, headers);
+  EXPECT_EQ(throttled.status, 429);
+  EXPECT_EQ(ErrorCode(throttled.body), "too_many_attempts") << throttled.body;
+  EXPECT_TRUE(throttled.headers.Get("Retry-After").has_value());
+}
+
 }  // namespace
 }  // namespace mobilelink::integration
