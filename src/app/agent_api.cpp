@@ -247,6 +247,12 @@ void AddAgentApiRoutes(http::Router& router, AppContext& context) {
                return service->Resolve(repository, id, caller.agent.id, caller.IsSupervisor());
              }));
 
+  router.Add("POST", "/api/v1/conversations/{id}/typing",
+             with_conversation([&context](http::HttpRequest&, const Caller& caller,
+                                          std::int64_t id, http::Responder respond) {
+               respond(SendTyping(context, caller, id));
+             }));
+
   router.Add("GET", "/api/v1/agents",
              guarded([&context](http::HttpRequest&, const Caller& caller,
                                 http::Responder respond) {

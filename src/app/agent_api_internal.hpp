@@ -33,4 +33,8 @@ http::HttpResponse ListConversations(AppContext& context, const http::HttpReques
 http::HttpResponse ShowConversation(AppContext& context, const Caller& caller, std::int64_t id,
                                     bool with_messages);
 
+/// POST /api/v1/conversations/{id}/typing: shows the customer that an agent is typing, on
+/// channels that carry typing notices (web chat). Nothing is stored.
+http::HttpResponse SendTyping(AppContext& context, const Caller& caller, std::int64_t id);
+
 }  // namespace mobilelink::app::agent_api

@@ -238,4 +238,38 @@ http::HttpResponse ShowConversation(AppContext& context, const Caller& caller, s
   return http::HttpResponse::Json(200, json::serialize(body));
 }
 
+http::HttpResponse SendTyping(AppContext& context, const Caller& caller, std::int64_t id) {
+  std::optional<core::Conversation> conversation;
+  std::optional<std::string> visitor;
+  context.store->Read([&](core::Repository& repository) {
+    conversation = repository.GetConversation(id);
+    if (!conversation) {
+      return;
+    }
+    for (const auto& identity : repository.ListIdentities(conversation->contact_id)) {
+      if (identity.kind == core::IdentityKind::kWebchat &&
+          identity.inbox_id == conversation->last_inbox_id) {
+        visitor = identity.value;
+      }
+    }
+  });
+  if (!conversation) {
+    return http::HttpResponse::Error(404, "conversation_not_found",
+                                     "conversation " + std::to_string(id) + " not found", "id");
+  }
+  if (!caller.IsSupervisor() && conversation->assignee_agent_id != caller.agent.id) {
+    return http::HttpResponse::Error(403, "not_assignee",
+                                     "conversation " + std::to_string(id) +
+                                         " is not assigned to you; claim it first");
+  }
+  if (!visitor) {
+    return http::HttpResponse::Error(
+        409, "typing_unsupported",
+        "the conversation's channel carries no typing notices; only web chat does");
+  }
+  const bool shown = context.push_webchat &&
+                     context.push_webchat(*visitor, R"({"type":"typing","state":"start"})");
+  return http::HttpResponse::Json(200, json::serialize(json::object{{"delivered", shown}}));
+}
+
 }  // namespace mobilelink::app::agent_api

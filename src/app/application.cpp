@@ -60,6 +60,9 @@ class Application::Impl {
     context_.service = service_.get();
     context_.clock = clock_;
     hub_ = std::make_shared<WebchatHub>(context_);
+    context_.push_webchat = [hub = hub_](const std::string& visitor, const std::string& frame) {
+      return hub->PushFrame(visitor, frame);
+    };
     // Argon2id takes 64 MiB per check, so two at a time bounds memory as well as CPU.
     login_pool_ = std::make_unique<WorkPool>(2, 64);
     login_guard_ = std::make_unique<security::LoginGuard>(*clock_);

@@ -25,6 +25,8 @@ struct AppContext {
   /// Runs password checks, which take tens of milliseconds, off the HTTP threads.
   WorkPool* login_pool = nullptr;
   security::LoginGuard* login_guard = nullptr;
+  /// Sends a frame to the open web chat sockets of a visitor; returns true when one took it.
+  std::function<bool(const std::string& visitor_id, const std::string& frame)> push_webchat;
   /// Wakes the outbox after a commit that queued messages.
   std::function<void()> notify_outbox;
 };

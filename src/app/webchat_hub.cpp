@@ -302,19 +302,32 @@ void WebchatHub::HandleRead(const std::shared_ptr<http::WebSocketSession>& sessi
       nullptr);
 }
 
-bool WebchatHub::Push(const core::OutboxEntry& entry) {
+std::vector<std::shared_ptr<http::WebSocketSession>> WebchatHub::SocketsOf(
+    const std::string& visitor_id) {
+  // Copies the live sessions under the lock; frames are sent outside it.
   std::vector<std::shared_ptr<http::WebSocketSession>> targets;
-  {
-    std::lock_guard lock(mutex_);
-    const auto found = by_visitor_.find(entry.recipient);
-    if (found != by_visitor_.end()) {
-      for (const auto& weak : found->second) {
-        if (auto open = weak.lock()) {
-          targets.push_back(std::move(open));
-        }
+  std::lock_guard lock(mutex_);
+  const auto found = by_visitor_.find(visitor_id);
+  if (found != by_visitor_.end()) {
+    for (const auto& weak : found->second) {
+      if (auto open = weak.lock()) {
+        targets.push_back(std::move(open));
       }
     }
   }
+  return targets;
+}
+
+bool WebchatHub::PushFrame(const std::string& visitor_id, const std::string& frame) {
+  bool taken = false;
+  for (const auto& target : SocketsOf(visitor_id)) {
+    taken = target->Send(frame) || taken;
+  }
+  return taken;
+}
+
+bool WebchatHub::Push(const core::OutboxEntry& entry) {
+  const auto targets = SocketsOf(entry.recipient);
   std::optional<core::Message> message;
   context_.store->Read([&](core::Repository& repository) {
     message = repository.GetMessage(entry.message_id);

@@ -22,6 +22,8 @@ class WebchatHub final : public http::WebSocketHandler,
   /// Pushes an outbound message to the visitor's open sockets. Returns true when at least one
   /// socket took it. Thread safe.
   bool Push(const core::OutboxEntry& entry);
+  /// Sends `frame` to every open socket of `visitor_id`. Returns true when one took it.
+  bool PushFrame(const std::string& visitor_id, const std::string& frame);
 
   // http::WebSocketHandler
   std::optional<http::HttpResponse> Accept(const http::HttpRequest& request) override;
@@ -47,6 +49,7 @@ class WebchatHub final : public http::WebSocketHandler,
   void SendHistory(const std::shared_ptr<http::WebSocketSession>& session,
                    std::int64_t contact_id, std::int64_t after_id);
   std::optional<Binding> FindBinding(std::uint64_t session_id);
+  std::vector<std::shared_ptr<http::WebSocketSession>> SocketsOf(const std::string& visitor_id);
 
   AppContext& context_;
   std::mutex mutex_;

@@ -107,5 +107,60 @@ TEST_F(Webchat, UnknownTokenIsSessionExpired) {
   EXPECT_EQ(Text(*error, "code"), "session_expired");
 }
 
+TEST_F(Webchat, AgentTypingReachesSocket) {
+  WebSocketClient client;
+  Connect(client);
+  ASSERT_TRUE(client.SendJson({{"type", "hello"}}, kWaitLimit));
+  ASSERT_TRUE(client.ReadType("session", kWaitLimit).has_value());
+  ASSERT_TRUE(
+      client.SendJson({{"type", "message"}, {"client_id", "t-1"}, {"text", "hi"}}, kWaitLimit));
+  const auto ack = client.ReadType("ack", kWaitLimit);
+  ASSERT_TRUE(ack.has_value());
+  const std::int64_t conversation = ack->at("conversation_id").as_int64();
+
+  const auto typing = Api("POST", "/api/v1/conversations/" + std::to_string(conversation) +
+                                      "/typing",
+                          Login("bob", kSupervisorPassword));
+  ASSERT_EQ(typing.status, 200) << typing.body;
+  const auto frame = client.ReadType("typing", kWaitLimit);
+  ASSERT_TRUE(frame.has_value());
+  EXPECT_EQ(Text(*frame, "state"), "start");
+}
+
+TEST_F(Webchat, HistoryPagesPastLimit) {
+  WebSocketClient client;
+  Connect(client);
+  ASSERT_TRUE(client.SendJson({{"type", "hello"}}, kWaitLimit));
+  const auto session = client.ReadType("session", kWaitLimit);
+  ASSERT_TRUE(session.has_value());
+  const std::string token = Text(*session, "token");
+  // Each message stores the inbound and the bot's reply: 120 messages make 240 rows.
+  for (int i = 0; i < 120; ++i) {
+    ASSERT_TRUE(client.SendJson({{"type", "message"},
+                                 {"client_id", "h-" + std::to_string(i)},
+                                 {"text", "hello"}},
+                                kWaitLimit));
+    ASSERT_TRUE(client.ReadType("ack", kWaitLimit).has_value());
+  }
+  ASSERT_TRUE(WaitForOutboxIdle());
+  client.Close();
+
+  WebSocketClient again;
+  Connect(again);
+  ASSERT_TRUE(again.SendJson({{"type", "hello"}, {"token", token}, {"last_message_id", 0}},
+                             kWaitLimit));
+  ASSERT_TRUE(again.ReadType("session", kWaitLimit).has_value());
+  const auto first_page = again.ReadType("history", kWaitLimit);
+  ASSERT_TRUE(first_page.has_value());
+  EXPECT_EQ(first_page->at("messages").as_array().size(), 200u);
+  EXPECT_TRUE(first_page->at("more").as_bool());
+  const std::int64_t after = first_page->at("last_message_id").as_int64();
+  ASSERT_TRUE(again.SendJson({{"type", "history"}, {"after", after}}, kWaitLimit));
+  const auto second_page = again.ReadType("history", kWaitLimit);
+  ASSERT_TRUE(second_page.has_value());
+  EXPECT_EQ(second_page->at("messages").as_array().size(), 40u);
+  EXPECT_FALSE(second_page->at("more").as_bool());
+}
+
 }  // namespace
 }  // namespace mobilelink::integration
