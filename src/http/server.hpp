@@ -24,6 +24,7 @@ namespace mobilelink::http {
 /// | max_pipelined | responses queued per connection before reading pauses | count | 16 |
 /// | ws_max_message_bytes | largest WebSocket message accepted | bytes | 65536 |
 /// | ws_max_queued_frames | frames queued for one WebSocket before it is closed | count | 256 |
+/// | ws_max_queued_bytes | bytes queued for one WebSocket before it is closed | bytes | 1048576 |
 struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;  // 0 picks a free port; Port() returns it.
@@ -34,6 +35,7 @@ struct ServerOptions {
   std::size_t max_pipelined = 16;
   std::size_t ws_max_message_bytes = 64 * 1024;
   std::size_t ws_max_queued_frames = 256;
+  std::size_t ws_max_queued_bytes = 1024 * 1024;
 };
 
 /// Runs the server on its own threads. Start and Stop are called from one controlling thread.

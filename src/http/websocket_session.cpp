@@ -35,6 +35,7 @@ class WebSocketConnection final : public std::enable_shared_from_this<WebSocketC
   void Enqueue(std::string text) {
     if (close_reason_) {
       queued_->fetch_sub(1, std::memory_order_relaxed);
+      queued_bytes_->fetch_sub(text.size(), std::memory_order_relaxed);
       return;
     }
     queue_.push_back(std::move(text));
@@ -47,17 +48,30 @@ class WebSocketConnection final : public std::enable_shared_from_this<WebSocketC
     }
     close_reason_ = std::move(reason);
     if (drop_queue) {
-      queued_->fetch_sub(queue_.size(), std::memory_order_relaxed);
-      queue_.clear();
+      DropQueue();
     }
     StartWriting();
   }
 
   [[nodiscard]] const std::shared_ptr<std::atomic<std::size_t>>& Queued() const { return queued_; }
+  [[nodiscard]] const std::shared_ptr<std::atomic<std::size_t>>& QueuedBytes() const {
+    return queued_bytes_;
+  }
 
   websocket::stream<beast::tcp_stream>& Stream() { return ws_; }
 
  private:
+  // Forgets every frame not yet written, with its share of the counters.
+  void DropQueue() {
+    std::size_t bytes = 0;
+    for (const auto& frame : queue_) {
+      bytes += frame.size();
+    }
+    queued_->fetch_sub(queue_.size(), std::memory_order_relaxed);
+    queued_bytes_->fetch_sub(bytes, std::memory_order_relaxed);
+    queue_.clear();
+  }
+
   void StartWriting() {
     if (writing_) {
       return;
@@ -75,9 +89,9 @@ class WebSocketConnection final : public std::enable_shared_from_this<WebSocketC
       self->ws_.text(true);
       auto [ec, bytes] = co_await self->ws_.async_write(net::buffer(text), kUseTuple);
       queued.fetch_sub(1, std::memory_order_relaxed);
+      self->queued_bytes_->fetch_sub(text.size(), std::memory_order_relaxed);
       if (ec) {
-        queued.fetch_sub(self->queue_.size(), std::memory_order_relaxed);
-        self->queue_.clear();
+        self->DropQueue();
         self->writing_ = false;
         co_return;
       }
@@ -97,6 +111,8 @@ class WebSocketConnection final : public std::enable_shared_from_this<WebSocketC
   // Frames accepted by Send and not yet written or dropped. SessionHandle shares the counter so
   // that Send can reject a frame at once, even when called in a tight loop on the strand.
   std::shared_ptr<std::atomic<std::size_t>> queued_ = std::make_shared<std::atomic<std::size_t>>(0);
+  std::shared_ptr<std::atomic<std::size_t>> queued_bytes_ =
+      std::make_shared<std::atomic<std::size_t>>(0);
   bool writing_ = false;
   bool close_sent_ = false;
 };
@@ -110,6 +126,7 @@ class SessionHandle final : public WebSocketSession {
       : state_(std::move(state)),
         connection_(connection),
         queued_(connection->Queued()),
+        queued_bytes_(connection->QueuedBytes()),
         upgrade_(std::move(upgrade)),
         id_(state_->NextId()) {}
 
@@ -118,9 +135,13 @@ class SessionHandle final : public WebSocketSession {
     if (closed_.load()) {
       return false;
     }
+    const std::size_t size = text.size();
     std::size_t queued = queued_->fetch_add(1, std::memory_order_relaxed) + 1;
-    if (queued > state_->options.ws_max_queued_frames) {
+    std::size_t bytes = queued_bytes_->fetch_add(size, std::memory_order_relaxed) + size;
+    if (queued > state_->options.ws_max_queued_frames ||
+        bytes > state_->options.ws_max_queued_bytes) {
       queued_->fetch_sub(1, std::memory_order_relaxed);
+      queued_bytes_->fetch_sub(size, std::memory_order_relaxed);
       CloseForOverflow();
       return false;
     }
@@ -130,6 +151,7 @@ class SessionHandle final : public WebSocketSession {
                                  });
     if (!posted) {
       queued_->fetch_sub(1, std::memory_order_relaxed);
+      queued_bytes_->fetch_sub(size, std::memory_order_relaxed);
     }
     return posted;
   }
@@ -155,8 +177,9 @@ class SessionHandle final : public WebSocketSession {
       return;
     }
     state_->websocket_overflow_closes.Increment();
-    Logger("ws")->info("websocket closed for overflow session_id={} max_queued_frames={}", id_,
-                       state_->options.ws_max_queued_frames);
+    Logger("ws")->info(
+        "websocket closed for overflow session_id={} max_queued_frames={} max_queued_bytes={}", id_,
+        state_->options.ws_max_queued_frames, state_->options.ws_max_queued_bytes);
     websocket::close_reason reason(websocket::close_code::policy_error, "outgoing queue full");
     state_->PostTo(connection_, [reason](WebSocketConnection& connection) {
       connection.StartClose(reason, true);
@@ -166,6 +189,7 @@ class SessionHandle final : public WebSocketSession {
   std::shared_ptr<ServerState> state_;
   std::weak_ptr<WebSocketConnection> connection_;
   std::shared_ptr<std::atomic<std::size_t>> queued_;
+  std::shared_ptr<std::atomic<std::size_t>> queued_bytes_;
   HttpRequest upgrade_;
   std::uint64_t id_;
   std::atomic<bool> closed_{false};
