@@ -286,6 +286,7 @@ channels::InboxConfig ParseInbox(const Node& item) {
   channels::InboxConfig inbox;
   inbox.id = Text(Child(item, "id"), true);
   CheckInboxId(inbox.id, item.path + ".id");
+
   inbox.channel = Text(Child(item, "channel"), true);
   const channels::ChannelAdapter* adapter = channels::FindAdapter(inbox.channel);
   if (adapter == nullptr) {
@@ -296,11 +297,13 @@ channels::InboxConfig ParseInbox(const Node& item) {
     Fail(item.path + ".channel", "unknown channel '" + inbox.channel + "'; expected one of: " +
                                      Join(names));
   }
+
   std::set<std::string> allowed{"id", "channel"};
   for (const auto& spec : adapter->Settings()) {
     allowed.insert(spec.key);
   }
   CheckKeys(item, allowed);
+
   for (const auto& spec : adapter->Settings()) {
     const Node setting = Child(item, spec.key);
     const std::string value = Text(setting, spec.required, spec.default_value);

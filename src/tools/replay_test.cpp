@@ -204,7 +204,7 @@ TEST_F(ReplayTest, AllRejectedPrintsPublicUrlHint) {
   EXPECT_EQ(report.failed, 2u);
   EXPECT_EQ(report.rejected_403, 2u);
   const std::string summary = report.Summary();
-  EXPECT_NE(summary.find("hint: every webhook was answered 403"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("hint: the server rejected every webhook with HTTP 403"), std::string::npos) << summary;
   EXPECT_NE(summary.find("https://elsewhere.example.test/webhooks/twilio/sms-main"),
             std::string::npos)
       << summary;

@@ -88,8 +88,8 @@ struct InboundCase {
   std::string field;   // Expected "field" of the JSON error body; empty checks nothing.
 };
 
-/// Checks that a rejected or ignored webhook answers with the JSON error body whose code is the
-/// outcome and whose message is the reason.
+/// Checks that the response to a rejected or ignored webhook is the JSON error body, with the
+/// outcome as its code and the reason as its message.
 inline void ExpectErrorBody(const InboundCase& row, const ParsedWebhook& parsed) {
   EXPECT_EQ(HeaderValue(parsed.response->headers, "Content-Type"), "application/json");
   boost::system::error_code error;

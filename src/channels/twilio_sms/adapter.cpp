@@ -62,9 +62,9 @@ bool AllDigits(std::string_view text) {
   return true;
 }
 
-// Returns true for a From value that Twilio can send with: an E.164 number ('+' and 8 to 15
-// digits), a short code of 5 or 6 digits, or an alphanumeric sender id of at most 11 letters,
-// digits and spaces that has at least one letter.
+// Returns true for a From value that Twilio can send with. That is an E.164 number ('+' and 8 to
+// 15 digits) or a short code of 5 or 6 digits. It may also be an alphanumeric sender id: at most
+// 11 letters, digits and spaces, with at least one letter.
 // https://www.twilio.com/docs/glossary/what-alphanumeric-sender-id (Twilio, alphanumeric id)
 bool IsSenderId(std::string_view from) {
   if (from.starts_with('+')) {

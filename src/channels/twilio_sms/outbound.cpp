@@ -249,8 +249,8 @@ LookupResult TwilioSmsAdapter::ParseLookupResponse(const OutboundMessage& messag
     }
     matches.push_back({resource.sid, created.value_or(core::TimePoint{})});
   }
-  // The same text sent twice to one contact matches twice; the newest is the likeliest to be
-  // the send in doubt, and the caller can skip the ones it has already recorded.
+  // The same text sent twice to one contact matches twice. The newest is the likeliest to be the
+  // send in doubt, and the caller skips the ids it has already recorded.
   std::stable_sort(matches.begin(), matches.end(),
                    [](const Match& a, const Match& b) { return a.created > b.created; });
   for (Match& match : matches) {
