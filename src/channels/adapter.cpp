@@ -23,7 +23,7 @@ std::string_view ToString(WebhookOutcome outcome) {
     case WebhookOutcome::kMalformed:
       return "malformed";
     case WebhookOutcome::kUnsupportedMedia:
-      return "unsupported_media";
+      return "unsupported_media_type";
   }
   return "unknown";
 }

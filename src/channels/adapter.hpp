@@ -127,7 +127,10 @@ struct SendResult {
 /// A provider's lookup answer when the outcome of an earlier send is unknown.
 struct LookupResult {
   bool found = false;
-  std::string provider_message_id;
+  std::string provider_message_id;  // The first of `candidates`, kept for older callers.
+  /// Every provider message id that matches, newest first. The same text sent twice to one
+  /// contact matches twice, so a caller should take the first id it has not recorded yet.
+  std::vector<std::string> candidates;
   /// True when the provider answered the lookup. When false (an error status, an unparseable
   /// body) the outcome is still unknown, so found=false must not be read as "never sent".
   bool conclusive = false;
@@ -141,6 +144,16 @@ class ChannelAdapter {
   [[nodiscard]] virtual std::string_view Channel() const = 0;
   [[nodiscard]] virtual const Capabilities& GetCapabilities() const = 0;
   [[nodiscard]] virtual const std::vector<SettingSpec>& Settings() const = 0;
+
+  /// Checks the value of one of Settings()' keys, after ${NAME} expansion, when config loads.
+  /// Returns the reason the value is invalid, or nullopt to accept it. The default accepts
+  /// every value; an adapter overrides it for keys with a format (numbers, sender ids).
+  [[nodiscard]] virtual std::optional<std::string> ValidateSetting(std::string_view key,
+                                                                   std::string_view value) const {
+    (void)key;
+    (void)value;
+    return std::nullopt;
+  }
 
   /// Verifies and parses one webhook request. Never throws on bad input.
   [[nodiscard]] virtual ParsedWebhook ParseWebhook(const InboxConfig& inbox,

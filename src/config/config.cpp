@@ -79,6 +79,7 @@ std::string ExpandEnvironment(const std::string& value, const std::string& path)
   return output;
 }
 
+// Reads a text value. A required key must be present and, after ${NAME} expansion, not empty.
 std::string Text(const Node& node, bool required, const std::string& fallback = {}) {
   if (!node.node.IsDefined() || node.node.IsNull()) {
     if (required) {
@@ -89,7 +90,14 @@ std::string Text(const Node& node, bool required, const std::string& fallback = 
   if (!node.node.IsScalar()) {
     Fail(node.path, "expected a text value");
   }
-  return ExpandEnvironment(node.node.as<std::string>(), node.path);
+  const std::string written = node.node.as<std::string>();
+  std::string value = ExpandEnvironment(written, node.path);
+  if (required && value.empty()) {
+    Fail(node.path, written.empty() ? "required value is empty"
+                                    : "required value is empty after expanding '" + written +
+                                          "'; set the environment variable to a value");
+  }
+  return value;
 }
 
 int Integer(const Node& node, int fallback, int min, int max) {
@@ -258,10 +266,27 @@ std::vector<AgentConfig> ParseAgents(const Node& node) {
   return agents;
 }
 
+// Inbox ids appear in webhook and chat URLs, so they are limited to URL-safe characters.
+void CheckInboxId(const std::string& id, const std::string& path) {
+  constexpr std::size_t kMaxInboxIdChars = 64;
+  bool valid = id.size() <= kMaxInboxIdChars;
+  for (char c : id) {
+    valid = valid && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                      (c >= '0' && c <= '9') || c == '_' || c == '-');
+  }
+  if (!valid) {
+    Fail(path, "inbox id '" + id +
+                   "' must be 1 to 64 characters from A-Z, a-z, 0-9, '_' and '-', because it "
+                   "appears in URLs");
+  }
+}
+
 channels::InboxConfig ParseInbox(const Node& item) {
   RequireMap(item);
   channels::InboxConfig inbox;
   inbox.id = Text(Child(item, "id"), true);
+  CheckInboxId(inbox.id, item.path + ".id");
+
   inbox.channel = Text(Child(item, "channel"), true);
   const channels::ChannelAdapter* adapter = channels::FindAdapter(inbox.channel);
   if (adapter == nullptr) {
@@ -272,27 +297,35 @@ channels::InboxConfig ParseInbox(const Node& item) {
     Fail(item.path + ".channel", "unknown channel '" + inbox.channel + "'; expected one of: " +
                                      Join(names));
   }
+
   std::set<std::string> allowed{"id", "channel"};
   for (const auto& spec : adapter->Settings()) {
     allowed.insert(spec.key);
   }
   CheckKeys(item, allowed);
+
   for (const auto& spec : adapter->Settings()) {
-    const std::string value = Text(Child(item, spec.key), spec.required, spec.default_value);
-    if (!value.empty()) {
-      inbox.settings[spec.key] = value;
+    const Node setting = Child(item, spec.key);
+    const std::string value = Text(setting, spec.required, spec.default_value);
+    if (value.empty()) {
+      continue;
     }
+    if (auto reason = adapter->ValidateSetting(spec.key, value)) {
+      Fail(setting.path, *reason);
+    }
+    inbox.settings[spec.key] = value;
   }
   return inbox;
 }
 
 Config ParseValidated(const std::string& text) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& error) {
-    throw ConfigError("invalid YAML at line " + std::to_string(error.mark.line + 1) + ": " +
-                      error.msg);
+  const YAML::Node root = YAML::Load(text);
+  if (!root.IsDefined() || root.IsNull()) {
+    throw ConfigError("the file is empty; expected a map with compliance, bot and inboxes");
+  }
+  if (!root.IsMap()) {
+    throw ConfigError("the top level must be a map of keys (server, store, outbox, compliance, "
+                      "bot, agents, inboxes), not a list or a single value");
   }
   const Node top{root, ""};
   CheckKeys(top, {"server", "store", "outbox", "compliance", "bot", "agents", "inboxes"});
@@ -321,10 +354,16 @@ Config ParseValidated(const std::string& text) {
 
 Config ParseConfig(const std::string& text, const std::string& origin) {
   // Each error names its source once, whether it comes from YAML or from validation.
+  // yaml-cpp raises its own exceptions for syntax errors and for some malformed nodes found
+  // while reading, so both are caught here.
   try {
     return ParseValidated(text);
   } catch (const ConfigError& error) {
     throw ConfigError(origin + ": " + error.what());
+  } catch (const YAML::Exception& error) {
+    const std::string where =
+        error.mark.is_null() ? "" : " at line " + std::to_string(error.mark.line + 1);
+    throw ConfigError(origin + ": invalid YAML" + where + ": " + error.msg);
   }
 }
 

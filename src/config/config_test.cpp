@@ -4,6 +4,7 @@
 #include <fstream>
 #include <stdlib.h>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -208,6 +209,139 @@ TEST(Config, LoadNamesFileOnce) {
   EXPECT_EQ(error, path.string() +
                        ": sever: unknown key; expected one of: agents, bot, "
                        "compliance, inboxes, outbox, server, store");
+}
+
+// Returns ValidConfig() with the Twilio inbox line `key: ...` replaced by `key: value`, or the
+// line appended when the inbox has no such key.
+std::string WithSmsSetting(const std::string& key, const std::string& value) {
+  std::string text = ValidConfig();
+  const std::string prefix = "    " + key + ": ";
+  const auto start = text.find(prefix);
+  if (start == std::string::npos) {
+    return text + prefix + value + "\n";
+  }
+  const auto end = text.find('\n', start);
+  return text.replace(start, end - start, prefix + value);
+}
+
+TEST(Config, EmptyRequiredValueNamesKey) {
+  const std::string error = ErrorOf(WithSmsSetting("auth_token", "\"\""));
+  EXPECT_NE(error.find("inboxes[0].auth_token: required value is empty"), std::string::npos)
+      << error;
+}
+
+TEST(Config, EmptyAfterExpansionNamesKey) {
+  ASSERT_EQ(setenv("MOBILELINK_CONFIG_TEST_EMPTY", "", 1), 0);
+  const std::string error =
+      ErrorOf(WithSmsSetting("account_sid", "\"${MOBILELINK_CONFIG_TEST_EMPTY}\""));
+  unsetenv("MOBILELINK_CONFIG_TEST_EMPTY");
+  EXPECT_NE(error.find("inboxes[0].account_sid: required value is empty after expanding"),
+            std::string::npos)
+      << error;
+  EXPECT_NE(error.find("${MOBILELINK_CONFIG_TEST_EMPTY}"), std::string::npos) << error;
+}
+
+TEST(Config, EmptyRequiredTextNamesKey) {
+  std::string text = ValidConfig();
+  const std::string literal = "help_reply: \"Help at example.com.\"";
+  text.replace(text.find(literal), literal.size(), "help_reply: \"\"");
+  const std::string error = ErrorOf(text);
+  EXPECT_NE(error.find("compliance.help_reply: required value is empty"), std::string::npos)
+      << error;
+}
+
+TEST(Config, RatePerSecondMustBePositiveNumber) {
+  for (const std::string value : {"lots", "-5", "0", "100001", "1e400", "nan", "2x"}) {
+    const std::string error = ErrorOf(WithSmsSetting("rate_per_second", value));
+    EXPECT_NE(error.find("inboxes[0].rate_per_second: "), std::string::npos)
+        << value << ": " << error;
+  }
+  for (const std::string value : {"0.5", "1", "100000"}) {
+    const Config config = ParseConfig(WithSmsSetting("rate_per_second", value), "test.yaml");
+    EXPECT_EQ(config.inboxes[0].Get("rate_per_second"), value);
+  }
+}
+
+TEST(Config, RatePerSecondErrorSaysRange) {
+  const std::string error = ErrorOf(WithSmsSetting("rate_per_second", "-5"));
+  EXPECT_NE(error.find("greater than 0 and at most 100000"), std::string::npos) << error;
+}
+
+TEST(Config, TwilioFromMustBeSenderId) {
+  for (const std::string value :
+       {"\"+1202\"", "\"+1234567890123456\"", "\"+1202555014x\"", "2025550145", "\"1234\"",
+        "\"ACME Corporation\"", "\"12345678\"", "\"ACME-Corp\"", "\"whatsapp:+12025550145\""}) {
+    const std::string error = ErrorOf(WithSmsSetting("from", value));
+    EXPECT_NE(error.find("inboxes[0].from: expected an E.164 number"), std::string::npos)
+        << value << ": " << error;
+  }
+  for (const std::string value :
+       {"+12025550145", "+4930123456", "12345", "123456", "ACME", "Acme Shop 1", "A"}) {
+    const Config config = ParseConfig(WithSmsSetting("from", "\"" + value + "\""), "test.yaml");
+    EXPECT_EQ(config.inboxes[0].Get("from"), value);
+  }
+}
+
+std::string WithInboxId(const std::string& id) {
+  std::string text = ValidConfig();
+  const std::string line = "- id: sms";
+  return text.replace(text.find(line), line.size(), "- id: " + id);
+}
+
+TEST(Config, InboxIdMustBeUrlSafe) {
+  const std::vector<std::string> invalid = {"\"sms/1\"", "\"my inbox\"", "\"caf\u00e9\"",
+                                            std::string(65, 'a')};
+  for (const std::string& value : invalid) {
+    const std::string error = ErrorOf(WithInboxId(value));
+    EXPECT_NE(error.find("inboxes[0].id: inbox id"), std::string::npos) << value << ": " << error;
+  }
+  const Config config = ParseConfig(WithInboxId(std::string(64, 'a')), "test.yaml");
+  EXPECT_EQ(config.inboxes[0].id, std::string(64, 'a'));
+}
+
+TEST(Config, SessionTtlMustBePositiveInteger) {
+  const std::string webchat = "  - id: chat\n    channel: webchat\n    session_ttl_hours: ";
+  for (const std::string value : {"0", "-1", "1.5", "forever", "87601"}) {
+    const std::string error = ErrorOf(ValidConfig() + webchat + value + "\n");
+    EXPECT_NE(error.find("inboxes[1].session_ttl_hours: expected a whole number from 1 to"),
+              std::string::npos)
+        << value << ": " << error;
+  }
+  const Config config = ParseConfig(ValidConfig() + webchat + "24\n", "test.yaml");
+  EXPECT_EQ(config.inboxes[1].Get("session_ttl_hours"), "24");
+}
+
+TEST(Config, EmptyFileSaysSo) {
+  for (const std::string text : {"", "# only a comment\n", "---\n"}) {
+    const std::string error = ErrorOf(text);
+    EXPECT_EQ(error, "test.yaml: the file is empty; expected a map with compliance, bot and "
+                     "inboxes")
+        << "input: " << text;
+  }
+}
+
+TEST(Config, TopLevelListSaysSo) {
+  for (const std::string text : {"- server\n- bot\n", "just text\n"}) {
+    const std::string error = ErrorOf(text);
+    EXPECT_TRUE(error.starts_with("test.yaml: the top level must be a map")) << error;
+  }
+}
+
+TEST(Config, YamlSyntaxErrorNamesFileOnce) {
+  const auto path = std::filesystem::path(::testing::TempDir()) / "config_test_syntax.yaml";
+  {
+    std::ofstream file(path);
+    file << ValidConfig() << "bot: [unclosed\n";
+  }
+  std::string error = "no error";
+  try {
+    LoadConfig(path.string());
+  } catch (const ConfigError& caught) {
+    error = caught.what();
+  }
+  std::filesystem::remove(path);
+  EXPECT_TRUE(error.starts_with(path.string() + ": invalid YAML at line ")) << error;
+  EXPECT_EQ(error.find(path.string(), 1), std::string::npos) << error;
 }
 
 TEST(Config, MissingFileIsError) {

@@ -211,12 +211,31 @@ TEST_F(FakeProviderTest, ListFiltersBySinceAndTo) {
   http::ClientRequest twilio_list;
   twilio_list.method = "GET";
   twilio_list.url = std::string("/2010-04-01/Accounts/") + kAccountSid +
-                    "/Messages.json?To=%2B14155550100&DateSent%3E=2000-01-01";
+                    "/Messages.json?To=%2B14155550100";
   twilio_list.headers.Set(
       "Authorization", "Basic " + channels::common::Base64Encode(std::string(kAccountSid) + ":x"));
   const auto listed = json::parse(Send(twilio_list).body);
   ASSERT_EQ(listed.at("messages").as_array().size(), 1u);
   EXPECT_EQ(listed.at("messages").at(0).at("to").as_string(), "+14155550100");
+}
+
+// Twilio's DateSent filters compare date_sent, which a queued message does not have yet.
+TEST_F(FakeProviderTest, TwilioDateSentFilterSkipsQueued) {
+  ASSERT_EQ(SendTwilio(kTextForm).status, 201);
+  http::ClientRequest twilio_list;
+  twilio_list.method = "GET";
+  twilio_list.headers.Set(
+      "Authorization", "Basic " + channels::common::Base64Encode(std::string(kAccountSid) + ":x"));
+  twilio_list.url = std::string("/2010-04-01/Accounts/") + kAccountSid +
+                    "/Messages.json?To=%2B14155550100";
+  const auto unfiltered = json::parse(Send(twilio_list).body);
+  ASSERT_EQ(unfiltered.at("messages").as_array().size(), 1u);
+  EXPECT_EQ(unfiltered.at("messages").at(0).at("status").as_string(), "queued");
+  EXPECT_TRUE(unfiltered.at("messages").at(0).at("date_sent").is_null());
+
+  twilio_list.url += "&DateSent%3E=2000-01-01";
+  const auto filtered = json::parse(Send(twilio_list).body);
+  EXPECT_TRUE(filtered.at("messages").as_array().empty());
 }
 
 TEST(FakeProvider, DelayedAnswerDoesNotBlockOthers) {

@@ -103,13 +103,19 @@ std::optional<http::HttpResponse> ValidateCreate(const RecordedSend& record) {
   return std::nullopt;
 }
 
+// Returns true when Twilio would have set date_sent: once it has handed the message on. A queued
+// message has date_sent null.
+bool HasDateSent(const RecordedSend& record) {
+  return record.delivery_status == "sent" || record.delivery_status == "delivered";
+}
+
 // Builds the message resource as Twilio returns it from create and list.
 json::object MessageResource(const RecordedSend& record, std::string_view account_sid) {
   const auto service = record.Field("MessagingServiceSid");
   const auto body = FieldOr(record, "Body");
   const auto uri =
       "/2010-04-01/Accounts/" + std::string(account_sid) + "/Messages/" + record.message_id;
-  const bool sent = record.delivery_status == "sent" || record.delivery_status == "delivered";
+  const bool sent = HasDateSent(record);
   json::object resource{
       {"sid", record.message_id},
       {"account_sid", account_sid},
@@ -140,15 +146,30 @@ std::string UtcDate(std::chrono::system_clock::time_point time) {
   return FormatRfc3339(time).substr(0, 10);
 }
 
+// Applies the list filters of the Messages read call. The DateSent filters compare date_sent,
+// as Twilio's do, so a message without date_sent (still queued) matches none of them. On the
+// wire `DateSent>=2025-01-01` is the parameter `DateSent>` with the value `2025-01-01`.
+// https://twilio.com/docs/libraries/reference/twilio-php/7.3.0/classes/Twilio_Rest_Api_V2010_Account_ReadMessageOptions.html
+// (Twilio, ReadMessageOptions: DateSent reads "messages sent on this date")
+// https://jp.twilio.com/docs/sms/api/message (Twilio, Message resource: date_sent is when the
+// message was sent from Twilio's platform)
 bool MatchesListFilters(const RecordedSend& record, const http::HttpRequest& request) {
   const auto to = request.QueryParam("To");
   const auto from = request.QueryParam("From");
-  const auto date = UtcDate(record.received_at);
   const auto on = request.QueryParam("DateSent");
   const auto after = request.QueryParam("DateSent>");
   const auto before = request.QueryParam("DateSent<");
-  return (!to || FieldOr(record, "To") == *to) && (!from || FieldOr(record, "From") == *from) &&
-         (!on || date == *on) && (!after || date >= *after) && (!before || date <= *before);
+  if ((to && FieldOr(record, "To") != *to) || (from && FieldOr(record, "From") != *from)) {
+    return false;
+  }
+  if (!on && !after && !before) {
+    return true;
+  }
+  if (!HasDateSent(record)) {
+    return false;
+  }
+  const auto date = UtcDate(record.received_at);
+  return (!on || date == *on) && (!after || date >= *after) && (!before || date <= *before);
 }
 
 // Returns the 401 response when the Basic credentials are missing or do not match the account.

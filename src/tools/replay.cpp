@@ -18,7 +18,7 @@ using replay_internal::ReplyCollector;
 using replay_internal::WebhookBuilder;
 using SteadyClock = std::chrono::steady_clock;
 
-enum class Outcome { kAnswered, kHandedOff, kFailed };
+enum class Outcome { kAnswered, kAnsweredWithFallback, kHandedOff, kFailed, kRejected403 };
 
 struct Customer {
   std::string number;
@@ -60,6 +60,7 @@ class ReplayRun final {
       : options_(options),
         utterances_(utterances),
         handoff_message_(config.HandoffMessage(inbox)),
+        fallback_message_(config.fallback_message),
         builder_(options, config, inbox),
         collector_(options.provider, options.loopback_only),
         limiter_(options.rate_per_second),
@@ -102,6 +103,9 @@ class ReplayRun final {
     report_.reply_p50_ms = replay_internal::Percentile(latencies_ms_, 50);
     report_.reply_p95_ms = replay_internal::Percentile(latencies_ms_, 95);
     report_.reply_p99_ms = replay_internal::Percentile(latencies_ms_, 99);
+    if (report_.messages_sent > 0 && report_.rejected_403 == report_.messages_sent) {
+      report_.hint = builder_.SignatureHint();
+    }
     return report_;
   }
 
@@ -156,7 +160,8 @@ class ReplayRun final {
       Logger("tools")->warn("replay webhook failed message_id={} from={} error=\"{}\"", message_id,
                             number, reason);
       collector_.Forget(number);
-      return {Outcome::kFailed, std::nullopt};
+      const bool rejected = response != nullptr && response->status == 403;
+      return {rejected ? Outcome::kRejected403 : Outcome::kFailed, std::nullopt};
     }
     if (handed_off) {
       return {Outcome::kHandedOff, std::nullopt};
@@ -171,8 +176,11 @@ class ReplayRun final {
     }
     const double latency_ms =
         std::chrono::duration<double, std::milli>(reply->seen_at - sent_at).count();
-    const bool is_handoff = !handoff_message_.empty() && reply->text == handoff_message_;
-    return {is_handoff ? Outcome::kHandedOff : Outcome::kAnswered, latency_ms};
+    if (!handoff_message_.empty() && reply->text == handoff_message_) {
+      return {Outcome::kHandedOff, latency_ms};
+    }
+    const bool is_fallback = !fallback_message_.empty() && reply->text == fallback_message_;
+    return {is_fallback ? Outcome::kAnsweredWithFallback : Outcome::kAnswered, latency_ms};
   }
 
   void Finish(std::size_t customer_index, Outcome outcome, std::optional<double> latency_ms) {
@@ -182,12 +190,20 @@ class ReplayRun final {
       case Outcome::kAnswered:
         ++report_.answered_by_bot;
         break;
+      case Outcome::kAnsweredWithFallback:
+        ++report_.answered_by_bot;
+        ++report_.fallback_replies;
+        break;
       case Outcome::kHandedOff:
         ++report_.handed_off;
         customer.handed_off = true;
         break;
       case Outcome::kFailed:
         ++report_.failed;
+        break;
+      case Outcome::kRejected403:
+        ++report_.failed;
+        ++report_.rejected_403;
         break;
     }
     if (latency_ms) {
@@ -203,6 +219,7 @@ class ReplayRun final {
   const ReplayOptions& options_;
   const std::vector<Utterance>& utterances_;
   const std::string handoff_message_;
+  const std::string fallback_message_;
   WebhookBuilder builder_;
   ReplyCollector collector_;
   RateLimiter limiter_;
@@ -227,10 +244,11 @@ double Round(double value, int digits) {
 std::string ReplayReport::ToJson() const {
   // Written by hand because Boost.JSON prints doubles in exponent form (5.02E-1).
   return fmt::format(
-      "{{\"messages_sent\":{},\"answered_by_bot\":{},\"handed_off\":{},\"failed\":{},"
+      "{{\"messages_sent\":{},\"answered_by_bot\":{},\"fallback_replies\":{},"
+      "\"handed_off\":{},\"failed\":{},"
       "\"reply_p50_ms\":{:.1f},\"reply_p95_ms\":{:.1f},\"reply_p99_ms\":{:.1f},"
       "\"elapsed_s\":{:.3f},\"rate_per_s\":{:.2f}}}",
-      messages_sent, answered_by_bot, handed_off, failed, reply_p50_ms, reply_p95_ms, reply_p99_ms,
+      messages_sent, answered_by_bot, fallback_replies, handed_off, failed, reply_p50_ms, reply_p95_ms, reply_p99_ms,
       elapsed_s, rate_per_s);
 }
 
@@ -238,11 +256,15 @@ std::string ReplayReport::Summary() const {
   std::ostringstream out;
   out << "replay: " << messages_sent << " messages sent in " << Round(elapsed_s, 2) << " s ("
       << Round(rate_per_s, 1) << "/s)\n"
-      << "  answered by bot: " << answered_by_bot << "\n"
+      << "  answered by bot: " << answered_by_bot << " (of which fallback: " << fallback_replies
+      << ")\n"
       << "  handed off:      " << handed_off << "\n"
       << "  failed:          " << failed << "\n"
       << "  reply latency:   p50 " << Round(reply_p50_ms, 1) << " ms, p95 "
       << Round(reply_p95_ms, 1) << " ms, p99 " << Round(reply_p99_ms, 1) << " ms\n";
+  if (!hint.empty()) {
+    out << "hint: " << hint << "\n";
+  }
   return out.str();
 }
 

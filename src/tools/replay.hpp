@@ -42,6 +42,10 @@ struct ReplayOptions {
 struct ReplayReport {
   std::size_t messages_sent = 0;
   std::size_t answered_by_bot = 0;
+  /// Replies equal to the config's bot.fallback_message. They are counted in answered_by_bot
+  /// too, because the bot did reply, but they show how often it found no matching rule or
+  /// article.
+  std::size_t fallback_replies = 0;
   std::size_t handed_off = 0;
   std::size_t failed = 0;
   double reply_p50_ms = 0;
@@ -49,6 +53,8 @@ struct ReplayReport {
   double reply_p99_ms = 0;
   double elapsed_s = 0;
   double rate_per_s = 0;  // Messages sent per second of elapsed time.
+  std::size_t rejected_403 = 0;  // Webhooks the server rejected with HTTP 403 (bad signature).
+  std::string hint;  // Advice for a likely setup mistake, printed under the summary; may be empty.
 
   /// Returns the report as one JSON object on one line.
   [[nodiscard]] std::string ToJson() const;

@@ -29,6 +29,8 @@ class WebhookBuilder final {
                                           const std::string& message_id) const;
   /// Returns a fresh provider message id: "SM" and 32 hex digits, or "wamid." and hex.
   [[nodiscard]] std::string NewMessageId(std::mt19937_64& random) const;
+  /// Returns the advice to print when the server rejected every webhook with 403.
+  [[nodiscard]] std::string SignatureHint() const;
 
  private:
   http::ClientRequest BuildTwilio(const std::string& customer, const std::string& text,

@@ -19,13 +19,14 @@ namespace mobilelink::tools {
 namespace {
 
 constexpr char kHandoff[] = "Connecting you with an agent.";
+constexpr char kFallback[] = "Sorry, I did not understand.";
 constexpr char kAuthToken[] = "replay_token";
 constexpr char kPublicUrl[] = "https://support.example.test";
 constexpr char kAppSecret[] = "replay_app_secret";
 
 // A stand-in for the server's Twilio webhook: it checks the signature, responds 200 and replies
-// through the fake provider. Text containing "agent" gets the handoff notice and text
-// containing "silent" gets no reply.
+// through the fake provider. Text containing "agent" gets the handoff notice, text containing
+// "gibberish" gets the fallback reply and text containing "silent" gets no reply.
 class StandInServer final {
  public:
   explicit StandInServer(std::string provider_url) : provider_url_(std::move(provider_url)) {
@@ -62,8 +63,12 @@ class StandInServer final {
     if (text.find("silent") != std::string::npos) {
       return;
     }
-    const std::string reply =
-        text.find("agent") != std::string::npos ? std::string(kHandoff) : "Bot: " + text;
+    std::string reply = "Bot: " + text;
+    if (text.find("agent") != std::string::npos) {
+      reply = kHandoff;
+    } else if (text.find("gibberish") != std::string::npos) {
+      reply = kFallback;
+    }
     http::ClientRequest send;
     send.url = provider_url_ + "/2010-04-01/Accounts/AC1/Messages.json";
     send.headers.Set("Authorization", "Basic " + channels::common::Base64Encode("AC1:secret"));
@@ -109,6 +114,7 @@ ToolConfig TestConfig(const std::string& auth_token) {
   ToolConfig config;
   config.public_url = kPublicUrl;
   config.handoff_message = kHandoff;
+  config.fallback_message = kFallback;
   ToolInbox inbox;
   inbox.id = "sms-main";
   inbox.channel = "twilio_sms";
@@ -178,6 +184,39 @@ TEST_F(ReplayTest, RejectedWebhookCountsAsFailed) {
   EXPECT_EQ(provider_->Messages().size(), 0u);
 }
 
+TEST_F(ReplayTest, CountsFallbackRepliesWithinAnswered) {
+  const std::vector<Utterance> utterances = {
+      {"hello", "greeting"}, {"gibberish one", "oos"}, {"gibberish two", "oos"}};
+  const auto report = Replay(options_, utterances, TestConfig(kAuthToken));
+  EXPECT_EQ(report.answered_by_bot, 3u);
+  EXPECT_EQ(report.fallback_replies, 2u);
+  EXPECT_EQ(report.failed, 0u);
+  EXPECT_NE(report.Summary().find("answered by bot: 3 (of which fallback: 2)"), std::string::npos)
+      << report.Summary();
+  EXPECT_NE(report.ToJson().find("\"fallback_replies\":2"), std::string::npos) << report.ToJson();
+}
+
+TEST_F(ReplayTest, AllRejectedPrintsPublicUrlHint) {
+  const std::vector<Utterance> utterances(2, Utterance{"hello", "greeting"});
+  ToolConfig config = TestConfig(kAuthToken);
+  config.public_url = "https://elsewhere.example.test";
+  const auto report = Replay(options_, utterances, config);
+  EXPECT_EQ(report.failed, 2u);
+  EXPECT_EQ(report.rejected_403, 2u);
+  const std::string summary = report.Summary();
+  EXPECT_NE(summary.find("hint: the server rejected every webhook with HTTP 403"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("https://elsewhere.example.test/webhooks/twilio/sms-main"),
+            std::string::npos)
+      << summary;
+  EXPECT_NE(summary.find("server.public_url"), std::string::npos) << summary;
+}
+
+TEST_F(ReplayTest, AnsweredRunHasNoHint) {
+  const auto report = Replay(options_, {{"hello", "greeting"}}, TestConfig(kAuthToken));
+  EXPECT_EQ(report.hint, "");
+  EXPECT_EQ(report.Summary().find("hint:"), std::string::npos);
+}
+
 TEST_F(ReplayTest, WhatsAppRepliesAreMatched) {
   const std::vector<Utterance> utterances(3, Utterance{"hola", "greeting"});
   options_.inbox = "wa-main";
@@ -198,7 +237,8 @@ TEST(ReplayReport, JsonHasAllKeys) {
   report.messages_sent = 3;
   const auto json = report.ToJson();
   for (const char* key :
-       {"messages_sent", "answered_by_bot", "handed_off", "failed", "reply_p50_ms", "reply_p95_ms",
+       {"messages_sent", "answered_by_bot", "fallback_replies", "handed_off", "failed",
+        "reply_p50_ms", "reply_p95_ms",
         "reply_p99_ms", "elapsed_s", "rate_per_s"}) {
     EXPECT_NE(json.find(std::string("\"") + key + "\""), std::string::npos) << key;
   }

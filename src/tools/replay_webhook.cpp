@@ -36,6 +36,21 @@ std::string RequireSetting(const ToolInbox& inbox, std::string_view key) {
 
 }  // namespace
 
+std::string WebhookBuilder::SignatureHint() const {
+  if (channel_ == "twilio_sms") {
+    return "the server rejected every webhook with HTTP 403. replay signs each Twilio webhook "
+           "for the URL " +
+           signed_url_ +
+           ", built from the inbox's public_url or else the config's server.public_url. That URL "
+           "must equal the one the server is configured with (its server.public_url or the "
+           "inbox's public_url), and auth_token must be the server's.";
+  }
+  return "the server rejected every webhook with HTTP 403. replay signs each WhatsApp webhook "
+         "with the inbox's "
+         "app_secret, which must equal the server's app_secret for inbox " +
+         inbox_.id + ".";
+}
+
 WebhookBuilder::WebhookBuilder(const ReplayOptions& options, const ToolConfig& config,
                                const ToolInbox& inbox)
     : channel_(inbox.channel), inbox_(inbox), timeout_(options.timeout) {

@@ -142,6 +142,7 @@ ToolConfig ParseToolConfig(std::string_view yaml) {
   }
   if (root["bot"] && root["bot"].IsMap()) {
     config.handoff_message = ScalarOrEmpty(root["bot"]["handoff_message"]);
+    config.fallback_message = ScalarOrEmpty(root["bot"]["fallback_message"]);
   }
   const auto inboxes = root["inboxes"];
   if (inboxes && inboxes.IsSequence()) {

@@ -30,6 +30,7 @@ struct ToolInbox {
 struct ToolConfig {
   std::string public_url;       // `server.public_url`, without a trailing slash.
   std::string handoff_message;  // Top-level `bot.handoff_message`, if any.
+  std::string fallback_message;  // `bot.fallback_message`: the bot's reply when nothing matches.
   std::vector<ToolInbox> inboxes;
 
   [[nodiscard]] const ToolInbox* FindInbox(std::string_view id) const;

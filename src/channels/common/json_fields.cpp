@@ -2,17 +2,32 @@
 
 #include <charconv>
 
+#include <boost/json/error.hpp>
 #include <boost/json/parse.hpp>
 
 namespace mobilelink::channels::common {
 
-std::optional<boost::json::object> ParseJsonObject(std::string_view body) {
+JsonBody ParseJsonBody(std::string_view body) {
+  boost::json::parse_options options;
+  options.max_depth = kMaxJsonDepth;
   boost::system::error_code error;
-  boost::json::value value = boost::json::parse(body, error);
-  if (error || !value.is_object()) {
-    return std::nullopt;
+  boost::json::value value = boost::json::parse(body, error, {}, options);
+  JsonBody result;
+  if (error == boost::json::error::too_deep) {
+    result.error = "request body nests JSON deeper than " + std::to_string(kMaxJsonDepth) +
+                   " levels";
+  } else if (error) {
+    result.error = "request body is not valid JSON: " + error.message();
+  } else if (!value.is_object()) {
+    result.error = "request body is valid JSON but its top level is not an object";
+  } else {
+    result.object = std::move(value.get_object());
   }
-  return std::move(value.get_object());
+  return result;
+}
+
+std::optional<boost::json::object> ParseJsonObject(std::string_view body) {
+  return ParseJsonBody(body).object;
 }
 
 std::string JsonText(const boost::json::object& object, std::string_view key) {

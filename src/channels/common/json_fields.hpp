@@ -13,8 +13,21 @@
 
 namespace mobilelink::channels::common {
 
-/// Parses `body` and returns its top-level object, or nullopt when it is not valid JSON or not
-/// an object. Reports a parse error through the return value, not an exception.
+/// Deepest nesting of arrays and objects that ParseJsonBody accepts. Provider payloads nest
+/// about ten levels, and a bound keeps a hostile body from costing memory per level.
+inline constexpr std::size_t kMaxJsonDepth = 32;
+
+/// The top-level object of a JSON body, or the reason there is none.
+struct JsonBody {
+  std::optional<boost::json::object> object;
+  std::string error;  // Set when `object` is empty: invalid JSON, too deep, or not an object.
+};
+
+/// Parses `body`, nested at most kMaxJsonDepth levels, and returns its top-level object or why
+/// it has none. Never throws on bad input.
+[[nodiscard]] JsonBody ParseJsonBody(std::string_view body);
+
+/// Parses `body` and returns its top-level object, or nullopt when ParseJsonBody finds none.
 [[nodiscard]] std::optional<boost::json::object> ParseJsonObject(std::string_view body);
 
 /// Returns the field as text: strings as they are, integers in decimal, other numbers in the

@@ -73,10 +73,10 @@ http::HttpResponse MakeResponse(int status, std::string content_type, std::strin
   return response;
 }
 
-ParsedWebhook RejectWebhook(WebhookOutcome outcome, std::string reason) {
+ParsedWebhook RejectWebhook(WebhookOutcome outcome, std::string reason, std::string_view field) {
   ParsedWebhook parsed;
   parsed.outcome = outcome;
-  parsed.response = MakeResponse(StatusFor(outcome), "text/plain; charset=utf-8", reason + "\n");
+  parsed.response = http::HttpResponse::Error(StatusFor(outcome), ToString(outcome), reason, field);
   parsed.reason = std::move(reason);
   return parsed;
 }

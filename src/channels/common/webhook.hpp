@@ -24,9 +24,12 @@ namespace mobilelink::channels::common {
 [[nodiscard]] http::HttpResponse MakeResponse(int status, std::string content_type,
                                               std::string body);
 
-/// Returns a rejected or ignored webhook whose response carries `reason` as plain text, with the
-/// status that matches `outcome`: 200 ignored, 400 malformed, 403 bad signature, 415 media type.
-/// `reason` must name the field and the cause and hold no secret.
-[[nodiscard]] ParsedWebhook RejectWebhook(WebhookOutcome outcome, std::string reason);
+/// Returns a rejected or ignored webhook whose response is the JSON error body of
+/// http::HttpResponse::Error, with the status that matches `outcome` (200 ignored, 400 malformed,
+/// 403 bad signature, 415 media type), `ToString(outcome)` as the code and `reason` as the
+/// message. `field` names the offending parameter or header when one is known. `reason` must
+/// name the field and the cause and hold no secret.
+[[nodiscard]] ParsedWebhook RejectWebhook(WebhookOutcome outcome, std::string reason,
+                                          std::string_view field = {});
 
 }  // namespace mobilelink::channels::common

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
 
 #include "mobilelink/channels/adapter.hpp"
@@ -83,7 +84,27 @@ struct InboundCase {
   std::vector<ExpectedMessage> messages;
   std::vector<ExpectedStatus> statuses;
   std::string reason;  // Expected substring of ParsedWebhook::reason; empty checks nothing.
+  std::string field;   // Expected "field" of the JSON error body; empty checks nothing.
 };
+
+/// Checks that the response to a rejected or ignored webhook is the JSON error body, with the
+/// outcome as its code and the reason as its message.
+inline void ExpectErrorBody(const InboundCase& row, const ParsedWebhook& parsed) {
+  EXPECT_EQ(HeaderValue(parsed.response->headers, "Content-Type"), "application/json");
+  boost::system::error_code error;
+  boost::json::value body = boost::json::parse(parsed.response->body, error);
+  ASSERT_FALSE(error) << parsed.response->body;
+  const boost::json::value* error_value =
+      body.is_object() ? body.get_object().if_contains("error") : nullptr;
+  const boost::json::object* fields = error_value ? error_value->if_object() : nullptr;
+  ASSERT_NE(fields, nullptr) << parsed.response->body;
+  EXPECT_EQ(fields->at("code").as_string(), ToString(row.outcome));
+  EXPECT_EQ(fields->at("message").as_string(), parsed.reason);
+  if (!row.field.empty()) {
+    ASSERT_TRUE(fields->contains("field")) << parsed.response->body;
+    EXPECT_EQ(fields->at("field").as_string(), row.field);
+  }
+}
 
 inline std::string CaseName(const ::testing::TestParamInfo<InboundCase>& info) {
   return info.param.name;
@@ -97,6 +118,9 @@ inline void ExpectParsed(const InboundCase& row, const ParsedWebhook& parsed) {
   EXPECT_EQ(ToString(parsed.outcome), ToString(row.outcome));
   ASSERT_TRUE(parsed.response.has_value());
   EXPECT_EQ(parsed.response->status, row.http_status);
+  if (row.outcome != WebhookOutcome::kAccepted && row.outcome != WebhookOutcome::kHandshake) {
+    ExpectErrorBody(row, parsed);
+  }
   if (!row.reason.empty()) {
     EXPECT_NE(parsed.reason.find(row.reason), std::string::npos) << parsed.reason;
   }

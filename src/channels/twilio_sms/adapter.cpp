@@ -3,6 +3,7 @@
 #include <string>
 
 #include "mobilelink/channels/common/form.hpp"
+#include "mobilelink/channels/common/settings.hpp"
 #include "mobilelink/channels/common/webhook.hpp"
 #include "mobilelink/channels/twilio_sms/internal.hpp"
 #include "mobilelink/channels/twilio_sms/signature.hpp"
@@ -48,6 +49,44 @@ std::vector<SettingSpec> MakeSettings() {
   };
 }
 
+bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
+
+bool IsAsciiLetter(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+
+bool AllDigits(std::string_view text) {
+  for (char c : text) {
+    if (!IsAsciiDigit(c)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Returns true for a From value that Twilio can send with. That is an E.164 number ('+' and 8 to
+// 15 digits) or a short code of 5 or 6 digits. It may also be an alphanumeric sender id: at most
+// 11 letters, digits and spaces, with at least one letter.
+// https://www.twilio.com/docs/glossary/what-alphanumeric-sender-id (Twilio, alphanumeric id)
+bool IsSenderId(std::string_view from) {
+  if (from.starts_with('+')) {
+    std::string_view digits = from.substr(1);
+    return digits.size() >= 8 && digits.size() <= 15 && AllDigits(digits);
+  }
+  if (AllDigits(from)) {
+    return from.size() == 5 || from.size() == 6;
+  }
+  if (from.size() > 11) {
+    return false;
+  }
+  bool has_letter = false;
+  for (char c : from) {
+    if (!IsAsciiLetter(c) && !IsAsciiDigit(c) && c != ' ') {
+      return false;
+    }
+    has_letter = has_letter || IsAsciiLetter(c);
+  }
+  return has_letter;
+}
+
 // Returns the URLs Twilio may have signed: those the server derived from the request, then the
 // configured public URL with the request's query string.
 std::vector<std::string> CandidateUrls(const InboxConfig& inbox, const WebhookRequest& request) {
@@ -71,6 +110,19 @@ std::vector<std::string> CandidateUrls(const InboxConfig& inbox, const WebhookRe
 TwilioSmsAdapter::TwilioSmsAdapter()
     : capabilities_(MakeCapabilities()), settings_(MakeSettings()) {}
 
+std::optional<std::string> TwilioSmsAdapter::ValidateSetting(std::string_view key,
+                                                             std::string_view value) const {
+  if (key == kRatePerSecond) {
+    return common::CheckRatePerSecond(value);
+  }
+  if (key == kFrom && !IsSenderId(value)) {
+    return "expected an E.164 number such as +12025550145, a 5 or 6 digit short code, or an "
+           "alphanumeric sender id of 1 to 11 letters, digits and spaces with at least one "
+           "letter, got '" + std::string(value) + "'";
+  }
+  return std::nullopt;
+}
+
 std::string SettingOr(const InboxConfig& inbox, std::string_view key, std::string_view fallback) {
   std::string value = inbox.Get(key);
   return value.empty() ? std::string(fallback) : value;
@@ -82,15 +134,23 @@ ParsedWebhook TwilioSmsAdapter::ParseWebhook(const InboxConfig& inbox,
     return common::RejectWebhook(WebhookOutcome::kMalformed, "request is missing");
   }
   const http::HttpRequest& http_request = *request.request;
-  if (!common::HasMediaType(http_request.headers, kFormMediaType)) {
+  // A number's webhook can be set to GET. Twilio then sends the parameters in the query string,
+  // which is part of the signed URL, and there are no body parameters to append: twilio-node's
+  // validateIncomingRequest (src/webhooks/webhooks.ts) signs the URL plus the parsed body, which
+  // is empty for a GET. Status callbacks arrive only as POST, on their own route.
+  const bool query_form = http_request.method == "GET" && !request.status_route;
+  if (!query_form && !common::HasMediaType(http_request.headers, kFormMediaType)) {
     return common::RejectWebhook(WebhookOutcome::kUnsupportedMedia,
-                                 "Content-Type must be application/x-www-form-urlencoded");
+                                 "Content-Type must be application/x-www-form-urlencoded",
+                                 "Content-Type");
   }
 
-  auto params = common::ParseForm(http_request.body);
+  auto params = common::ParseForm(query_form ? http_request.query : http_request.body);
   if (!params) {
     return common::RejectWebhook(WebhookOutcome::kMalformed,
-                                 "request body is not a valid form: malformed percent-escape");
+                                 query_form
+                                     ? "query string has a malformed percent-escape"
+                                     : "request body is not a valid form: malformed percent-escape");
   }
 
   // Twilio signs every parameter it sent, so verification runs over all of them before any is
@@ -98,19 +158,22 @@ ParsedWebhook TwilioSmsAdapter::ParseWebhook(const InboxConfig& inbox,
   auto signature = common::FindHeader(http_request.headers, kSignatureHeader);
   if (!signature || signature->empty()) {
     return common::RejectWebhook(WebhookOutcome::kSignatureInvalid,
-                                 "X-Twilio-Signature header is missing");
+                                 "X-Twilio-Signature header is missing", kSignatureHeader);
   }
   std::vector<std::string> urls = CandidateUrls(inbox, request);
   if (urls.empty()) {
     return common::RejectWebhook(
         WebhookOutcome::kSignatureInvalid,
-        "X-Twilio-Signature cannot be checked: no public URL is known; set public_url");
+        "X-Twilio-Signature cannot be checked: no public URL is known; set public_url",
+        kSignatureHeader);
   }
-  if (!VerifySignature(inbox.Get(kAuthToken), urls, *params, *signature)) {
+  const common::FormPairs signed_params = query_form ? common::FormPairs{} : *params;
+  if (!VerifySignature(inbox.Get(kAuthToken), urls, signed_params, *signature)) {
     return common::RejectWebhook(
         WebhookOutcome::kSignatureInvalid,
         "X-Twilio-Signature does not match the request URL and parameters; check auth_token "
-        "and public_url");
+        "and public_url",
+        kSignatureHeader);
   }
 
   if (request.status_route) {

@@ -8,7 +8,7 @@
 // | --------------------- | -------------------------------------------------------------- |
 // | account_sid           | required; the account's "AC..." id, also the Basic-auth user   |
 // | auth_token            | required, secret; signs webhooks and authenticates REST calls  |
-// | from                  | required; the sending number in E.164, or a short code          |
+// | from                  | required; E.164 number, 5-6 digit short code or alphanumeric id |
 // | api_base_url          | default https://api.twilio.com                                 |
 // | public_url            | optional; the exact webhook URL Twilio calls, without /status  |
 // | messaging_service_sid | optional; "MG..." id, sent instead of From when set            |
@@ -32,6 +32,8 @@ class TwilioSmsAdapter final : public ChannelAdapter {
   [[nodiscard]] std::string_view Channel() const override { return kChannel; }
   [[nodiscard]] const Capabilities& GetCapabilities() const override { return capabilities_; }
   [[nodiscard]] const std::vector<SettingSpec>& Settings() const override { return settings_; }
+  [[nodiscard]] std::optional<std::string> ValidateSetting(std::string_view key,
+                                                           std::string_view value) const override;
   [[nodiscard]] ParsedWebhook ParseWebhook(const InboxConfig& inbox,
                                            const WebhookRequest& request) const override;
   [[nodiscard]] std::optional<http::ClientRequest> BuildSend(

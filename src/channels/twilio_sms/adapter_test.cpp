@@ -96,12 +96,14 @@ InboundCase Renamed(InboundCase row, std::string name) {
   return row;
 }
 
-InboundCase Rejected(InboundCase row, WebhookOutcome outcome, int http_status, std::string reason) {
+InboundCase Rejected(InboundCase row, WebhookOutcome outcome, int http_status, std::string reason,
+                     std::string field = "") {
   row.outcome = outcome;
   row.http_status = http_status;
   row.messages.clear();
   row.statuses.clear();
   row.reason = std::move(reason);
+  row.field = std::move(field);
   return row;
 }
 
@@ -151,25 +153,35 @@ std::vector<InboundCase> InboundCases() {
       Accepted("InboundNationalFrom", "inbound_national_from.form",
                {{"SM00000000000000000000000000000014", kCustomer, "hi"}}),
       Rejected(Accepted("InboundMissingSid", "inbound_missing_sid.form", {}),
-               WebhookOutcome::kMalformed, 400, "MessageSid is missing"),
+               WebhookOutcome::kMalformed, 400, "MessageSid is missing", "MessageSid"),
       Rejected(Accepted("InboundBadFrom", "inbound_bad_from.form", {}), WebhookOutcome::kMalformed,
-               400, "From is not a valid phone number"),
+               400, "From is not a valid phone number", "From"),
       Rejected(Accepted("InboundBadNumMedia", "inbound_bad_num_media.form", {}),
-               WebhookOutcome::kMalformed, 400, "NumMedia must be a whole number from 0 to 10"),
+               WebhookOutcome::kMalformed, 400, "NumMedia must be a whole number from 0 to 10",
+               "NumMedia"),
       Rejected(Accepted("InboundMissingMediaUrl", "inbound_missing_media_url.form", {}),
-               WebhookOutcome::kMalformed, 400, "MediaUrl1 is missing"),
+               WebhookOutcome::kMalformed, 400, "MediaUrl1 is missing", "MediaUrl1"),
+      Rejected(Accepted("InboundMediaUrlFile", "inbound_media_url_file.form", {}),
+               WebhookOutcome::kMalformed, 400, "MediaUrl0 must be an absolute http or https URL",
+               "MediaUrl0"),
+      Rejected(Accepted("InboundMediaUrlJavascript", "inbound_media_url_javascript.form", {}),
+               WebhookOutcome::kMalformed, 400, "MediaUrl0 must be an absolute http or https URL",
+               "MediaUrl0"),
+      Rejected(Accepted("InboundMediaUrlRelative", "inbound_media_url_relative.form", {}),
+               WebhookOutcome::kMalformed, 400, "MediaUrl0 must be an absolute http or https URL",
+               "MediaUrl0"),
       Rejected(Accepted("InboundOtherAccount", "inbound_other_account.form", {}),
-               WebhookOutcome::kMalformed, 400, "AccountSid does not match"),
+               WebhookOutcome::kMalformed, 400, "AccountSid does not match", "AccountSid"),
       Rejected(Accepted("InboundBadEscape", "inbound_bad_escape.form", {}),
                WebhookOutcome::kMalformed, 400, "malformed percent-escape"),
       Rejected(wrong_token, WebhookOutcome::kSignatureInvalid, 403,
-               "X-Twilio-Signature does not match"),
+               "X-Twilio-Signature does not match", "X-Twilio-Signature"),
       Rejected(Renamed(unsigned_text, "SignatureMissing"), WebhookOutcome::kSignatureInvalid, 403,
-               "X-Twilio-Signature header is missing"),
+               "X-Twilio-Signature header is missing", "X-Twilio-Signature"),
       Rejected(Renamed(other_url, "SignedForOtherUrl"), WebhookOutcome::kSignatureInvalid, 403,
-               "X-Twilio-Signature does not match"),
+               "X-Twilio-Signature does not match", "X-Twilio-Signature"),
       Rejected(Renamed(wrong_media, "WrongContentType"), WebhookOutcome::kUnsupportedMedia, 415,
-               "Content-Type"),
+               "Content-Type", "Content-Type"),
       Status("StatusDelivered", "status_delivered.form",
              {{"SM00000000000000000000000000000002", DeliveryStatus::kDelivered}}),
       Status("StatusOutOfOrder", "status_out_of_order.form",
@@ -179,11 +191,11 @@ std::vector<InboundCase> InboundCases() {
       Status("StatusCanceled", "status_canceled.form",
              {{"SM00000000000000000000000000000003", DeliveryStatus::kFailed}}),
       Rejected(Status("StatusReceived", "status_received.form", {}), WebhookOutcome::kIgnored, 200,
-               "is not a delivery status"),
+               "is not a delivery status", "MessageStatus"),
       Rejected(Status("UnknownStatus", "unknown_status.form", {}), WebhookOutcome::kIgnored, 200,
                "is not a known status"),
       Rejected(Status("StatusMissingStatus", "status_missing_status.form", {}),
-               WebhookOutcome::kMalformed, 400, "MessageStatus is missing"),
+               WebhookOutcome::kMalformed, 400, "MessageStatus is missing", "MessageStatus"),
       Rejected(status_on_inbound_url, WebhookOutcome::kSignatureInvalid, 403,
                "X-Twilio-Signature does not match"),
   };
@@ -247,6 +259,40 @@ TEST(TwilioSmsAdapter, RejectsWhenNoUrlKnown) {
 TEST(TwilioSmsAdapter, RejectsMissingRequest) {
   TwilioSmsAdapter adapter;
   EXPECT_EQ(adapter.ParseWebhook(MakeInbox(), {}).outcome, WebhookOutcome::kMalformed);
+}
+
+// Builds a GET request whose parameters are the fixture's form, in the query string.
+http::HttpRequest MakeGetRequest(std::string_view fixture) {
+  http::HttpRequest request;
+  request.method = "GET";
+  request.path = "/webhooks/twilio/inbox-1";
+  request.query = ReadFixture("twilio_sms", fixture);
+  request.target = request.path + "?" + request.query;
+  return request;
+}
+
+TEST(TwilioSmsAdapter, AcceptsSignedGetForm) {
+  TwilioSmsAdapter adapter;
+  http::HttpRequest request = MakeGetRequest("inbound_text.form");
+  request.headers.Add("X-Twilio-Signature",
+                      ComputeSignature(kAuthTokenValue,
+                                       std::string(kPublicUrl) + "?" + request.query, {}));
+  ParsedWebhook parsed = adapter.ParseWebhook(MakeInbox(), {&request, {}, false});
+  EXPECT_EQ(parsed.outcome, WebhookOutcome::kAccepted) << parsed.reason;
+  ASSERT_EQ(parsed.messages.size(), 1u);
+  EXPECT_EQ(parsed.messages[0].provider_message_id, kSid11);
+  EXPECT_EQ(parsed.messages[0].text, "Where is my order?");
+}
+
+TEST(TwilioSmsAdapter, RejectsUnsignedGetAsSignatureMissing) {
+  TwilioSmsAdapter adapter;
+  http::HttpRequest request = MakeGetRequest("inbound_text.form");
+  ParsedWebhook parsed = adapter.ParseWebhook(MakeInbox(), {&request, {}, false});
+  EXPECT_EQ(parsed.outcome, WebhookOutcome::kSignatureInvalid);
+  ASSERT_TRUE(parsed.response.has_value());
+  EXPECT_EQ(parsed.response->status, 403);
+  EXPECT_NE(parsed.response->body.find("\"field\":\"X-Twilio-Signature\""), std::string::npos)
+      << parsed.response->body;
 }
 
 TEST(TwilioSmsAdapter, NoSecretInAnyReason) {

@@ -8,6 +8,8 @@
 #include <charconv>
 #include <string>
 
+#include <boost/url/parse.hpp>
+
 #include "mobilelink/channels/common/phone.hpp"
 #include "mobilelink/channels/common/webhook.hpp"
 #include "mobilelink/channels/twilio_sms/internal.hpp"
@@ -59,6 +61,24 @@ std::string ValueOf(const common::FormPairs& params, std::string_view name) {
   return value == nullptr ? std::string() : *value;
 }
 
+// A form parameter that failed a check, and why.
+struct FormProblem {
+  std::string field;
+  std::string reason;
+};
+
+// Returns true for an absolute http or https URL with a host. The core stores media URLs and
+// may fetch them, so a file:, javascript: or relative value must not get through.
+bool IsHttpUrl(std::string_view text) {
+  auto url = boost::urls::parse_absolute_uri(text);
+  if (!url) {
+    return false;
+  }
+  const boost::urls::scheme scheme = url->scheme_id();
+  return (scheme == boost::urls::scheme::http || scheme == boost::urls::scheme::https) &&
+         !url->encoded_host().empty();
+}
+
 std::optional<int> ParseMediaCount(std::string_view text) {
   if (text.empty()) {
     return 0;
@@ -72,8 +92,8 @@ std::optional<int> ParseMediaCount(std::string_view text) {
   return count;
 }
 
-// Reads the inbound form. Returns a reason when the media list is inconsistent.
-std::optional<std::string> ReadInboundForm(const common::FormPairs& params,
+// Reads the inbound form. Returns the problem when the media list is inconsistent.
+std::optional<FormProblem> ReadInboundForm(const common::FormPairs& params,
                                            TwilioInboundForm& form) {
   form.message_sid = ValueOf(params, "MessageSid");
   form.account_sid = ValueOf(params, "AccountSid");
@@ -88,13 +108,18 @@ std::optional<std::string> ReadInboundForm(const common::FormPairs& params,
 
   auto count = ParseMediaCount(form.num_media);
   if (!count) {
-    return "NumMedia must be a whole number from 0 to 10, got " + Quote(form.num_media);
+    return FormProblem{"NumMedia",
+                       "NumMedia must be a whole number from 0 to 10, got " + Quote(form.num_media)};
   }
   for (int n = 0; n < *count; ++n) {
     std::string url_key = "MediaUrl" + std::to_string(n);
     const std::string* url = common::FindFormValue(params, url_key);
     if (url == nullptr || url->empty()) {
-      return url_key + " is missing although NumMedia is " + form.num_media;
+      return FormProblem{url_key, url_key + " is missing although NumMedia is " + form.num_media};
+    }
+    if (!IsHttpUrl(*url)) {
+      return FormProblem{url_key,
+                         url_key + " must be an absolute http or https URL, got " + Quote(*url)};
     }
     form.media.push_back({*url, ValueOf(params, "MediaContentType" + std::to_string(n))});
   }
@@ -119,7 +144,7 @@ std::optional<ParsedWebhook> CheckAccount(const InboxConfig& inbox, std::string_
     return std::nullopt;
   }
   return common::RejectWebhook(WebhookOutcome::kMalformed,
-                               "AccountSid does not match the inbox's account_sid");
+                               "AccountSid does not match the inbox's account_sid", "AccountSid");
 }
 
 }  // namespace
@@ -137,20 +162,22 @@ std::optional<core::DeliveryStatus> MapMessageStatus(std::string_view status, bo
 
 ParsedWebhook ParseInboundForm(const InboxConfig& inbox, const common::FormPairs& params) {
   TwilioInboundForm form;
-  if (auto reason = ReadInboundForm(params, form)) {
-    return common::RejectWebhook(WebhookOutcome::kMalformed, std::move(*reason));
+  if (auto problem = ReadInboundForm(params, form)) {
+    return common::RejectWebhook(WebhookOutcome::kMalformed, std::move(problem->reason),
+                                 problem->field);
   }
   if (auto rejected = CheckAccount(inbox, form.account_sid)) {
     return std::move(*rejected);
   }
   if (form.message_sid.empty()) {
-    return common::RejectWebhook(WebhookOutcome::kMalformed, "MessageSid is missing");
+    return common::RejectWebhook(WebhookOutcome::kMalformed, "MessageSid is missing",
+                                 "MessageSid");
   }
   auto from =
       common::NormalizePhone(form.from, SettingOr(inbox, kDefaultRegion, kDefaultRegionValue));
   if (!from) {
     return common::RejectWebhook(WebhookOutcome::kMalformed,
-                                 "From is not a valid phone number: " + Quote(form.from));
+                                 "From is not a valid phone number: " + Quote(form.from), "From");
   }
 
   core::InboundMessage message;
@@ -178,10 +205,12 @@ ParsedWebhook ParseStatusForm(const InboxConfig& inbox, const common::FormPairs&
     return std::move(*rejected);
   }
   if (form.message_sid.empty()) {
-    return common::RejectWebhook(WebhookOutcome::kMalformed, "MessageSid is missing");
+    return common::RejectWebhook(WebhookOutcome::kMalformed, "MessageSid is missing",
+                                 "MessageSid");
   }
   if (form.message_status.empty()) {
-    return common::RejectWebhook(WebhookOutcome::kMalformed, "MessageStatus is missing");
+    return common::RejectWebhook(WebhookOutcome::kMalformed, "MessageStatus is missing",
+                                 "MessageStatus");
   }
 
   bool known = false;
@@ -189,7 +218,8 @@ ParsedWebhook ParseStatusForm(const InboxConfig& inbox, const common::FormPairs&
   if (!status) {
     std::string cause = known ? " is not a delivery status" : " is not a known status";
     return common::RejectWebhook(WebhookOutcome::kIgnored,
-                                 "MessageStatus " + Quote(form.message_status) + cause);
+                                 "MessageStatus " + Quote(form.message_status) + cause,
+                                 "MessageStatus");
   }
 
   core::StatusUpdate update;

@@ -3,6 +3,7 @@
 // https://www.twilio.com/docs/messaging/api/message-resource (Twilio, Message resource)
 // https://www.twilio.com/docs/api/errors (Twilio, error and warning dictionary)
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <chrono>
@@ -133,14 +134,6 @@ std::optional<core::TimePoint> ParseRfc2822(const std::string& text) {
   return core::Clock::from_time_t(utc);
 }
 
-std::string FormatUtcDate(core::TimePoint time) {
-  std::time_t seconds = core::Clock::to_time_t(time);
-  std::tm fields{};
-  gmtime_r(&seconds, &fields);
-  char buffer[16];
-  std::size_t length = std::strftime(buffer, sizeof(buffer), "%Y-%m-%d", &fields);
-  return std::string(buffer, length);
-}
 
 }  // namespace
 
@@ -199,15 +192,18 @@ SendResult TwilioSmsAdapter::ParseSendResponse(const http::ClientResponse& respo
 std::optional<http::ClientRequest> TwilioSmsAdapter::BuildLookup(const InboxConfig& inbox,
                                                                  const OutboundMessage& message,
                                                                  core::TimePoint not_before) const {
-  // Twilio's list filter takes `DateSent>` at day precision, so the page may hold older
-  // messages; ParseLookupResponse compares the exact creation time.
-  // NOTE: A message that Twilio still has queued may have no date_sent yet and then is
-  // not listed; the outbox should wait before a lookup.
+  // The list call has no date filter on purpose. Its only date filter, DateSent, matches on
+  // date_sent, which Twilio sets when it hands the message on, so a message still queued has
+  // none and a DateSent filter would hide exactly the message a lookup is for. When the message
+  // has an attempt time, ParseLookupResponse drops older entries by date_created instead.
+  // https://twilio.com/docs/libraries/reference/twilio-php/7.3.0/classes/Twilio_Rest_Api_V2010_Account_ReadMessageOptions.html
+  // (Twilio, ReadMessageOptions: DateSent reads "messages sent on this date")
+  // https://jp.twilio.com/docs/sms/api/message (Twilio, Message resource: date_sent)
+  (void)not_before;
   std::string url = MessagesUrl(inbox) + "?To=" + common::EncodeFormComponent(message.to);
   if (inbox.Get(kMessagingServiceSid).empty()) {
     url += "&From=" + common::EncodeFormComponent(inbox.Get(kFrom));
   }
-  url += "&DateSent%3E=" + FormatUtcDate(not_before);
   url += "&PageSize=" + std::string(kLookupPageSize);
 
   http::ClientRequest request;
@@ -232,6 +228,12 @@ LookupResult TwilioSmsAdapter::ParseLookupResponse(const OutboundMessage& messag
     // Twilio stores whole seconds, so the attempt time is cut to its second.
     not_before = std::chrono::floor<std::chrono::seconds>(*message.attempted_at);
   }
+
+  struct Match {
+    std::string sid;
+    core::TimePoint created;  // The epoch when date_created is missing or unreadable.
+  };
+  std::vector<Match> matches;
   for (const json::value& item : messages->get_array()) {
     if (!item.is_object()) {
       continue;
@@ -245,9 +247,18 @@ LookupResult TwilioSmsAdapter::ParseLookupResponse(const OutboundMessage& messag
     if (not_before && (!created || *created < *not_before)) {
       continue;
     }
+    matches.push_back({resource.sid, created.value_or(core::TimePoint{})});
+  }
+  // The same text sent twice to one contact matches twice. The newest is the likeliest to be the
+  // send in doubt, and the caller skips the ids it has already recorded.
+  std::stable_sort(matches.begin(), matches.end(),
+                   [](const Match& a, const Match& b) { return a.created > b.created; });
+  for (Match& match : matches) {
+    result.candidates.push_back(std::move(match.sid));
+  }
+  if (!result.candidates.empty()) {
     result.found = true;
-    result.provider_message_id = resource.sid;
-    return result;
+    result.provider_message_id = result.candidates.front();
   }
   return result;
 }

@@ -176,8 +176,7 @@ TEST(TwilioSmsOutbound, BuildsLookupRequest) {
   ASSERT_TRUE(request.has_value());
   EXPECT_EQ(request->method, "GET");
   EXPECT_EQ(request->url, std::string(kMessagesUrl) +
-                              "?To=%2B12025550123&From=%2B12025550145&DateSent%3E=2025-01-01"
-                              "&PageSize=50");
+                              "?To=%2B12025550123&From=%2B12025550145&PageSize=50");
   EXPECT_EQ(HeaderValue(request->headers, "Authorization"), kBasic);
   EXPECT_TRUE(request->body.empty());
 }
@@ -191,14 +190,19 @@ TEST(TwilioSmsOutbound, LookupSkipsMessagesBeforeAttempt) {
   EXPECT_TRUE(result.conclusive);
   EXPECT_TRUE(result.found);
   EXPECT_EQ(result.provider_message_id, "SM00000000000000000000000000000032");
+  EXPECT_EQ(result.candidates, std::vector<std::string>{"SM00000000000000000000000000000032"});
 }
 
-TEST(TwilioSmsOutbound, LookupWithoutAttemptTakesFirstMatch) {
+// The page lists the same text sent at 11:00:00 and 12:00:05, oldest first.
+TEST(TwilioSmsOutbound, LookupListsEveryMatchNewestFirst) {
   TwilioSmsAdapter adapter;
   LookupResult result = adapter.ParseLookupResponse(
       MakeMessage(), MakeResponse(200, ReadFixture("twilio_sms", "lookup_found.json")));
   EXPECT_TRUE(result.found);
-  EXPECT_EQ(result.provider_message_id, "SM00000000000000000000000000000031");
+  EXPECT_EQ(result.provider_message_id, "SM00000000000000000000000000000032");
+  const std::vector<std::string> expected = {"SM00000000000000000000000000000032",
+                                             "SM00000000000000000000000000000031"};
+  EXPECT_EQ(result.candidates, expected);
 }
 
 TEST(TwilioSmsOutbound, LookupIgnoresOtherBody) {
@@ -209,6 +213,7 @@ TEST(TwilioSmsOutbound, LookupIgnoresOtherBody) {
       message, MakeResponse(200, ReadFixture("twilio_sms", "lookup_found.json")));
   EXPECT_TRUE(result.conclusive);
   EXPECT_FALSE(result.found);
+  EXPECT_TRUE(result.candidates.empty());
 }
 
 TEST(TwilioSmsOutbound, LookupEmptyPageIsConclusive) {
@@ -235,6 +240,7 @@ TEST(TwilioSmsOutbound, SurvivesMutatedResponses) {
       EXPECT_EQ(sent.ok, !sent.provider_message_id.empty());
       LookupResult found = adapter.ParseLookupResponse(MakeMessage(), MakeResponse(200, variant));
       EXPECT_EQ(found.found, !found.provider_message_id.empty());
+      EXPECT_EQ(found.found, !found.candidates.empty());
     }
   }
 }

@@ -1,5 +1,7 @@
 #include "mobilelink/channels/webchat/adapter.hpp"
 
+#include "mobilelink/channels/common/settings.hpp"
+
 namespace mobilelink::channels::webchat {
 
 const Capabilities& WebchatAdapter::GetCapabilities() const {
@@ -25,6 +27,16 @@ const std::vector<SettingSpec>& WebchatAdapter::Settings() const {
       {"title", false, false, "Chat with us", "Heading of the /chat page."},
   };
   return settings;
+}
+
+std::optional<std::string> WebchatAdapter::ValidateSetting(std::string_view key,
+                                                           std::string_view value) const {
+  // Ten years; the bound keeps the hour count far inside an int.
+  constexpr long kMaxSessionTtlHours = 87600;
+  if (key == "session_ttl_hours") {
+    return common::CheckPositiveInteger(value, kMaxSessionTtlHours);
+  }
+  return std::nullopt;
 }
 
 ParsedWebhook WebchatAdapter::ParseWebhook(const InboxConfig& inbox,

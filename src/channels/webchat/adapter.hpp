@@ -15,6 +15,8 @@ class WebchatAdapter final : public ChannelAdapter {
   [[nodiscard]] std::string_view Channel() const override { return "webchat"; }
   [[nodiscard]] const Capabilities& GetCapabilities() const override;
   [[nodiscard]] const std::vector<SettingSpec>& Settings() const override;
+  [[nodiscard]] std::optional<std::string> ValidateSetting(std::string_view key,
+                                                           std::string_view value) const override;
   [[nodiscard]] ParsedWebhook ParseWebhook(const InboxConfig& inbox,
                                            const WebhookRequest& request) const override;
   [[nodiscard]] std::optional<http::ClientRequest> BuildSend(

@@ -4,6 +4,7 @@
 
 #include "mobilelink/channels/common/form.hpp"
 #include "mobilelink/channels/common/hmac.hpp"
+#include "mobilelink/channels/common/settings.hpp"
 #include "mobilelink/channels/common/webhook.hpp"
 #include "mobilelink/channels/whatsapp/internal.hpp"
 #include "mobilelink/channels/whatsapp/signature.hpp"
@@ -66,15 +67,17 @@ ParsedWebhook ParseHandshake(const InboxConfig& inbox, const http::HttpRequest& 
   const std::string* challenge = common::FindFormValue(*query, "hub.challenge");
   if (mode == nullptr || *mode != "subscribe") {
     return common::RejectWebhook(WebhookOutcome::kSignatureInvalid,
-                                 "hub.mode must be \"subscribe\"");
+                                 "hub.mode must be \"subscribe\"", "hub.mode");
   }
   std::string expected = inbox.Get(kVerifyToken);
   if (token == nullptr || expected.empty() || !common::ConstantTimeEquals(expected, *token)) {
     return common::RejectWebhook(WebhookOutcome::kSignatureInvalid,
-                                 "hub.verify_token does not match the inbox's verify_token");
+                                 "hub.verify_token does not match the inbox's verify_token",
+                                 "hub.verify_token");
   }
   if (challenge == nullptr || challenge->empty()) {
-    return common::RejectWebhook(WebhookOutcome::kMalformed, "hub.challenge is missing");
+    return common::RejectWebhook(WebhookOutcome::kMalformed, "hub.challenge is missing",
+                                 "hub.challenge");
   }
 
   ParsedWebhook parsed;
@@ -87,6 +90,14 @@ ParsedWebhook ParseHandshake(const InboxConfig& inbox, const http::HttpRequest& 
 
 WhatsAppAdapter::WhatsAppAdapter() : capabilities_(MakeCapabilities()), settings_(MakeSettings()) {}
 
+std::optional<std::string> WhatsAppAdapter::ValidateSetting(std::string_view key,
+                                                            std::string_view value) const {
+  if (key == kRatePerSecond) {
+    return common::CheckRatePerSecond(value);
+  }
+  return std::nullopt;
+}
+
 ParsedWebhook WhatsAppAdapter::ParseWebhook(const InboxConfig& inbox,
                                             const WebhookRequest& request) const {
   if (request.request == nullptr) {
@@ -98,18 +109,19 @@ ParsedWebhook WhatsAppAdapter::ParseWebhook(const InboxConfig& inbox,
   }
   if (!common::HasMediaType(http_request.headers, "application/json")) {
     return common::RejectWebhook(WebhookOutcome::kUnsupportedMedia,
-                                 "Content-Type must be application/json");
+                                 "Content-Type must be application/json", "Content-Type");
   }
 
   auto signature = common::FindHeader(http_request.headers, kSignatureHeader);
   if (!signature || signature->empty()) {
     return common::RejectWebhook(WebhookOutcome::kSignatureInvalid,
-                                 "X-Hub-Signature-256 header is missing");
+                                 "X-Hub-Signature-256 header is missing", kSignatureHeader);
   }
   if (!VerifySignature(inbox.Get(kAppSecret), http_request.body, *signature)) {
     return common::RejectWebhook(
         WebhookOutcome::kSignatureInvalid,
-        "X-Hub-Signature-256 does not match the request body; check app_secret");
+        "X-Hub-Signature-256 does not match the request body; check app_secret",
+        kSignatureHeader);
   }
   return ParseNotification(inbox, http_request.body);
 }

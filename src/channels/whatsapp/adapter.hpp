@@ -31,6 +31,8 @@ class WhatsAppAdapter final : public ChannelAdapter {
   [[nodiscard]] std::string_view Channel() const override { return kChannel; }
   [[nodiscard]] const Capabilities& GetCapabilities() const override { return capabilities_; }
   [[nodiscard]] const std::vector<SettingSpec>& Settings() const override { return settings_; }
+  [[nodiscard]] std::optional<std::string> ValidateSetting(std::string_view key,
+                                                           std::string_view value) const override;
   [[nodiscard]] ParsedWebhook ParseWebhook(const InboxConfig& inbox,
                                            const WebhookRequest& request) const override;
   [[nodiscard]] std::optional<http::ClientRequest> BuildSend(

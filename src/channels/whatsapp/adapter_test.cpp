@@ -70,12 +70,14 @@ InboundCase Accepted(std::string name, std::string fixture, std::vector<Expected
   return row;
 }
 
-InboundCase Rejected(InboundCase row, WebhookOutcome outcome, int http_status, std::string reason) {
+InboundCase Rejected(InboundCase row, WebhookOutcome outcome, int http_status, std::string reason,
+                     std::string field = "") {
   row.outcome = outcome;
   row.http_status = http_status;
   row.messages.clear();
   row.statuses.clear();
   row.reason = std::move(reason);
+  row.field = std::move(field);
   return row;
 }
 
@@ -135,20 +137,28 @@ std::vector<InboundCase> InboundCases() {
       Rejected(Accepted("OtherPhoneNumber", "other_phone_number.json", {}),
                WebhookOutcome::kIgnored, 200, "no message or status for this inbox"),
       Rejected(Accepted("UnknownObject", "unknown_object.json", {}), WebhookOutcome::kIgnored, 200,
-               "object is not whatsapp_business_account"),
+               "object is not whatsapp_business_account", "object"),
       Rejected(Accepted("InboundMissingId", "inbound_missing_id.json", {}),
-               WebhookOutcome::kMalformed, 400, "entry[0].changes[0].value.messages[0].id"),
+               WebhookOutcome::kMalformed, 400, "entry[0].changes[0].value.messages[0].id",
+               "entry[0].changes[0].value.messages[0].id"),
+      Rejected(Accepted("TextBodyNotString", "inbound_text_body_number.json", {}),
+               WebhookOutcome::kMalformed, 400, "text.body is missing or not a string",
+               "entry[0].changes[0].value.messages[0].text.body"),
+      Rejected(Accepted("TruncatedBody", "truncated_body.json", {}), WebhookOutcome::kMalformed,
+               400, "request body is not valid JSON"),
       Rejected(unsigned_text, WebhookOutcome::kSignatureInvalid, 403,
-               "X-Hub-Signature-256 header is missing"),
+               "X-Hub-Signature-256 header is missing", "X-Hub-Signature-256"),
       Rejected(wrong_secret, WebhookOutcome::kSignatureInvalid, 403,
-               "X-Hub-Signature-256 does not match"),
-      Rejected(form_body, WebhookOutcome::kUnsupportedMedia, 415, "application/json"),
+               "X-Hub-Signature-256 does not match", "X-Hub-Signature-256"),
+      Rejected(form_body, WebhookOutcome::kUnsupportedMedia, 415, "application/json",
+               "Content-Type"),
       Handshake(
           "HandshakeAccepted",
           "hub.mode=subscribe&hub.verify_token=verify_token_secret_0001&hub.challenge=1158201444"),
       Rejected(Handshake("HandshakeWrongToken",
                          "hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1158201444"),
-               WebhookOutcome::kSignatureInvalid, 403, "hub.verify_token does not match"),
+               WebhookOutcome::kSignatureInvalid, 403, "hub.verify_token does not match",
+               "hub.verify_token"),
       Rejected(Handshake("HandshakeWrongMode",
                          "hub.mode=unsubscribe&hub.verify_token=verify_token_secret_0001"
                          "&hub.challenge=1"),
@@ -199,6 +209,22 @@ TEST(WhatsAppAdapter, KeepsTimestamps) {
   ASSERT_EQ(read.statuses.size(), 1u);
   ASSERT_TRUE(read.statuses[0].occurred_at.has_value());
   EXPECT_EQ(core::Clock::to_time_t(*read.statuses[0].occurred_at), 1735776000);
+}
+
+// A body nested 100,000 levels deep must be rejected for its depth, without recursion deep
+// enough to exhaust the stack.
+TEST(WhatsAppAdapter, RejectsDeepNestingAsTooDeep) {
+  constexpr std::size_t kLevels = 100000;
+  for (const std::string& body :
+       {std::string(kLevels, '['), std::string(kLevels, '[') + std::string(kLevels, ']'),
+        "{\"object\":" + std::string(kLevels, '[') + std::string(kLevels, ']') + "}"}) {
+    InboundCase row = FindCase("InboundText");
+    row.messages.clear();
+    row.outcome = WebhookOutcome::kMalformed;
+    row.http_status = 400;
+    row.reason = "request body nests JSON deeper than 32 levels";
+    channels::testing::ExpectParsed(row, ParseCase(row, body));
+  }
 }
 
 TEST(WhatsAppAdapter, NoSecretInAnyReason) {

@@ -44,9 +44,16 @@ constexpr std::array<StatusMapping, 4> kStatusTable = {{
 struct Collected {
   std::vector<core::InboundMessage> messages;
   std::vector<core::StatusUpdate> statuses;
-  std::string malformed;
+  std::string malformed;        // Empty while nothing is malformed.
+  std::string malformed_field;  // JSON path of the offending value, e.g. "entry[0].changes".
   std::size_t skipped = 0;
 };
+
+// Records the first malformed value: its JSON path and what is wrong with it.
+void SetMalformed(Collected& out, std::string field, std::string_view cause) {
+  out.malformed = field + " " + std::string(cause);
+  out.malformed_field = std::move(field);
+}
 
 bool IsMediaType(std::string_view type) {
   for (std::string_view media_type : kMediaTypes) {
@@ -73,6 +80,8 @@ WhatsAppMessage ReadMessage(const json::object& item) {
   message.timestamp = common::JsonText(item, "timestamp");
   message.type = common::JsonText(item, "type");
   if (const json::object* text = common::JsonObject(item, "text")) {
+    const json::value* body = text->if_contains("body");
+    message.text_body_is_string = body != nullptr && body->is_string();
     message.text_body = common::JsonText(*text, "body");
   }
   if (const json::object* media =
@@ -190,12 +199,16 @@ void CollectMessages(const InboxConfig& inbox, const WhatsAppChangeValue& change
     const WhatsAppMessage& source = change.messages[i];
     std::string item = path + ".messages[" + std::to_string(i) + "]";
     if (source.id.empty()) {
-      out.malformed = item + ".id is missing";
+      SetMalformed(out, item + ".id", "is missing");
       return;
     }
     auto from = common::NormalizeWhatsAppId(source.from);
     if (!from) {
-      out.malformed = item + ".from is not a WhatsApp id of international digits";
+      SetMalformed(out, item + ".from", "is not a WhatsApp id of international digits");
+      return;
+    }
+    if (source.type == "text" && !source.text_body_is_string) {
+      SetMalformed(out, item + ".text.body", "is missing or not a string");
       return;
     }
     core::InboundMessage message;
@@ -221,7 +234,7 @@ void CollectStatuses(const InboxConfig& inbox, const WhatsAppChangeValue& change
   for (std::size_t i = 0; i < change.statuses.size() && out.malformed.empty(); ++i) {
     const WhatsAppStatus& source = change.statuses[i];
     if (source.id.empty()) {
-      out.malformed = path + ".statuses[" + std::to_string(i) + "].id is missing";
+      SetMalformed(out, path + ".statuses[" + std::to_string(i) + "].id", "is missing");
       return;
     }
     const StatusMapping* mapping = nullptr;
@@ -255,7 +268,7 @@ void CollectEntry(const InboxConfig& inbox, const json::object& entry, const std
                   Collected& out) {
   const json::array* changes = common::JsonArray(entry, "changes");
   if (changes == nullptr) {
-    out.malformed = path + ".changes is missing or not an array";
+    SetMalformed(out, path + ".changes", "is missing or not an array");
     return;
   }
   for (std::size_t i = 0; i < changes->size() && out.malformed.empty(); ++i) {
@@ -267,7 +280,7 @@ void CollectEntry(const InboxConfig& inbox, const json::object& entry, const std
     }
     const json::object* value = change ? common::JsonObject(*change, "value") : nullptr;
     if (value == nullptr) {
-      out.malformed = change_path + ".value is missing or not an object";
+      SetMalformed(out, change_path + ".value", "is missing or not an object");
       return;
     }
     WhatsAppChangeValue change_value = ReadChangeValue(*value);
@@ -283,18 +296,20 @@ void CollectEntry(const InboxConfig& inbox, const json::object& entry, const std
 }  // namespace
 
 ParsedWebhook ParseNotification(const InboxConfig& inbox, std::string_view body) {
-  auto root = common::ParseJsonObject(body);
-  if (!root) {
-    return common::RejectWebhook(WebhookOutcome::kMalformed, "request body is not a JSON object");
+  common::JsonBody parsed_body = common::ParseJsonBody(body);
+  if (!parsed_body.object) {
+    return common::RejectWebhook(WebhookOutcome::kMalformed, std::move(parsed_body.error));
   }
+  const json::object* root = &*parsed_body.object;
   std::string object = common::JsonText(*root, "object");
   if (object != kWhatsAppObject) {
     return common::RejectWebhook(WebhookOutcome::kIgnored,
-                                 "object is not whatsapp_business_account");
+                                 "object is not whatsapp_business_account", "object");
   }
   const json::array* entries = common::JsonArray(*root, "entry");
   if (entries == nullptr) {
-    return common::RejectWebhook(WebhookOutcome::kMalformed, "entry is missing or not an array");
+    return common::RejectWebhook(WebhookOutcome::kMalformed, "entry is missing or not an array",
+                                 "entry");
   }
 
   Collected collected;
@@ -302,13 +317,14 @@ ParsedWebhook ParseNotification(const InboxConfig& inbox, std::string_view body)
     std::string path = "entry[" + std::to_string(i) + "]";
     const json::object* entry = (*entries)[i].if_object();
     if (entry == nullptr) {
-      collected.malformed = path + " is not an object";
+      SetMalformed(collected, path, "is not an object");
       break;
     }
     CollectEntry(inbox, *entry, path, collected);
   }
   if (!collected.malformed.empty()) {
-    return common::RejectWebhook(WebhookOutcome::kMalformed, std::move(collected.malformed));
+    return common::RejectWebhook(WebhookOutcome::kMalformed, std::move(collected.malformed),
+                                 collected.malformed_field);
   }
   if (collected.messages.empty() && collected.statuses.empty()) {
     return common::RejectWebhook(

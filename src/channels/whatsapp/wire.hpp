@@ -33,6 +33,7 @@ struct WhatsAppMessage {
   std::string timestamp;  // Unix seconds as a string.
   std::string type;
   std::string text_body;         // `text.body`.
+  bool text_body_is_string = false;  // False when `text.body` is absent or not a JSON string.
   WhatsAppMediaObject media;     // For the media types.
   std::string interactive_type;  // "button_reply" or "list_reply".
   WhatsAppInteractiveReply interactive_reply;
