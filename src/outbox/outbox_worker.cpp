@@ -392,8 +392,27 @@ class OutboxWorker::Impl {
     if (!lookup.found) {
       return false;
     }
+    // The same text may have gone to this customer before; a provider id already recorded for
+    // another message is that earlier send, not this one.
+    std::vector<std::string> candidates = lookup.candidates;
+    if (candidates.empty()) {
+      candidates.push_back(lookup.provider_message_id);
+    }
+    std::optional<std::string> unclaimed;
+    store_.Read([&](core::Repository& repository) {
+      for (const auto& candidate : candidates) {
+        const auto known = repository.FindOutboundMessage(entry.inbox_id, candidate);
+        if (!known || known->id == entry.message_id) {
+          unclaimed = candidate;
+          return;
+        }
+      }
+    });
+    if (!unclaimed) {
+      return false;
+    }
     Count(route, "reconciled");
-    Succeed(entry, route, lookup.provider_message_id, core::DeliveryStatus::kSent);
+    Succeed(entry, route, *unclaimed, core::DeliveryStatus::kSent);
     return true;
   }
 
@@ -406,8 +425,11 @@ class OutboxWorker::Impl {
         },
         [this, entry, created, channel = route.inbox.channel](const store::WriteResult& result) {
           if (!result.ok) {
+            // The provider has the message but the store does not know it yet: keep the row
+            // unknown, so the next attempt looks it up instead of sending it again.
             Logger("events")->error("send result not stored message_id={} error=\"{}\"",
                                     entry.message_id, result.error);
+            Retry(entry, "send result not stored: " + result.error, std::nullopt, true);
             return;
           }
           const double seconds = std::chrono::duration<double>(clock_.Now() - created).count();
