@@ -43,32 +43,22 @@ double Percentile(std::vector<double> values, double fraction) {
 
 }  // namespace
 
-EvaluationReport Evaluate(const IntentClassifier& classifier,
-                          const std::vector<tools::Utterance>& test) {
+EvaluationReport ScorePredictions(const std::vector<std::string>& expected,
+                                  const std::vector<std::string>& predicted) {
   EvaluationReport report;
-  report.examples = test.size();
+  report.examples = expected.size();
   std::map<std::string, LabelCounts> counts;
   std::size_t in_scope = 0;
   std::size_t in_scope_correct = 0;
-  std::vector<double> latencies_us;
-  std::vector<double> wall_latencies_us;
-  for (const auto& example : test) {
-    const double cpu_start = ThreadCpuMicroseconds();
-    const auto wall_start = std::chrono::steady_clock::now();
-    const Prediction prediction = classifier.Predict(example.text);
-    const std::chrono::duration<double, std::micro> wall =
-        std::chrono::steady_clock::now() - wall_start;
-    latencies_us.push_back(ThreadCpuMicroseconds() - cpu_start);
-    wall_latencies_us.push_back(wall.count());
-
-    counts[example.label].actual += 1;
-    counts[prediction.intent].predicted += 1;
-    if (prediction.intent == example.label) {
-      counts[example.label].true_positives += 1;
+  for (std::size_t i = 0; i < expected.size() && i < predicted.size(); ++i) {
+    counts[expected[i]].actual += 1;
+    counts[predicted[i]].predicted += 1;
+    if (predicted[i] == expected[i]) {
+      counts[expected[i]].true_positives += 1;
     }
-    if (example.label != kOutOfScope) {
+    if (expected[i] != kOutOfScope) {
       in_scope += 1;
-      in_scope_correct += prediction.intent == example.label ? 1 : 0;
+      in_scope_correct += predicted[i] == expected[i] ? 1 : 0;
     }
   }
   const LabelCounts& out_of_scope = counts[std::string(kOutOfScope)];
@@ -88,6 +78,27 @@ EvaluationReport Evaluate(const IntentClassifier& classifier,
     labels += 1;
   }
   report.macro_f1 = labels == 0 ? 0 : f1_sum / static_cast<double>(labels);
+  return report;
+}
+
+EvaluationReport Evaluate(const IntentClassifier& classifier,
+                          const std::vector<tools::Utterance>& test) {
+  std::vector<std::string> expected;
+  std::vector<std::string> predicted;
+  std::vector<double> latencies_us;
+  std::vector<double> wall_latencies_us;
+  for (const auto& example : test) {
+    const double cpu_start = ThreadCpuMicroseconds();
+    const auto wall_start = std::chrono::steady_clock::now();
+    const Prediction prediction = classifier.Predict(example.text);
+    const std::chrono::duration<double, std::micro> wall =
+        std::chrono::steady_clock::now() - wall_start;
+    latencies_us.push_back(ThreadCpuMicroseconds() - cpu_start);
+    wall_latencies_us.push_back(wall.count());
+    expected.push_back(example.label);
+    predicted.push_back(prediction.intent);
+  }
+  EvaluationReport report = ScorePredictions(expected, predicted);
   report.p50_latency_us = Percentile(latencies_us, 0.50);
   report.p99_latency_us = Percentile(latencies_us, 0.99);
   report.p99_wall_latency_us = Percentile(wall_latencies_us, 0.99);

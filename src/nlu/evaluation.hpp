@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -28,6 +29,11 @@ struct EvaluationReport {
   double p99_wall_latency_us = 0;
   std::uint64_t model_bytes = 0;
 };
+
+/// Computes the accuracy metrics of `predicted` against `expected` labels, index by index. An
+/// expected label of kOutOfScope marks an out-of-scope example.
+EvaluationReport ScorePredictions(const std::vector<std::string>& expected,
+                                  const std::vector<std::string>& predicted);
 
 /// Predicts every test example once, timing each call, and computes the metrics. Leaves
 /// train_seconds and model_bytes at 0 for the caller.

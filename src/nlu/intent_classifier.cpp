@@ -86,7 +86,8 @@ std::uint64_t HashTrainingData(const std::vector<tools::Utterance>& train,
        {double(options.kind), double(options.seed), double(options.threshold_objective), options.fixed_threshold, double(options.fasttext.dim),
         double(options.fasttext.epoch), options.fasttext.lr, double(options.fasttext.word_ngrams),
         double(options.fasttext.min_char_ngram), double(options.fasttext.max_char_ngram),
-        double(options.fasttext.bucket), double(options.linear.hash_bits), options.linear.cost}) {
+        double(options.fasttext.bucket), double(options.linear.hash_bits), options.linear.cost,
+        double(options.linear.solver), double(options.linear.cross_word_char_ngrams)}) {
     hash.Add(value);
   }
   for (const auto* split : {&train, &calibration}) {

@@ -26,7 +26,7 @@ enum class ModelKind { kFastText, kLinear, kEnsemble };
 
 struct TrainingOptions {
   ModelKind kind = ModelKind::kEnsemble;
-  ThresholdObjective threshold_objective = ThresholdObjective::kMacroF1;
+  ThresholdObjective threshold_objective = ThresholdObjective::kAccuracy;
   // A fixed out-of-scope threshold in [0, 1] instead of one chosen on calibration data, or
   // negative to choose it.
   double fixed_threshold = -1;

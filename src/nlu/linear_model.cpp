@@ -79,26 +79,53 @@ std::vector<float> Dequantize(const QuantizedWeights& quantized, int label_count
   return weights;
 }
 
+void AddCharGrams(const std::string& padded, std::uint32_t mask,
+                  std::vector<std::uint32_t>& indices) {
+  const auto offsets = CodePointOffsets(padded);
+  const std::size_t points = offsets.size() - 1;
+  for (std::size_t start = 0; start < points; ++start) {
+    for (int n = kMinCharGram; n <= kMaxCharGram && start + n <= points; ++n) {
+      const std::string_view gram(padded.data() + offsets[start],
+                                  offsets[start + n] - offsets[start]);
+      indices.push_back(Hash('c', gram) & mask);
+    }
+  }
+}
+
 }  // namespace
 
-std::vector<Feature> CountFeatures(const std::vector<std::string>& tokens, int hash_bits) {
+LinearSolver ParseLinearSolver(std::string_view name) {
+  if (name == "svm") {
+    return LinearSolver::kSvm;
+  }
+  if (name == "crammer_singer") {
+    return LinearSolver::kCrammerSinger;
+  }
+  if (name == "logistic") {
+    return LinearSolver::kLogistic;
+  }
+  throw std::invalid_argument("invalid linear solver \"" + std::string(name) +
+                              "\": expected svm, crammer_singer or logistic");
+}
+
+std::vector<Feature> CountFeatures(const std::vector<std::string>& tokens, int hash_bits,
+                                   bool cross_word_char_ngrams) {
   const std::uint32_t mask = (1u << hash_bits) - 1;
   std::vector<std::uint32_t> indices;
+  std::string line = " ";
   for (std::size_t t = 0; t < tokens.size(); ++t) {
     indices.push_back(Hash('w', tokens[t]) & mask);
     if (t + 1 < tokens.size()) {
       indices.push_back(Hash('b', tokens[t], tokens[t + 1]) & mask);
     }
-    const std::string padded = " " + tokens[t] + " ";
-    const auto offsets = CodePointOffsets(padded);
-    const std::size_t points = offsets.size() - 1;
-    for (std::size_t start = 0; start < points; ++start) {
-      for (int n = kMinCharGram; n <= kMaxCharGram && start + n <= points; ++n) {
-        const std::string_view gram(padded.data() + offsets[start],
-                                    offsets[start + n] - offsets[start]);
-        indices.push_back(Hash('c', gram) & mask);
-      }
+    if (cross_word_char_ngrams) {
+      line += tokens[t] + " ";
+    } else {
+      AddCharGrams(" " + tokens[t] + " ", mask, indices);
     }
+  }
+  if (cross_word_char_ngrams && !tokens.empty()) {
+    AddCharGrams(line, mask, indices);
   }
   std::sort(indices.begin(), indices.end());
   std::vector<Feature> features;
@@ -113,7 +140,7 @@ std::vector<Feature> CountFeatures(const std::vector<std::string>& tokens, int h
 }
 
 std::vector<Feature> LinearModel::Weigh(const std::vector<std::string>& tokens) const {
-  auto features = CountFeatures(tokens, hash_bits_);
+  auto features = CountFeatures(tokens, hash_bits_, cross_word_char_ngrams_);
   double norm = 0;
   for (auto& feature : features) {
     feature.value = (1 + std::log(feature.value)) * idf_[feature.index];
@@ -136,13 +163,15 @@ LinearModel LinearModel::Train(const std::vector<std::vector<std::string>>& exam
   }
   LinearModel model;
   model.hash_bits_ = options.hash_bits;
+  model.cross_word_char_ngrams_ = options.cross_word_char_ngrams;
   model.label_count_ = label_count;
   const std::size_t buckets = std::size_t{1} << options.hash_bits;
 
   // Smoothed IDF, as in the usual TF-IDF: log((1 + n) / (1 + df)) + 1.
   std::vector<double> document_frequency(buckets, 0);
   for (const auto& tokens : examples) {
-    for (const auto& feature : CountFeatures(tokens, options.hash_bits)) {
+    for (const auto& feature :
+         CountFeatures(tokens, options.hash_bits, options.cross_word_char_ngrams)) {
       document_frequency[feature.index] += 1;
     }
   }
@@ -177,7 +206,9 @@ LinearModel LinearModel::Train(const std::vector<std::vector<std::string>>& exam
   prob.x = row_pointers.data();
   prob.bias = 1;
   parameter param{};
-  param.solver_type = L2R_L2LOSS_SVC_DUAL;
+  param.solver_type = options.solver == LinearSolver::kCrammerSinger ? MCSVM_CS
+                      : options.solver == LinearSolver::kLogistic    ? L2R_LR_DUAL
+                                                                     : L2R_L2LOSS_SVC_DUAL;
   param.C = options.cost;
   param.eps = kTolerance;
   if (const char* error = check_parameter(&prob, &param)) {
@@ -191,8 +222,10 @@ LinearModel LinearModel::Train(const std::vector<std::vector<std::string>>& exam
     throw std::invalid_argument("every label needs at least one training example");
   }
 
-  // liblinear stores w[feature * columns + class], with one column when there are 2 classes.
-  const int columns = trained->nr_class == 2 ? 1 : trained->nr_class;
+  // liblinear stores w[feature * columns + class], with one column when there are 2 classes
+  // (except for Crammer-Singer, which always has one per class).
+  const int columns =
+      trained->nr_class == 2 && param.solver_type != MCSVM_CS ? 1 : trained->nr_class;
   model.weights_.assign((buckets + 1) * label_count, 0);
   for (std::size_t feature = 0; feature <= buckets; ++feature) {
     float* row = &model.weights_[feature * label_count];
@@ -224,6 +257,7 @@ std::vector<float> LinearModel::Scores(const std::vector<std::string>& tokens) c
 
 void LinearModel::Write(std::ostream& out) const {
   io::Put<std::int32_t>(out, hash_bits_);
+  io::Put<std::uint8_t>(out, cross_word_char_ngrams_);
   io::Put<std::int32_t>(out, label_count_);
   io::PutVector(out, idf_);
   const auto quantized = Quantize(weights_, label_count_);
@@ -234,6 +268,7 @@ void LinearModel::Write(std::ostream& out) const {
 LinearModel LinearModel::Read(std::istream& in) {
   LinearModel model;
   model.hash_bits_ = io::Get<std::int32_t>(in);
+  model.cross_word_char_ngrams_ = io::Get<std::uint8_t>(in) != 0;
   model.label_count_ = io::Get<std::int32_t>(in);
   if (model.hash_bits_ < 8 || model.hash_bits_ > kMaxHashBits || model.label_count_ < 1 ||
       model.label_count_ > 100000) {

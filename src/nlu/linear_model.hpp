@@ -1,19 +1,32 @@
 #pragma once
 
-// A linear classifier (liblinear's L2-regularized L2-loss SVM, one-vs-rest) over hashed
+// A linear classifier (liblinear's multi-class SVM by default) over hashed
 // TF-IDF features: word unigrams and bigrams plus character 2- to 5-grams of each word.
 
 #include <cstdint>
 #include <iosfwd>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace mobilelink::nlu {
 
+enum class LinearSolver {
+  kSvm,             // L2-regularized L2-loss SVM, one-vs-rest, dual.
+  kCrammerSinger,   // Multi-class SVM of Crammer and Singer.
+  kLogistic,        // L2-regularized logistic regression, one-vs-rest, dual.
+};
+
 struct LinearOptions {
   int hash_bits = 16;  // Feature space of 2^hash_bits buckets.
-  double cost = 1.0;   // liblinear's C.
+  double cost = 2.0;   // liblinear's C.
+  LinearSolver solver = LinearSolver::kCrammerSinger;
+  // Character n-grams also span the space between words, as well as within each word.
+  bool cross_word_char_ngrams = false;
 };
+
+/// Parses "svm", "crammer_singer" or "logistic". Throws std::invalid_argument otherwise.
+LinearSolver ParseLinearSolver(std::string_view name);
 
 /// One hashed feature and its weight.
 struct Feature {
@@ -22,7 +35,8 @@ struct Feature {
 };
 
 /// Returns the distinct hashed features of `tokens` with their raw counts, sorted by index.
-std::vector<Feature> CountFeatures(const std::vector<std::string>& tokens, int hash_bits);
+std::vector<Feature> CountFeatures(const std::vector<std::string>& tokens, int hash_bits,
+                                   bool cross_word_char_ngrams);
 
 /// Thread safe after construction.
 class LinearModel final {
@@ -47,6 +61,7 @@ class LinearModel final {
   [[nodiscard]] std::vector<Feature> Weigh(const std::vector<std::string>& tokens) const;
 
   int hash_bits_ = 0;
+  bool cross_word_char_ngrams_ = false;
   int label_count_ = 0;
   std::vector<float> idf_;
   // (2^hash_bits + 1) rows of label_count_ weights; the last row is the bias.

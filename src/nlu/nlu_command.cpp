@@ -66,7 +66,8 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
 // Names given on the command line that map to enums once parsed.
 struct NamedOptions {
   std::string kind = "ensemble";
-  std::string threshold_objective = "macro_f1";
+  std::string threshold_objective = "accuracy";
+  std::string solver = "crammer_singer";
 };
 
 void AddTrainingOptions(CLI::App& command, NluCommandOptions& options, NamedOptions& names) {
@@ -108,14 +109,19 @@ void AddTrainingOptions(CLI::App& command, NluCommandOptions& options, NamedOpti
   command.add_option("--hash-bits", options.training.linear.hash_bits,
                      "Linear model feature space: 2^N hashed buckets")
       ->capture_default_str();
-  command.add_option("--cost", options.training.linear.cost, "Linear SVM regularization C")
+  command.add_option("--cost", options.training.linear.cost, "Linear model regularization C")
       ->capture_default_str();
+  command.add_option("--solver", names.solver, "Linear model: svm, crammer_singer or logistic")
+      ->capture_default_str();
+  command.add_flag("--cross-word-char-ngrams", options.training.linear.cross_word_char_ngrams,
+                   "Linear model: character n-grams also span the space between words");
 }
 
 void ApplyNames(const NamedOptions& names, TrainingOptions& training) {
   try {
     training.kind = ParseModelKind(names.kind);
     training.threshold_objective = ParseThresholdObjective(names.threshold_objective);
+    training.linear.solver = ParseLinearSolver(names.solver);
   } catch (const std::invalid_argument& error) {
     throw CLI::ValidationError(error.what());
   }

@@ -161,16 +161,18 @@ std::vector<std::string> NormalizeTokens(std::string_view text) {
   }
   const std::string masked = core::MaskCardNumbers(text);
   UErrorCode status = U_ZERO_ERROR;
-  const icu::Normalizer2* normalizer = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  // NFKC then full case folding. ICU's combined NFKC_Casefold would also delete the zero-width
+  // joiners that hold an emoji sequence together.
+  const icu::Normalizer2* normalizer = icu::Normalizer2::getNFKCInstance(status);
   if (U_FAILURE(status)) {
-    throw std::runtime_error(std::string("ICU NFKC_Casefold data not available: ") +
-                             u_errorName(status));
+    throw std::runtime_error(std::string("ICU NFKC data not available: ") + u_errorName(status));
   }
   const icu::UnicodeString source = icu::UnicodeString::fromUTF8(masked);
-  const icu::UnicodeString folded = normalizer->normalize(source, status);
+  icu::UnicodeString folded = normalizer->normalize(source, status);
   if (U_FAILURE(status)) {
     throw std::runtime_error(std::string("ICU normalization failed: ") + u_errorName(status));
   }
+  folded.foldCase(U_FOLD_CASE_DEFAULT);
   return Tokenizer(folded).Run();
 }
 
