@@ -51,7 +51,7 @@ class TemporaryFile {
 };
 
 fasttext::Args SupervisedArgs(const FastTextOptions& options, int seed) {
-  // fasttext::Args() holds the skip-gram defaults; these are what "supervised" sets, plus ours.
+  // fasttext::Args() contains the skip-gram defaults. These are what "supervised" sets, plus ours.
   fasttext::Args args;
   args.model = fasttext::model_name::sup;
   args.loss = fasttext::loss_name::softmax;
@@ -141,7 +141,7 @@ FastTextModel FastTextModel::Read(std::istream& in, int label_count) {
   std::istringstream bytes(io::GetString(in, kMaxModelBytes));
   if (io::Get<std::int32_t>(bytes) != kFastTextMagic ||
       io::Get<std::int32_t>(bytes) != kFastTextVersion) {
-    throw std::runtime_error("model file holds no fastText 0.9 model");
+    throw std::runtime_error("model file does not contain a fastText 0.9.2 model");
   }
   FastTextModel model;
   model.fasttext_ = std::make_unique<fasttext::FastText>();

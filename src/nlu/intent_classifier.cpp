@@ -83,7 +83,8 @@ std::uint64_t HashTrainingData(const std::vector<tools::Utterance>& train,
   Fnv64 hash;
   hash.Add(std::string_view(kMagic, sizeof kMagic));
   for (double value :
-       {double(options.kind), double(options.seed), double(options.threshold_objective), options.fixed_threshold, double(options.fasttext.dim),
+       {double(options.kind), double(options.seed), double(options.threshold_objective), options.fixed_threshold,
+        double(options.out_of_scope_class), double(options.fasttext.dim),
         double(options.fasttext.epoch), options.fasttext.lr, double(options.fasttext.word_ngrams),
         double(options.fasttext.min_char_ngram), double(options.fasttext.max_char_ngram),
         double(options.fasttext.bucket), double(options.linear.hash_bits), options.linear.cost,
@@ -100,12 +101,18 @@ std::uint64_t HashTrainingData(const std::vector<tools::Utterance>& train,
   return hash.Value();
 }
 
-IntentClassifier IntentClassifier::Train(const std::vector<tools::Utterance>& train,
+IntentClassifier IntentClassifier::Train(const std::vector<tools::Utterance>& all_train,
                                          const std::vector<tools::Utterance>& calibration,
                                          const TrainingOptions& options) {
   IntentClassifier classifier;
   classifier.kind_ = options.kind;
-  classifier.data_hash_ = HashTrainingData(train, calibration, options);
+  classifier.data_hash_ = HashTrainingData(all_train, calibration, options);
+  std::vector<tools::Utterance> train;
+  for (const auto& example : all_train) {
+    if (options.out_of_scope_class || example.label != kOutOfScope) {
+      train.push_back(example);
+    }
+  }
   std::map<std::string, int> index_of;
   for (const auto& example : train) {
     index_of.emplace(example.label, 0);
@@ -377,7 +384,7 @@ IntentClassifier IntentClassifier::Load(const std::filesystem::path& path) {
     }
   }
   if (!classifier.fasttext_ && !classifier.linear_) {
-    throw std::runtime_error("model file holds no model: " + path.string());
+    throw std::runtime_error("model file contains no model: " + path.string());
   }
   return classifier;
 }

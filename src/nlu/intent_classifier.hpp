@@ -30,6 +30,9 @@ struct TrainingOptions {
   // A fixed out-of-scope threshold in [0, 1] instead of one chosen on calibration data, or
   // negative to choose it.
   double fixed_threshold = -1;
+  // Out-of-scope training examples form a class of their own. When false they are left out of
+  // training, and only the threshold answers out of scope.
+  bool out_of_scope_class = true;
   int seed = 1;
   FastTextOptions fasttext;
   LinearOptions linear;

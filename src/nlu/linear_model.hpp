@@ -1,7 +1,7 @@
 #pragma once
 
-// A linear classifier (liblinear's multi-class SVM by default) over hashed
-// TF-IDF features: word unigrams and bigrams plus character 2- to 5-grams of each word.
+// A linear classifier (liblinear's multi-class SVM by default) over hashed TF-IDF features: word
+// unigrams and bigrams plus character 2- to 5-grams of the message.
 
 #include <cstdint>
 #include <iosfwd>
@@ -22,7 +22,7 @@ struct LinearOptions {
   double cost = 2.0;   // liblinear's C.
   LinearSolver solver = LinearSolver::kCrammerSinger;
   // Character n-grams also span the space between words, as well as within each word.
-  bool cross_word_char_ngrams = false;
+  bool cross_word_char_ngrams = true;
 };
 
 /// Parses "svm", "crammer_singer" or "logistic". Throws std::invalid_argument otherwise.

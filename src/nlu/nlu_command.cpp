@@ -94,6 +94,10 @@ void AddTrainingOptions(CLI::App& command, NluCommandOptions& options, NamedOpti
                   "Fixed out-of-scope threshold on the top probability, in [0, 1]; default: "
                   "chosen on validation data")
       ->check(CLI::Range(0.0, 1.0));
+  command.add_option("--oos-class", options.training.out_of_scope_class,
+                     "Train oos examples as a class of their own (true) or leave them out and "
+                     "rely on the threshold (false)")
+      ->capture_default_str();
   auto& fasttext = options.training.fasttext;
   command.add_option("--epoch", fasttext.epoch, "fastText epochs")->capture_default_str();
   command.add_option("--lr", fasttext.lr, "fastText learning rate")->capture_default_str();
@@ -113,8 +117,11 @@ void AddTrainingOptions(CLI::App& command, NluCommandOptions& options, NamedOpti
       ->capture_default_str();
   command.add_option("--solver", names.solver, "Linear model: svm, crammer_singer or logistic")
       ->capture_default_str();
-  command.add_flag("--cross-word-char-ngrams", options.training.linear.cross_word_char_ngrams,
-                   "Linear model: character n-grams also span the space between words");
+  command
+      .add_option("--cross-word-char-ngrams", options.training.linear.cross_word_char_ngrams,
+                  "Linear model: character n-grams also span the space between words (true) "
+                  "or stay within each word (false)")
+      ->capture_default_str();
 }
 
 void ApplyNames(const NamedOptions& names, TrainingOptions& training) {

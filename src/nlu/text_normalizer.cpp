@@ -17,7 +17,8 @@ constexpr UChar32 kZeroWidthJoiner = 0x200D;
 // normalization time bounded. A card cut in two still yields no digits, because every digit
 // run becomes a placeholder.
 constexpr std::size_t kMaxInputBytes = 4096;
-// Masked cards keep 4 digits, so a 13-digit card shows at least 9 stars.
+// A masked card shows at least 9 stars (13 digits less the 4 kept). 4 is a looser floor that
+// still leaves a lone '*' or "**" out.
 constexpr int kMinCardStars = 4;
 
 bool IsEmoji(UChar32 c) {

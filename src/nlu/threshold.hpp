@@ -7,7 +7,7 @@
 
 namespace mobilelink::nlu {
 
-/// What the threshold maximizes on the calibration examples.
+/// Quantity that the threshold maximizes on the calibration examples.
 enum class ThresholdObjective {
   kAccuracy,  // Share of examples answered right, an out-of-scope answer included.
   kMacroF1,   // Mean F1 over labels, the out-of-scope label counting as one label.
@@ -16,8 +16,8 @@ enum class ThresholdObjective {
 /// Parses "accuracy" or "macro_f1". Throws std::invalid_argument otherwise.
 ThresholdObjective ParseThresholdObjective(std::string_view name);
 
-/// A calibration example as the model scored it. Labels are indices; `kNoLabel` marks a true
-/// label the model does not know.
+/// A calibration example as the model scored it. Labels are indices, and `kNoLabel` marks a
+/// true label that the model does not know.
 struct ScoredExample {
   static constexpr int kNoLabel = -1;
   int actual = kNoLabel;
