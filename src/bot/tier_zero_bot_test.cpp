@@ -1,9 +1,8 @@
 #include "mobilelink/bot/tier_zero_bot.hpp"
 
-#include <stdlib.h>
-
 #include <filesystem>
 #include <memory>
+#include <stdlib.h>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -71,16 +70,16 @@ TEST(TierZeroBot, OutOfScopeDetectionFallsBack) {
 TEST(TierZeroBot, KeywordRuleBeatsTrainedClassifier) {
   // The classifier learns that "refund" texts are deliveries; the rule still wins.
   const std::vector<tools::Utterance> train{
-      {"refund my parcel", "delivery"},  {"refund where is it", "delivery"},
-      {"refund tracking", "delivery"},   {"what is my balance", "balance"},
-      {"how much money", "balance"},     {"show my balance", "balance"},
+      {"refund my parcel", "delivery"}, {"refund where is it", "delivery"},
+      {"refund tracking", "delivery"},  {"what is my balance", "balance"},
+      {"how much money", "balance"},    {"show my balance", "balance"},
   };
   nlu::TrainingOptions options;
   options.fasttext.dim = 8;
   options.fasttext.bucket = 1000;
   options.linear.hash_bits = 10;
-  auto classifier = std::make_shared<nlu::IntentClassifier>(
-      nlu::IntentClassifier::Train(train, {}, options));
+  auto classifier =
+      std::make_shared<nlu::IntentClassifier>(nlu::IntentClassifier::Train(train, {}, options));
   ASSERT_EQ(classifier->Detect("refund tracking").intent, "delivery");
   const TierZeroBot bot(TwoRuleConfig(), classifier);
   EXPECT_EQ(bot.Respond({"refund tracking", "", 0}).intent, "refund");
@@ -115,9 +114,8 @@ TEST_F(OptOutThroughService, StopWinsOverRuleAndDetector) {
   inbox.id = "sms";
   inbox.channel = "twilio_sms";
   inbox.capabilities.keyword_opt_out = true;
-  const core::ConversationService service({{"sms", inbox}}, bot,
-                                          {"You are opted out.", "Welcome back.", "Help text."},
-                                          clock_);
+  const core::ConversationService service(
+      {{"sms", inbox}}, bot, {"You are opted out.", "Welcome back.", "Help text."}, clock_);
   core::InboundMessage inbound;
   inbound.inbox_id = "sms";
   inbound.provider_message_id = "SM1";
@@ -125,9 +123,11 @@ TEST_F(OptOutThroughService, StopWinsOverRuleAndDetector) {
   inbound.text = "STOP";
 
   core::InboundOutcome outcome;
-  ASSERT_TRUE(store_->WriteAndWait([&](core::Repository& repository) {
-                outcome = service.ReceiveInbound(repository, inbound);
-              }).ok);
+  ASSERT_TRUE(store_
+                  ->WriteAndWait([&](core::Repository& repository) {
+                    outcome = service.ReceiveInbound(repository, inbound);
+                  })
+                  .ok);
   EXPECT_EQ(detector->Calls(), 0);
   std::vector<core::Message> messages;
   bool opted_out = false;

@@ -1,8 +1,8 @@
 #pragma once
 
-// Little helpers for the model file: fixed-size values in host byte order and length-prefixed
-// strings. Models are written and read on the same kind of machine (x86-64 and ARM64 are both
-// little-endian).
+// Helpers for the model file: fixed-size values in host byte order and length-prefixed strings.
+// NOTE: a model file moves only between machines of the same byte order (x86-64 and ARM64 are
+// both little-endian). Nothing in the file records the order.
 
 #include <cstdint>
 #include <istream>

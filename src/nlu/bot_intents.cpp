@@ -28,9 +28,8 @@ std::shared_ptr<const bot::IntentDetector> LoadIntentDetector(const bot::BotConf
     labels.insert(example.label);
   }
   if (labels.size() < 2) {
-    Logger("bot")->warn("intent model disabled path={} reason=\"fewer than two rules have "
-                        "examples\"",
-                        config.intent_model);
+    Logger("bot")->warn("intent model disabled path={} reason=\"{}\"", config.intent_model,
+                        "fewer than two rules have examples");
     return nullptr;
   }
   // Rule examples are few, so all of them train and no threshold is fitted: the bot's own

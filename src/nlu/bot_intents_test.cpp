@@ -1,8 +1,7 @@
 #include "mobilelink/nlu/bot_intents.hpp"
 
-#include <stdlib.h>
-
 #include <filesystem>
+#include <stdlib.h>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -15,9 +14,15 @@ namespace {
 bot::BotConfig ConfigWithExamples(const std::filesystem::path& model) {
   bot::BotConfig config;
   config.intent_model = model.string();
-  config.rules.push_back({"refund", {}, {}, "Refunds take 5 days.",
+  config.rules.push_back({"refund",
+                          {},
+                          {},
+                          "Refunds take 5 days.",
                           {"i want my money back", "refund my order", "give me a refund"}});
-  config.rules.push_back({"delivery", {}, {}, "Track it online.",
+  config.rules.push_back({"delivery",
+                          {},
+                          {},
+                          "Track it online.",
                           {"where is my parcel", "track my package", "has my order shipped"}});
   return config;
 }

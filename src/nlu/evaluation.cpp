@@ -1,13 +1,12 @@
 #include "mobilelink/nlu/evaluation.hpp"
 
-#include <time.h>
-
 #include <algorithm>
 #include <chrono>
 #include <map>
 #include <random>
 #include <set>
 #include <string>
+#include <time.h>
 
 namespace mobilelink::nlu {
 

@@ -1,16 +1,14 @@
 #include "mobilelink/nlu/fasttext_model.hpp"
 
-#include <unistd.h>
-
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <fasttext/fasttext.h>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
-
-#include <fasttext/fasttext.h>
+#include <unistd.h>
 
 #include "mobilelink/nlu/binary_io.hpp"
 

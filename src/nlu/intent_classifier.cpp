@@ -83,8 +83,8 @@ std::uint64_t HashTrainingData(const std::vector<tools::Utterance>& train,
   Fnv64 hash;
   hash.Add(std::string_view(kMagic, sizeof kMagic));
   for (double value :
-       {double(options.kind), double(options.seed), double(options.threshold_objective), options.fixed_threshold,
-        double(options.out_of_scope_class), double(options.fasttext.dim),
+       {double(options.kind), double(options.seed), double(options.threshold_objective),
+        options.fixed_threshold, double(options.out_of_scope_class), double(options.fasttext.dim),
         double(options.fasttext.epoch), options.fasttext.lr, double(options.fasttext.word_ngrams),
         double(options.fasttext.min_char_ngram), double(options.fasttext.max_char_ngram),
         double(options.fasttext.bucket), double(options.linear.hash_bits), options.linear.cost,
@@ -202,8 +202,8 @@ void IntentClassifier::Calibrate(const std::vector<tools::Utterance>& calibratio
   std::vector<ScoredExample> scored;
   for (const auto& row : rows) {
     const auto probabilities = Combine(row.fasttext, row.linear_scores);
-    const auto top = static_cast<int>(
-        std::max_element(probabilities.begin(), probabilities.end()) - probabilities.begin());
+    const auto top = static_cast<int>(std::max_element(probabilities.begin(), probabilities.end()) -
+                                      probabilities.begin());
     ScoredExample example;
     example.actual = row.out_of_scope ? out_of_scope : row.label;
     example.predicted = top;
@@ -379,8 +379,7 @@ IntentClassifier IntentClassifier::Load(const std::filesystem::path& path) {
   if (io::Get<std::uint8_t>(in) != 0) {
     classifier.linear_ = LinearModel::Read(in);
     if (classifier.linear_->LabelCount() != static_cast<int>(label_count)) {
-      throw std::runtime_error("model file has a linear model for other labels: " +
-                               path.string());
+      throw std::runtime_error("model file has a linear model for other labels: " + path.string());
     }
   }
   if (!classifier.fasttext_ && !classifier.linear_) {

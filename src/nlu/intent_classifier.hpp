@@ -42,9 +42,9 @@ struct TrainingOptions {
 ModelKind ParseModelKind(std::string_view name);
 
 struct Prediction {
-  std::string intent;             // kOutOfScope when no intent fits.
-  double confidence = 0;          // Probability of the best in-scope intent.
-  std::string best_in_scope;      // That intent, even when the answer is out of scope.
+  std::string intent;         // kOutOfScope when no intent fits.
+  double confidence = 0;      // Probability of the best in-scope intent.
+  std::string best_in_scope;  // That intent, even when the answer is out of scope.
 };
 
 /// Returns a hash of the examples, their order and the options, so that a saved model can be
@@ -58,9 +58,9 @@ std::uint64_t HashTrainingData(const std::vector<tools::Utterance>& train,
 class IntentClassifier final : public bot::IntentDetector {
  public:
   /// Trains on `train`, then fits on `calibration` the linear model's softmax scale, the
-  /// ensemble weight (both by log loss) and the out-of-scope threshold (by the objective). With no calibration examples the threshold is 0, so only the
-  /// `oos` class (when `train` has one) answers out of scope. Throws std::invalid_argument when
-  /// `train` has fewer than two labels.
+  /// ensemble weight (both by log loss) and the out-of-scope threshold (by the objective). With no
+  /// calibration examples the threshold is 0, so only the `oos` class (when `train` has one)
+  /// answers out of scope. Throws std::invalid_argument when `train` has fewer than two labels.
   static IntentClassifier Train(const std::vector<tools::Utterance>& train,
                                 const std::vector<tools::Utterance>& calibration,
                                 const TrainingOptions& options);
@@ -103,7 +103,7 @@ class IntentClassifier final : public bot::IntentDetector {
   std::vector<std::string> labels_;
   int out_of_scope_label_ = -1;  // Index in labels_, or -1 when training had no oos class.
   float threshold_ = 0;
-  float linear_scale_ = 1;  // Softmax temperature that turns SVM scores into probabilities.
+  float linear_scale_ = 1;        // Softmax temperature that turns SVM scores into probabilities.
   float fasttext_weight_ = 0.5f;  // fastText's share of the ensemble probability.
   std::uint64_t data_hash_ = 0;
   std::optional<FastTextModel> fasttext_;

@@ -1,11 +1,10 @@
 #include "mobilelink/nlu/intent_classifier.hpp"
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -15,7 +14,8 @@
 namespace mobilelink::nlu {
 namespace {
 
-const std::filesystem::path kTestData = std::filesystem::path(MOBILELINK_SOURCE_DIR) / "src/nlu/testdata";
+const std::filesystem::path kTestData =
+    std::filesystem::path(MOBILELINK_SOURCE_DIR) / "src/nlu/testdata";
 
 // Small models, so that each training run takes well under a second.
 TrainingOptions SmallOptions(ModelKind kind = ModelKind::kEnsemble) {
@@ -172,8 +172,15 @@ TEST(IntentClassifier, EdgeInputsNeverThrow) {
     long_text += "where is my package and my refund ";
   }
   const std::vector<std::string> inputs{
-      "",       " \t\r\n ", "👍",  "👍👍🎉", long_text, "Refund возврат 退款 استرداد",
-      "my card 4111 1111 1111 1111 is lost", "************1111", std::string("\xff\xfe\x00", 3),
+      "",
+      " \t\r\n ",
+      "👍",
+      "👍👍🎉",
+      long_text,
+      "Refund возврат 退款 استرداد",
+      "my card 4111 1111 1111 1111 is lost",
+      "************1111",
+      std::string("\xff\xfe\x00", 3),
   };
   for (const auto& input : inputs) {
     const bot::IntentResult result = classifier.Detect(input);
@@ -192,9 +199,8 @@ TEST(HoldOutCalibration, KeepsEveryLabelInTraining) {
   EXPECT_EQ(train.size() + calibration.size(), all.size());
   EXPECT_FALSE(calibration.empty());
   for (const auto& example : all) {
-    const bool in_train = std::any_of(train.begin(), train.end(), [&](const auto& kept) {
-      return kept.label == example.label;
-    });
+    const bool in_train = std::any_of(
+        train.begin(), train.end(), [&](const auto& kept) { return kept.label == example.label; });
     EXPECT_TRUE(in_train) << example.label;
   }
   const auto again = HoldOutCalibration(all, 3);

@@ -3,11 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <linear.h>
 #include <memory>
 #include <stdexcept>
 #include <string_view>
-
-#include <linear.h>
 
 #include "mobilelink/nlu/binary_io.hpp"
 

@@ -12,9 +12,9 @@
 namespace mobilelink::nlu {
 
 enum class LinearSolver {
-  kSvm,             // L2-regularized L2-loss SVM, one-vs-rest, dual.
-  kCrammerSinger,   // Multi-class SVM of Crammer and Singer.
-  kLogistic,        // L2-regularized logistic regression, one-vs-rest, dual.
+  kSvm,            // L2-regularized L2-loss SVM, one-vs-rest, dual.
+  kCrammerSinger,  // Multi-class SVM of Crammer and Singer.
+  kLogistic,       // L2-regularized logistic regression, one-vs-rest, dual.
 };
 
 struct LinearOptions {

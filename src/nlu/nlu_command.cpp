@@ -94,9 +94,10 @@ void AddTrainingOptions(CLI::App& command, NluCommandOptions& options, NamedOpti
                   "Fixed out-of-scope threshold on the top probability, in [0, 1]; default: "
                   "chosen on validation data")
       ->check(CLI::Range(0.0, 1.0));
-  command.add_option("--oos-class", options.training.out_of_scope_class,
-                     "Train oos examples as a class of their own (true) or leave them out and "
-                     "rely on the threshold (false)")
+  command
+      .add_option("--oos-class", options.training.out_of_scope_class,
+                  "Train oos examples as a class of their own (true) or leave them out and "
+                  "rely on the threshold (false)")
       ->capture_default_str();
   auto& fasttext = options.training.fasttext;
   command.add_option("--epoch", fasttext.epoch, "fastText epochs")->capture_default_str();
@@ -110,8 +111,9 @@ void AddTrainingOptions(CLI::App& command, NluCommandOptions& options, NamedOpti
       ->capture_default_str();
   command.add_option("--maxn", fasttext.max_char_ngram, "fastText longest character n-gram")
       ->capture_default_str();
-  command.add_option("--hash-bits", options.training.linear.hash_bits,
-                     "Linear model feature space: 2^N hashed buckets")
+  command
+      .add_option("--hash-bits", options.training.linear.hash_bits,
+                  "Linear model feature space: 2^N hashed buckets")
       ->capture_default_str();
   command.add_option("--cost", options.training.linear.cost, "Linear model regularization C")
       ->capture_default_str();
@@ -139,8 +141,8 @@ void ApplyNames(const NamedOptions& names, TrainingOptions& training) {
 std::string FormatJson(const std::vector<std::pair<std::string, std::string>>& fields) {
   std::string json = "{";
   for (const auto& [key, value] : fields) {
-    json += (json.size() > 1 ? "," : "") + boost::json::serialize(boost::json::string(key)) +
-            ":" + value;
+    json += (json.size() > 1 ? "," : "") + boost::json::serialize(boost::json::string(key)) + ":" +
+            value;
   }
   return json + "}";
 }
@@ -237,8 +239,9 @@ void AddNluCommands(CLI::App& app) {
   auto eval_options = std::make_shared<NluCommandOptions>();
   auto eval_names = std::make_shared<NamedOptions>();
   auto* eval = nlu->add_subcommand(
-      "eval", "Train on the training data, choose the threshold on validation data and print "
-              "test metrics as JSON");
+      "eval",
+      "Train on the training data, choose the threshold on validation data and print "
+      "test metrics as JSON");
   AddTrainingOptions(*eval, *eval_options, *eval_names);
   eval->add_option("--test", eval_options->test, "Test data: CSV with text,label columns")
       ->check(CLI::ExistingFile);

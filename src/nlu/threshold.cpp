@@ -69,8 +69,7 @@ float ChooseThreshold(const std::vector<ScoredExample>& examples, int label_coun
   float best_threshold = 0;
   double best_value = -1;
   for (float candidate : candidates) {
-    const double value =
-        Objective(examples, label_count, out_of_scope_label, candidate, objective);
+    const double value = Objective(examples, label_count, out_of_scope_label, candidate, objective);
     if (value > best_value) {
       best_value = value;
       best_threshold = candidate;

@@ -21,8 +21,8 @@ ThresholdObjective ParseThresholdObjective(std::string_view name);
 struct ScoredExample {
   static constexpr int kNoLabel = -1;
   int actual = kNoLabel;
-  int predicted = 0;        // The model's top label, before the threshold.
-  float probability = 0;    // The probability of `predicted`.
+  int predicted = 0;      // The model's top label, before the threshold.
+  float probability = 0;  // The probability of `predicted`.
 };
 
 /// Returns the threshold that maximizes `objective` when every example whose top probability

@@ -10,14 +10,13 @@
 namespace mobilelink::nlu {
 namespace {
 
-// Labels 0 and 1 are intents; 2 is the out-of-scope answer.
+// Labels 0 and 1 are intents, and 2 is the out-of-scope label.
 constexpr int kLabels = 3;
 constexpr int kOutOfScope = 2;
 
 TEST(ChooseThreshold, SeparatesConfidentFromUnsure) {
   const std::vector<ScoredExample> examples{
-      {0, 0, 0.9f}, {1, 1, 0.8f}, {0, 0, 0.7f},
-      {kOutOfScope, 0, 0.4f}, {kOutOfScope, 1, 0.3f},
+      {0, 0, 0.9f}, {1, 1, 0.8f}, {0, 0, 0.7f}, {kOutOfScope, 0, 0.4f}, {kOutOfScope, 1, 0.3f},
   };
   const float threshold =
       ChooseThreshold(examples, kLabels, kOutOfScope, ThresholdObjective::kAccuracy);
@@ -41,7 +40,8 @@ TEST(ParseThresholdObjective, RejectsUnknownName) {
 }
 
 TEST(ScorePredictions, ComputesKnownMetrics) {
-  // 4 in-scope examples, 3 right; 2 out-of-scope, 1 caught; 2 oos answers, 1 right.
+  // Of 4 in-scope examples 3 are right. Of 2 out-of-scope examples 1 is caught, and 1 of the
+  // 2 oos predictions is right.
   const std::vector<std::string> expected{"a", "a", "b", "b", "oos", "oos"};
   const std::vector<std::string> predicted{"a", "a", "b", "oos", "oos", "b"};
   const EvaluationReport report = ScorePredictions(expected, predicted);
