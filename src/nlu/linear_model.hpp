@@ -19,7 +19,7 @@ enum class LinearSolver {
 
 struct LinearOptions {
   int hash_bits = 16;  // Feature space of 2^hash_bits buckets.
-  double cost = 2.0;   // liblinear's C.
+  double cost = 1.0;   // liblinear's C.
   LinearSolver solver = LinearSolver::kCrammerSinger;
   // Character n-grams also span the space between words, as well as within each word.
   bool cross_word_char_ngrams = true;
