@@ -10,8 +10,8 @@ set -euo pipefail
 packages=(
   libboost-json1.81-dev libboost-url1.81-dev libssl-dev libsqlite3-dev libpq-dev
   libphonenumber-dev libsodium-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libicu-dev ccache ninja-build cmake g++
-  pkg-config sqlite3 curl jq
+  libgtest-dev libgmock-dev libbenchmark-dev libicu-dev libfasttext-dev liblinear-dev
+  ccache ninja-build cmake g++ pkg-config sqlite3 curl jq
 )
 
 missing=()

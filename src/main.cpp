@@ -1,4 +1,4 @@
-// The mobilelink command: serve, hash-password, fake-provider and replay.
+// The mobilelink command: serve, hash-password, fake-provider, replay and nlu.
 
 #include <csignal>
 #include <iostream>
@@ -10,6 +10,7 @@
 #include "mobilelink/app/application.hpp"
 #include "mobilelink/common/log.hpp"
 #include "mobilelink/config/config.hpp"
+#include "mobilelink/nlu/nlu_command.hpp"
 #include "mobilelink/security/credentials.hpp"
 #include "mobilelink/tools/fake_provider.hpp"
 #include "mobilelink/tools/replay.hpp"
@@ -82,6 +83,7 @@ int main(int argc, char** argv) {
 
   mobilelink::tools::AddFakeProviderCommand(cli);
   mobilelink::tools::AddReplayCommand(cli);
+  mobilelink::nlu::AddNluCommands(cli);
 
   CLI11_PARSE(cli, argc, argv);
 

@@ -11,6 +11,7 @@
 #include "mobilelink/common/log.hpp"
 #include "mobilelink/common/metrics.hpp"
 #include "mobilelink/http/server.hpp"
+#include "mobilelink/nlu/bot_intents.hpp"
 #include "mobilelink/outbox/outbox_worker.hpp"
 #include "mobilelink/security/credentials.hpp"
 
@@ -52,7 +53,7 @@ class Application::Impl {
                        core::InboxProfile{inbox.id, inbox.channel, adapter->GetCapabilities()});
       context_.inboxes.emplace(inbox.id, inbox);
     }
-    bot_ = std::make_shared<bot::TierZeroBot>(config_.bot);
+    bot_ = std::make_shared<bot::TierZeroBot>(config_.bot, nlu::LoadIntentDetector(config_.bot));
     service_ = std::make_unique<core::ConversationService>(std::move(profiles), bot_,
                                                            config_.compliance, *clock_);
     context_.config = &config_;

@@ -19,6 +19,7 @@ struct Rule {
   std::vector<std::string> phrases;   // Whole-word, case-insensitive substrings.
   std::vector<std::string> keywords;  // Single words; any one of them matches.
   std::string answer;
+  std::vector<std::string> examples;  // Customer messages that train the intent model.
 };
 
 /// A knowledge-base article.
@@ -38,12 +39,14 @@ struct Article {
 /// | handoff_message | text sent to the customer on handoff | text | required |
 /// | fallback_message | text sent when nothing matched | text | required |
 /// | kb_min_score | lowest BM25 score that counts as an answer | score | 2.0 |
+/// | intent_model | intent model file, trained from the rules' examples when stale | path | none |
 struct BotConfig {
   int handoff_after = 3;
   std::vector<std::string> handoff_phrases;
   std::string handoff_message;
   std::string fallback_message;
   double kb_min_score = 2.0;
+  std::string intent_model;
   std::vector<Rule> rules;
   std::vector<Article> articles;
 };

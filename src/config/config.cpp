@@ -211,7 +211,7 @@ core::ComplianceTexts ParseCompliance(const Node& node) {
 
 bot::BotConfig ParseBot(const Node& node) {
   CheckKeys(node, {"handoff_after", "handoff_phrases", "handoff_message", "fallback_message",
-                   "kb_min_score", "rules", "knowledge_base"});
+                   "kb_min_score", "intent_model", "rules", "knowledge_base"});
   bot::BotConfig bot;
   bot.handoff_after = Integer(Child(node, "handoff_after"), bot.handoff_after, 1, 100);
   bot.handoff_phrases = Child(node, "handoff_phrases").node.IsDefined()
@@ -226,12 +226,14 @@ bot::BotConfig ParseBot(const Node& node) {
       Fail(node.path + ".kb_min_score", "expected a number");
     }
   }
+  bot.intent_model = Text(Child(node, "intent_model"), false);
   ForEachItem(Child(node, "rules"), [&](const Node& item) {
-    CheckKeys(item, {"name", "phrases", "keywords", "answer"});
+    CheckKeys(item, {"name", "phrases", "keywords", "answer", "examples"});
     bot::Rule rule{Text(Child(item, "name"), true), TextList(Child(item, "phrases")),
-                   TextList(Child(item, "keywords")), Text(Child(item, "answer"), true)};
-    if (rule.phrases.empty() && rule.keywords.empty()) {
-      Fail(item.path, "a rule needs at least one entry in phrases or keywords");
+                   TextList(Child(item, "keywords")), Text(Child(item, "answer"), true),
+                   TextList(Child(item, "examples"))};
+    if (rule.phrases.empty() && rule.keywords.empty() && rule.examples.empty()) {
+      Fail(item.path, "a rule needs at least one entry in phrases, keywords or examples");
     }
     bot.rules.push_back(std::move(rule));
   });

@@ -1,0 +1,212 @@
+#include "mobilelink/nlu/intent_classifier.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "mobilelink/nlu/evaluation.hpp"
+
+namespace mobilelink::nlu {
+namespace {
+
+const std::filesystem::path kTestData =
+    std::filesystem::path(MOBILELINK_SOURCE_DIR) / "src/nlu/testdata";
+
+// Small models, so that each training run takes well under a second.
+TrainingOptions SmallOptions(ModelKind kind = ModelKind::kEnsemble) {
+  TrainingOptions options;
+  options.kind = kind;
+  options.seed = 7;
+  options.fasttext.dim = 16;
+  options.fasttext.epoch = 40;
+  options.fasttext.bucket = 5000;
+  options.linear.hash_bits = 12;
+  return options;
+}
+
+std::vector<tools::Utterance> TrainData() {
+  return tools::ReadUtterances(kTestData / "intents_train.csv");
+}
+
+std::vector<tools::Utterance> TestData() {
+  return tools::ReadUtterances(kTestData / "intents_test.csv");
+}
+
+class TemporaryDirectory {
+ public:
+  TemporaryDirectory() {
+    std::string pattern = std::filesystem::temp_directory_path() / "nlu-test-XXXXXX";
+    path_ = mkdtemp(pattern.data());
+  }
+  ~TemporaryDirectory() { std::filesystem::remove_all(path_); }
+  [[nodiscard]] const std::filesystem::path& Path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+std::string ReadBytes(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+TEST(FixtureCsv, ReadsQuotedCommasAndNewlines) {
+  const auto train = TrainData();
+  ASSERT_EQ(train.size(), 47u);
+  EXPECT_EQ(train[45].text, "refund, please, \"now\"");
+  EXPECT_EQ(train[45].label, "refund");
+  EXPECT_EQ(train[46].text, "where is\r\nmy package");
+  EXPECT_EQ(train[46].label, "delivery");
+  // The test file names its columns in the other order.
+  const auto test = TestData();
+  ASSERT_EQ(test.size(), 15u);
+  EXPECT_EQ(test[0].label, "card_lost");
+  EXPECT_EQ(test[0].text, "someone stole my card");
+}
+
+TEST(IntentClassifier, LearnsFixtureIntents) {
+  for (ModelKind kind : {ModelKind::kFastText, ModelKind::kLinear, ModelKind::kEnsemble}) {
+    const auto classifier = IntentClassifier::Train(TrainData(), {}, SmallOptions(kind));
+    EXPECT_EQ(classifier.Labels().size(), 5u);
+    EXPECT_EQ(classifier.Predict("I LOST my card yesterday").intent, "card_lost");
+    EXPECT_EQ(classifier.Predict("what is my balance today").intent, "balance");
+    EXPECT_EQ(classifier.Predict("please refund my order").intent, "refund");
+    EXPECT_EQ(classifier.Predict("where is my package").intent, "delivery");
+    const EvaluationReport report = Evaluate(classifier, TestData());
+    EXPECT_GE(report.in_scope_accuracy, 0.75) << "model kind " << static_cast<int>(kind);
+  }
+}
+
+TEST(IntentClassifier, AnswersOutOfScopeBelowThreshold) {
+  auto options = SmallOptions();
+  options.fixed_threshold = 1.0;
+  const auto classifier = IntentClassifier::Train(TrainData(), {}, options);
+  const Prediction prediction = classifier.Predict("i lost my card");
+  EXPECT_EQ(prediction.intent, kOutOfScope);
+  EXPECT_EQ(prediction.best_in_scope, "card_lost");
+  EXPECT_GT(prediction.confidence, 0);
+}
+
+TEST(IntentClassifier, ChoosesThresholdOnCalibration) {
+  const auto classifier = IntentClassifier::Train(TrainData(), TestData(), SmallOptions());
+  EXPECT_GE(classifier.Threshold(), 0);
+  EXPECT_LE(classifier.Threshold(), 1);
+  const EvaluationReport report = Evaluate(classifier, TestData());
+  EXPECT_GE(report.in_scope_accuracy, 0.75);
+}
+
+TEST(IntentClassifier, RejectsSingleLabel) {
+  const std::vector<tools::Utterance> train{{"hello", "greeting"}, {"hi", "greeting"}};
+  EXPECT_THROW(IntentClassifier::Train(train, {}, SmallOptions()), std::invalid_argument);
+}
+
+TEST(IntentClassifier, SameSeedSameModelBytes) {
+  TemporaryDirectory directory;
+  const auto first = directory.Path() / "first.intent-model";
+  const auto second = directory.Path() / "second.intent-model";
+  IntentClassifier::Train(TrainData(), TestData(), SmallOptions()).Save(first);
+  IntentClassifier::Train(TrainData(), TestData(), SmallOptions()).Save(second);
+  EXPECT_EQ(ReadBytes(first), ReadBytes(second));
+}
+
+TEST(IntentClassifier, SaveLoadKeepsPredictions) {
+  TemporaryDirectory directory;
+  const auto path = directory.Path() / "model.intent-model";
+  const auto trained = IntentClassifier::Train(TrainData(), TestData(), SmallOptions());
+  trained.Save(path);
+  const auto loaded = IntentClassifier::Load(path);
+  EXPECT_EQ(loaded.Labels(), trained.Labels());
+  EXPECT_EQ(loaded.Threshold(), trained.Threshold());
+  EXPECT_EQ(loaded.DataHash(), trained.DataHash());
+  for (const auto& example : TestData()) {
+    const Prediction before = trained.Predict(example.text);
+    const Prediction after = loaded.Predict(example.text);
+    EXPECT_EQ(after.intent, before.intent) << example.text;
+    EXPECT_FLOAT_EQ(after.confidence, before.confidence) << example.text;
+  }
+}
+
+TEST(IntentClassifier, LoadRejectsInvalidFile) {
+  TemporaryDirectory directory;
+  const auto path = directory.Path() / "broken.intent-model";
+  EXPECT_THROW(IntentClassifier::Load(path), std::runtime_error);
+  std::ofstream(path) << "not a model";
+  EXPECT_THROW(IntentClassifier::Load(path), std::runtime_error);
+  IntentClassifier::Train(TrainData(), {}, SmallOptions()).Save(path);
+  const std::string bytes = ReadBytes(path);
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes.substr(0, bytes.size() / 2);
+  EXPECT_THROW(IntentClassifier::Load(path), std::runtime_error);
+}
+
+TEST(LoadOrTrain, RetrainsOnlyWhenDataChanges) {
+  TemporaryDirectory directory;
+  const auto path = directory.Path() / "bot.intent-model";
+  auto train = TrainData();
+  bool retrained = false;
+  LoadOrTrain(path, train, {}, SmallOptions(), &retrained);
+  EXPECT_TRUE(retrained);
+  LoadOrTrain(path, train, {}, SmallOptions(), &retrained);
+  EXPECT_FALSE(retrained);
+
+  train.push_back({"my card got eaten by the atm", "card_lost"});
+  const auto changed = LoadOrTrain(path, train, {}, SmallOptions(), &retrained);
+  EXPECT_TRUE(retrained);
+  EXPECT_EQ(IntentClassifier::ReadDataHash(path), changed.DataHash());
+
+  train.push_back({"i need a new pin", "pin_change"});
+  train.push_back({"change my pin", "pin_change"});
+  const auto more_intents = LoadOrTrain(path, train, {}, SmallOptions(), &retrained);
+  EXPECT_TRUE(retrained);
+  EXPECT_EQ(more_intents.Labels().size(), 6u);
+}
+
+TEST(IntentClassifier, EdgeInputsNeverThrow) {
+  const auto classifier = IntentClassifier::Train(TrainData(), TestData(), SmallOptions());
+  std::string long_text;
+  while (long_text.size() < 10 * 1024) {
+    long_text += "where is my package and my refund ";
+  }
+  const std::vector<std::string> inputs{
+      "",
+      " \t\r\n ",
+      "👍",
+      "👍👍🎉",
+      long_text,
+      "Refund возврат 退款 استرداد",
+      "my card 4111 1111 1111 1111 is lost",
+      "************1111",
+      std::string("\xff\xfe\x00", 3),
+  };
+  for (const auto& input : inputs) {
+    const bot::IntentResult result = classifier.Detect(input);
+    EXPECT_FALSE(result.intent.empty()) << input;
+    EXPECT_GE(result.confidence, 0) << input;
+    EXPECT_LE(result.confidence, 1) << input;
+  }
+  EXPECT_EQ(classifier.Detect("").intent, kOutOfScope);
+  EXPECT_EQ(classifier.Detect("   ").intent, kOutOfScope);
+  EXPECT_EQ(classifier.Detect("").confidence, 0);
+}
+
+TEST(HoldOutCalibration, KeepsEveryLabelInTraining) {
+  const auto all = TrainData();
+  const auto [train, calibration] = HoldOutCalibration(all, 3);
+  EXPECT_EQ(train.size() + calibration.size(), all.size());
+  EXPECT_FALSE(calibration.empty());
+  for (const auto& example : all) {
+    const bool in_train = std::any_of(
+        train.begin(), train.end(), [&](const auto& kept) { return kept.label == example.label; });
+    EXPECT_TRUE(in_train) << example.label;
+  }
+  const auto again = HoldOutCalibration(all, 3);
+  ASSERT_EQ(again.second.size(), calibration.size());
+  EXPECT_EQ(again.second.front().text, calibration.front().text);
+}
+
+}  // namespace
+}  // namespace mobilelink::nlu

@@ -1,0 +1,256 @@
+#include "mobilelink/nlu/nlu_command.hpp"
+
+#include <chrono>
+#include <iostream>
+#include <memory>
+#include <stdexcept>
+
+#include <CLI/CLI.hpp>
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "mobilelink/common/log.hpp"
+#include "mobilelink/nlu/evaluation.hpp"
+
+namespace mobilelink::nlu {
+
+namespace {
+
+struct Splits {
+  std::vector<tools::Utterance> train;
+  std::vector<tools::Utterance> calibration;
+  std::vector<tools::Utterance> test;
+};
+
+// Reads the CLINC150 layout (train on train + oos_train, calibrate on val + oos_val, test on
+// test + oos_test) or CSV files. Without a validation file, a slice of the training data is
+// held out for calibration.
+Splits ReadSplits(const NluCommandOptions& options, bool need_test) {
+  Splits splits;
+  if (!options.data.empty()) {
+    splits.train = tools::ReadUtterances(options.data, {"train", "oos_train"});
+    splits.calibration = tools::ReadUtterances(options.data, {"val", "oos_val"});
+    if (need_test) {
+      splits.test = tools::ReadUtterances(options.data, {"test", "oos_test"});
+    }
+    return splits;
+  }
+  if (options.train.empty()) {
+    throw std::invalid_argument("missing training data: pass --data FILE or --train FILE");
+  }
+  if (need_test && options.test.empty()) {
+    throw std::invalid_argument("missing --test FILE: CSV evaluation needs test data");
+  }
+  splits.train = tools::ReadUtterances(options.train);
+  if (!options.validation.empty()) {
+    splits.calibration = tools::ReadUtterances(options.validation);
+  } else {
+    std::tie(splits.train, splits.calibration) =
+        HoldOutCalibration(splits.train, options.training.seed);
+  }
+  if (need_test) {
+    splits.test = tools::ReadUtterances(options.test);
+  }
+  return splits;
+}
+
+std::filesystem::path DefaultModelPath(const NluCommandOptions& options) {
+  std::filesystem::path data = options.data.empty() ? options.train : options.data;
+  return data.replace_extension(".intent-model");
+}
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Names given on the command line that map to enums once parsed.
+struct NamedOptions {
+  std::string kind = "ensemble";
+  std::string threshold_objective = "accuracy";
+  std::string solver = "crammer_singer";
+};
+
+void AddTrainingOptions(CLI::App& command, NluCommandOptions& options, NamedOptions& names) {
+  command.add_option("--data", options.data, "Data set in the CLINC150 JSON layout")
+      ->check(CLI::ExistingFile);
+  command.add_option("--train", options.train, "Training data: CSV with text,label columns")
+      ->check(CLI::ExistingFile);
+  command
+      .add_option("--validation", options.validation,
+                  "CSV data for choosing the out-of-scope threshold; default: every tenth "
+                  "training example of each label")
+      ->check(CLI::ExistingFile);
+  command.add_option("--seed", options.training.seed, "Seed for training and the held-out slice")
+      ->capture_default_str();
+  command.add_option("--model-kind", names.kind, "fasttext, linear or ensemble")
+      ->capture_default_str();
+  command
+      .add_option("--threshold-objective", names.threshold_objective,
+                  "What the out-of-scope threshold maximizes on validation data: accuracy or "
+                  "macro_f1")
+      ->capture_default_str();
+  command
+      .add_option("--threshold", options.training.fixed_threshold,
+                  "Fixed out-of-scope threshold on the top probability, in [0, 1]; default: "
+                  "chosen on validation data")
+      ->check(CLI::Range(0.0, 1.0));
+  command
+      .add_option("--oos-class", options.training.out_of_scope_class,
+                  "Train oos examples as a class of their own (true) or leave them out and "
+                  "rely on the threshold (false)")
+      ->capture_default_str();
+  auto& fasttext = options.training.fasttext;
+  command.add_option("--epoch", fasttext.epoch, "fastText epochs")->capture_default_str();
+  command.add_option("--lr", fasttext.lr, "fastText learning rate")->capture_default_str();
+  command.add_option("--dim", fasttext.dim, "fastText vector size")->capture_default_str();
+  command.add_option("--bucket", fasttext.bucket, "fastText n-gram hash buckets")
+      ->capture_default_str();
+  command.add_option("--word-ngrams", fasttext.word_ngrams, "fastText word n-gram length")
+      ->capture_default_str();
+  command.add_option("--minn", fasttext.min_char_ngram, "fastText shortest character n-gram")
+      ->capture_default_str();
+  command.add_option("--maxn", fasttext.max_char_ngram, "fastText longest character n-gram")
+      ->capture_default_str();
+  command
+      .add_option("--hash-bits", options.training.linear.hash_bits,
+                  "Linear model feature space: 2^N hashed buckets")
+      ->capture_default_str();
+  command.add_option("--cost", options.training.linear.cost, "Linear model regularization C")
+      ->capture_default_str();
+  command.add_option("--solver", names.solver, "Linear model: svm, crammer_singer or logistic")
+      ->capture_default_str();
+  command
+      .add_option("--cross-word-char-ngrams", options.training.linear.cross_word_char_ngrams,
+                  "Linear model: character n-grams also span the space between words (true) "
+                  "or stay within each word (false)")
+      ->capture_default_str();
+}
+
+void ApplyNames(const NamedOptions& names, TrainingOptions& training) {
+  try {
+    training.kind = ParseModelKind(names.kind);
+    training.threshold_objective = ParseThresholdObjective(names.threshold_objective);
+    training.linear.solver = ParseLinearSolver(names.solver);
+  } catch (const std::invalid_argument& error) {
+    throw CLI::ValidationError(error.what());
+  }
+}
+
+// Formats a JSON object of plain numbers and strings. Boost.JSON 1.81 prints every double in
+// exponent form, which is hard to read in a report.
+std::string FormatJson(const std::vector<std::pair<std::string, std::string>>& fields) {
+  std::string json = "{";
+  for (const auto& [key, value] : fields) {
+    json += (json.size() > 1 ? "," : "") + boost::json::serialize(boost::json::string(key)) + ":" +
+            value;
+  }
+  return json + "}";
+}
+
+std::string Number(double value, int decimals) { return fmt::format("{:.{}f}", value, decimals); }
+
+std::string Number(std::uint64_t value) { return std::to_string(value); }
+
+}  // namespace
+
+int RunNluTrain(const NluCommandOptions& options) {
+  try {
+    const Splits splits = ReadSplits(options, false);
+    const auto path = options.model.empty() ? DefaultModelPath(options) : options.model;
+    const auto start = std::chrono::steady_clock::now();
+    bool retrained = false;
+    const auto classifier =
+        LoadOrTrain(path, splits.train, splits.calibration, options.training, &retrained);
+    std::cout << FormatJson({
+                     {"model", boost::json::serialize(boost::json::string(path.string()))},
+                     {"retrained", retrained ? "true" : "false"},
+                     {"examples", Number(splits.train.size())},
+                     {"calibration_examples", Number(splits.calibration.size())},
+                     {"labels", Number(classifier.Labels().size())},
+                     {"threshold", Number(classifier.Threshold(), 4)},
+                     {"fasttext_weight", Number(classifier.FastTextWeight(), 2)},
+                     {"train_seconds", Number(SecondsSince(start), 2)},
+                     {"model_bytes", Number(std::filesystem::file_size(path))},
+                 })
+              << std::endl;
+    return 0;
+  } catch (const std::exception& error) {
+    Logger("nlu")->error("nlu train failed error=\"{}\"", error.what());
+    return 2;
+  }
+}
+
+int RunNluEval(const NluCommandOptions& options) {
+  try {
+    const Splits splits = ReadSplits(options, true);
+    const auto start = std::chrono::steady_clock::now();
+    const auto classifier =
+        IntentClassifier::Train(splits.train, splits.calibration, options.training);
+    const double train_seconds = SecondsSince(start);
+
+    EvaluationReport report = Evaluate(classifier, splits.test);
+    report.train_seconds = train_seconds;
+    const auto saved = std::filesystem::temp_directory_path() /
+                       ("mobilelink-nlu-eval-" + std::to_string(::getpid()) + ".intent-model");
+    classifier.Save(saved);
+    report.model_bytes = std::filesystem::file_size(saved);
+    std::filesystem::remove(saved);
+
+    std::cout << FormatJson({
+                     {"in_scope_accuracy", Number(report.in_scope_accuracy, 4)},
+                     {"oos_recall", Number(report.oos_recall, 4)},
+                     {"oos_precision", Number(report.oos_precision, 4)},
+                     {"macro_f1", Number(report.macro_f1, 4)},
+                     {"examples", Number(report.examples)},
+                     {"train_seconds", Number(report.train_seconds, 2)},
+                     {"p50_latency_us", Number(report.p50_latency_us, 1)},
+                     {"p99_latency_us", Number(report.p99_latency_us, 1)},
+                     {"p99_wall_latency_us", Number(report.p99_wall_latency_us, 1)},
+                     {"model_bytes", Number(report.model_bytes)},
+                     {"threshold", Number(classifier.Threshold(), 4)},
+                     {"fasttext_weight", Number(classifier.FastTextWeight(), 2)},
+                 })
+              << std::endl;
+    return 0;
+  } catch (const std::exception& error) {
+    Logger("nlu")->error("nlu eval failed error=\"{}\"", error.what());
+    return 2;
+  }
+}
+
+void AddNluCommands(CLI::App& app) {
+  auto* nlu = app.add_subcommand("nlu", "Train and evaluate the bot's intent detector");
+  nlu->require_subcommand(1);
+
+  auto train_options = std::make_shared<NluCommandOptions>();
+  auto train_names = std::make_shared<NamedOptions>();
+  auto* train = nlu->add_subcommand(
+      "train", "Train the intent model and save it; an up-to-date saved model is kept");
+  AddTrainingOptions(*train, *train_options, *train_names);
+  train->add_option("--model", train_options->model,
+                    "Model file; default: the data file with the extension .intent-model");
+  train->callback([train_options, train_names] {
+    ApplyNames(*train_names, train_options->training);
+    if (const int code = RunNluTrain(*train_options); code != 0) {
+      throw CLI::RuntimeError(code);
+    }
+  });
+
+  auto eval_options = std::make_shared<NluCommandOptions>();
+  auto eval_names = std::make_shared<NamedOptions>();
+  auto* eval = nlu->add_subcommand(
+      "eval",
+      "Train on the training data, choose the threshold on validation data and print "
+      "test metrics as JSON");
+  AddTrainingOptions(*eval, *eval_options, *eval_names);
+  eval->add_option("--test", eval_options->test, "Test data: CSV with text,label columns")
+      ->check(CLI::ExistingFile);
+  eval->callback([eval_options, eval_names] {
+    ApplyNames(*eval_names, eval_options->training);
+    if (const int code = RunNluEval(*eval_options); code != 0) {
+      throw CLI::RuntimeError(code);
+    }
+  });
+}
+
+}  // namespace mobilelink::nlu
