@@ -54,14 +54,9 @@ void HandleWebhook(AppContext& context, const std::string& segment, bool status_
     Logger("channel")->log(level, "webhook {} channel={} inbox_id={} request_id={} reason=\"{}\"",
                            channels::ToString(parsed.outcome), inbox.channel, inbox.id,
                            request.request_id, EscapeLogValue(parsed.reason));
-    // A rejection gets the same JSON error body as the rest of the server, with the outcome
-    // as its code. Handshakes and ignored notifications keep the adapter's own response.
-    if (parsed.response && parsed.response->status < 400) {
-      respond(std::move(*parsed.response));
-      return;
-    }
-    respond(http::HttpResponse::Error(parsed.response ? parsed.response->status : 400,
-                                      channels::ToString(parsed.outcome), parsed.reason));
+    // Adapters answer rejections with the server's JSON error body, naming the field.
+    respond(parsed.response.value_or(
+        http::HttpResponse::Error(400, channels::ToString(parsed.outcome), parsed.reason)));
     return;
   }
 

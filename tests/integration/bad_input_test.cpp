@@ -87,10 +87,11 @@ TEST_F(BadInput, WrongContentTypeIs415) {
   const auto response =
       Request("POST", "/webhooks/twilio/sms", channels::common::EncodeForm(form), headers);
   EXPECT_EQ(response.status, 415);
-  EXPECT_EQ(ErrorCode(response.body), "unsupported_media") << response.body;
+  EXPECT_EQ(ErrorCode(response.body), "unsupported_media_type") << response.body;
   EXPECT_NE(ErrorMessage(response.body).find("application/x-www-form-urlencoded"),
             std::string::npos)
       << response.body;
+  EXPECT_NE(response.body.find(R"("field":"Content-Type")"), std::string::npos) << response.body;
   ExpectNothingStored();
 }
 
@@ -99,7 +100,7 @@ TEST_F(BadInput, WhatsAppWrongContentTypeIs415) {
   headers.Set("Content-Type", "application/x-www-form-urlencoded");
   const auto response = Request("POST", "/webhooks/whatsapp/whatsapp", "a=b", headers);
   EXPECT_EQ(response.status, 415);
-  EXPECT_EQ(ErrorCode(response.body), "unsupported_media") << response.body;
+  EXPECT_EQ(ErrorCode(response.body), "unsupported_media_type") << response.body;
   ExpectNothingStored();
 }
 
