@@ -5,10 +5,10 @@
 #   bench/run.sh [SECONDS]      (default 10 seconds per load run)
 #
 # 1. nginx answering `return 200` to the same 400-byte form POST (mobilelink_loadgen --mode plain);
-# 2. signed inbound Twilio webhooks, each a new message that is verified, stored durably
-#    (SQLite WAL, synchronous=FULL), answered by the bot and queued (mobilelink_loadgen --mode twilio);
-# 3. webhook-to-reply latency at a fixed offered rate: `mobilelink replay --rate 2000` of the
-#    CLINC150 test split, timing each reply's arrival at the fake provider.
+# 2. webhook-to-reply latency at a fixed offered rate: `mobilelink replay --rate 2000` of the
+#    CLINC150 test split, timing each reply's arrival at the fake provider, on a fresh server;
+# 3. signed inbound Twilio webhooks, each a new message that is verified, stored durably
+#    (SQLite WAL, synchronous=FULL), answered by the bot and queued (mobilelink_loadgen --mode twilio).
 # Every server listens on 127.0.0.1, every load run is bounded by SECONDS or a message count,
 # and every process started here is stopped by its pid on exit.
 set -euo pipefail
@@ -63,10 +63,14 @@ for _ in $(seq 1 50); do
   sleep 0.1
 done
 
+echo "# mobilelink webhook-to-reply latency at 2000 messages/s offered (CLINC150 test split)"
+./build/mobilelink replay --input data/clinc150/data_full.json --inbox sms \
+  --url http://127.0.0.1:18180 --provider http://127.0.0.1:18190 --config "$work/config.yaml" \
+  --rate 2000 --concurrency 256 --limit $((2000 * seconds)) | tail -1
 echo "# mobilelink signed Twilio webhooks, 32 connections, ${seconds}s"
 ./build/mobilelink_loadgen --mode twilio --port 18180 --signed-base http://127.0.0.1:18180 \
   --connections 32 --seconds "$seconds"
-# Let the outbox and the status callbacks of that run drain before the latency run.
+# Let the outbox of that run drain before reading the counters.
 for _ in $(seq 1 300); do
   depth=$(curl -s http://127.0.0.1:18180/metrics | awk '/^mobilelink_outbox_depth /{print $2}')
   [[ "${depth:-0}" == "0" ]] && break
@@ -74,8 +78,4 @@ for _ in $(seq 1 300); do
 done
 curl -s http://127.0.0.1:18180/metrics | grep -E '^mobilelink_(store_commits_total|outbound_sends_total)'
 
-echo "# mobilelink webhook-to-reply latency at 2000 messages/s offered (CLINC150 test split)"
-./build/mobilelink replay --input data/clinc150/data_full.json --inbox sms \
-  --url http://127.0.0.1:18180 --provider http://127.0.0.1:18190 --config "$work/config.yaml" \
-  --rate 2000 --concurrency 256 --limit $((2000 * seconds)) | tail -1
 echo "# resident memory of the server after the runs (KiB): $(ps -o rss= -p "${pids[2]}")"

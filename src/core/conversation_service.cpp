@@ -95,7 +95,7 @@ InboundOutcome ConversationService::ReceiveInbound(Repository& repository,
   InboundOutcome outcome;
   const InboxProfile* inbox = FindInbox(inbound.inbox_id);
   if (inbox == nullptr) {
-    throw std::invalid_argument("unknown inbox " + inbound.inbox_id);
+    throw std::invalid_argument("inbox not found: " + inbound.inbox_id);
   }
   if (auto existing = repository.FindInboundMessage(inbound.inbox_id,
                                                     inbound.provider_message_id)) {
@@ -168,8 +168,8 @@ InboundOutcome ConversationService::ReceiveInbound(Repository& repository,
   };
   switch (keyword) {
     case ConsentKeyword::kOptOut:
-      // The opt-out is recorded first, so the confirmation is the last message this number
-      // gets from this inbox until it opts in again.
+      // The opt-out is recorded first. After this confirmation, only a HELP reply reaches this
+      // number from this inbox until it opts in again.
       repository.SetOptedOut(inbound.inbox_id, address, true, now);
       confirm(events::kContactOptedOut, compliance_.opt_out_confirmation, true);
       break;
@@ -178,7 +178,7 @@ InboundOutcome ConversationService::ReceiveInbound(Repository& repository,
       confirm(events::kContactOptedIn, compliance_.opt_in_confirmation, false);
       break;
     case ConsentKeyword::kHelp:
-      // A help request is answered even for an opted-out number, as carriers require.
+      // Carriers require a reply to HELP even for an opted-out number.
       confirm(events::kContactHelpRequested, compliance_.help_reply, true);
       break;
     case ConsentKeyword::kNone:
@@ -262,7 +262,9 @@ ActionOutcome ConversationService::QueueOutbound(Repository& repository,
     return {ActionError::kEmptyText, "text is empty; write a reply of at least one character"};
   }
   if (text.size() > inbox.capabilities.max_text_chars * 4) {
-    return {ActionError::kTextTooLong, "text is longer than the channel allows"};
+    return {ActionError::kTextTooLong,
+            "text is longer than inbox " + inbox.id + " allows (" +
+                std::to_string(inbox.capabilities.max_text_chars) + " characters)"};
   }
   if (!request.ignore_opt_out && inbox.capabilities.keyword_opt_out &&
       repository.IsOptedOut(inbox.id, request.recipient)) {
