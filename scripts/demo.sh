@@ -52,5 +52,5 @@ if ! kill -0 "$fake_pid" 2>/dev/null; then
 fi
 
 echo "fake provider on $fake_url (log: var/fake-provider.log)"
-echo "web chat: http://127.0.0.1:8080/chat/chat"
+echo "web chat: http://127.0.0.1:8080/chat"
 ./build/mobilelink serve --config config/demo.yaml

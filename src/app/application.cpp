@@ -82,6 +82,18 @@ class Application::Impl {
     AddWebhookRoutes(*router, context_);
     AddAgentApiRoutes(*router, context_);
     router->AddWebSocket("/webchat/{inbox}/socket", hub_);
+    // /chat opens the first web chat inbox, so a bare link works when there is only one.
+    router->Add("GET", "/chat", [this](http::HttpRequest&&, http::Responder respond) {
+      for (const auto& inbox : config_.inboxes) {
+        if (inbox.channel == "webchat") {
+          http::HttpResponse redirect(302);
+          redirect.headers.Set("Location", "/chat/" + inbox.id);
+          respond(std::move(redirect));
+          return;
+        }
+      }
+      respond(http::HttpResponse::Error(404, "inbox_not_found", "no web chat inbox is configured"));
+    });
     router->Add("GET", "/chat/{inbox}", [this](http::HttpRequest&& request, http::Responder respond) {
       const auto found = context_.inboxes.find(request.path_params["inbox"]);
       if (found == context_.inboxes.end() || found->second.channel != "webchat") {

@@ -35,6 +35,20 @@ TEST_F(Health, HealthzIs200) {
   EXPECT_EQ(response.status, 200);
 }
 
+TEST_F(Health, ChatRedirectsToWebchatInbox) {
+  const auto response = Request("GET", "/chat");
+  EXPECT_EQ(response.status, 302);
+  EXPECT_EQ(response.headers.Get("Location").value_or(""), "/chat/chat");
+}
+
+TEST_F(Health, ChatPageHasSecurityHeaders) {
+  const auto response = Request("GET", "/chat/chat");
+  EXPECT_EQ(response.status, 200);
+  EXPECT_NE(response.headers.Get("Content-Security-Policy").value_or("").find("default-src"),
+            std::string::npos);
+  EXPECT_NE(response.body.find("/webchat/"), std::string::npos);
+}
+
 TEST_F(Health, ReadyzIs200) {
   const auto response = Request("GET", "/readyz");
   EXPECT_EQ(response.status, 200);
