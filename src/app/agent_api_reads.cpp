@@ -51,13 +51,17 @@ http::HttpResponse CheckPasswordAndIssue(AppContext& context, const std::string&
   context.store->Read([&](core::Repository& repository) {
     agent = repository.FindAgentByLogin(login);
   });
-  if (!agent || !agent->active || !security::VerifyPassword(password, agent->password_hash)) {
+  // An unknown login is checked against a fixed hash, so it costs as long as a wrong password
+  // and the answer time does not tell which logins exist.
+  static const std::string kDummyHash = security::HashPassword("mobilelink-no-such-agent");
+  const bool verified = security::VerifyPassword(password, agent ? agent->password_hash : kDummyHash);
+  if (!agent || !agent->active || !verified) {
     context.login_guard->RecordFailure(login, address);
     Logger("security")->info("login rejected login=\"{}\" remote_address={} request_id={}",
                              EscapeLogValue(login), address, request_id);
     return http::HttpResponse::Error(401, "invalid_grant", "unknown username or wrong password");
   }
-  context.login_guard->RecordSuccess(login);
+  context.login_guard->RecordSuccess(login, address);
   const std::string token = security::NewToken();
   const auto expires = context.clock->Now() + kTokenLifetime;
   const auto stored = context.store->WriteAndWait([&](core::Repository& repository) {

@@ -8,6 +8,10 @@ namespace {
 // grows past this size.
 constexpr std::size_t kSweepAbove = 10000;
 
+std::string LoginKey(std::string_view login, std::string_view address) {
+  return "login:" + std::string(address) + "/" + std::string(login);
+}
+
 }  // namespace
 
 LoginGuard::LoginGuard(const core::TimeSource& clock, LoginGuardOptions options)
@@ -30,7 +34,7 @@ std::optional<std::chrono::seconds> LoginGuard::Check(const std::string& key, in
 std::optional<std::chrono::seconds> LoginGuard::RetryAfter(std::string_view login,
                                                            std::string_view address) {
   std::lock_guard lock(mutex_);
-  if (auto wait = Check("login:" + std::string(login), options_.max_failures_per_login)) {
+  if (auto wait = Check(LoginKey(login, address), options_.max_failures_per_login)) {
     return wait;
   }
   return Check("address:" + std::string(address), options_.max_failures_per_address);
@@ -53,13 +57,13 @@ void LoginGuard::RecordFailure(std::string_view login, std::string_view address)
       return now - item.second.window_start >= options_.window;
     });
   }
-  Add("login:" + std::string(login));
+  Add(LoginKey(login, address));
   Add("address:" + std::string(address));
 }
 
-void LoginGuard::RecordSuccess(std::string_view login) {
+void LoginGuard::RecordSuccess(std::string_view login, std::string_view address) {
   std::lock_guard lock(mutex_);
-  failures_.erase("login:" + std::string(login));
+  failures_.erase(LoginKey(login, address));
 }
 
 }  // namespace mobilelink::security

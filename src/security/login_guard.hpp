@@ -1,7 +1,9 @@
 #pragma once
 
-// Throttles password guessing: after too many failed logins for one username, or from one
-// address, within a window, further attempts are refused until the window has passed.
+// Throttles password guessing: after too many failed logins for one username from one address,
+// or from one address in all, within a window, further attempts are refused until the window
+// has passed. Keying the username limit by address as well keeps a guesser elsewhere from
+// locking an agent out.
 
 #include <chrono>
 #include <map>
@@ -16,12 +18,12 @@ namespace mobilelink::security {
 
 /// | setting | meaning | default |
 /// | --- | --- | --- |
-/// | max_failures_per_login | failed logins for one username before it is throttled | 5 |
-/// | max_failures_per_address | failed logins from one peer address before it is throttled | 20 |
+/// | max_failures_per_login | failed logins for one username from one address before that pair is throttled | 5 |
+/// | max_failures_per_address | failed logins from one peer address before it is throttled | 100 |
 /// | window | how long a failure counts | 5 minutes |
 struct LoginGuardOptions {
   int max_failures_per_login = 5;
-  int max_failures_per_address = 20;
+  int max_failures_per_address = 100;
   std::chrono::seconds window{300};
 };
 
@@ -34,8 +36,8 @@ class LoginGuard final {
   [[nodiscard]] std::optional<std::chrono::seconds> RetryAfter(std::string_view login,
                                                                std::string_view address);
   void RecordFailure(std::string_view login, std::string_view address);
-  /// Clears the failures of `login` after a successful login.
-  void RecordSuccess(std::string_view login);
+  /// Clears the failures of `login` from `address` after a successful login.
+  void RecordSuccess(std::string_view login, std::string_view address);
 
  private:
   struct Failures {

@@ -18,9 +18,16 @@ TEST_F(LoginGuardTest, ThrottlesLoginAfterLimit) {
     EXPECT_FALSE(guard_.RetryAfter("alice", "10.0.0.1").has_value());
     guard_.RecordFailure("alice", "10.0.0.1");
   }
-  const auto wait = guard_.RetryAfter("alice", "10.0.0.2");
+  const auto wait = guard_.RetryAfter("alice", "10.0.0.1");
   ASSERT_TRUE(wait.has_value());
   EXPECT_EQ(*wait, seconds(60));
+}
+
+TEST_F(LoginGuardTest, OtherAddressNotThrottled) {
+  for (int i = 0; i < 3; ++i) {
+    guard_.RecordFailure("alice", "10.0.0.1");
+  }
+  EXPECT_FALSE(guard_.RetryAfter("alice", "10.0.0.2").has_value());
 }
 
 TEST_F(LoginGuardTest, ReleasesAfterWindow) {
@@ -42,7 +49,7 @@ TEST_F(LoginGuardTest, ThrottlesAddressAcrossLogins) {
 TEST_F(LoginGuardTest, SuccessClearsLoginFailures) {
   guard_.RecordFailure("alice", "10.0.0.1");
   guard_.RecordFailure("alice", "10.0.0.1");
-  guard_.RecordSuccess("alice");
+  guard_.RecordSuccess("alice", "10.0.0.1");
   guard_.RecordFailure("alice", "10.0.0.1");
   EXPECT_FALSE(guard_.RetryAfter("alice", "10.0.0.1").has_value());
 }
