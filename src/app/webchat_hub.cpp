@@ -5,6 +5,7 @@
 
 #include "mobilelink/common/log.hpp"
 #include "mobilelink/common/metrics.hpp"
+#include "mobilelink/core/card_redactor.hpp"
 #include "mobilelink/core/text.hpp"
 #include "mobilelink/security/credentials.hpp"
 #include "mobilelink/store/sqlite_repository.hpp"
@@ -250,8 +251,11 @@ void WebchatHub::HandleMessage(const std::shared_ptr<http::WebSocketSession>& se
   inbound.inbox_id = binding.inbox_id;
   // The visitor and the client's own id make the dedupe key, so a resend after a lost
   // acknowledgement is stored once.
-  inbound.provider_message_id = binding.visitor_id + ":" + client_id;
-  inbound.client_message_id = client_id;
+  // The client chooses the id, so it is masked like any customer text before it is stored;
+  // the acknowledgement echoes the id as sent.
+  const std::string stored_id = core::MaskCardNumbers(core::SanitizeUtf8(client_id));
+  inbound.provider_message_id = binding.visitor_id + ":" + stored_id;
+  inbound.client_message_id = stored_id;
   inbound.from = {core::IdentityKind::kWebchat, binding.visitor_id, binding.inbox_id};
   inbound.text = text;
   auto outcome = std::make_shared<core::InboundOutcome>();

@@ -66,8 +66,30 @@ std::string SanitizeUtf8(std::string_view text) {
 }
 
 bool IsBlank(std::string_view text) {
-  for (char c : text) {
-    if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v') {
+  // Unicode White_Space characters outside ASCII, plus the zero-width characters that render as
+  // nothing, as UTF-8.
+  static constexpr std::string_view kInvisible[] = {
+      "\xC2\x85",     "\xC2\xA0",     "\xE1\x9A\x80", "\xE2\x80\x80", "\xE2\x80\x81",
+      "\xE2\x80\x82", "\xE2\x80\x83", "\xE2\x80\x84", "\xE2\x80\x85", "\xE2\x80\x86",
+      "\xE2\x80\x87", "\xE2\x80\x88", "\xE2\x80\x89", "\xE2\x80\x8A", "\xE2\x80\x8B",
+      "\xE2\x80\x8C", "\xE2\x80\x8D", "\xE2\x80\xA8", "\xE2\x80\xA9", "\xE2\x80\xAF",
+      "\xE2\x81\x9F", "\xE2\x81\xA0", "\xE3\x80\x80", "\xEF\xBB\xBF"};
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const char c = text[at];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+      ++at;
+      continue;
+    }
+    bool skipped = false;
+    for (auto invisible : kInvisible) {
+      if (text.substr(at, invisible.size()) == invisible) {
+        at += invisible.size();
+        skipped = true;
+        break;
+      }
+    }
+    if (!skipped) {
       return false;
     }
   }

@@ -10,7 +10,8 @@ namespace mobilelink::core {
 /// text is always valid UTF-8 and valid in JSON.
 std::string SanitizeUtf8(std::string_view text);
 
-/// Returns true when `text` has no character other than ASCII whitespace.
+/// Returns true when `text` has no visible character: only whitespace (ASCII and Unicode
+/// White_Space) and zero-width characters.
 bool IsBlank(std::string_view text);
 
 }  // namespace mobilelink::core

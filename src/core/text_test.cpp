@@ -32,5 +32,11 @@ TEST(IsBlank, DetectsWhitespaceOnly) {
   EXPECT_FALSE(IsBlank(" a "));
 }
 
+TEST(IsBlank, DetectsUnicodeSpacesAndZeroWidth) {
+  EXPECT_TRUE(IsBlank("\xC2\xA0\xE3\x80\x80"));
+  EXPECT_TRUE(IsBlank("\xE2\x80\x8B"));
+  EXPECT_FALSE(IsBlank("\xC2\xA0x"));
+}
+
 }  // namespace
 }  // namespace mobilelink::core
