@@ -94,6 +94,13 @@ class Application::Impl {
       }
       respond(http::HttpResponse::Error(404, "inbox_not_found", "no web chat inbox is configured"));
     });
+    router->Add("GET", "/chat/app.js", [](http::HttpRequest&&, http::Responder respond) {
+      http::HttpResponse script(200);
+      script.headers.Set("Content-Type", "text/javascript; charset=utf-8");
+      script.headers.Set("X-Content-Type-Options", "nosniff");
+      script.body = ChatScript();
+      respond(std::move(script));
+    });
     router->Add("GET", "/chat/{inbox}", [this](http::HttpRequest&& request, http::Responder respond) {
       const auto found = context_.inboxes.find(request.path_params["inbox"]);
       if (found == context_.inboxes.end() || found->second.channel != "webchat") {
@@ -104,8 +111,9 @@ class Application::Impl {
       http::HttpResponse page(200);
       page.headers.Set("Content-Type", "text/html; charset=utf-8");
       page.headers.Set("Content-Security-Policy",
-                       "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-                       "connect-src 'self'");
+                       "default-src 'self'; script-src 'self'; style-src 'unsafe-inline'; "
+                       "connect-src 'self'; frame-ancestors 'self'; base-uri 'none'; "
+                       "form-action 'none'");
       page.headers.Set("X-Content-Type-Options", "nosniff");
       page.body = ChatPage(found->first, found->second.Get("title"));
       respond(std::move(page));

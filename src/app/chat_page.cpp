@@ -34,8 +34,6 @@ std::string EscapeHtml(const std::string& text) {
   return escaped;
 }
 
-// The page stores its session token in sessionStorage, resumes with it after a reload, and
-// renders every message with textContent, never as HTML.
 constexpr const char* kPageTemplate = R"html(<!doctype html>
 <html lang="en">
 <head>
@@ -55,16 +53,23 @@ button{font-size:16px;padding:10px 16px}
 #state{font-size:12px;color:#6b7280;padding:0 12px}
 </style>
 </head>
-<body>
+<body data-inbox="@INBOX@">
 <header>@TITLE@</header>
 <div id="state" role="status">connecting</div>
 <div id="log" aria-live="polite"></div>
 <form id="compose"><label for="text" hidden>Message</label>
 <input id="text" autocomplete="off" maxlength="4000" placeholder="Type a message">
 <button type="submit">Send</button></form>
-<script>
-(function () {
-  var inbox = "@INBOX@";
+<script src="/chat/app.js"></script>
+</body>
+</html>
+)html";
+
+// The page's script. It keeps its session token in sessionStorage, resumes with it after a
+// reload, and renders every message with textContent, never as HTML. It is served as a file so
+// that the page's Content-Security-Policy can forbid inline scripts.
+constexpr const char* kScript = R"js((function () {
+  var inbox = document.body.getAttribute("data-inbox");
   var key = "mobilelink-chat-" + inbox;
   var log = document.getElementById("log");
   var state = document.getElementById("state");
@@ -124,10 +129,7 @@ button{font-size:16px;padding:10px 16px}
   });
   connect();
 })();
-</script>
-</body>
-</html>
-)html";
+)js";
 
 void ReplaceAll(std::string& text, const std::string& from, const std::string& to) {
   for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
@@ -136,6 +138,8 @@ void ReplaceAll(std::string& text, const std::string& from, const std::string& t
 }
 
 }  // namespace
+
+std::string ChatScript() { return kScript; }
 
 std::string ChatPage(const std::string& inbox_id, const std::string& title) {
   std::string page = kPageTemplate;

@@ -59,5 +59,7 @@ class WebchatHub final : public http::WebSocketHandler,
 
 /// Returns the page served at /chat/{inbox}: a minimal client of the web chat protocol.
 std::string ChatPage(const std::string& inbox_id, const std::string& title);
+/// Returns the page's script, served at /chat/app.js.
+std::string ChatScript();
 
 }  // namespace mobilelink::app

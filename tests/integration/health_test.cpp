@@ -46,7 +46,12 @@ TEST_F(Health, ChatPageHasSecurityHeaders) {
   EXPECT_EQ(response.status, 200);
   EXPECT_NE(response.headers.Get("Content-Security-Policy").value_or("").find("default-src"),
             std::string::npos);
-  EXPECT_NE(response.body.find("/webchat/"), std::string::npos);
+  EXPECT_NE(response.headers.Get("Content-Security-Policy").value_or("").find("script-src 'self'"),
+            std::string::npos);
+  EXPECT_EQ(response.body.find("<script>"), std::string::npos);
+  const auto script = Request("GET", "/chat/app.js");
+  EXPECT_EQ(script.status, 200);
+  EXPECT_NE(script.body.find("/webchat/"), std::string::npos);
 }
 
 TEST_F(Health, ReadyzIs200) {
