@@ -97,7 +97,7 @@ std::variant<std::string, http::HttpResponse> RequiredText(const http::HttpReque
 using Action = std::function<core::ActionOutcome(core::Repository&, const Caller&, std::int64_t,
                                                  const std::string&)>;
 
-// Runs an agent action on the writer and answers after the commit.
+// Runs an agent action on the writer and responds after the commit.
 void RunAction(AppContext& context, const Caller& caller, std::int64_t conversation_id,
                std::string text, Action action, int success_status, http::Responder respond) {
   auto outcome = std::make_shared<core::ActionOutcome>();

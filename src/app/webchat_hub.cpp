@@ -16,7 +16,7 @@ namespace json = boost::json;
 
 namespace {
 
-// Longest client_id accepted; ids are echoed in acknowledgements and form the dedupe key.
+// Maximum client_id length in bytes; ids are echoed in acknowledgements and form the dedupe key.
 constexpr std::size_t kMaxClientIdBytes = 128;
 constexpr int kHistoryLimit = 200;
 
@@ -216,7 +216,7 @@ void WebchatHub::SendHistory(const std::shared_ptr<http::WebSocketSession>& sess
     if (!conversation) {
       return;
     }
-    // One extra row tells whether another page follows.
+    // Reading one extra row shows whether another page follows.
     auto page = repository.ListMessages(conversation->id, after_id, kHistoryLimit + 1);
     more = page.size() > static_cast<std::size_t>(kHistoryLimit);
     if (more) {

@@ -448,7 +448,8 @@ class OutboxWorker::Impl {
                                         " attempts; last error: " + error);
       return;
     }
-    // Exponential backoff with full jitter: uniform in [base, base * 2^attempts], capped.
+    // Exponential backoff with jitter: a random delay between base and base * 2^attempts,
+    // capped at max_backoff.
     const auto base = options_.outbox.base_backoff.count();
     const auto ceiling = std::min<long long>(options_.outbox.max_backoff.count(),
                                              base << std::min(entry.attempts, 20));
