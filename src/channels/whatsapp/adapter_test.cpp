@@ -223,6 +223,7 @@ TEST(WhatsAppAdapter, RejectsDeepNestingAsTooDeep) {
     row.outcome = WebhookOutcome::kMalformed;
     row.http_status = 400;
     row.reason = "request body nests JSON deeper than 32 levels";
+    row.field = "body";
     channels::testing::ExpectParsed(row, ParseCase(row, body));
   }
 }

@@ -298,7 +298,7 @@ void CollectEntry(const InboxConfig& inbox, const json::object& entry, const std
 ParsedWebhook ParseNotification(const InboxConfig& inbox, std::string_view body) {
   common::JsonBody parsed_body = common::ParseJsonBody(body);
   if (!parsed_body.object) {
-    return common::RejectWebhook(WebhookOutcome::kMalformed, std::move(parsed_body.error));
+    return common::RejectWebhook(WebhookOutcome::kMalformed, std::move(parsed_body.error), "body");
   }
   const json::object* root = &*parsed_body.object;
   std::string object = common::JsonText(*root, "object");
