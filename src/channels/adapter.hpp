@@ -38,9 +38,9 @@ struct SettingSpec {
   std::string meaning;
 };
 
-/// What a channel can carry, read by the core instead of switching on the channel name.
+/// Capabilities of a channel, which the core reads instead of switching on the channel name.
 struct Capabilities {
-  std::size_t max_text_chars = 4096;  // Longest text body in one outbound message.
+  std::size_t max_text_chars = 4096;  // Maximum text length of one outbound message.
   bool sms_segments = false;          // Outbound text is billed in SMS segments.
   bool keyword_opt_out = false;       // STOP/START/HELP keywords apply.
   std::optional<std::chrono::hours> reply_window;  // Free-form replies need a recent inbound.
@@ -60,7 +60,7 @@ struct WebhookRequest {
   bool status_route = false;             // The request came to .../{inbox}/status.
 };
 
-/// How the adapter classifies a webhook.
+/// Classification of a webhook by its adapter.
 enum class WebhookOutcome {
   kAccepted,           // Messages or statuses to store; answer 2xx after commit.
   kHandshake,          // A verification request answered directly (WhatsApp hub.challenge).
@@ -86,7 +86,7 @@ struct OutboundMessage {
   std::string to;  // Normalized identity value: E.164 for phone numbers.
   std::string text;
   std::vector<core::Media> media;
-  std::string status_callback_url;  // Where the provider posts delivery status, if it takes one.
+  std::string status_callback_url;  // URL for the provider's delivery statuses, if it takes one.
   /// Start of the first send attempt. ParseLookupResponse ignores provider messages created
   /// before it; when unset, any matching message counts.
   std::optional<core::TimePoint> attempted_at;

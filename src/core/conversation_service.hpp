@@ -21,7 +21,7 @@
 
 namespace mobilelink::core {
 
-/// What the core needs to know of one inbox.
+/// The facts about one inbox that the core uses.
 struct InboxProfile {
   std::string id;
   std::string channel;
@@ -51,7 +51,7 @@ struct InboundOutcome {
   std::vector<QueuedMessage> queued;
 };
 
-/// Why an agent action was refused. The API maps each to an HTTP status and message.
+/// Reasons an agent action is rejected. The API maps each to an HTTP status and message.
 enum class ActionError {
   kNone,
   kConversationNotFound,

@@ -1,7 +1,7 @@
 #pragma once
 
-// Plain entity and value types of the conversation core. Nothing here knows of SQL, sockets or
-// providers.
+// Plain entity and value types of the conversation core. Nothing here depends on SQL, sockets
+// or providers.
 
 #include <chrono>
 #include <cstdint>

@@ -87,7 +87,7 @@ class Repository {
   /// Returns the id of the inbound message with this provider id in this inbox, if stored.
   virtual std::optional<std::int64_t> FindInboundMessage(std::string_view inbox_id,
                                                          std::string_view provider_message_id) = 0;
-  /// Returns the outbound message that the provider knows by this id.
+  /// Returns the outbound message stored under this provider id.
   virtual std::optional<Message> FindOutboundMessage(std::string_view inbox_id,
                                                      std::string_view provider_message_id) = 0;
   virtual std::optional<Message> GetMessage(std::int64_t message_id) = 0;

@@ -39,7 +39,7 @@ struct WorkerOptions {
   config::OutboxConfig outbox;
   std::string public_url;  // Base for provider status callback URLs.
   http::ClientOptions client;
-  std::chrono::milliseconds idle_poll{1000};  // Longest sleep when nothing is due.
+  std::chrono::milliseconds idle_poll{1000};  // Maximum sleep when nothing is due.
 };
 
 class OutboxWorker final {
