@@ -250,11 +250,10 @@ http::HttpResponse SendTyping(AppContext& context, const Caller& caller, std::in
     if (!conversation) {
       return;
     }
-    for (const auto& identity : repository.ListIdentities(conversation->contact_id)) {
-      if (identity.kind == core::IdentityKind::kWebchat &&
-          identity.inbox_id == conversation->last_inbox_id) {
-        visitor = identity.value;
-      }
+    // Typing notices travel only over live connections, which push-delivered channels have.
+    const core::InboxProfile* inbox = context.service->FindInbox(conversation->last_inbox_id);
+    if (inbox != nullptr && inbox->capabilities.push_delivery) {
+      visitor = context.service->RecipientFor(repository, *conversation, *inbox);
     }
   });
   if (!conversation) {
@@ -271,9 +270,9 @@ http::HttpResponse SendTyping(AppContext& context, const Caller& caller, std::in
         409, "typing_unsupported",
         "the conversation's channel carries no typing notices; only web chat does");
   }
-  const bool shown = context.push_webchat &&
-                     context.push_webchat(*visitor, R"({"type":"typing","state":"start"})");
-  return http::HttpResponse::Json(200, json::serialize(json::object{{"delivered", shown}}));
+  const bool delivered = context.push_webchat &&
+                         context.push_webchat(*visitor, R"({"type":"typing","state":"start"})");
+  return http::HttpResponse::Json(200, json::serialize(json::object{{"delivered", delivered}}));
 }
 
 }  // namespace mobilelink::app::agent_api

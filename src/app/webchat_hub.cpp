@@ -175,14 +175,15 @@ void WebchatHub::HandleHello(const std::shared_ptr<http::WebSocketSession>& sess
                                       : inbox.Get("session_ttl_hours"));
   std::weak_ptr<http::WebSocketSession> weak = session;
   auto self = shared_from_this();
+  auto contact_id = std::make_shared<std::int64_t>(0);
   context_.store->Write(
       [=](core::Repository& repository) {
         const core::ContactIdentity identity{core::IdentityKind::kWebchat, visitor_id, inbox_id};
-        const std::int64_t contact_id = repository.ResolveContact(identity, "", now);
+        *contact_id = repository.ResolveContact(identity, "", now);
         repository.InsertWebchatSession({security::HashToken(new_token), inbox_id, visitor_id,
-                                         contact_id, now, now + std::chrono::hours(ttl_hours)});
+                                         *contact_id, now, now + std::chrono::hours(ttl_hours)});
       },
-      [self, weak, new_token, visitor_id, inbox_id](const store::WriteResult& result) {
+      [self, weak, new_token, visitor_id, inbox_id, contact_id](const store::WriteResult& result) {
         auto open = weak.lock();
         if (!open) {
           return;
@@ -193,14 +194,7 @@ void WebchatHub::HandleHello(const std::shared_ptr<http::WebSocketSession>& sess
           SendError(open, "internal", "", "the session could not be stored; retry hello");
           return;
         }
-        std::int64_t contact_id = 0;
-        self->context_.store->Read([&](core::Repository& repository) {
-          if (auto stored = repository.FindWebchatSession(security::HashToken(new_token),
-                                                          self->context_.clock->Now())) {
-            contact_id = stored->contact_id;
-          }
-        });
-        self->Bind(open, {inbox_id, visitor_id, contact_id});
+        self->Bind(open, {inbox_id, visitor_id, *contact_id});
         open->Send(json::serialize(json::object{{"type", "session"}, {"token", new_token},
                                                 {"resumed", false}}));
       });

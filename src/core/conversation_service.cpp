@@ -217,7 +217,8 @@ void ConversationService::RunBot(Repository& repository, Conversation& conversat
     HandOff(repository, conversation, decision.reason, message.text);
     outcome.handed_off = true;
   }
-  OutboundRequest request{&inbox, recipient, SenderKind::kBot, std::nullopt, decision.text, false};
+  // ReceiveInbound runs the bot only for a number that is not opted out.
+  OutboundRequest request{&inbox, recipient, SenderKind::kBot, std::nullopt, decision.text, true};
   auto queued = QueueOutbound(repository, conversation, request);
   outcome.queued.insert(outcome.queued.end(), queued.queued.begin(), queued.queued.end());
 }

@@ -119,6 +119,11 @@ class ConversationService final {
   void RecordSendFailure(Repository& repository, const OutboxEntry& entry,
                          const std::string& error_code, const std::string& error_message) const;
 
+  /// Returns the contact's address on `inbox`: the phone number, or for inbox-scoped channels
+  /// such as web chat the identity that belongs to that inbox.
+  std::optional<std::string> RecipientFor(Repository& repository, const Conversation& conversation,
+                                          const InboxProfile& inbox) const;
+
   [[nodiscard]] const InboxProfile* FindInbox(std::string_view inbox_id) const;
 
  private:
@@ -128,7 +133,9 @@ class ConversationService final {
     SenderKind sender = SenderKind::kBot;
     std::optional<std::int64_t> agent_id;
     std::string text;
-    bool ignore_opt_out = false;  // Only for the one confirmation of an opt-out.
+    // Skips the opt-out check: for the one confirmation of an opt-out, for HELP, and where the
+    // caller has just checked consent in the same transaction.
+    bool ignore_opt_out = false;
   };
   ActionOutcome QueueOutbound(Repository& repository, Conversation& conversation,
                               const OutboundRequest& request) const;
@@ -140,8 +147,6 @@ class ConversationService final {
               InboundOutcome& outcome) const;
   void HandOff(Repository& repository, Conversation& conversation, const std::string& reason,
                const std::string& last_text) const;
-  std::optional<std::string> RecipientFor(Repository& repository, const Conversation& conversation,
-                                          const InboxProfile& inbox) const;
   void Emit(Repository& repository, std::string_view type, const Conversation& conversation,
             std::optional<std::int64_t> message_id, std::optional<std::int64_t> agent_id,
             std::string data_json = "{}") const;
