@@ -5,8 +5,9 @@
 #   bench/run.sh [SECONDS]      (default 10 seconds per load run)
 #
 # 1. nginx answering `return 200` to the same 400-byte form POST (mobilelink_loadgen --mode plain);
-# 2. webhook-to-reply latency at a fixed offered rate: `mobilelink replay --rate 2000` of the
-#    CLINC150 test split, timing each reply's arrival at the fake provider, on a fresh server;
+# 2. webhook-to-reply latency at fixed offered rates: `mobilelink replay --rate 2000`, then
+#    `--rate 500`, of the CLINC150 test split, timing each reply's arrival at the fake provider,
+#    with the server's own queue-to-accepted histogram after the first run;
 # 3. signed inbound Twilio webhooks, each a new message that is verified, stored durably
 #    (SQLite WAL, synchronous=FULL), answered by the bot and queued (mobilelink_loadgen --mode twilio).
 # Every server listens on 127.0.0.1, every load run is bounded by SECONDS or a message count,
@@ -67,6 +68,12 @@ echo "# mobilelink webhook-to-reply latency at 2000 messages/s offered (CLINC150
 ./build/mobilelink replay --input data/clinc150/data_full.json --inbox sms \
   --url http://127.0.0.1:18180 --provider http://127.0.0.1:18190 --config "$work/config.yaml" \
   --rate 2000 --concurrency 256 --limit $((2000 * seconds)) | tail -1
+echo "# server-side queue-to-accepted reply time after that run (mobilelink_reply_latency_seconds)"
+curl -s http://127.0.0.1:18180/metrics | grep -E '^mobilelink_reply_latency_seconds_(bucket|count)'
+echo "# mobilelink webhook-to-reply latency at 500 messages/s offered"
+./build/mobilelink replay --input data/clinc150/data_full.json --inbox sms \
+  --url http://127.0.0.1:18180 --provider http://127.0.0.1:18190 --config "$work/config.yaml" \
+  --rate 500 --concurrency 64 --limit 3000 | tail -1
 echo "# mobilelink signed Twilio webhooks, 32 connections, ${seconds}s"
 ./build/mobilelink_loadgen --mode twilio --port 18180 --signed-base http://127.0.0.1:18180 \
   --connections 32 --seconds "$seconds"
@@ -79,3 +86,11 @@ done
 curl -s http://127.0.0.1:18180/metrics | grep -E '^mobilelink_(store_commits_total|outbound_sends_total)'
 
 echo "# resident memory of the server after the runs (KiB): $(ps -o rss= -p "${pids[2]}")"
+echo "# busiest server threads other than the main one, % of one core, over 2 s of a second webhook run"
+./build/mobilelink_loadgen --mode twilio --port 18180 --signed-base http://127.0.0.1:18180 \
+  --connections 32 --seconds 5 >/dev/null &
+load_pid=$!
+sleep 2
+top -H -b -n 2 -d 2 -p "${pids[2]}" |
+  awk -v main="${pids[2]}" '/^top/{n++} n==2 && $1 ~ /^[0-9]+$/ && $1 != main' | sort -k9 -nr | head -3
+wait "$load_pid"
