@@ -54,7 +54,7 @@ void HandleWebhook(AppContext& context, const std::string& segment, bool status_
     Logger("channel")->log(level, "webhook {} channel={} inbox_id={} request_id={} reason=\"{}\"",
                            channels::ToString(parsed.outcome), inbox.channel, inbox.id,
                            request.request_id, EscapeLogValue(parsed.reason));
-    // Adapters answer rejections with the server's JSON error body, naming the field.
+    // Adapters build rejections as the server's JSON error body, naming the field.
     respond(parsed.response.value_or(
         http::HttpResponse::Error(400, channels::ToString(parsed.outcome), parsed.reason)));
     return;

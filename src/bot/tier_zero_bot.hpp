@@ -77,7 +77,7 @@ struct BotInput {
 
 struct BotDecision {
   BotAction action = BotAction::kFallback;
-  std::string text;    // What to send to the customer.
+  std::string text;    // Text to send to the customer.
   std::string intent;  // Rule name, "kb:<title>", "handoff" or empty.
   double confidence = 0;
   std::string reason;  // For handoffs: customer_request or unresolved.

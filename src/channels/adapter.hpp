@@ -2,8 +2,8 @@
 
 // The contract between the server and one channel adapter. An adapter verifies the provider's
 // signature, turns the provider's payload into normalized inbound messages and status updates,
-// and turns an outbound message into the provider's HTTP request. It holds no business logic
-// and no state: every call gets the inbox's settings.
+// and turns an outbound message into the provider's HTTP request. It contains no business
+// logic and no state, because every call gets the inbox's settings.
 
 #include <chrono>
 #include <map>
@@ -62,9 +62,9 @@ struct WebhookRequest {
 
 /// Classification of a webhook by its adapter.
 enum class WebhookOutcome {
-  kAccepted,           // Messages or statuses to store; answer 2xx after commit.
-  kHandshake,          // A verification request answered directly (WhatsApp hub.challenge).
-  kIgnored,            // Valid but nothing to do (unknown event type); answer 200.
+  kAccepted,           // Messages or statuses to store; respond 2xx after the commit.
+  kHandshake,          // A verification request with a direct response (WhatsApp hub.challenge).
+  kIgnored,            // Valid but nothing to do (unknown event type); respond 200.
   kSignatureInvalid,   // 403, nothing stored.
   kMalformed,          // 400, nothing stored.
   kUnsupportedMedia,   // 415: wrong Content-Type.

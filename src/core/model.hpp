@@ -17,7 +17,7 @@ using TimePoint = Clock::time_point;
 
 enum class Direction { kInbound, kOutbound, kNote };
 
-/// Who wrote a message.
+/// Author of a message.
 enum class SenderKind { kCustomer, kBot, kAgent, kSystem };
 
 /// Delivery status of an outbound message. A status only moves to a higher rank (see

@@ -170,7 +170,7 @@ TEST_F(TwilioSms, ReplyQueuedBeforeStopIsNotSent) {
   ASSERT_GT(conversation, 0);
   const std::string token = Login("bob", kSupervisorPassword);
 
-  // The provider answers 503, so the reply waits in the outbox for a retry.
+  // The provider responds with 503, so the reply waits in the outbox for a retry.
   tools::FakeBehaviour failing;
   failing.fail_next = 1000;
   failing.fail_status = 503;
