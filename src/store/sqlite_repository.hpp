@@ -12,6 +12,11 @@ class SqliteRepository final : public core::Repository {
  public:
   explicit SqliteRepository(Connection& connection) : db_(connection) {}
 
+  /// The connection and transaction this repository runs on. The SQLite implementations of the
+  /// other layers' ports (routing, bot, security, analytics) run on it too, so one unit of work
+  /// spans them all.
+  [[nodiscard]] Connection& Db() { return db_; }
+
   // core::Repository
   std::int64_t ResolveContact(const core::ContactIdentity& identity, std::string_view name,
                               core::TimePoint now) override;
