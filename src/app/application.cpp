@@ -10,9 +10,12 @@
 #include "mobilelink/channels/registry.hpp"
 #include "mobilelink/common/log.hpp"
 #include "mobilelink/common/metrics.hpp"
+#include "mobilelink/core/timer_worker.hpp"
 #include "mobilelink/http/server.hpp"
 #include "mobilelink/nlu/bot_intents.hpp"
 #include "mobilelink/outbox/outbox_worker.hpp"
+#include "mobilelink/routing/on_call.hpp"
+#include "mobilelink/routing/sla_service.hpp"
 #include "mobilelink/security/credentials.hpp"
 
 namespace mobilelink::app {
@@ -56,6 +59,11 @@ class Application::Impl {
     bot_ = std::make_shared<bot::TierZeroBot>(config_.bot, nlu::LoadIntentDetector(config_.bot));
     service_ = std::make_unique<core::ConversationService>(std::move(profiles), bot_,
                                                            config_.compliance, *clock_);
+    on_call_ = std::make_unique<routing::OnCallService>(config_.on_call, *service_, *clock_);
+    sla_ = std::make_unique<routing::SlaService>(config_.sla, config_.calendars, on_call_.get(),
+                                                 *clock_);
+    service_->SetObserver(sla_.get());
+    context_.sla = sla_.get();
     context_.config = &config_;
     context_.store = store_.get();
     context_.service = service_.get();
@@ -76,6 +84,14 @@ class Application::Impl {
         worker_options, config_.inboxes, *store_, *service_, *clock_,
         [hub = hub_](const core::OutboxEntry& entry) { return hub->Push(entry); });
     context_.notify_outbox = [worker = outbox_.get()] { worker->Notify(); };
+
+    core::TimerWorkerOptions timer_options;
+    timer_options.idle_poll = options_.timer_idle_poll;
+    // A handler may queue messages (an on-call page), which the outbox sends after the commit.
+    timer_options.after_fire = [worker = outbox_.get()](const core::Timer&) { worker->Notify(); };
+    timers_ = std::make_unique<core::TimerWorker>(*store_, *clock_, std::move(timer_options));
+    context_.timers = timers_.get();
+    sla_->RegisterTimers(*timers_);
 
     auto router = std::make_shared<http::Router>();
     AddHealthRoutes(*router);
@@ -120,6 +136,7 @@ class Application::Impl {
     });
 
     outbox_->Start();
+    timers_->Start();
     http::ServerOptions server_options;
     server_options.host = options_.host;
     server_options.port = options_.port;
@@ -139,6 +156,10 @@ class Application::Impl {
     stopped_ = true;
     if (server_) {
       server_->Stop(grace);
+    }
+    // Timers stop first: a firing may queue messages for the outbox.
+    if (timers_) {
+      timers_->Stop();
     }
     if (outbox_) {
       outbox_->Stop(grace);
@@ -191,8 +212,11 @@ class Application::Impl {
   std::unique_ptr<store::Store> store_;
   std::shared_ptr<bot::TierZeroBot> bot_;
   std::unique_ptr<core::ConversationService> service_;
+  std::unique_ptr<routing::OnCallService> on_call_;
+  std::unique_ptr<routing::SlaService> sla_;
   std::shared_ptr<WebchatHub> hub_;
   std::unique_ptr<outbox::OutboxWorker> outbox_;
+  std::unique_ptr<core::TimerWorker> timers_;
   std::unique_ptr<WorkPool> login_pool_;
   std::unique_ptr<security::LoginGuard> login_guard_;
   std::unique_ptr<http::Server> server_;

@@ -11,6 +11,8 @@
 #include "mobilelink/config/config.hpp"
 #include "mobilelink/core/clock.hpp"
 #include "mobilelink/core/conversation_service.hpp"
+#include "mobilelink/core/timer_worker.hpp"
+#include "mobilelink/routing/sla_service.hpp"
 #include "mobilelink/security/login_guard.hpp"
 #include "mobilelink/store/store.hpp"
 
@@ -29,6 +31,10 @@ struct AppContext {
   std::function<bool(const std::string& visitor_id, const std::string& frame)> push_webchat;
   /// Wakes the outbox after a commit that queued messages.
   std::function<void()> notify_outbox;
+  /// Fires stored timers. Handlers are registered before Application::Start starts it.
+  core::TimerWorker* timers = nullptr;
+  /// SLA clocks and priorities; SetPriority is the agent's priority action.
+  const routing::SlaService* sla = nullptr;
 };
 
 /// Returns a JSON error response that names the field, the reason and the fix.

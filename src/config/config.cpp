@@ -201,7 +201,8 @@ Config ParseValidated(const std::string& text) {
                       "bot, agents, inboxes), not a list or a single value");
   }
   const Node top{root, ""};
-  CheckKeys(top, {"server", "store", "outbox", "compliance", "bot", "agents", "inboxes"});
+  CheckKeys(top, {"server", "store", "outbox", "compliance", "bot", "agents", "inboxes",
+                  "calendars", "sla", "on_call"});
   Config config;
   config.server = ParseServer(Child(top, "server"));
   config.store = ParseStore(Child(top, "store"));
@@ -220,6 +221,10 @@ Config ParseValidated(const std::string& text) {
   if (config.inboxes.empty()) {
     Fail("inboxes", "missing required key; configure at least one inbox");
   }
+  config.calendars = ParseCalendars(Child(top, "calendars"));
+  config.sla = ParseSla(Child(top, "sla"));
+  config.on_call = ParseOnCall(Child(top, "on_call"));
+  ValidateSlaReferences(config);
   return config;
 }
 

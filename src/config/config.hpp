@@ -11,6 +11,7 @@
 
 #include "mobilelink/bot/tier_zero_bot.hpp"
 #include "mobilelink/channels/adapter.hpp"
+#include "mobilelink/config/sla_config.hpp"
 #include "mobilelink/core/conversation_service.hpp"
 
 namespace mobilelink::config {
@@ -33,6 +34,7 @@ namespace mobilelink::config {
 /// | bot.* | see bot::BotConfig | |
 /// | agents[] | login, name, role (agent, supervisor, admin), password_hash (Argon2id) | |
 /// | inboxes[] | id, channel, and the channel's own keys | |
+/// | calendars[], sla, on_call[] | see config/sla_config.hpp | |
 struct ServerConfig {
   std::string listen = "127.0.0.1:8080";
   std::string public_url = "http://127.0.0.1:8080";
@@ -69,6 +71,9 @@ struct Config {
   bot::BotConfig bot;
   std::vector<AgentConfig> agents;
   std::vector<channels::InboxConfig> inboxes;
+  std::vector<CalendarConfig> calendars;
+  SlaConfig sla;
+  std::vector<OnCallConfig> on_call;
 };
 
 /// Raised for any invalid configuration. what() names the key path and the reason.

@@ -36,6 +36,9 @@ std::string AccessDetail(ActionError error, std::int64_t conversation_id) {
     case ActionError::kNotAssignee:
       return "conversation " + std::to_string(conversation_id) +
              " is not assigned to you; claim it first";
+    case ActionError::kNotHandedOff:
+      return "conversation " + std::to_string(conversation_id) +
+             " is with the bot; it has not been handed off";
     default:
       return {};
   }
@@ -65,6 +68,9 @@ ActionOutcome ConversationService::ReplyAsAgent(Repository& repository,
   auto outcome = QueueOutbound(repository, *conversation, request);
   if (outcome.ok()) {
     conversation->updated_at = clock_.Now();
+    if (observer_ != nullptr) {
+      observer_->OnAgentReply(repository, *conversation, *outcome.message_id);
+    }
     repository.UpdateConversation(*conversation);
   }
   return outcome;
@@ -107,8 +113,7 @@ ActionOutcome ConversationService::Claim(Repository& repository, std::int64_t co
     return {ActionError::kResolved, AccessDetail(ActionError::kResolved, conversation_id)};
   }
   if (conversation->tier == 0) {
-    return {ActionError::kNotHandedOff, "conversation " + std::to_string(conversation_id) +
-                                            " is with the bot; it has not been handed off"};
+    return {ActionError::kNotHandedOff, AccessDetail(ActionError::kNotHandedOff, conversation_id)};
   }
   if (conversation->assignee_agent_id == agent_id) {
     return {};
@@ -137,6 +142,9 @@ ActionOutcome ConversationService::HandBack(Repository& repository, std::int64_t
   conversation->updated_at = clock_.Now();
   repository.UpdateConversation(*conversation);
   Emit(repository, events::kConversationHandedBack, *conversation, std::nullopt, agent_id);
+  if (observer_ != nullptr) {
+    observer_->OnStatusChanged(repository, *conversation);
+  }
   return {};
 }
 
@@ -154,7 +162,48 @@ ActionOutcome ConversationService::Resolve(Repository& repository, std::int64_t 
   repository.UpdateConversation(*conversation);
   Emit(repository, events::kConversationResolved, *conversation, std::nullopt, agent_id,
        boost::json::serialize(boost::json::object{{"tier", conversation->tier}}));
+  if (observer_ != nullptr) {
+    observer_->OnStatusChanged(repository, *conversation);
+  }
   return {};
+}
+
+ActionOutcome ConversationService::MarkPending(Repository& repository,
+                                               std::int64_t conversation_id,
+                                               std::int64_t agent_id,
+                                               bool may_override_assignee) const {
+  auto conversation = repository.GetConversation(conversation_id);
+  if (auto error = CheckAccess(conversation, agent_id, may_override_assignee);
+      error != ActionError::kNone) {
+    return {error, AccessDetail(error, conversation_id)};
+  }
+  if (conversation->tier == 0) {
+    return {ActionError::kNotHandedOff, AccessDetail(ActionError::kNotHandedOff, conversation_id)};
+  }
+  if (conversation->status == ConversationStatus::kPending) {
+    return {};
+  }
+  conversation->status = ConversationStatus::kPending;
+  conversation->updated_at = clock_.Now();
+  repository.UpdateConversation(*conversation);
+  Emit(repository, events::kConversationPending, *conversation, std::nullopt, agent_id);
+  if (observer_ != nullptr) {
+    observer_->OnStatusChanged(repository, *conversation);
+  }
+  return {};
+}
+
+ActionOutcome ConversationService::SendSystemMessage(Repository& repository,
+                                                     Conversation& conversation,
+                                                     const std::string& inbox_id,
+                                                     const std::string& recipient,
+                                                     const std::string& text) const {
+  const InboxProfile* inbox = FindInbox(inbox_id);
+  if (inbox == nullptr) {
+    return {ActionError::kNoRecipient, "inbox " + inbox_id + " is not configured"};
+  }
+  OutboundRequest request{inbox, recipient, SenderKind::kSystem, std::nullopt, text, false};
+  return QueueOutbound(repository, conversation, request);
 }
 
 }  // namespace mobilelink::core

@@ -24,4 +24,31 @@ inline constexpr std::string_view kContactOptedOut = "contact.opted_out";
 inline constexpr std::string_view kContactOptedIn = "contact.opted_in";
 inline constexpr std::string_view kContactHelpRequested = "contact.help_requested";
 
+// An agent marked the conversation as waiting on the customer (status pending). No data.
+inline constexpr std::string_view kConversationPending = "conversation.pending";
+// The conversation's priority changed. data: priority, previous, source (rule, agent).
+inline constexpr std::string_view kConversationPriorityChanged = "conversation.priority_changed";
+// An SLA breach took the conversation from its assignee back to the queue.
+// data: previous_agent_id, reason (sla_breach).
+inline constexpr std::string_view kConversationUnassigned = "conversation.unassigned";
+// The conversation moved to a higher tier. data: from_tier, to_tier, reason, team.
+inline constexpr std::string_view kEscalationRaised = "escalation.raised";
+
+// SLA clocks. Every sla.* event carries data: clock_id, metric (first_response, next_response,
+// resolution), priority, target_seconds, and elapsed_seconds (business seconds counted so
+// far). sla.started also has due_at (Unix ms); sla.stopped has reason (answered, resolved,
+// handed_back); sla.resumed has due_at.
+inline constexpr std::string_view kSlaStarted = "sla.started";
+inline constexpr std::string_view kSlaStopped = "sla.stopped";
+inline constexpr std::string_view kSlaPaused = "sla.paused";
+inline constexpr std::string_view kSlaResumed = "sla.resumed";
+// The clock reached its target before an agent answered or resolved. data as above plus
+// actions (the configured breach actions that ran).
+inline constexpr std::string_view kSlaBreached = "sla.breached";
+
+// On-call. data: incident_key, team, attempt (1 for the first person), person; oncall.paged
+// also has phone and inbox_id, and its message_id is the page SMS.
+inline constexpr std::string_view kOnCallPaged = "oncall.paged";
+inline constexpr std::string_view kOnCallAcknowledged = "oncall.acknowledged";
+
 }  // namespace mobilelink::events
