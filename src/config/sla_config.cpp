@@ -1,13 +1,13 @@
 #include "mobilelink/config/sla_config.hpp"
 
-#include <unicode/timezone.h>
-#include <unicode/ucal.h>
-#include <unicode/unistr.h>
-
 #include <algorithm>
 #include <cctype>
 #include <map>
 #include <set>
+
+#include <unicode/timezone.h>
+#include <unicode/ucal.h>
+#include <unicode/unistr.h>
 
 #include "mobilelink/channels/common/phone.hpp"
 #include "mobilelink/config/config.hpp"
@@ -108,8 +108,9 @@ CalendarConfig ParseCalendar(const Node& item) {
     any_open = any_open || !calendar.hours[day].empty();
   }
   if (!any_open) {
-    Fail(hours.path, "no open hours on any day; list at least one range such as "
-                     "mon: [\"09:00-17:00\"]");
+    Fail(hours.path,
+         "no open hours on any day; list at least one range such as "
+         "mon: [\"09:00-17:00\"]");
   }
   const Node holidays = Child(item, "holidays");
   const auto dates = TextList(holidays);
@@ -233,8 +234,8 @@ std::string_view ToString(SlaMetric value) {
 }
 
 std::optional<SlaMetric> ParseSlaMetric(std::string_view text) {
-  for (auto metric : {SlaMetric::kFirstResponse, SlaMetric::kNextResponse,
-                      SlaMetric::kResolution}) {
+  for (auto metric :
+       {SlaMetric::kFirstResponse, SlaMetric::kNextResponse, SlaMetric::kResolution}) {
     if (ToString(metric) == text) {
       return metric;
     }
@@ -283,7 +284,10 @@ SlaConfig::SlaConfig() {
   using std::chrono::minutes;
   using Action = BreachAction;
   policies[static_cast<std::size_t>(core::Priority::kCritical)] = {
-      minutes(15), minutes(15), hours(4), {Action::kNotify, Action::kRaiseTier, Action::kPageOnCall}};
+      minutes(15),
+      minutes(15),
+      hours(4),
+      {Action::kNotify, Action::kRaiseTier, Action::kPageOnCall}};
   policies[static_cast<std::size_t>(core::Priority::kHigh)] = {
       hours(1), hours(1), hours(24), {Action::kNotify, Action::kReassign}};
   policies[static_cast<std::size_t>(core::Priority::kStandard)] = {
@@ -349,7 +353,8 @@ SlaConfig ParseSla(const Node& node) {
                   sla.policies[static_cast<std::size_t>(priority)]);
     }
   }
-  ForEachItem(Child(node, "rules"), [&](const Node& item) { sla.rules.push_back(ParseRule(item)); });
+  ForEachItem(Child(node, "rules"),
+              [&](const Node& item) { sla.rules.push_back(ParseRule(item)); });
   return sla;
 }
 
@@ -370,7 +375,8 @@ void ValidateSlaReferences(const Config& config) {
   if (!config.sla.calendar.empty() &&
       std::none_of(config.calendars.begin(), config.calendars.end(),
                    [&](const CalendarConfig& c) { return c.id == config.sla.calendar; })) {
-    Fail("sla.calendar", "no calendar has id '" + config.sla.calendar + "'; add it under calendars");
+    Fail("sla.calendar",
+         "no calendar has id '" + config.sla.calendar + "'; add it under calendars");
   }
   if (!config.sla.on_call_team.empty() &&
       std::none_of(config.on_call.begin(), config.on_call.end(),
@@ -380,8 +386,9 @@ void ValidateSlaReferences(const Config& config) {
   }
   for (std::size_t i = 0; i < config.on_call.size(); ++i) {
     const auto& on_call = config.on_call[i];
-    const auto inbox = std::find_if(config.inboxes.begin(), config.inboxes.end(),
-                                    [&](const auto& candidate) { return candidate.id == on_call.inbox; });
+    const auto inbox =
+        std::find_if(config.inboxes.begin(), config.inboxes.end(),
+                     [&](const auto& candidate) { return candidate.id == on_call.inbox; });
     if (inbox == config.inboxes.end() || inbox->channel != "twilio_sms") {
       Fail("on_call[" + std::to_string(i) + "].inbox",
            "'" + on_call.inbox + "' is not a configured twilio_sms inbox; pages go out by SMS");

@@ -7,15 +7,15 @@
 // | --- | --- | --- | --- |
 // | calendars[].id | name that teams and sla.calendar refer to | text | required |
 // | calendars[].time_zone | IANA zone, such as Europe/Berlin | text | required |
-// | calendars[].hours.<mon..sun> | open ranges "HH:MM-HH:MM"; "23:59" or "24:00" ends the day | list | closed |
+// | calendars[].hours.<mon..sun> | "HH:MM-HH:MM" ranges; end 23:59 or 24:00 is midnight | | none |
 // | calendars[].holidays | closed local dates "YYYY-MM-DD" | list | [] |
-// | sla.calendar | calendar whose hours clocks count when no team calendar applies | id | every hour counts |
+// | sla.calendar | calendar counted when no team calendar applies | id | every hour counts |
 // | sla.default_priority | priority when no rule matches | critical, high, standard | standard |
-// | sla.on_call_team | on_call team paged for a critical breach when no team applies | id | none |
-// | sla.policies.<priority>.first_response_s | first-response target | seconds | 900, 3600, 86400 |
-// | sla.policies.<priority>.next_response_s | next-response target | seconds | 900, 3600, 86400 |
-// | sla.policies.<priority>.resolution_s | resolution target | seconds | 14400, 86400, 432000 |
-// | sla.policies.<priority>.breach_actions | notify, reassign, raise_tier, page_on_call | list | see kDefault… |
+// | sla.on_call_team | on_call team paged when the conversation's team has none | id | none |
+// | sla.policies.<priority>.first_response_s | first-response target | s | 900, 3600, 86400 |
+// | sla.policies.<priority>.next_response_s | next-response target | s | 900, 3600, 86400 |
+// | sla.policies.<priority>.resolution_s | resolution target | s | 14400, 86400, 432000 |
+// | sla.policies.<priority>.breach_actions | actions run on a breach | list | per priority |
 // | sla.rules[] | priority, and any of intents, customer_tiers, keywords | | [] |
 // | on_call[].team | team id | text | required |
 // | on_call[].inbox | SMS inbox that sends pages and receives ACK replies | inbox id | required |

@@ -103,33 +103,33 @@ TEST(SlaConfig, ParsesAllSections) {
 
 TEST(SlaConfig, UnknownTimeZoneNamesKey) {
   const std::string error =
-      ErrorOf(kBase + "calendars:\n  - id: x\n    time_zone: Mars/Olympus\n    hours:\n"
-                      "      mon: [\"09:00-17:00\"]\n");
+      ErrorOf(kBase +
+              "calendars:\n  - id: x\n    time_zone: Mars/Olympus\n    hours:\n"
+              "      mon: [\"09:00-17:00\"]\n");
   EXPECT_NE(error.find("calendars[0].time_zone: unknown time zone 'Mars/Olympus'"),
             std::string::npos)
       << error;
 }
 
 TEST(SlaConfig, BadRangeNamesItem) {
-  const std::string error =
-      ErrorOf(kBase + "calendars:\n  - id: x\n    time_zone: UTC\n    hours:\n"
-                      "      tue: [\"09:00-17:00\", \"18:00-08:00\"]\n");
-  EXPECT_NE(error.find("calendars[0].hours.tue[1]: invalid range '18:00-08:00'"),
-            std::string::npos)
+  const std::string error = ErrorOf(kBase +
+                                    "calendars:\n  - id: x\n    time_zone: UTC\n    hours:\n"
+                                    "      tue: [\"09:00-17:00\", \"18:00-08:00\"]\n");
+  EXPECT_NE(error.find("calendars[0].hours.tue[1]: invalid range '18:00-08:00'"), std::string::npos)
       << error;
 }
 
 TEST(SlaConfig, OverlappingRangesRejected) {
-  const std::string error =
-      ErrorOf(kBase + "calendars:\n  - id: x\n    time_zone: UTC\n    hours:\n"
-                      "      tue: [\"09:00-13:00\", \"12:00-17:00\"]\n");
+  const std::string error = ErrorOf(kBase +
+                                    "calendars:\n  - id: x\n    time_zone: UTC\n    hours:\n"
+                                    "      tue: [\"09:00-13:00\", \"12:00-17:00\"]\n");
   EXPECT_NE(error.find("calendars[0].hours.tue: ranges overlap"), std::string::npos) << error;
 }
 
 TEST(SlaConfig, UnknownWeekdayRejected) {
-  const std::string error =
-      ErrorOf(kBase + "calendars:\n  - id: x\n    time_zone: UTC\n    hours:\n"
-                      "      monday: [\"09:00-17:00\"]\n");
+  const std::string error = ErrorOf(kBase +
+                                    "calendars:\n  - id: x\n    time_zone: UTC\n    hours:\n"
+                                    "      monday: [\"09:00-17:00\"]\n");
   EXPECT_NE(error.find("calendars[0].hours.monday: unknown key"), std::string::npos) << error;
 }
 
@@ -141,15 +141,16 @@ TEST(SlaConfig, ClosedWeekRejected) {
 
 TEST(SlaConfig, BadHolidayNamesItem) {
   const std::string error =
-      ErrorOf(kBase + "calendars:\n  - id: x\n    time_zone: UTC\n    hours:\n"
-                      "      mon: [\"09:00-17:00\"]\n    holidays: [\"2026-02-30\"]\n");
+      ErrorOf(kBase +
+              "calendars:\n  - id: x\n    time_zone: UTC\n    hours:\n"
+              "      mon: [\"09:00-17:00\"]\n    holidays: [\"2026-02-30\"]\n");
   EXPECT_NE(error.find("calendars[0].holidays[0]: invalid date '2026-02-30'"), std::string::npos)
       << error;
 }
 
 TEST(SlaConfig, UnknownBreachActionRejected) {
-  const std::string error = ErrorOf(
-      kBase + "sla:\n  policies:\n    high:\n      breach_actions: [notify, email]\n");
+  const std::string error =
+      ErrorOf(kBase + "sla:\n  policies:\n    high:\n      breach_actions: [notify, email]\n");
   EXPECT_NE(error.find("sla.policies.high.breach_actions[1]: unknown action 'email'"),
             std::string::npos)
       << error;

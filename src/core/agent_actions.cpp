@@ -200,7 +200,8 @@ ActionOutcome ConversationService::SendSystemMessage(Repository& repository,
                                                      const std::string& text) const {
   const InboxProfile* inbox = FindInbox(inbox_id);
   if (inbox == nullptr) {
-    return {ActionError::kNoRecipient, "inbox " + inbox_id + " is not configured"};
+    return {ActionError::kNoRecipient,
+            "inbox " + inbox_id + " is not configured; add it under inboxes in the config"};
   }
   OutboundRequest request{inbox, recipient, SenderKind::kSystem, std::nullopt, text, false};
   return QueueOutbound(repository, conversation, request);

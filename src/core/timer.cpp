@@ -17,8 +17,8 @@ std::string_view ToString(TimerState value) {
 }
 
 std::optional<TimerState> ParseTimerState(std::string_view text) {
-  for (auto state : {TimerState::kPending, TimerState::kFired, TimerState::kCancelled,
-                     TimerState::kFailed}) {
+  for (auto state :
+       {TimerState::kPending, TimerState::kFired, TimerState::kCancelled, TimerState::kFailed}) {
     if (ToString(state) == text) {
       return state;
     }

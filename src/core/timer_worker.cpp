@@ -100,15 +100,14 @@ class TimerWorker::Impl {
     for (std::size_t i = 0; i < due.size(); ++i) {
       Firing& firing = firings[i];
       firing.timer_id = due[i].id;
-      store_.Write(
-          [this, &firing, now](Repository& repository) { Fire(repository, firing, now); },
-          [&, i](const store::WriteResult& result) {
-            std::lock_guard lock(done_mutex);
-            firings[i].result = result;
-            if (--remaining == 0) {
-              done_signal.notify_one();
-            }
-          });
+      store_.Write([this, &firing, now](Repository& repository) { Fire(repository, firing, now); },
+                   [&, i](const store::WriteResult& result) {
+                     std::lock_guard lock(done_mutex);
+                     firings[i].result = result;
+                     if (--remaining == 0) {
+                       done_signal.notify_one();
+                     }
+                   });
     }
     {
       std::unique_lock lock(done_mutex);
@@ -139,8 +138,8 @@ class TimerWorker::Impl {
     }
     const auto handler = handlers_.find(firing.claimed->kind);
     if (handler == handlers_.end()) {
-      throw std::runtime_error("no handler is registered for timer kind '" +
-                               firing.claimed->kind + "'");
+      throw std::runtime_error("no handler is registered for timer kind '" + firing.claimed->kind +
+                               "'");
     }
     handler->second(repository, *firing.claimed);
   }
@@ -170,9 +169,9 @@ class TimerWorker::Impl {
       const int attempt = firing->claimed ? firing->claimed->attempts : 0;
       const bool final_attempt = attempt >= options_.max_attempts;
       CountOutcome(kind, final_attempt ? "failed" : "retried");
-      Logger("core")->error("timer failed timer_id={} kind={} key={} attempt={} final={} error=\"{}\"",
-                            firing->timer_id, kind, key, attempt, final_attempt,
-                            firing->result.error);
+      Logger("core")->error(
+          "timer failed timer_id={} kind={} key={} attempt={} final={} error=\"{}\"",
+          firing->timer_id, kind, key, attempt, final_attempt, firing->result.error);
     }
     if (!result.ok) {
       Logger("core")->error("timer failure not recorded timers={} error=\"{}\"", failed.size(),
@@ -224,8 +223,7 @@ class TimerWorker::Impl {
     if (!next_due) {
       return options_.idle_poll;
     }
-    const auto until_due =
-        std::chrono::ceil<std::chrono::milliseconds>(*next_due - clock_.Now());
+    const auto until_due = std::chrono::ceil<std::chrono::milliseconds>(*next_due - clock_.Now());
     return std::clamp(until_due, std::chrono::milliseconds(0), options_.idle_poll);
   }
 

@@ -228,9 +228,8 @@ TEST_F(TimerWorkerTest, RestartBetweenScheduleAndFire) {
   {
     TimerWorker worker(*store_, clock_);
     std::string payload;
-    worker.Register("test", [&payload](Repository&, const Timer& timer) {
-      payload = timer.payload_json;
-    });
+    worker.Register("test",
+                    [&payload](Repository&, const Timer& timer) { payload = timer.payload_json; });
     EXPECT_EQ(worker.RunDue(due - seconds(1)), 0);
     EXPECT_EQ(worker.RunDue(due), 1);
     EXPECT_EQ(payload, "{\"conversation_id\":7}");

@@ -26,7 +26,7 @@ inline constexpr std::string_view kContactHelpRequested = "contact.help_requeste
 
 // An agent marked the conversation as waiting on the customer (status pending). No data.
 inline constexpr std::string_view kConversationPending = "conversation.pending";
-// The conversation's priority changed. data: priority, previous, source (rule, agent).
+// The conversation's priority changed. data: priority, previous, source (default, rule, agent).
 inline constexpr std::string_view kConversationPriorityChanged = "conversation.priority_changed";
 // An SLA breach took the conversation from its assignee back to the queue.
 // data: previous_agent_id, reason (sla_breach).
@@ -36,14 +36,14 @@ inline constexpr std::string_view kEscalationRaised = "escalation.raised";
 
 // SLA clocks. Every sla.* event carries data: clock_id, metric (first_response, next_response,
 // resolution), priority, target_seconds, and elapsed_seconds (business seconds counted so
-// far). sla.started also has due_at (Unix ms); sla.stopped has reason (answered, resolved,
-// handed_back); sla.resumed has due_at.
+// far). sla.started and sla.resumed also have due_at (Unix ms). sla.stopped also has reason
+// (answered, resolved, handed_back) and breached (true when the target was missed).
 inline constexpr std::string_view kSlaStarted = "sla.started";
 inline constexpr std::string_view kSlaStopped = "sla.stopped";
 inline constexpr std::string_view kSlaPaused = "sla.paused";
 inline constexpr std::string_view kSlaResumed = "sla.resumed";
-// The clock reached its target before an agent answered or resolved. data as above plus
-// actions (the configured breach actions that ran).
+// The clock reached its target before an agent replied or resolved the conversation. data as
+// above, plus actions: the configured breach actions that ran.
 inline constexpr std::string_view kSlaBreached = "sla.breached";
 
 // On-call. data: incident_key, team, attempt (1 for the first person), person; oncall.paged

@@ -1,11 +1,11 @@
 #include "mobilelink/routing/calendar.hpp"
 
+#include <stdexcept>
+
 #include <unicode/calendar.h>
 #include <unicode/gregocal.h>
 #include <unicode/timezone.h>
 #include <unicode/unistr.h>
-
-#include <stdexcept>
 
 namespace mobilelink::routing {
 
@@ -30,7 +30,9 @@ struct BusinessCalendar::IcuState {
 };
 
 BusinessCalendar::BusinessCalendar(const config::CalendarConfig& config)
-    : id_(config.id), hours_(config.hours), holidays_(config.holidays.begin(), config.holidays.end()) {
+    : id_(config.id),
+      hours_(config.hours),
+      holidays_(config.holidays.begin(), config.holidays.end()) {
   if (!config::IsKnownTimeZone(config.time_zone)) {
     throw std::invalid_argument("calendar " + config.id + ": unknown time zone '" +
                                 config.time_zone + "'");
@@ -46,8 +48,8 @@ BusinessCalendar::BusinessCalendar(const config::CalendarConfig& config)
   auto* zone = icu::TimeZone::createTimeZone(icu::UnicodeString::fromUTF8(config.time_zone));
   auto calendar = std::make_unique<icu::GregorianCalendar>(zone, status);
   if (U_FAILURE(status)) {
-    throw std::runtime_error("calendar " + config.id + ": ICU could not create a calendar: " +
-                             u_errorName(status));
+    throw std::runtime_error("calendar " + config.id +
+                             ": ICU could not create a calendar: " + u_errorName(status));
   }
   calendar->setRepeatedWallTimeOption(UCAL_WALLTIME_FIRST);
   calendar->setSkippedWallTimeOption(UCAL_WALLTIME_NEXT_VALID);
@@ -68,15 +70,16 @@ BusinessCalendar BusinessCalendar::AlwaysOpen() {
 sys_days BusinessCalendar::LocalDateOf(core::TimePoint instant) const {
   auto calendar = icu_->Clone();
   UErrorCode status = U_ZERO_ERROR;
-  calendar->setTime(static_cast<UDate>(
-                        std::chrono::duration_cast<milliseconds>(instant.time_since_epoch()).count()),
-                    status);
+  calendar->setTime(
+      static_cast<UDate>(
+          std::chrono::duration_cast<milliseconds>(instant.time_since_epoch()).count()),
+      status);
   const int year = calendar->get(UCAL_YEAR, status);
   const int month = calendar->get(UCAL_MONTH, status) + 1;
   const int day = calendar->get(UCAL_DATE, status);
   if (U_FAILURE(status)) {
-    throw std::runtime_error("calendar " + id_ + ": ICU could not read the local date: " +
-                             u_errorName(status));
+    throw std::runtime_error("calendar " + id_ +
+                             ": ICU could not read the local date: " + u_errorName(status));
   }
   return sys_days(std::chrono::year_month_day(std::chrono::year(year),
                                               std::chrono::month(static_cast<unsigned>(month)),
@@ -96,8 +99,8 @@ core::TimePoint BusinessCalendar::ToInstant(sys_days local_date, int minute) con
   UErrorCode status = U_ZERO_ERROR;
   const UDate millis = calendar->getTime(status);
   if (U_FAILURE(status)) {
-    throw std::runtime_error("calendar " + id_ + ": ICU could not convert a local time: " +
-                             u_errorName(status));
+    throw std::runtime_error("calendar " + id_ +
+                             ": ICU could not convert a local time: " + u_errorName(status));
   }
   return core::TimePoint(milliseconds(static_cast<std::int64_t>(millis)));
 }

@@ -101,7 +101,8 @@ TEST(BusinessCalendar, ExactBoundaryOfAddedTime) {
   const auto calendar = BerlinOffice();
   const auto start = Utc(2026y / 3 / 2, 8h);  // Monday 09:00.
   // 3.5 hours end exactly at the start of lunch; one more second lands after lunch.
-  EXPECT_EQ(calendar.AddBusinessTime(start, hours(3) + minutes(30)), Utc(2026y / 3 / 2, 11h + 30min));
+  EXPECT_EQ(calendar.AddBusinessTime(start, hours(3) + minutes(30)),
+            Utc(2026y / 3 / 2, 11h + 30min));
   EXPECT_EQ(calendar.AddBusinessTime(start, hours(3) + minutes(30) + seconds(1)),
             Utc(2026y / 3 / 2, 12h + 30min + 1s));
   EXPECT_EQ(calendar.AddBusinessTime(start, milliseconds(0)), start);
@@ -146,8 +147,7 @@ TEST(BusinessCalendar, WholeDayRangeIsContinuousAtMidnight) {
   // Seven days of a 24/7 calendar are exactly seven days of business time.
   EXPECT_EQ(calendar.BusinessTimeBetween(Utc(2026y / 3 / 2, 5h), Utc(2026y / 3 / 9, 5h)),
             hours(24 * 7));
-  EXPECT_EQ(calendar.AddBusinessTime(Utc(2026y / 3 / 6, 23h), hours(49)),
-            Utc(2026y / 3 / 9, 0h));
+  EXPECT_EQ(calendar.AddBusinessTime(Utc(2026y / 3 / 6, 23h), hours(49)), Utc(2026y / 3 / 9, 0h));
 }
 
 TEST(BusinessCalendar, WholeDayAcrossSpringForwardInBerlin) {
@@ -165,8 +165,7 @@ TEST(BusinessCalendar, WholeDayAcrossSpringForwardInBerlin) {
 TEST(BusinessCalendar, OfficeAcrossSpringForwardInBerlin) {
   const auto calendar = BerlinOffice();
   // Friday 27 March 17:00 CET is 16:00 UTC; Monday 30 March 10:00 CEST is 08:00 UTC.
-  EXPECT_EQ(calendar.AddBusinessTime(Utc(2026y / 3 / 27, 16h), hours(2)),
-            Utc(2026y / 3 / 30, 8h));
+  EXPECT_EQ(calendar.AddBusinessTime(Utc(2026y / 3 / 27, 16h), hours(2)), Utc(2026y / 3 / 30, 8h));
   EXPECT_TRUE(calendar.IsOpen(Utc(2026y / 3 / 30, 7h)));  // 09:00 CEST.
   EXPECT_FALSE(calendar.IsOpen(Utc(2026y / 3 / 30, 7h) - 1s));
 }
@@ -192,8 +191,7 @@ TEST(BusinessCalendar, NightShiftAcrossBothChangesInNewYork) {
 
   const auto march_start = Utc(2026y / 3 / 8, 5h);  // 00:00 EST.
   const auto march_end = Utc(2026y / 3 / 8, 10h);   // 06:00 EDT.
-  EXPECT_EQ(calendar.BusinessTimeBetween(march_start - hours(12), march_end + hours(12)),
-            hours(5));
+  EXPECT_EQ(calendar.BusinessTimeBetween(march_start - hours(12), march_end + hours(12)), hours(5));
   EXPECT_EQ(calendar.AddBusinessTime(march_start, hours(5)), march_end);
   EXPECT_FALSE(calendar.IsOpen(march_end));
   EXPECT_TRUE(calendar.IsOpen(march_end - 1s));

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "mobilelink/common/log.hpp"
+#include "mobilelink/common/metrics.hpp"
 #include "mobilelink/events/event_types.hpp"
 #include "mobilelink/routing/sla_repository.hpp"
 
@@ -111,6 +112,10 @@ void OnCallService::SendPage(core::Repository& repository, core::Conversation& c
   }
   const auto queued =
       service_.SendSystemMessage(repository, conversation, team.inbox, person.phone, text);
+  GlobalMetrics()
+      .GetCounter("mobilelink_oncall_pages_total", "On-call pages by team and outcome.",
+                  {{"team", team.team}, {"outcome", queued.ok() ? "queued" : "failed"}})
+      .Increment();
   if (!queued.ok()) {
     // The next person is still paged when the window ends, so one bad number cannot stall it.
     Logger("routing")->error("on-call page not queued conversation_id={} attempt={} error={}",
@@ -141,12 +146,12 @@ void OnCallService::SendPage(core::Repository& repository, core::Conversation& c
   timer.kind = std::string(kAckTimerKind);
   timer.key = incident_key;
   timer.due_at = now + team.ack_window;
-  timer.payload_json = json::serialize(json::object{
-      {"team", team.team},
-      {"attempt", attempt},
-      {"person_index", static_cast<std::int64_t>(person_index % team.rotation.size())},
-      {"conversation_id", conversation.id},
-      {"summary", summary}});
+  timer.payload_json = json::serialize(
+      json::object{{"team", team.team},
+                   {"attempt", attempt},
+                   {"person_index", static_cast<std::int64_t>(person_index % team.rotation.size())},
+                   {"conversation_id", conversation.id},
+                   {"summary", summary}});
   repository.ScheduleTimer(timer);
 }
 
@@ -183,8 +188,7 @@ bool OnCallService::ConsumeAcknowledgement(core::Repository& repository,
   return true;
 }
 
-void OnCallService::HandleAckTimeout(core::Repository& repository,
-                                     const core::Timer& timer) const {
+void OnCallService::HandleAckTimeout(core::Repository& repository, const core::Timer& timer) const {
   const auto payload = json::parse(timer.payload_json).as_object();
   const std::string team_id(payload.at("team").as_string());
   const int attempt = static_cast<int>(payload.at("attempt").to_number<std::int64_t>());
@@ -204,9 +208,10 @@ void OnCallService::HandleAckTimeout(core::Repository& repository,
     return;
   }
   if (attempt >= static_cast<int>(team->rotation.size())) {
-    Logger("routing")->error("on-call rotation exhausted without ack team={} incident_key={} "
-                             "attempt={}",
-                             team_id, timer.key, attempt);
+    Logger("routing")->error(
+        "on-call rotation exhausted without ack team={} incident_key={} "
+        "attempt={}",
+        team_id, timer.key, attempt);
     return;
   }
   auto conversation = repository.GetConversation(conversation_id);

@@ -32,8 +32,8 @@ class OnCallService final {
   /// Kind of the timer that pages the next person when a page is not acknowledged in time.
   static constexpr std::string_view kAckTimerKind = "oncall.ack_timeout";
 
-  OnCallService(std::vector<config::OnCallConfig> teams,
-                const core::ConversationService& service, const core::TimeSource& clock);
+  OnCallService(std::vector<config::OnCallConfig> teams, const core::ConversationService& service,
+                const core::TimeSource& clock);
 
   [[nodiscard]] const config::OnCallConfig* FindTeam(std::string_view team) const;
 
@@ -43,9 +43,8 @@ class OnCallService final {
 
   /// Opens incident `incident_key` about `conversation` and pages the person on call of `team`
   /// with `summary`. Returns false when `team` has no on_call entry.
-  bool Page(core::Repository& repository, core::Conversation& conversation,
-            const std::string& team, const std::string& incident_key,
-            const std::string& summary) const;
+  bool Page(core::Repository& repository, core::Conversation& conversation, const std::string& team,
+            const std::string& incident_key, const std::string& summary) const;
 
   /// Acknowledges the open incident paged to the sender when the message is an ACK from an
   /// on-call phone to its paging inbox. Returns true for every such ACK, also when nothing is

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "mobilelink/common/log.hpp"
+#include "mobilelink/common/metrics.hpp"
 #include "mobilelink/events/event_types.hpp"
 #include "mobilelink/routing/sla_events.hpp"
 #include "mobilelink/routing/sla_service.hpp"
@@ -51,9 +52,14 @@ void SlaService::HandleDue(core::Repository& repository, const core::Timer& time
   json::object extra;
   extra["actions"] = std::move(action_names);
   EmitClockEvent(repository, events::kSlaBreached, *conversation, *clock, json::serialize(extra));
-  Logger("routing")->info("sla breached conversation_id={} metric={} priority={}",
-                          conversation->id, config::ToString(clock->metric),
-                          core::ToString(clock->priority));
+  Logger("routing")->info("sla breached conversation_id={} metric={} priority={}", conversation->id,
+                          config::ToString(clock->metric), core::ToString(clock->priority));
+  GlobalMetrics()
+      .GetCounter("mobilelink_sla_breaches_total",
+                  "SLA clocks that reached their target before an agent replied or resolved.",
+                  {{"metric", std::string(config::ToString(clock->metric))},
+                   {"priority", std::string(core::ToString(clock->priority))}})
+      .Increment();
   RunBreachActions(repository, *conversation, *clock, ScopeOf(repository, *conversation));
 }
 
@@ -89,18 +95,18 @@ void SlaService::RunBreachActions(core::Repository& repository, core::Conversati
         }
         break;
       case config::BreachAction::kPageOnCall: {
-        const std::string summary =
-            "SLA breach: conversation " + std::to_string(conversation.id) + ", " +
-            std::string(core::ToString(clock.priority)) + " " +
-            std::string(config::ToString(clock.metric)) + " target " +
-            DescribeTarget(clock.target) + ".";
+        const std::string summary = "SLA breach: conversation " + std::to_string(conversation.id) +
+                                    ", " + std::string(core::ToString(clock.priority)) + " " +
+                                    std::string(config::ToString(clock.metric)) + " target " +
+                                    DescribeTarget(clock.target) + ".";
         const bool paged = on_call_ != nullptr && !scope.on_call_team.empty() &&
                            on_call_->Page(repository, conversation, scope.on_call_team,
                                           "sla-" + std::to_string(clock.id), summary);
         if (!paged) {
-          Logger("routing")->error("sla breach not paged conversation_id={} team={} "
-                                   "error=\"no on_call entry for the team\"",
-                                   conversation.id, scope.on_call_team);
+          Logger("routing")->error(
+              "sla breach not paged conversation_id={} team={} "
+              "error=\"no on_call entry for the team\"",
+              conversation.id, scope.on_call_team);
         }
         break;
       }

@@ -58,8 +58,7 @@ std::optional<core::Priority> SlaService::MatchRules(const PriorityInput& input)
 }
 
 void SlaService::ApplyRules(core::Repository& repository, SlaRepository& sla,
-                            core::Conversation& conversation,
-                            const core::Message& message) const {
+                            core::Conversation& conversation, const core::Message& message) const {
   const auto source = sla.GetPrioritySource(conversation.id);
   if (source == kSourceAgent) {
     return;
@@ -79,8 +78,7 @@ void SlaService::ApplyRules(core::Repository& repository, SlaRepository& sla,
 }
 
 core::ActionOutcome SlaService::SetPriority(core::Repository& repository,
-                                            std::int64_t conversation_id,
-                                            core::Priority priority,
+                                            std::int64_t conversation_id, core::Priority priority,
                                             std::int64_t agent_id) const {
   auto conversation = repository.GetConversation(conversation_id);
   if (!conversation) {
@@ -120,8 +118,7 @@ void SlaService::ChangePriority(core::Repository& repository, SlaRepository& sla
   }
 }
 
-void SlaService::Retarget(core::Repository& repository, SlaRepository& sla,
-                          SlaClock& clock) const {
+void SlaService::Retarget(core::Repository& repository, SlaRepository& sla, SlaClock& clock) const {
   if (clock.breached_at) {
     // A breached clock keeps the target it missed, so its elapsed time stays comparable.
     sla.UpdateClock(clock);

@@ -129,8 +129,7 @@ void SlaService::ScheduleDue(core::Repository& repository, const SlaClock& clock
   timer.kind = std::string(kDueTimerKind);
   timer.key = key;
   timer.due_at = *clock.due_at;
-  timer.payload_json =
-      json::serialize(json::object{{"conversation_id", clock.conversation_id}});
+  timer.payload_json = json::serialize(json::object{{"conversation_id", clock.conversation_id}});
   repository.ScheduleTimer(timer);
 }
 
@@ -156,8 +155,8 @@ void SlaService::StopClock(core::Repository& repository, SlaRepository& sla,
                            const core::Conversation& conversation, SlaClock& clock,
                            std::string_view reason) const {
   const auto now = clock_.Now();
-  clock.remaining = std::chrono::duration_cast<std::chrono::milliseconds>(clock.target) -
-                    Elapsed(clock, now);
+  clock.remaining =
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock.target) - Elapsed(clock, now);
   clock.stopped_at = now;
   clock.due_at.reset();
   clock.paused_at.reset();
@@ -171,8 +170,8 @@ void SlaService::StopClock(core::Repository& repository, SlaRepository& sla,
 void SlaService::SyncClocks(core::Repository& repository, SlaRepository& sla,
                             const core::Conversation& conversation) const {
   const auto now = clock_.Now();
-  const bool ended = conversation.status == core::ConversationStatus::kResolved ||
-                     conversation.tier == 0;
+  const bool ended =
+      conversation.status == core::ConversationStatus::kResolved || conversation.tier == 0;
   const bool waiting = conversation.status == core::ConversationStatus::kPending ||
                        conversation.status == core::ConversationStatus::kSnoozed;
   for (auto& clock : sla.ListActiveClocks(conversation.id)) {
@@ -180,8 +179,8 @@ void SlaService::SyncClocks(core::Repository& repository, SlaRepository& sla,
       const bool resolved = conversation.status == core::ConversationStatus::kResolved;
       StopClock(repository, sla, conversation, clock, resolved ? "resolved" : "handed_back");
     } else if (waiting && !clock.paused_at) {
-      clock.remaining = std::chrono::duration_cast<std::chrono::milliseconds>(clock.target) -
-                        Elapsed(clock, now);
+      clock.remaining =
+          std::chrono::duration_cast<std::chrono::milliseconds>(clock.target) - Elapsed(clock, now);
       clock.paused_at = now;
       clock.due_at.reset();
       sla.UpdateClock(clock);
@@ -193,8 +192,8 @@ void SlaService::SyncClocks(core::Repository& repository, SlaRepository& sla,
       clock.due_at = Calendar(clock.calendar_id).AddBusinessTime(now, left);
       // A clock that breached before the pause keeps its elapsed time past the target.
       if (clock.remaining < std::chrono::milliseconds(0)) {
-        clock.due_at = *clock.due_at -
-                       std::chrono::duration_cast<core::TimePoint::duration>(-clock.remaining);
+        clock.due_at =
+            *clock.due_at - std::chrono::duration_cast<core::TimePoint::duration>(-clock.remaining);
       }
       sla.UpdateClock(clock);
       ScheduleDue(repository, clock);
@@ -209,8 +208,7 @@ bool SlaService::ConsumeInbound(core::Repository& repository,
   return on_call_ != nullptr && on_call_->ConsumeAcknowledgement(repository, inbound);
 }
 
-void SlaService::OnCustomerMessage(core::Repository& repository,
-                                   core::Conversation& conversation,
+void SlaService::OnCustomerMessage(core::Repository& repository, core::Conversation& conversation,
                                    const core::Message& message, bool handed_off) const {
   auto sla = OpenSlaRepository(repository);
   ApplyRules(repository, *sla, conversation, message);
@@ -219,12 +217,10 @@ void SlaService::OnCustomerMessage(core::Repository& repository,
   }
   const auto all = sla->ListClocks(conversation.id);
   auto has = [&](auto predicate) { return std::any_of(all.begin(), all.end(), predicate); };
-  const bool response_running = has([](const SlaClock& clock) {
-    return !clock.stopped_at && IsResponseMetric(clock.metric);
-  });
-  const bool answered_before = has([](const SlaClock& clock) {
-    return clock.stopped_at && IsResponseMetric(clock.metric);
-  });
+  const bool response_running = has(
+      [](const SlaClock& clock) { return !clock.stopped_at && IsResponseMetric(clock.metric); });
+  const bool answered_before =
+      has([](const SlaClock& clock) { return clock.stopped_at && IsResponseMetric(clock.metric); });
   const bool resolution_running = has([](const SlaClock& clock) {
     return !clock.stopped_at && clock.metric == SlaMetric::kResolution;
   });

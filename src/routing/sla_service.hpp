@@ -90,8 +90,7 @@ class SlaService final : public core::ConversationObserver {
   [[nodiscard]] const BusinessCalendar& Calendar(const std::string& id) const;
 
   /// Returns the business time a clock has counted up to `now`.
-  [[nodiscard]] std::chrono::milliseconds Elapsed(const SlaClock& clock,
-                                                  core::TimePoint now) const;
+  [[nodiscard]] std::chrono::milliseconds Elapsed(const SlaClock& clock, core::TimePoint now) const;
 
   [[nodiscard]] const config::SlaConfig& Config() const { return config_; }
 

@@ -8,12 +8,12 @@ namespace mobilelink::store {
 
 namespace {
 
-#define CLOCK_COLUMNS                                                                          \
+#define CLOCK_COLUMNS                                                                        \
   "id, conversation_id, metric, priority, calendar_id, target_seconds, started_at, due_at, " \
   "paused_at, remaining_ms, stopped_at, breached_at"
 
-#define PAGE_COLUMNS                                                                           \
-  "id, incident_key, team_id, attempt, person_name, phone, inbox_id, conversation_id, "      \
+#define PAGE_COLUMNS                                                                    \
+  "id, incident_key, team_id, attempt, person_name, phone, inbox_id, conversation_id, " \
   "message_id, paged_at, acknowledged_at"
 
 constexpr Query kInsertClock{
@@ -25,7 +25,8 @@ constexpr Query kUpdateClock{
     "update_sla_clock",
     "UPDATE sla_clocks SET priority = ?2, calendar_id = ?3, target_seconds = ?4, due_at = ?5, "
     "paused_at = ?6, remaining_ms = ?7, stopped_at = ?8, breached_at = ?9 WHERE id = ?1"};
-constexpr Query kGetClock{"get_sla_clock", "SELECT " CLOCK_COLUMNS " FROM sla_clocks WHERE id = ?1"};
+constexpr Query kGetClock{"get_sla_clock",
+                          "SELECT " CLOCK_COLUMNS " FROM sla_clocks WHERE id = ?1"};
 constexpr Query kListActiveClocks{"list_active_sla_clocks",
                                   "SELECT " CLOCK_COLUMNS
                                   " FROM sla_clocks WHERE conversation_id = ?1 "

@@ -6,8 +6,7 @@ namespace mobilelink::store {
 
 namespace {
 
-#define TIMER_COLUMNS \
-  "id, kind, key, due_at, payload_json, state, attempts, fired_at, last_error"
+#define TIMER_COLUMNS "id, kind, key, due_at, payload_json, state, attempts, fired_at, last_error"
 
 // Scheduling again resets the row to a fresh pending timer, so a fired or failed timer of the
 // same kind and key can be armed once more.
