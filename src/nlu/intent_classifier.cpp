@@ -9,22 +9,17 @@
 #include <stdexcept>
 
 #include "mobilelink/nlu/binary_io.hpp"
+#include "mobilelink/nlu/calibration.hpp"
 #include "mobilelink/nlu/text_normalizer.hpp"
 
 namespace mobilelink::nlu {
 
 namespace {
 
-constexpr char kMagic[8] = {'M', 'L', 'N', 'L', 'U', '0', '0', '2'};
+constexpr char kMagic[8] = {'M', 'L', 'N', 'L', 'U', '0', '0', '3'};
 constexpr std::uint64_t kMaxLabels = 100000;
 constexpr std::uint64_t kMaxLabelBytes = 1024;
-// Softmax temperatures tried for the SVM scores; the one with the lowest log loss on the
-// calibration examples is kept.
-constexpr float kLinearScales[] = {1, 2, 3, 5, 8, 12, 20, 30, 50};
-// The fastText weight in the ensemble is fitted the same way, in steps of 1 / kWeightSteps.
-constexpr int kWeightSteps = 10;
-// Floor of a probability inside a log loss, so that one confident miss cannot dominate.
-constexpr float kMinProbability = 1e-6f;
+constexpr std::uint64_t kMaxMembers = 64;
 
 class Fnv64 {
  public:
@@ -44,23 +39,6 @@ class Fnv64 {
   std::uint64_t hash_ = 14695981039346656037ull;
 };
 
-std::vector<float> Softmax(const std::vector<float>& scores, float scale) {
-  std::vector<float> result(scores.size());
-  if (scores.empty()) {
-    return result;
-  }
-  const float top = *std::max_element(scores.begin(), scores.end());
-  double sum = 0;
-  for (std::size_t i = 0; i < scores.size(); ++i) {
-    result[i] = std::exp(scale * (scores[i] - top));
-    sum += result[i];
-  }
-  for (auto& value : result) {
-    value = static_cast<float>(value / sum);
-  }
-  return result;
-}
-
 }  // namespace
 
 ModelKind ParseModelKind(std::string_view name) {
@@ -77,6 +55,28 @@ ModelKind ParseModelKind(std::string_view name) {
                               "\": expected fasttext, linear or ensemble");
 }
 
+EnsembleFit ParseEnsembleFit(std::string_view name) {
+  if (name == "log_loss") {
+    return EnsembleFit::kLogLoss;
+  }
+  if (name == "joint") {
+    return EnsembleFit::kJoint;
+  }
+  throw std::invalid_argument("invalid ensemble fit \"" + std::string(name) +
+                              "\": expected log_loss or joint");
+}
+
+OutOfScopeRule ParseOutOfScopeRule(std::string_view name) {
+  if (name == "top_probability") {
+    return OutOfScopeRule::kTopProbability;
+  }
+  if (name == "two_thresholds") {
+    return OutOfScopeRule::kTwoThresholds;
+  }
+  throw std::invalid_argument("invalid out-of-scope rule \"" + std::string(name) +
+                              "\": expected top_probability or two_thresholds");
+}
+
 std::uint64_t HashTrainingData(const std::vector<tools::Utterance>& train,
                                const std::vector<tools::Utterance>& calibration,
                                const TrainingOptions& options) {
@@ -87,9 +87,21 @@ std::uint64_t HashTrainingData(const std::vector<tools::Utterance>& train,
         options.fixed_threshold, double(options.out_of_scope_class), double(options.fasttext.dim),
         double(options.fasttext.epoch), options.fasttext.lr, double(options.fasttext.word_ngrams),
         double(options.fasttext.min_char_ngram), double(options.fasttext.max_char_ngram),
-        double(options.fasttext.bucket), double(options.linear.hash_bits), options.linear.cost,
-        double(options.linear.solver), double(options.linear.cross_word_char_ngrams)}) {
+        double(options.fasttext.bucket), double(options.fasttext_models),
+        double(options.linear.hash_bits), options.linear.cost, double(options.linear.solver),
+        double(options.linear.cross_word_char_ngrams), double(options.linear.word_ngrams),
+        double(options.linear.term_weighting), double(options.linear.l2_normalize),
+        double(options.linear.log_count_ratio), double(options.ensemble_fit),
+        double(options.out_of_scope_rule)}) {
     hash.Add(value);
+  }
+  hash.Add(std::to_string(options.extra_solvers.size()));
+  for (LinearSolver solver : options.extra_solvers) {
+    hash.Add(double(solver));
+  }
+  hash.Add(std::to_string(options.costs.size()));
+  for (double cost : options.costs) {
+    hash.Add(cost);
   }
   for (const auto* split : {&train, &calibration}) {
     hash.Add(std::to_string(split->size()));
@@ -139,130 +151,68 @@ IntentClassifier IntentClassifier::Train(const std::vector<tools::Utterance>& al
   }
   const int label_count = static_cast<int>(classifier.labels_.size());
   if (options.kind != ModelKind::kLinear) {
-    classifier.fasttext_ =
-        FastTextModel::Train(lines, labels, label_count, options.fasttext, options.seed);
+    if (options.fasttext_models < 1) {
+      throw std::invalid_argument("fasttext_models must be at least 1");
+    }
+    for (int i = 0; i < options.fasttext_models; ++i) {
+      classifier.fasttext_.push_back(
+          FastTextModel::Train(lines, labels, label_count, options.fasttext, options.seed + i));
+    }
   }
+  // candidates[member][i] is that linear member trained with the i-th candidate C.
+  std::vector<std::vector<LinearModel>> candidates;
+  const std::vector<double> costs =
+      options.costs.empty() ? std::vector<double>{options.linear.cost} : options.costs;
   if (options.kind != ModelKind::kFastText) {
-    classifier.linear_ = LinearModel::Train(tokens, labels, label_count, options.linear,
-                                            static_cast<unsigned>(options.seed));
+    std::vector<LinearSolver> solvers{options.linear.solver};
+    solvers.insert(solvers.end(), options.extra_solvers.begin(), options.extra_solvers.end());
+    for (LinearSolver solver : solvers) {
+      candidates.emplace_back();
+      for (double cost : costs) {
+        LinearOptions linear = options.linear;
+        linear.solver = solver;
+        linear.cost = cost;
+        candidates.back().push_back(LinearModel::Train(tokens, labels, label_count, linear,
+                                                       static_cast<unsigned>(options.seed)));
+      }
+    }
   }
-  classifier.Calibrate(calibration, options.threshold_objective);
-  if (options.fixed_threshold >= 0) {
-    classifier.threshold_ = static_cast<float>(options.fixed_threshold);
-  }
+  Calibration::Run(classifier, std::move(candidates), costs, calibration, options);
   return classifier;
 }
 
-std::vector<float> IntentClassifier::Probabilities(const std::vector<std::string>& tokens) const {
-  std::vector<float> fasttext;
-  std::vector<float> linear_scores;
-  if (fasttext_) {
+std::vector<std::vector<float>> IntentClassifier::MemberProbabilities(
+    const std::vector<std::string>& tokens) const {
+  std::vector<std::vector<float>> members;
+  if (!fasttext_.empty()) {
     std::string line;
     for (const auto& token : tokens) {
       line += line.empty() ? token : " " + token;
     }
-    fasttext = fasttext_->Probabilities(line);
+    members.push_back(AverageFastText(fasttext_, line));
   }
-  if (linear_) {
-    linear_scores = linear_->Scores(tokens);
+  for (std::size_t i = 0; i < linear_.size(); ++i) {
+    members.push_back(Softmax(linear_[i].Scores(tokens), linear_scales_[i]));
   }
-  return Combine(fasttext, linear_scores);
+  return members;
 }
 
-void IntentClassifier::Calibrate(const std::vector<tools::Utterance>& calibration,
-                                 ThresholdObjective objective) {
-  if (calibration.empty()) {
-    return;
-  }
-  std::vector<CalibrationRow> rows;
-  for (const auto& example : calibration) {
-    CalibrationRow row;
-    const auto found = std::find(labels_.begin(), labels_.end(), example.label);
-    row.label = found == labels_.end() ? -1 : static_cast<int>(found - labels_.begin());
-    row.out_of_scope = example.label == kOutOfScope;
-    const auto tokens = NormalizeTokens(example.text);
-    if (fasttext_) {
-      row.fasttext = fasttext_->Probabilities(NormalizeText(example.text));
+std::vector<float> IntentClassifier::Probabilities(const std::vector<std::string>& tokens) const {
+  const auto members = MemberProbabilities(tokens);
+  std::vector<float> probabilities(labels_.size(), 0);
+  for (std::size_t m = 0; m < members.size(); ++m) {
+    for (std::size_t i = 0; i < probabilities.size(); ++i) {
+      probabilities[i] += weights_[m] * members[m][i];
     }
-    if (linear_) {
-      row.linear_scores = linear_->Scores(tokens);
-    }
-    rows.push_back(std::move(row));
-  }
-  if (linear_) {
-    FitLinearScale(rows);
-  }
-  if (fasttext_ && linear_) {
-    FitFastTextWeight(rows);
-  }
-
-  // Without an oos class, an out-of-scope answer gets a slot after the last label.
-  const int label_count = static_cast<int>(labels_.size()) + (out_of_scope_label_ < 0 ? 1 : 0);
-  const int out_of_scope = out_of_scope_label_ < 0 ? label_count - 1 : out_of_scope_label_;
-  std::vector<ScoredExample> scored;
-  for (const auto& row : rows) {
-    const auto probabilities = Combine(row.fasttext, row.linear_scores);
-    const auto top = static_cast<int>(std::max_element(probabilities.begin(), probabilities.end()) -
-                                      probabilities.begin());
-    ScoredExample example;
-    example.actual = row.out_of_scope ? out_of_scope : row.label;
-    example.predicted = top;
-    example.probability = probabilities[top];
-    scored.push_back(example);
-  }
-  threshold_ = ChooseThreshold(scored, label_count, out_of_scope, objective);
-}
-
-void IntentClassifier::FitLinearScale(const std::vector<CalibrationRow>& rows) {
-  double best_loss = std::numeric_limits<double>::infinity();
-  for (float scale : kLinearScales) {
-    double loss = 0;
-    for (const auto& row : rows) {
-      if (row.label >= 0) {
-        loss -= std::log(std::max(Softmax(row.linear_scores, scale)[row.label], kMinProbability));
-      }
-    }
-    if (loss < best_loss) {
-      best_loss = loss;
-      linear_scale_ = scale;
-    }
-  }
-}
-
-void IntentClassifier::FitFastTextWeight(const std::vector<CalibrationRow>& rows) {
-  double best_loss = std::numeric_limits<double>::infinity();
-  float best_weight = fasttext_weight_;
-  for (int step = 0; step <= kWeightSteps; ++step) {
-    fasttext_weight_ = static_cast<float>(step) / kWeightSteps;
-    double loss = 0;
-    for (const auto& row : rows) {
-      if (row.label >= 0) {
-        const auto probabilities = Combine(row.fasttext, row.linear_scores);
-        loss -= std::log(std::max(probabilities[row.label], kMinProbability));
-      }
-    }
-    if (loss < best_loss) {
-      best_loss = loss;
-      best_weight = fasttext_weight_;
-    }
-  }
-  fasttext_weight_ = best_weight;
-}
-
-std::vector<float> IntentClassifier::Combine(const std::vector<float>& fasttext,
-                                             const std::vector<float>& linear_scores) const {
-  if (!linear_) {
-    return fasttext;
-  }
-  auto probabilities = Softmax(linear_scores, linear_scale_);
-  if (!fasttext_) {
-    return probabilities;
-  }
-  for (std::size_t i = 0; i < probabilities.size(); ++i) {
-    probabilities[i] = fasttext_weight_ * fasttext[i] + (1 - fasttext_weight_) * probabilities[i];
   }
   return probabilities;
 }
+
+double IntentClassifier::FastTextWeight() const {
+  return fasttext_.empty() || weights_.empty() ? 0 : weights_.front();
+}
+
+std::vector<double> IntentClassifier::Costs() const { return linear_costs_; }
 
 Prediction IntentClassifier::Predict(std::string_view text) const {
   const auto tokens = NormalizeTokens(text);
@@ -284,7 +234,9 @@ Prediction IntentClassifier::Predict(std::string_view text) const {
   Prediction prediction;
   prediction.best_in_scope = labels_[top_in_scope];
   prediction.confidence = probabilities[top_in_scope];
-  const bool out_of_scope = top == out_of_scope_label_ || probabilities[top] < threshold_;
+  const bool out_of_scope =
+      top == out_of_scope_label_ || probabilities[top] < threshold_ ||
+      (out_of_scope_label_ >= 0 && probabilities[out_of_scope_label_] >= out_of_scope_threshold_);
   prediction.intent = out_of_scope ? std::string(kOutOfScope) : labels_[top];
   return prediction;
 }
@@ -310,15 +262,17 @@ void IntentClassifier::Save(const std::filesystem::path& path) const {
     }
     io::Put<std::int32_t>(out, out_of_scope_label_);
     io::Put<float>(out, threshold_);
-    io::Put<float>(out, linear_scale_);
-    io::Put<float>(out, fasttext_weight_);
-    io::Put<std::uint8_t>(out, fasttext_.has_value());
-    if (fasttext_) {
-      fasttext_->Write(out);
+    io::Put<float>(out, out_of_scope_threshold_);
+    io::PutVector(out, weights_);
+    io::Put<std::uint64_t>(out, fasttext_.size());
+    for (const auto& model : fasttext_) {
+      model.Write(out);
     }
-    io::Put<std::uint8_t>(out, linear_.has_value());
-    if (linear_) {
-      linear_->Write(out);
+    io::Put<std::uint64_t>(out, linear_.size());
+    for (std::size_t i = 0; i < linear_.size(); ++i) {
+      io::Put<float>(out, linear_scales_[i]);
+      io::Put<double>(out, linear_costs_[i]);
+      linear_[i].Write(out);
     }
     if (!out.flush()) {
       throw std::runtime_error("failed to write " + temporary.string());
@@ -370,20 +324,40 @@ IntentClassifier IntentClassifier::Load(const std::filesystem::path& path) {
     classifier.labels_.push_back(io::GetString(in, kMaxLabelBytes));
   }
   classifier.out_of_scope_label_ = io::Get<std::int32_t>(in);
-  classifier.threshold_ = io::Get<float>(in);
-  classifier.linear_scale_ = io::Get<float>(in);
-  classifier.fasttext_weight_ = io::Get<float>(in);
-  if (io::Get<std::uint8_t>(in) != 0) {
-    classifier.fasttext_ = FastTextModel::Read(in, static_cast<int>(label_count));
+  if (classifier.out_of_scope_label_ < -1 ||
+      classifier.out_of_scope_label_ >= static_cast<std::int32_t>(label_count)) {
+    throw std::runtime_error("model file has an invalid oos label index: " + path.string());
   }
-  if (io::Get<std::uint8_t>(in) != 0) {
-    classifier.linear_ = LinearModel::Read(in);
-    if (classifier.linear_->LabelCount() != static_cast<int>(label_count)) {
+  classifier.threshold_ = io::Get<float>(in);
+  classifier.out_of_scope_threshold_ = io::Get<float>(in);
+  classifier.weights_ = io::GetVector<float>(in, kMaxMembers);
+  const auto fasttext_count = io::Get<std::uint64_t>(in);
+  if (fasttext_count > kMaxMembers) {
+    throw std::runtime_error("model file has an invalid fastText model count: " + path.string());
+  }
+  for (std::uint64_t i = 0; i < fasttext_count; ++i) {
+    classifier.fasttext_.push_back(FastTextModel::Read(in, static_cast<int>(label_count)));
+  }
+  const auto linear_count = io::Get<std::uint64_t>(in);
+  if (linear_count > kMaxMembers) {
+    throw std::runtime_error("model file has an invalid linear model count: " + path.string());
+  }
+  for (std::uint64_t i = 0; i < linear_count; ++i) {
+    classifier.linear_scales_.push_back(io::Get<float>(in));
+    classifier.linear_costs_.push_back(io::Get<double>(in));
+    classifier.linear_.push_back(LinearModel::Read(in));
+    if (classifier.linear_.back().LabelCount() != static_cast<int>(label_count)) {
       throw std::runtime_error("model file has a linear model for other labels: " + path.string());
     }
   }
-  if (!classifier.fasttext_ && !classifier.linear_) {
+  const std::size_t members = (fasttext_count > 0 ? 1 : 0) + linear_count;
+  if (members == 0) {
     throw std::runtime_error("model file contains no model: " + path.string());
+  }
+  if (classifier.weights_.size() != members) {
+    throw std::runtime_error("model file has " + std::to_string(classifier.weights_.size()) +
+                             " ensemble weights for " + std::to_string(members) +
+                             " members: " + path.string());
   }
   return classifier;
 }

@@ -1,7 +1,7 @@
 #pragma once
 
-// The intent detector of the tier-0 bot: fastText and a linear SVM over character n-grams,
-// averaged, with an out-of-scope answer from an `oos` class and a confidence threshold.
+// The intent detector of the tier-0 bot: fastText and linear models over word and character
+// n-grams, averaged, with an out-of-scope answer from an `oos` class and confidence thresholds.
 
 #include <cstdint>
 #include <filesystem>
@@ -24,6 +24,25 @@ inline constexpr std::string_view kOutOfScope = "oos";
 
 enum class ModelKind { kFastText, kLinear, kEnsemble };
 
+/// How the ensemble weights, the linear models' C and the thresholds are fitted on calibration
+/// data.
+enum class EnsembleFit {
+  // Each linear model's C and softmax scale by its own log loss, then the weights by the
+  // ensemble's log loss, then the thresholds by the threshold objective.
+  kLogLoss,
+  // Every combination of C values and weights gets its best threshold, and the combination
+  // with the highest threshold objective wins.
+  kJoint,
+};
+
+/// When a prediction is out of scope.
+enum class OutOfScopeRule {
+  // The top label is `oos`, or the top probability is below the threshold.
+  kTopProbability,
+  // As kTopProbability, or the `oos` probability reaches a second threshold.
+  kTwoThresholds,
+};
+
 struct TrainingOptions {
   ModelKind kind = ModelKind::kEnsemble;
   ThresholdObjective threshold_objective = ThresholdObjective::kAccuracy;
@@ -35,11 +54,25 @@ struct TrainingOptions {
   bool out_of_scope_class = true;
   int seed = 1;
   FastTextOptions fasttext;
+  // fastText models trained with seeds seed, seed + 1, ..., whose probabilities are averaged.
+  int fasttext_models = 1;
   LinearOptions linear;
+  // Solvers of further linear models over the same features, each a member of the ensemble.
+  std::vector<LinearSolver> extra_solvers;
+  // Candidate values of each linear model's C, chosen on calibration data. Empty: linear.cost.
+  std::vector<double> costs;
+  EnsembleFit ensemble_fit = EnsembleFit::kLogLoss;
+  OutOfScopeRule out_of_scope_rule = OutOfScopeRule::kTopProbability;
 };
 
 /// Parses "fasttext", "linear" or "ensemble". Throws std::invalid_argument otherwise.
 ModelKind ParseModelKind(std::string_view name);
+
+/// Parses "log_loss" or "joint". Throws std::invalid_argument otherwise.
+EnsembleFit ParseEnsembleFit(std::string_view name);
+
+/// Parses "top_probability" or "two_thresholds". Throws std::invalid_argument otherwise.
+OutOfScopeRule ParseOutOfScopeRule(std::string_view name);
 
 struct Prediction {
   std::string intent;         // kOutOfScope when no intent fits.
@@ -57,10 +90,11 @@ std::uint64_t HashTrainingData(const std::vector<tools::Utterance>& train,
 /// Thread safe after construction.
 class IntentClassifier final : public bot::IntentDetector {
  public:
-  /// Trains on `train`, then fits on `calibration` the linear model's softmax scale, the
-  /// ensemble weight (both by log loss) and the out-of-scope threshold (by the objective). With no
-  /// calibration examples the threshold is 0, so only the `oos` class (when `train` has one)
-  /// answers out of scope. Throws std::invalid_argument when `train` has fewer than two labels.
+  /// Trains on `train`, then fits on `calibration` the linear models' softmax scales (by log
+  /// loss), their C, the ensemble weights and the out-of-scope thresholds (as
+  /// options.ensemble_fit says). With no calibration examples the threshold is 0 and the first
+  /// C is kept, so only the `oos` class (when `train` has one) answers out of scope. Throws
+  /// std::invalid_argument when `train` has fewer than two labels.
   static IntentClassifier Train(const std::vector<tools::Utterance>& train,
                                 const std::vector<tools::Utterance>& calibration,
                                 const TrainingOptions& options);
@@ -80,34 +114,39 @@ class IntentClassifier final : public bot::IntentDetector {
   [[nodiscard]] std::uint64_t DataHash() const { return data_hash_; }
   [[nodiscard]] const std::vector<std::string>& Labels() const { return labels_; }
   [[nodiscard]] double Threshold() const { return threshold_; }
-  [[nodiscard]] double FastTextWeight() const { return fasttext_weight_; }
+  /// The `oos` probability from which a prediction is out of scope, above 1 when unused.
+  [[nodiscard]] double OutOfScopeThreshold() const { return out_of_scope_threshold_; }
+  /// fastText's share of the ensemble probability, 0 without fastText.
+  [[nodiscard]] double FastTextWeight() const;
+  /// Weight of each member: the fastText models as one (when any), then each linear model.
+  [[nodiscard]] const std::vector<float>& Weights() const { return weights_; }
+  /// C of each linear model.
+  [[nodiscard]] std::vector<double> Costs() const;
+  /// The threshold objective that training reached on the calibration examples (accuracy as a
+  /// fraction, or macro F1), or 0 for a loaded model or one trained without them.
+  [[nodiscard]] double CalibrationObjective() const { return calibration_objective_; }
 
  private:
-  // Model outputs for one calibration example, kept so each candidate setting is cheap to try.
-  struct CalibrationRow {
-    int label = -1;  // Index in labels_, or -1 when the example's label is unknown.
-    bool out_of_scope = false;
-    std::vector<float> fasttext;
-    std::vector<float> linear_scores;
-  };
+  friend class Calibration;
 
   // Returns one ensemble probability per label.
   [[nodiscard]] std::vector<float> Probabilities(const std::vector<std::string>& tokens) const;
-  [[nodiscard]] std::vector<float> Combine(const std::vector<float>& fasttext,
-                                           const std::vector<float>& linear_scores) const;
-  void Calibrate(const std::vector<tools::Utterance>& calibration, ThresholdObjective objective);
-  void FitLinearScale(const std::vector<CalibrationRow>& rows);
-  void FitFastTextWeight(const std::vector<CalibrationRow>& rows);
+  // Returns each member's probabilities: the fastText average first, then each linear model.
+  [[nodiscard]] std::vector<std::vector<float>> MemberProbabilities(
+      const std::vector<std::string>& tokens) const;
 
   ModelKind kind_ = ModelKind::kEnsemble;
   std::vector<std::string> labels_;
   int out_of_scope_label_ = -1;  // Index in labels_, or -1 when training had no oos class.
   float threshold_ = 0;
-  float linear_scale_ = 1;        // Softmax temperature that turns SVM scores into probabilities.
-  float fasttext_weight_ = 0.5f;  // fastText's share of the ensemble probability.
+  float out_of_scope_threshold_ = 2;
+  std::vector<float> weights_;
   std::uint64_t data_hash_ = 0;
-  std::optional<FastTextModel> fasttext_;
-  std::optional<LinearModel> linear_;
+  std::vector<FastTextModel> fasttext_;
+  std::vector<LinearModel> linear_;
+  std::vector<float> linear_scales_;  // Softmax temperature of each linear model's scores.
+  std::vector<double> linear_costs_;
+  double calibration_objective_ = 0;
 };
 
 /// Loads the model at `path` when its hash matches the data and options, and otherwise trains,

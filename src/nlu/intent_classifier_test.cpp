@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include "mobilelink/nlu/calibration.hpp"
 #include "mobilelink/nlu/evaluation.hpp"
 
 namespace mobilelink::nlu {
@@ -191,6 +192,80 @@ TEST(IntentClassifier, EdgeInputsNeverThrow) {
   EXPECT_EQ(classifier.Detect("").intent, kOutOfScope);
   EXPECT_EQ(classifier.Detect("   ").intent, kOutOfScope);
   EXPECT_EQ(classifier.Detect("").confidence, 0);
+}
+
+TEST(IntentClassifier, EnsembleOptionsKeepBytesAndPredictions) {
+  auto options = SmallOptions();
+  options.fasttext_models = 2;
+  options.extra_solvers = {LinearSolver::kLogistic};
+  options.costs = {0.5, 2};
+  options.ensemble_fit = EnsembleFit::kJoint;
+  options.out_of_scope_rule = OutOfScopeRule::kTwoThresholds;
+  TemporaryDirectory directory;
+  const auto first = directory.Path() / "first.intent-model";
+  const auto second = directory.Path() / "second.intent-model";
+  const auto trained = IntentClassifier::Train(TrainData(), TestData(), options);
+  trained.Save(first);
+  IntentClassifier::Train(TrainData(), TestData(), options).Save(second);
+  EXPECT_EQ(ReadBytes(first), ReadBytes(second));
+
+  ASSERT_EQ(trained.Weights().size(), 3u);
+  ASSERT_EQ(trained.Costs().size(), 2u);
+  for (double cost : trained.Costs()) {
+    EXPECT_TRUE(cost == 0.5 || cost == 2) << cost;
+  }
+  const auto loaded = IntentClassifier::Load(first);
+  EXPECT_EQ(loaded.Weights(), trained.Weights());
+  EXPECT_EQ(loaded.Costs(), trained.Costs());
+  EXPECT_EQ(loaded.OutOfScopeThreshold(), trained.OutOfScopeThreshold());
+  for (const auto& example : TestData()) {
+    EXPECT_EQ(loaded.Predict(example.text).intent, trained.Predict(example.text).intent)
+        << example.text;
+  }
+}
+
+TEST(IntentClassifier, JointFitReachesAtLeastLogLossFit) {
+  // The joint search tries the log-loss choice among its settings, so it cannot do worse on
+  // the calibration data. Two thresholds include the single-threshold rule in the same way.
+  auto options = SmallOptions();
+  options.costs = {0.25, 1, 4};
+  const auto log_loss = IntentClassifier::Train(TrainData(), TestData(), options);
+  options.ensemble_fit = EnsembleFit::kJoint;
+  const auto joint = IntentClassifier::Train(TrainData(), TestData(), options);
+  options.out_of_scope_rule = OutOfScopeRule::kTwoThresholds;
+  const auto two_thresholds = IntentClassifier::Train(TrainData(), TestData(), options);
+  EXPECT_GT(log_loss.CalibrationObjective(), 0);
+  EXPECT_GE(joint.CalibrationObjective(), log_loss.CalibrationObjective());
+  EXPECT_GE(two_thresholds.CalibrationObjective(), joint.CalibrationObjective());
+  EXPECT_EQ(joint.OutOfScopeThreshold(), 2);
+}
+
+TEST(IntentClassifier, OutOfScopeThresholdIsCandidate) {
+  // The second threshold is unused (2) or one of the candidates below 0.5.
+  auto options = SmallOptions();
+  options.out_of_scope_rule = OutOfScopeRule::kTwoThresholds;
+  const auto classifier = IntentClassifier::Train(TrainData(), TestData(), options);
+  const double oos_threshold = classifier.OutOfScopeThreshold();
+  EXPECT_TRUE(oos_threshold == 2 || (oos_threshold > 0 && oos_threshold < 0.5)) << oos_threshold;
+}
+
+TEST(WeightGrid, CoversSimplex) {
+  EXPECT_EQ(WeightGrid(1, 10).size(), 1u);
+  EXPECT_EQ(WeightGrid(2, 10).size(), 11u);
+  const auto three = WeightGrid(3, 10);
+  EXPECT_EQ(three.size(), 66u);
+  for (const auto& weights : three) {
+    ASSERT_EQ(weights.size(), 3u);
+    EXPECT_NEAR(weights[0] + weights[1] + weights[2], 1.0, 1e-6);
+  }
+  EXPECT_EQ(three.front(), (std::vector<float>{0, 0, 1}));
+}
+
+TEST(ParseEnsembleFit, RejectsUnknownNames) {
+  EXPECT_EQ(ParseEnsembleFit("joint"), EnsembleFit::kJoint);
+  EXPECT_THROW(ParseEnsembleFit("grid"), std::invalid_argument);
+  EXPECT_EQ(ParseOutOfScopeRule("two_thresholds"), OutOfScopeRule::kTwoThresholds);
+  EXPECT_THROW(ParseOutOfScopeRule("both"), std::invalid_argument);
 }
 
 TEST(HoldOutCalibration, KeepsEveryLabelInTraining) {

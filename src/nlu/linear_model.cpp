@@ -17,6 +17,7 @@ namespace {
 constexpr int kMinCharGram = 2;
 constexpr int kMaxCharGram = 5;
 constexpr int kMaxHashBits = 24;
+constexpr int kMaxWordGrams = 3;
 // liblinear's stopping tolerance for the dual solver; its documented default.
 constexpr double kTolerance = 0.1;
 
@@ -91,6 +92,18 @@ void AddCharGrams(const std::string& padded, std::uint32_t mask,
   }
 }
 
+float TermFrequency(float count, TermWeighting weighting) {
+  switch (weighting) {
+    case TermWeighting::kSublinear:
+      return 1 + std::log(count);
+    case TermWeighting::kRaw:
+      return count;
+    case TermWeighting::kBinary:
+      return 1;
+  }
+  return count;
+}
+
 }  // namespace
 
 LinearSolver ParseLinearSolver(std::string_view name) {
@@ -107,23 +120,40 @@ LinearSolver ParseLinearSolver(std::string_view name) {
                               "\": expected svm, crammer_singer or logistic");
 }
 
-std::vector<Feature> CountFeatures(const std::vector<std::string>& tokens, int hash_bits,
-                                   bool cross_word_char_ngrams) {
-  const std::uint32_t mask = (1u << hash_bits) - 1;
+TermWeighting ParseTermWeighting(std::string_view name) {
+  if (name == "sublinear") {
+    return TermWeighting::kSublinear;
+  }
+  if (name == "raw") {
+    return TermWeighting::kRaw;
+  }
+  if (name == "binary") {
+    return TermWeighting::kBinary;
+  }
+  throw std::invalid_argument("invalid term weighting \"" + std::string(name) +
+                              "\": expected sublinear, raw or binary");
+}
+
+std::vector<Feature> CountFeatures(const std::vector<std::string>& tokens,
+                                   const FeatureOptions& options) {
+  const std::uint32_t mask = (1u << options.hash_bits) - 1;
   std::vector<std::uint32_t> indices;
   std::string line = " ";
   for (std::size_t t = 0; t < tokens.size(); ++t) {
     indices.push_back(Hash('w', tokens[t]) & mask);
-    if (t + 1 < tokens.size()) {
+    if (options.word_ngrams >= 2 && t + 1 < tokens.size()) {
       indices.push_back(Hash('b', tokens[t], tokens[t + 1]) & mask);
     }
-    if (cross_word_char_ngrams) {
+    if (options.word_ngrams >= 3 && t + 2 < tokens.size()) {
+      indices.push_back(Hash('t', tokens[t] + "\x1f" + tokens[t + 1], tokens[t + 2]) & mask);
+    }
+    if (options.cross_word_char_ngrams) {
       line += tokens[t] + " ";
     } else {
       AddCharGrams(" " + tokens[t] + " ", mask, indices);
     }
   }
-  if (cross_word_char_ngrams && !tokens.empty()) {
+  if (options.cross_word_char_ngrams && !tokens.empty()) {
     AddCharGrams(line, mask, indices);
   }
   std::sort(indices.begin(), indices.end());
@@ -139,13 +169,13 @@ std::vector<Feature> CountFeatures(const std::vector<std::string>& tokens, int h
 }
 
 std::vector<Feature> LinearModel::Weigh(const std::vector<std::string>& tokens) const {
-  auto features = CountFeatures(tokens, hash_bits_, cross_word_char_ngrams_);
+  auto features = CountFeatures(tokens, features_);
   double norm = 0;
   for (auto& feature : features) {
-    feature.value = (1 + std::log(feature.value)) * idf_[feature.index];
+    feature.value = TermFrequency(feature.value, features_.term_weighting) * idf_[feature.index];
     norm += static_cast<double>(feature.value) * feature.value;
   }
-  if (norm > 0) {
+  if (features_.l2_normalize && norm > 0) {
     const auto inverse = static_cast<float>(1 / std::sqrt(norm));
     for (auto& feature : features) {
       feature.value *= inverse;
@@ -154,23 +184,184 @@ std::vector<Feature> LinearModel::Weigh(const std::vector<std::string>& tokens) 
   return features;
 }
 
+namespace {
+
+using LiblinearModel = std::unique_ptr<::model, void (*)(::model*)>;
+using Rows = std::vector<std::vector<feature_node>>;
+
+// Converts weighted features to liblinear rows: 1-based indices, a bias node at index
+// buckets + 1 and a -1 terminator.
+Rows ToRows(const std::vector<std::vector<Feature>>& examples, std::size_t buckets) {
+  Rows rows;
+  rows.reserve(examples.size());
+  for (const auto& features : examples) {
+    std::vector<feature_node> row;
+    row.reserve(features.size() + 2);
+    for (const auto& feature : features) {
+      row.push_back({static_cast<int>(feature.index) + 1, feature.value});
+    }
+    row.push_back({static_cast<int>(buckets) + 1, 1.0});
+    row.push_back({-1, 0});
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+int SolverType(LinearSolver solver) {
+  switch (solver) {
+    case LinearSolver::kCrammerSinger:
+      return MCSVM_CS;
+    case LinearSolver::kLogistic:
+      return L2R_LR_DUAL;
+    case LinearSolver::kSvm:
+      return L2R_L2LOSS_SVC_DUAL;
+  }
+  return L2R_L2LOSS_SVC_DUAL;
+}
+
+// Trains liblinear on `rows` with their targets. liblinear shuffles with rand(), so this seeds
+// it with `seed`.
+LiblinearModel TrainLiblinear(Rows& rows, std::vector<double>& targets, std::size_t buckets,
+                              int solver_type, double cost, unsigned seed) {
+  std::vector<feature_node*> row_pointers;
+  row_pointers.reserve(rows.size());
+  for (auto& row : rows) {
+    row_pointers.push_back(row.data());
+  }
+  problem prob{};
+  prob.l = static_cast<int>(rows.size());
+  prob.n = static_cast<int>(buckets) + 1;
+  prob.y = targets.data();
+  prob.x = row_pointers.data();
+  prob.bias = 1;
+  parameter param{};
+  param.solver_type = solver_type;
+  param.C = cost;
+  param.eps = kTolerance;
+  if (const char* error = check_parameter(&prob, &param)) {
+    throw std::invalid_argument(std::string("liblinear rejected the parameters: ") + error);
+  }
+  set_print_string_function(&SilentPrint);
+  std::srand(seed);
+  return {::train(&prob, &param), [](::model* m) { free_and_destroy_model(&m); }};
+}
+
+// Trains one multi-class model and returns its weights as (buckets + 1) rows of label_count.
+std::vector<float> TrainMultiClass(const std::vector<std::vector<Feature>>& examples,
+                                   const std::vector<int>& labels, int label_count,
+                                   std::size_t buckets, const LinearOptions& options,
+                                   unsigned seed) {
+  Rows rows = ToRows(examples, buckets);
+  std::vector<double> targets(labels.begin(), labels.end());
+  const int solver_type = SolverType(options.solver);
+  const auto trained = TrainLiblinear(rows, targets, buckets, solver_type, options.cost, seed);
+  if (trained->nr_class != label_count) {
+    throw std::invalid_argument("every label needs at least one training example");
+  }
+  // liblinear stores w[feature * columns + class], with one column when there are 2 classes
+  // (except for Crammer-Singer, which always has one per class).
+  const int columns = trained->nr_class == 2 && solver_type != MCSVM_CS ? 1 : trained->nr_class;
+  std::vector<float> weights((buckets + 1) * label_count, 0);
+  for (std::size_t feature = 0; feature <= buckets; ++feature) {
+    float* row = &weights[feature * label_count];
+    for (int column = 0; column < columns; ++column) {
+      const auto weight = static_cast<float>(trained->w[feature * columns + column]);
+      row[trained->label[column]] = weight;
+      if (columns == 1) {
+        row[trained->label[1]] = -weight;
+      }
+    }
+  }
+  return weights;
+}
+
+// Trains one binary model per label on features scaled by that label's log-count ratio, and
+// folds the ratio into the weights, so scoring costs the same as for a multi-class model.
+std::vector<float> TrainLogCountRatio(const std::vector<std::vector<Feature>>& examples,
+                                      const std::vector<int>& labels, int label_count,
+                                      std::size_t buckets, const LinearOptions& options,
+                                      unsigned seed) {
+  if (options.solver == LinearSolver::kCrammerSinger) {
+    throw std::invalid_argument(
+        "log-count ratio scaling needs a one-vs-rest solver (svm or logistic), not "
+        "crammer_singer");
+  }
+  std::vector<double> document_frequency(buckets, 0);
+  std::vector<std::vector<std::size_t>> examples_of(label_count);
+  for (std::size_t i = 0; i < examples.size(); ++i) {
+    examples_of[labels[i]].push_back(i);
+    for (const auto& feature : examples[i]) {
+      document_frequency[feature.index] += 1;
+    }
+  }
+  double total_count = 0;
+  for (double count : document_frequency) {
+    total_count += count;
+  }
+  const Rows base = ToRows(examples, buckets);
+  Rows rows = base;
+  std::vector<double> targets(examples.size());
+  std::vector<double> label_frequency(buckets);
+  std::vector<float> ratio(buckets);
+  std::vector<float> weights((buckets + 1) * label_count, 0);
+  for (int label = 0; label < label_count; ++label) {
+    if (examples_of[label].empty()) {
+      throw std::invalid_argument("every label needs at least one training example");
+    }
+    std::fill(label_frequency.begin(), label_frequency.end(), 0);
+    double label_count_sum = 0;
+    for (std::size_t i : examples_of[label]) {
+      for (const auto& feature : examples[i]) {
+        label_frequency[feature.index] += 1;
+        label_count_sum += 1;
+      }
+    }
+    // Add-one smoothing over every bucket.
+    const double label_norm = label_count_sum + static_cast<double>(buckets);
+    const double rest_norm = total_count - label_count_sum + static_cast<double>(buckets);
+    for (std::size_t f = 0; f < buckets; ++f) {
+      const double p = (1 + label_frequency[f]) / label_norm;
+      const double q = (1 + document_frequency[f] - label_frequency[f]) / rest_norm;
+      ratio[f] = static_cast<float>(std::log(p / q));
+    }
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      targets[i] = labels[i] == label ? 1 : -1;
+      for (std::size_t j = 0; j + 2 < rows[i].size(); ++j) {
+        rows[i][j].value = base[i][j].value * ratio[rows[i][j].index - 1];
+      }
+    }
+    const auto trained = TrainLiblinear(rows, targets, buckets, SolverType(options.solver),
+                                        options.cost, seed);
+    // A binary model has one weight column, positive for its first label.
+    const float sign = trained->label[0] == 1 ? 1.0f : -1.0f;
+    for (std::size_t f = 0; f < buckets; ++f) {
+      weights[f * label_count + label] = sign * static_cast<float>(trained->w[f]) * ratio[f];
+    }
+    weights[buckets * label_count + label] = sign * static_cast<float>(trained->w[buckets]);
+  }
+  return weights;
+}
+
+}  // namespace
+
 LinearModel LinearModel::Train(const std::vector<std::vector<std::string>>& examples,
                                const std::vector<int>& labels, int label_count,
                                const LinearOptions& options, unsigned seed) {
   if (options.hash_bits < 8 || options.hash_bits > kMaxHashBits) {
     throw std::invalid_argument("linear hash_bits must be in [8, 24]");
   }
+  if (options.word_ngrams < 1 || options.word_ngrams > kMaxWordGrams) {
+    throw std::invalid_argument("linear word_ngrams must be in [1, 3]");
+  }
   LinearModel model;
-  model.hash_bits_ = options.hash_bits;
-  model.cross_word_char_ngrams_ = options.cross_word_char_ngrams;
+  model.features_ = options;
   model.label_count_ = label_count;
   const std::size_t buckets = std::size_t{1} << options.hash_bits;
 
   // Smoothed IDF, as in the usual TF-IDF: log((1 + n) / (1 + df)) + 1.
   std::vector<double> document_frequency(buckets, 0);
   for (const auto& tokens : examples) {
-    for (const auto& feature :
-         CountFeatures(tokens, options.hash_bits, options.cross_word_char_ngrams)) {
+    for (const auto& feature : CountFeatures(tokens, options)) {
       document_frequency[feature.index] += 1;
     }
   }
@@ -180,69 +371,22 @@ LinearModel LinearModel::Train(const std::vector<std::vector<std::string>>& exam
     model.idf_[i] = static_cast<float>(std::log((1 + documents) / (1 + document_frequency[i])) + 1);
   }
 
-  // liblinear wants 1-based indices, a bias node and a -1 terminator in each row.
-  std::vector<std::vector<feature_node>> rows;
-  rows.reserve(examples.size());
+  std::vector<std::vector<Feature>> weighed;
+  weighed.reserve(examples.size());
   for (const auto& tokens : examples) {
-    std::vector<feature_node> row;
-    for (const auto& feature : model.Weigh(tokens)) {
-      row.push_back({static_cast<int>(feature.index) + 1, feature.value});
-    }
-    row.push_back({static_cast<int>(buckets) + 1, 1.0});
-    row.push_back({-1, 0});
-    rows.push_back(std::move(row));
+    weighed.push_back(model.Weigh(tokens));
   }
-  std::vector<feature_node*> row_pointers;
-  std::vector<double> targets;
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    row_pointers.push_back(rows[i].data());
-    targets.push_back(labels[i]);
-  }
-  problem prob{};
-  prob.l = static_cast<int>(rows.size());
-  prob.n = static_cast<int>(buckets) + 1;
-  prob.y = targets.data();
-  prob.x = row_pointers.data();
-  prob.bias = 1;
-  parameter param{};
-  param.solver_type = options.solver == LinearSolver::kCrammerSinger ? MCSVM_CS
-                      : options.solver == LinearSolver::kLogistic    ? L2R_LR_DUAL
-                                                                     : L2R_L2LOSS_SVC_DUAL;
-  param.C = options.cost;
-  param.eps = kTolerance;
-  if (const char* error = check_parameter(&prob, &param)) {
-    throw std::invalid_argument(std::string("liblinear rejected the parameters: ") + error);
-  }
-  set_print_string_function(&SilentPrint);
-  std::srand(seed);
-  std::unique_ptr<::model, void (*)(::model*)> trained(
-      ::train(&prob, &param), [](::model* m) { free_and_destroy_model(&m); });
-  if (trained->nr_class != label_count) {
-    throw std::invalid_argument("every label needs at least one training example");
-  }
-
-  // liblinear stores w[feature * columns + class], with one column when there are 2 classes
-  // (except for Crammer-Singer, which always has one per class).
-  const int columns =
-      trained->nr_class == 2 && param.solver_type != MCSVM_CS ? 1 : trained->nr_class;
-  model.weights_.assign((buckets + 1) * label_count, 0);
-  for (std::size_t feature = 0; feature <= buckets; ++feature) {
-    float* row = &model.weights_[feature * label_count];
-    for (int column = 0; column < columns; ++column) {
-      const auto weight = static_cast<float>(trained->w[feature * columns + column]);
-      row[trained->label[column]] = weight;
-      if (columns == 1) {
-        row[trained->label[1]] = -weight;
-      }
-    }
-  }
+  model.weights_ =
+      options.log_count_ratio
+          ? TrainLogCountRatio(weighed, labels, label_count, buckets, options, seed)
+          : TrainMultiClass(weighed, labels, label_count, buckets, options, seed);
   // The model in memory is the one a saved file loads, so predictions match after a reload.
   model.weights_ = Dequantize(Quantize(model.weights_, label_count), label_count);
   return model;
 }
 
 std::vector<float> LinearModel::Scores(const std::vector<std::string>& tokens) const {
-  const std::size_t buckets = std::size_t{1} << hash_bits_;
+  const std::size_t buckets = std::size_t{1} << features_.hash_bits;
   std::vector<float> scores(weights_.begin() + static_cast<std::ptrdiff_t>(buckets * label_count_),
                             weights_.end());
   for (const auto& feature : Weigh(tokens)) {
@@ -255,8 +399,11 @@ std::vector<float> LinearModel::Scores(const std::vector<std::string>& tokens) c
 }
 
 void LinearModel::Write(std::ostream& out) const {
-  io::Put<std::int32_t>(out, hash_bits_);
-  io::Put<std::uint8_t>(out, cross_word_char_ngrams_);
+  io::Put<std::int32_t>(out, features_.hash_bits);
+  io::Put<std::uint8_t>(out, features_.cross_word_char_ngrams);
+  io::Put<std::int32_t>(out, features_.word_ngrams);
+  io::Put<std::int32_t>(out, static_cast<std::int32_t>(features_.term_weighting));
+  io::Put<std::uint8_t>(out, features_.l2_normalize);
   io::Put<std::int32_t>(out, label_count_);
   io::PutVector(out, idf_);
   const auto quantized = Quantize(weights_, label_count_);
@@ -266,14 +413,21 @@ void LinearModel::Write(std::ostream& out) const {
 
 LinearModel LinearModel::Read(std::istream& in) {
   LinearModel model;
-  model.hash_bits_ = io::Get<std::int32_t>(in);
-  model.cross_word_char_ngrams_ = io::Get<std::uint8_t>(in) != 0;
+  auto& features = model.features_;
+  features.hash_bits = io::Get<std::int32_t>(in);
+  features.cross_word_char_ngrams = io::Get<std::uint8_t>(in) != 0;
+  features.word_ngrams = io::Get<std::int32_t>(in);
+  const auto term_weighting = io::Get<std::int32_t>(in);
+  features.l2_normalize = io::Get<std::uint8_t>(in) != 0;
   model.label_count_ = io::Get<std::int32_t>(in);
-  if (model.hash_bits_ < 8 || model.hash_bits_ > kMaxHashBits || model.label_count_ < 1 ||
-      model.label_count_ > 100000) {
+  if (features.hash_bits < 8 || features.hash_bits > kMaxHashBits || features.word_ngrams < 1 ||
+      features.word_ngrams > kMaxWordGrams || term_weighting < 0 ||
+      term_weighting > static_cast<std::int32_t>(TermWeighting::kBinary) ||
+      model.label_count_ < 1 || model.label_count_ > 100000) {
     throw std::runtime_error("model file has an invalid linear model header");
   }
-  const std::uint64_t buckets = std::uint64_t{1} << model.hash_bits_;
+  features.term_weighting = static_cast<TermWeighting>(term_weighting);
+  const std::uint64_t buckets = std::uint64_t{1} << features.hash_bits;
   model.idf_ = io::GetVector<float>(in, buckets);
   QuantizedWeights quantized;
   quantized.scales = io::GetVector<float>(in, model.label_count_);

@@ -1,7 +1,7 @@
 #pragma once
 
 // A linear classifier (liblinear's multi-class SVM by default) over hashed TF-IDF features: word
-// unigrams and bigrams plus character 2- to 5-grams of the message.
+// n-grams (unigrams and bigrams by default) plus character 2- to 5-grams of the message.
 
 #include <cstdint>
 #include <iosfwd>
@@ -17,16 +17,38 @@ enum class LinearSolver {
   kLogistic,       // L2-regularized logistic regression, one-vs-rest, dual.
 };
 
-struct LinearOptions {
+/// Term frequency part of a feature's TF-IDF weight.
+enum class TermWeighting {
+  kSublinear,  // 1 + log(count).
+  kRaw,        // The count itself.
+  kBinary,     // 1 for any count.
+};
+
+/// The features of a linear model and how they are weighted.
+struct FeatureOptions {
   int hash_bits = 16;  // Feature space of 2^hash_bits buckets.
-  double cost = 1.0;   // liblinear's C.
-  LinearSolver solver = LinearSolver::kCrammerSinger;
   // Character n-grams also span the space between words, as well as within each word.
   bool cross_word_char_ngrams = true;
+  int word_ngrams = 2;  // Longest word n-gram, 1 to 3.
+  TermWeighting term_weighting = TermWeighting::kSublinear;
+  bool l2_normalize = true;  // Scale each message's feature vector to unit length.
+};
+
+struct LinearOptions : FeatureOptions {
+  double cost = 1.0;  // liblinear's C.
+  LinearSolver solver = LinearSolver::kCrammerSinger;
+  // NBSVM (Wang and Manning, ACL 2012): one binary model per label, trained on features scaled
+  // by the label's log-count ratio log(p / |p|_1) - log(q / |q|_1), where p and q count the
+  // examples of the label and of the other labels that have each feature, plus 1. Needs a
+  // one-vs-rest solver (svm or logistic).
+  bool log_count_ratio = false;
 };
 
 /// Parses "svm", "crammer_singer" or "logistic". Throws std::invalid_argument otherwise.
 LinearSolver ParseLinearSolver(std::string_view name);
+
+/// Parses "sublinear", "raw" or "binary". Throws std::invalid_argument otherwise.
+TermWeighting ParseTermWeighting(std::string_view name);
 
 /// One hashed feature and its weight.
 struct Feature {
@@ -35,8 +57,8 @@ struct Feature {
 };
 
 /// Returns the distinct hashed features of `tokens` with their raw counts, sorted by index.
-std::vector<Feature> CountFeatures(const std::vector<std::string>& tokens, int hash_bits,
-                                   bool cross_word_char_ngrams);
+std::vector<Feature> CountFeatures(const std::vector<std::string>& tokens,
+                                   const FeatureOptions& options);
 
 /// Thread safe after construction.
 class LinearModel final {
@@ -60,8 +82,7 @@ class LinearModel final {
  private:
   [[nodiscard]] std::vector<Feature> Weigh(const std::vector<std::string>& tokens) const;
 
-  int hash_bits_ = 0;
-  bool cross_word_char_ngrams_ = false;
+  FeatureOptions features_;
   int label_count_ = 0;
   std::vector<float> idf_;
   // (2^hash_bits + 1) rows of label_count_ weights; the last row is the bias.

@@ -68,6 +68,10 @@ struct NamedOptions {
   std::string kind = "ensemble";
   std::string threshold_objective = "accuracy";
   std::string solver = "crammer_singer";
+  std::vector<std::string> extra_solvers;
+  std::string term_weighting = "sublinear";
+  std::string ensemble_fit = "log_loss";
+  std::string out_of_scope_rule = "top_probability";
 };
 
 void AddTrainingOptions(CLI::App& command, NluCommandOptions& options, NamedOptions& names) {
@@ -124,6 +128,50 @@ void AddTrainingOptions(CLI::App& command, NluCommandOptions& options, NamedOpti
                   "Linear model: character n-grams also span the space between words (true) "
                   "or stay within each word (false)")
       ->capture_default_str();
+  command
+      .add_option("--linear-word-ngrams", options.training.linear.word_ngrams,
+                  "Linear model: longest word n-gram, 1 to 3")
+      ->check(CLI::Range(1, 3))
+      ->capture_default_str();
+  command
+      .add_option("--term-weighting", names.term_weighting,
+                  "Linear model term frequency: sublinear (1 + log count), raw or binary")
+      ->capture_default_str();
+  command
+      .add_option("--l2-normalize", options.training.linear.l2_normalize,
+                  "Linear model: scale each message's features to unit length")
+      ->capture_default_str();
+  command
+      .add_option("--log-count-ratio", options.training.linear.log_count_ratio,
+                  "Linear model: NBSVM, one binary model per label over features scaled by the "
+                  "label's log-count ratio (needs --solver svm or logistic)")
+      ->capture_default_str();
+  command
+      .add_option("--extra-solvers", names.extra_solvers,
+                  "Further linear models over the same features, comma-separated solvers")
+      ->delimiter(',');
+  command
+      .add_option("--costs", options.training.costs,
+                  "Candidate values of each linear model's C, comma-separated, chosen on "
+                  "validation data; default: --cost alone")
+      ->delimiter(',');
+  command
+      .add_option("--fasttext-models", options.training.fasttext_models,
+                  "fastText models with consecutive seeds whose probabilities are averaged")
+      ->check(CLI::Range(1, 16))
+      ->capture_default_str();
+  command
+      .add_option("--ensemble-fit", names.ensemble_fit,
+                  "How C, the ensemble weights and the thresholds are fitted on validation "
+                  "data: log_loss (one after another) or joint (every combination, by the "
+                  "threshold objective)")
+      ->capture_default_str();
+  command
+      .add_option("--oos-rule", names.out_of_scope_rule,
+                  "When a prediction is out of scope: top_probability (top label oos or top "
+                  "probability below the threshold) or two_thresholds (also when the oos "
+                  "probability reaches a second threshold)")
+      ->capture_default_str();
 }
 
 void ApplyNames(const NamedOptions& names, TrainingOptions& training) {
@@ -131,6 +179,13 @@ void ApplyNames(const NamedOptions& names, TrainingOptions& training) {
     training.kind = ParseModelKind(names.kind);
     training.threshold_objective = ParseThresholdObjective(names.threshold_objective);
     training.linear.solver = ParseLinearSolver(names.solver);
+    training.extra_solvers.clear();
+    for (const auto& solver : names.extra_solvers) {
+      training.extra_solvers.push_back(ParseLinearSolver(solver));
+    }
+    training.linear.term_weighting = ParseTermWeighting(names.term_weighting);
+    training.ensemble_fit = ParseEnsembleFit(names.ensemble_fit);
+    training.out_of_scope_rule = ParseOutOfScopeRule(names.out_of_scope_rule);
   } catch (const std::invalid_argument& error) {
     throw CLI::ValidationError(error.what());
   }
@@ -150,6 +205,15 @@ std::string FormatJson(const std::vector<std::pair<std::string, std::string>>& f
 std::string Number(double value, int decimals) { return fmt::format("{:.{}f}", value, decimals); }
 
 std::string Number(std::uint64_t value) { return std::to_string(value); }
+
+template <typename T>
+std::string NumberList(const std::vector<T>& values, int decimals) {
+  std::string list = "[";
+  for (const auto& value : values) {
+    list += (list.size() > 1 ? "," : "") + Number(static_cast<double>(value), decimals);
+  }
+  return list + "]";
+}
 
 }  // namespace
 
@@ -209,6 +273,10 @@ int RunNluEval(const NluCommandOptions& options) {
                      {"model_bytes", Number(report.model_bytes)},
                      {"threshold", Number(classifier.Threshold(), 4)},
                      {"fasttext_weight", Number(classifier.FastTextWeight(), 2)},
+                     {"oos_threshold", Number(classifier.OutOfScopeThreshold(), 2)},
+                     {"weights", NumberList(classifier.Weights(), 2)},
+                     {"costs", NumberList(classifier.Costs(), 3)},
+                     {"validation_objective", Number(classifier.CalibrationObjective(), 4)},
                  })
               << std::endl;
     return 0;

@@ -25,10 +25,22 @@ struct ScoredExample {
   float probability = 0;  // The probability of `predicted`.
 };
 
+/// A threshold and the objective value that it reaches on the calibration examples: the count
+/// of right answers for kAccuracy, the mean F1 for kMacroF1.
+struct ThresholdChoice {
+  float threshold = 0;
+  double value = 0;
+};
+
 /// Returns the threshold that maximizes `objective` when every example whose top probability
 /// is below it is answered with `out_of_scope_label`, or 0 for no examples. Ties go to the
-/// lowest threshold, so no answer is dropped without a gain.
-float ChooseThreshold(const std::vector<ScoredExample>& examples, int label_count,
-                      int out_of_scope_label, ThresholdObjective objective);
+/// lowest threshold, so no answer is dropped without a gain. Sorts once and updates the counts
+/// example by example, so it takes O(n log n) time for n examples.
+ThresholdChoice ChooseThreshold(const std::vector<ScoredExample>& examples, int label_count,
+                                int out_of_scope_label, ThresholdObjective objective);
+
+/// Returns the value of `objective` with `threshold` applied as ChooseThreshold applies it.
+double ObjectiveAt(const std::vector<ScoredExample>& examples, int label_count,
+                   int out_of_scope_label, float threshold, ThresholdObjective objective);
 
 }  // namespace mobilelink::nlu
