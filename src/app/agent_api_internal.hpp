@@ -21,6 +21,16 @@ struct Caller {
   }
 };
 
+/// Returns the agent of the request's bearer token, or nullopt when the token is missing,
+/// unknown or expired, or the agent is inactive.
+std::optional<Caller> Authenticate(AppContext& context, const http::HttpRequest& request);
+/// Returns the agent of an access token, as Authenticate does for a header.
+std::optional<Caller> AuthenticateToken(AppContext& context, std::string_view token);
+/// Returns the 401 response that asks for a bearer token.
+http::HttpResponse Unauthorized();
+/// Parses the `{id}` path parameter as a positive integer.
+std::optional<std::int64_t> PathId(const http::HttpRequest& request);
+
 boost::json::object ConversationJson(const core::Conversation& conversation);
 boost::json::object MessageJson(const core::Message& message);
 

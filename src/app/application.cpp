@@ -4,7 +4,9 @@
 #include <spdlog/spdlog.h>
 
 #include "mobilelink/app/agent_api.hpp"
+#include "mobilelink/app/agent_feed.hpp"
 #include "mobilelink/app/context.hpp"
+#include "mobilelink/app/routing_api.hpp"
 #include "mobilelink/app/webchat_hub.hpp"
 #include "mobilelink/app/webhooks.hpp"
 #include "mobilelink/channels/registry.hpp"
@@ -16,6 +18,7 @@
 #include "mobilelink/outbox/outbox_worker.hpp"
 #include "mobilelink/routing/on_call.hpp"
 #include "mobilelink/routing/sla_service.hpp"
+#include "mobilelink/routing/auto_assigner.hpp"
 #include "mobilelink/security/credentials.hpp"
 
 namespace mobilelink::app {
@@ -64,11 +67,25 @@ class Application::Impl {
                                                  *clock_);
     service_->SetObserver(sla_.get());
     context_.sla = sla_.get();
+    routing_ = std::make_unique<routing::RoutingService>(config_.routing, *service_, *clock_);
+    store_->Read([&](core::Repository& repository) { routing_->ResolveAgents(repository); });
+    service_->SetHandoffListener(routing_.get());
+    // Every commit wakes the agent feed and the auto-assigner.
+    hooked_store_ = std::make_unique<CommitNotifyingStore>(*store_, [this] {
+      feed_->Notify();
+      assigner_->Notify();
+    });
     context_.config = &config_;
-    context_.store = store_.get();
+    context_.store = hooked_store_.get();
     context_.service = service_.get();
+    context_.routing = routing_.get();
     context_.clock = clock_;
     hub_ = std::make_shared<WebchatHub>(context_);
+    feed_ = std::make_shared<AgentFeed>(context_);
+    context_.feed_connections = [feed = feed_](std::int64_t agent_id) {
+      return feed->ConnectionsOf(agent_id);
+    };
+    assigner_ = std::make_unique<routing::AutoAssigner>(*hooked_store_, *routing_);
     context_.push_webchat = [hub = hub_](const std::string& visitor, const std::string& frame) {
       return hub->PushFrame(visitor, frame);
     };
@@ -81,7 +98,7 @@ class Application::Impl {
     outbox::WorkerOptions worker_options{config_.outbox, config_.server.public_url,
                                          options_.client};
     outbox_ = std::make_unique<outbox::OutboxWorker>(
-        worker_options, config_.inboxes, *store_, *service_, *clock_,
+        worker_options, config_.inboxes, *hooked_store_, *service_, *clock_,
         [hub = hub_](const core::OutboxEntry& entry) { return hub->Push(entry); });
     context_.notify_outbox = [worker = outbox_.get()] { worker->Notify(); };
 
@@ -89,7 +106,7 @@ class Application::Impl {
     timer_options.idle_poll = options_.timer_idle_poll;
     // A handler may queue messages (an on-call page), which the outbox sends after the commit.
     timer_options.after_fire = [worker = outbox_.get()](const core::Timer&) { worker->Notify(); };
-    timers_ = std::make_unique<core::TimerWorker>(*store_, *clock_, std::move(timer_options));
+    timers_ = std::make_unique<core::TimerWorker>(*hooked_store_, *clock_, std::move(timer_options));
     context_.timers = timers_.get();
     sla_->RegisterTimers(*timers_);
 
@@ -98,6 +115,8 @@ class Application::Impl {
     AddWebhookRoutes(*router, context_);
     AddAgentApiRoutes(*router, context_);
     router->AddWebSocket("/webchat/{inbox}/socket", hub_);
+    AddRoutingApiRoutes(*router, context_);
+    router->AddWebSocket("/api/v1/feed", feed_);
     // /chat opens the first web chat inbox, so a bare link works when there is only one.
     router->Add("GET", "/chat", [this](http::HttpRequest&&, http::Responder respond) {
       for (const auto& inbox : config_.inboxes) {
@@ -137,6 +156,8 @@ class Application::Impl {
 
     outbox_->Start();
     timers_->Start();
+    feed_->Start();
+    assigner_->Start();
     http::ServerOptions server_options;
     server_options.host = options_.host;
     server_options.port = options_.port;
@@ -161,8 +182,14 @@ class Application::Impl {
     if (timers_) {
       timers_->Stop();
     }
+    if (assigner_) {
+      assigner_->Stop();
+    }
     if (outbox_) {
       outbox_->Stop(grace);
+    }
+    if (feed_) {
+      feed_->Stop();
     }
     login_pool_.reset();
     if (store_) {
@@ -214,6 +241,10 @@ class Application::Impl {
   std::unique_ptr<core::ConversationService> service_;
   std::unique_ptr<routing::OnCallService> on_call_;
   std::unique_ptr<routing::SlaService> sla_;
+  std::unique_ptr<routing::RoutingService> routing_;
+  std::unique_ptr<CommitNotifyingStore> hooked_store_;
+  std::shared_ptr<AgentFeed> feed_;
+  std::unique_ptr<routing::AutoAssigner> assigner_;
   std::shared_ptr<WebchatHub> hub_;
   std::unique_ptr<outbox::OutboxWorker> outbox_;
   std::unique_ptr<core::TimerWorker> timers_;

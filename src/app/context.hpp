@@ -13,6 +13,7 @@
 #include "mobilelink/core/conversation_service.hpp"
 #include "mobilelink/core/timer_worker.hpp"
 #include "mobilelink/routing/sla_service.hpp"
+#include "mobilelink/routing/routing_service.hpp"
 #include "mobilelink/security/login_guard.hpp"
 #include "mobilelink/store/store.hpp"
 
@@ -22,6 +23,7 @@ struct AppContext {
   const config::Config* config = nullptr;
   store::Store* store = nullptr;
   const core::ConversationService* service = nullptr;
+  const routing::RoutingService* routing = nullptr;
   const core::TimeSource* clock = nullptr;
   std::map<std::string, channels::InboxConfig> inboxes;
   /// Runs password checks, which take tens of milliseconds, off the HTTP threads.
@@ -35,6 +37,8 @@ struct AppContext {
   core::TimerWorker* timers = nullptr;
   /// SLA clocks and priorities; SetPriority is the agent's priority action.
   const routing::SlaService* sla = nullptr;
+  /// Returns how many agent feed sockets of an agent are open and authenticated.
+  std::function<int(std::int64_t agent_id)> feed_connections;
 };
 
 /// Returns a JSON error response that names the field, the reason and the fix.

@@ -8,6 +8,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "mobilelink/channels/registry.hpp"
+#include "mobilelink/config/routing_config.hpp"
 #include "mobilelink/config/yaml_node.hpp"
 
 namespace mobilelink::config {
@@ -121,7 +122,9 @@ std::vector<AgentConfig> ParseAgents(const Node& node) {
   std::vector<AgentConfig> agents;
   std::set<std::string> logins;
   ForEachItem(node, [&](const Node& item) {
-    CheckKeys(item, {"login", "name", "role", "password_hash"});
+    std::set<std::string> allowed{"login", "name", "role", "password_hash"};
+    allowed.insert(kAgentRoutingKeys.begin(), kAgentRoutingKeys.end());
+    CheckKeys(item, allowed);
     AgentConfig agent{Text(Child(item, "login"), true), Text(Child(item, "name"), true),
                       Text(Child(item, "role"), true), Text(Child(item, "password_hash"), true)};
     if (agent.role != "agent" && agent.role != "supervisor" && agent.role != "admin") {
@@ -202,7 +205,7 @@ Config ParseValidated(const std::string& text) {
   }
   const Node top{root, ""};
   CheckKeys(top, {"server", "store", "outbox", "compliance", "bot", "agents", "inboxes",
-                  "calendars", "sla", "on_call"});
+                  "calendars", "sla", "on_call", "routing", "teams"});
   Config config;
   config.server = ParseServer(Child(top, "server"));
   config.store = ParseStore(Child(top, "store"));
@@ -210,6 +213,7 @@ Config ParseValidated(const std::string& text) {
   config.compliance = ParseCompliance(Child(top, "compliance"));
   config.bot = ParseBot(Child(top, "bot"));
   config.agents = ParseAgents(Child(top, "agents"));
+  config.routing = ParseRouting(Child(top, "routing"), Child(top, "teams"), Child(top, "agents"));
   std::set<std::string> inbox_ids;
   ForEachItem(Child(top, "inboxes"), [&](const Node& item) {
     auto inbox = ParseInbox(item);

@@ -13,6 +13,7 @@
 #include "mobilelink/channels/adapter.hpp"
 #include "mobilelink/config/sla_config.hpp"
 #include "mobilelink/core/conversation_service.hpp"
+#include "mobilelink/routing/model.hpp"
 
 namespace mobilelink::config {
 
@@ -35,6 +36,7 @@ namespace mobilelink::config {
 /// | agents[] | login, name, role (agent, supervisor, admin), password_hash (Argon2id) | |
 /// | inboxes[] | id, channel, and the channel's own keys | |
 /// | calendars[], sla, on_call[] | see config/sla_config.hpp | |
+/// | routing, teams, agents[] routing keys | see config/routing_config.hpp | |
 struct ServerConfig {
   std::string listen = "127.0.0.1:8080";
   std::string public_url = "http://127.0.0.1:8080";
@@ -74,6 +76,7 @@ struct Config {
   std::vector<CalendarConfig> calendars;
   SlaConfig sla;
   std::vector<OnCallConfig> on_call;
+  routing::RoutingConfig routing;
 };
 
 /// Raised for any invalid configuration. what() names the key path and the reason.

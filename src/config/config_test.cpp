@@ -208,7 +208,7 @@ TEST(Config, LoadNamesFileOnce) {
   std::filesystem::remove(path);
   EXPECT_EQ(error, path.string() +
                        ": sever: unknown key; expected one of: agents, bot, calendars, "
-                       "compliance, inboxes, on_call, outbox, server, sla, store");
+                       "compliance, inboxes, on_call, outbox, routing, server, sla, store, teams");
 }
 
 // Returns ValidConfig() with the Twilio inbox line `key: ...` replaced by `key: value`, or the

@@ -100,6 +100,16 @@ class ConversationObserver {
                             std::int64_t message_id) const = 0;
   /// Runs after an agent action changed the status or tier and the conversation was saved.
   virtual void OnStatusChanged(Repository& repository, Conversation& conversation) const = 0;
+/// Receives handoffs to tier 1 inside the handoff's transaction. The conversation row is written
+/// after the listener returns, so a listener must not change that row.
+class HandoffListener {
+ public:
+  virtual ~HandoffListener() = default;
+  /// `reason` is the bot's: customer_request or unresolved. `intent` is the intent detected in
+  /// the message that caused the handoff.
+  virtual void OnConversationHandedOff(Repository& repository, const Conversation& conversation,
+                                       const std::string& reason,
+                                       const std::string& intent) const = 0;
 };
 
 /// Thread safe: holds only read-only configuration.
@@ -160,6 +170,15 @@ class ConversationService final {
 
   [[nodiscard]] const InboxProfile* FindInbox(std::string_view inbox_id) const;
 
+  /// Queues a system message to the customer over the conversation's latest inbox, subject to
+  /// the contact's consent. Used for escalation notices.
+  ActionOutcome SendSystemNotice(Repository& repository, std::int64_t conversation_id,
+                                 const std::string& text) const;
+
+  /// Sets the listener told of each handoff. Call before the service is shared between threads;
+  /// the listener must outlive the service.
+  void SetHandoffListener(const HandoffListener* listener) { handoff_listener_ = listener; }
+
  private:
   struct OutboundRequest {
     const InboxProfile* inbox = nullptr;
@@ -190,6 +209,7 @@ class ConversationService final {
   ComplianceTexts compliance_;
   const TimeSource& clock_;
   const ConversationObserver* observer_ = nullptr;
+  const HandoffListener* handoff_listener_ = nullptr;
 };
 
 std::string_view ToString(ActionError error);

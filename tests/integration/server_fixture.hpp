@@ -420,8 +420,11 @@ class ServerFixture : public ::testing::Test {
   }
 
   [[nodiscard]] std::string ConfigYaml(const std::string& fake_url) const {
-    return TestConfigYaml({fake_url, public_url_, StorePath()}) + extra_config_yaml_;
+    return AdjustConfigYaml(TestConfigYaml({fake_url, public_url_, StorePath()}) + extra_config_yaml_);
   }
+
+  /// Lets a suite add sections or keys to the test config before the server starts.
+  [[nodiscard]] virtual std::string AdjustConfigYaml(std::string yaml) const { return yaml; }
 
   [[nodiscard]] std::filesystem::path StorePath() const {
     return temp_dir_.Path() / "mobilelink.db";
