@@ -11,6 +11,7 @@
 #include "mobilelink/common/log.hpp"
 #include "mobilelink/config/config.hpp"
 #include "mobilelink/nlu/nlu_command.hpp"
+#include "mobilelink/security/audit_command.hpp"
 #include "mobilelink/security/credentials.hpp"
 #include "mobilelink/tools/fake_provider.hpp"
 #include "mobilelink/tools/replay.hpp"
@@ -84,6 +85,7 @@ int main(int argc, char** argv) {
   mobilelink::tools::AddFakeProviderCommand(cli);
   mobilelink::tools::AddReplayCommand(cli);
   mobilelink::nlu::AddNluCommands(cli);
+  mobilelink::security::AddAuditCommand(cli);
 
   CLI11_PARSE(cli, argc, argv);
 
