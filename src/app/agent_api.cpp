@@ -21,6 +21,10 @@ using agent_api::ListConversations;
 using agent_api::ShowConversation;
 constexpr std::size_t kMaxApiBodyBytes = 64 * 1024;
 
+}  // namespace
+
+namespace agent_api {
+
 std::optional<Caller> Authenticate(AppContext& context, const http::HttpRequest& request) {
   const auto header = request.headers.Get("Authorization");
   constexpr std::string_view kBearer = "Bearer ";
@@ -46,6 +50,13 @@ http::HttpResponse Unauthorized() {
   response.headers.Set("WWW-Authenticate", "Bearer");
   return response;
 }
+
+}  // namespace agent_api
+
+namespace {
+
+using agent_api::Authenticate;
+using agent_api::Unauthorized;
 
 int StatusFor(core::ActionError error) {
   switch (error) {
