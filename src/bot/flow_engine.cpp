@@ -412,10 +412,11 @@ class FlowEngine::Turn {
     std::map<std::string, std::string> mapped;
     for (const auto& [name, pointer] : step.call.response) {
       const json::value* found = body.find_pointer(pointer, error);
-      if (found == nullptr || error || !(found->is_string() || found->is_number() || found->is_bool())) {
+      const auto text = found == nullptr || error ? std::nullopt : customers::ScalarText(*found);
+      if (!text) {
         return CallFailed(step, "bad_mapping");
       }
-      mapped[name] = found->is_string() ? std::string(found->as_string()) : json::serialize(*found);
+      mapped[name] = *text;
     }
     for (auto& [name, value] : mapped) {
       state_.values[name] = std::move(value);

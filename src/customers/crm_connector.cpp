@@ -1,5 +1,6 @@
 #include "mobilelink/customers/crm_connector.hpp"
 
+#include <charconv>
 #include <variant>
 
 #include <boost/json.hpp>
@@ -17,16 +18,10 @@ namespace {
 std::optional<std::string> TextAt(const json::value& root, const std::string& pointer) {
   boost::system::error_code error;
   const json::value* found = root.find_pointer(pointer, error);
-  if (found == nullptr || error || found->is_null()) {
+  if (found == nullptr || error) {
     return std::nullopt;
   }
-  if (found->is_string()) {
-    return std::string(found->as_string());
-  }
-  if (found->is_number() || found->is_bool()) {
-    return json::serialize(*found);
-  }
-  return std::nullopt;
+  return ScalarText(*found);
 }
 
 // Maps one JSON object to import fields. A mapped pointer that does not resolve is an error,
@@ -54,6 +49,21 @@ CrmLookup Failure(CrmOutcome outcome, std::string error) {
 }
 
 }  // namespace
+
+std::optional<std::string> ScalarText(const json::value& value) {
+  if (value.is_string()) {
+    return std::string(value.as_string());
+  }
+  if (value.is_double()) {
+    char text[32];
+    const auto result = std::to_chars(text, text + sizeof(text), value.as_double());
+    return std::string(text, result.ptr);
+  }
+  if (value.is_number() || value.is_bool()) {
+    return json::serialize(value);
+  }
+  return std::nullopt;
+}
 
 std::string_view ToString(CrmOutcome outcome) {
   switch (outcome) {

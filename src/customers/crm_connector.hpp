@@ -13,6 +13,10 @@
 #include "mobilelink/customers/customer.hpp"
 #include "mobilelink/http/client.hpp"
 
+namespace boost::json {
+class value;
+}
+
 namespace mobilelink::customers {
 
 /// | key | meaning | unit | default |
@@ -68,6 +72,10 @@ class CrmConnector final {
 
 /// Replaces {name} in `path` with the percent-encoded value of `values[name]`.
 std::string ExpandPath(const std::string& path, const std::map<std::string, std::string>& values);
+
+/// Returns a JSON string's text, or a number or boolean spelled as a person writes it (15.5,
+/// not 1.55E1); nullopt for null, objects and arrays.
+std::optional<std::string> ScalarText(const boost::json::value& value);
 
 /// Percent-encodes everything outside RFC 3986's unreserved characters.
 std::string PercentEncode(std::string_view text);
