@@ -10,6 +10,7 @@
 #include "mobilelink/app/application.hpp"
 #include "mobilelink/common/log.hpp"
 #include "mobilelink/config/config.hpp"
+#include "mobilelink/customers/customer_command.hpp"
 #include "mobilelink/nlu/nlu_command.hpp"
 #include "mobilelink/security/audit_command.hpp"
 #include "mobilelink/security/credentials.hpp"
@@ -86,6 +87,7 @@ int main(int argc, char** argv) {
   mobilelink::tools::AddReplayCommand(cli);
   mobilelink::nlu::AddNluCommands(cli);
   mobilelink::security::AddAuditCommand(cli);
+  mobilelink::customers::AddCustomerCommands(cli);
 
   CLI11_PARSE(cli, argc, argv);
 

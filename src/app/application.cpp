@@ -5,10 +5,12 @@
 
 #include "mobilelink/app/agent_api.hpp"
 #include "mobilelink/app/agent_feed.hpp"
+#include "mobilelink/app/customer_api.hpp"
 #include "mobilelink/app/context.hpp"
 #include "mobilelink/app/routing_api.hpp"
 #include "mobilelink/app/webchat_hub.hpp"
 #include "mobilelink/app/webhooks.hpp"
+#include "mobilelink/bot/flow_worker.hpp"
 #include "mobilelink/channels/registry.hpp"
 #include "mobilelink/common/log.hpp"
 #include "mobilelink/common/metrics.hpp"
@@ -60,6 +62,10 @@ class Application::Impl {
       context_.inboxes.emplace(inbox.id, inbox);
     }
     bot_ = std::make_shared<bot::TierZeroBot>(config_.bot, nlu::LoadIntentDetector(config_.bot));
+    std::shared_ptr<const bot::FlowEngine> flows;
+    if (!config_.flows.flows.empty()) {
+      flows = std::make_shared<bot::FlowEngine>(config_.flows, *clock_);
+    }
     service_ = std::make_unique<core::ConversationService>(std::move(profiles), bot_,
                                                            config_.compliance, *clock_);
     on_call_ = std::make_unique<routing::OnCallService>(config_.on_call, *service_, *clock_);
@@ -75,6 +81,7 @@ class Application::Impl {
       feed_->Notify();
       assigner_->Notify();
     });
+                                                           config_.compliance, *clock_, flows);
     context_.config = &config_;
     context_.store = hooked_store_.get();
     context_.service = service_.get();
@@ -100,7 +107,13 @@ class Application::Impl {
     outbox_ = std::make_unique<outbox::OutboxWorker>(
         worker_options, config_.inboxes, *hooked_store_, *service_, *clock_,
         [hub = hub_](const core::OutboxEntry& entry) { return hub->Push(entry); });
-    context_.notify_outbox = [worker = outbox_.get()] { worker->Notify(); };
+    flow_worker_ = std::make_unique<bot::FlowWorker>(
+        bot::FlowWorkerOptions{config_.crm, options_.client}, *hooked_store_, *service_,
+        [worker = outbox_.get()] { worker->Notify(); });
+    context_.notify_outbox = [worker = outbox_.get(), flow_worker = flow_worker_.get()] {
+      worker->Notify();
+      flow_worker->Notify();
+    };
 
     core::TimerWorkerOptions timer_options;
     timer_options.idle_poll = options_.timer_idle_poll;
@@ -114,6 +127,7 @@ class Application::Impl {
     AddHealthRoutes(*router);
     AddWebhookRoutes(*router, context_);
     AddAgentApiRoutes(*router, context_);
+    AddCustomerApiRoutes(*router, context_);
     router->AddWebSocket("/webchat/{inbox}/socket", hub_);
     AddRoutingApiRoutes(*router, context_);
     router->AddWebSocket("/api/v1/feed", feed_);
@@ -158,6 +172,7 @@ class Application::Impl {
     timers_->Start();
     feed_->Start();
     assigner_->Start();
+    flow_worker_->Start();
     http::ServerOptions server_options;
     server_options.host = options_.host;
     server_options.port = options_.port;
@@ -184,6 +199,8 @@ class Application::Impl {
     }
     if (assigner_) {
       assigner_->Stop();
+    if (flow_worker_) {
+      flow_worker_->Stop();
     }
     if (outbox_) {
       outbox_->Stop(grace);
@@ -248,6 +265,7 @@ class Application::Impl {
   std::shared_ptr<WebchatHub> hub_;
   std::unique_ptr<outbox::OutboxWorker> outbox_;
   std::unique_ptr<core::TimerWorker> timers_;
+  std::unique_ptr<bot::FlowWorker> flow_worker_;
   std::unique_ptr<WorkPool> login_pool_;
   std::unique_ptr<security::LoginGuard> login_guard_;
   std::unique_ptr<http::Server> server_;

@@ -9,11 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "mobilelink/bot/flow.hpp"
 #include "mobilelink/bot/tier_zero_bot.hpp"
 #include "mobilelink/channels/adapter.hpp"
 #include "mobilelink/config/sla_config.hpp"
 #include "mobilelink/core/conversation_service.hpp"
 #include "mobilelink/routing/model.hpp"
+#include "mobilelink/customers/crm_connector.hpp"
 
 namespace mobilelink::config {
 
@@ -33,6 +35,8 @@ namespace mobilelink::config {
 /// | outbox.send_timeout_ms | provider request timeout | 10000 |
 /// | compliance.* | opt_out_confirmation, opt_in_confirmation, help_reply | required |
 /// | bot.* | see bot::BotConfig | |
+/// | flows[] | see bot::FlowsConfig and docs/flows.md | |
+/// | crm.* | see customers::CrmConfig | |
 /// | agents[] | login, name, role (agent, supervisor, admin), password_hash (Argon2id) | |
 /// | inboxes[] | id, channel, and the channel's own keys | |
 /// | calendars[], sla, on_call[] | see config/sla_config.hpp | |
@@ -77,6 +81,8 @@ struct Config {
   SlaConfig sla;
   std::vector<OnCallConfig> on_call;
   routing::RoutingConfig routing;
+  bot::FlowsConfig flows;
+  customers::CrmConfig crm;
 };
 
 /// Raised for any invalid configuration. what() names the key path and the reason.

@@ -1,0 +1,151 @@
+#pragma once
+
+// A conversation service with the demo config's bot and flows over a real SQLite file, and the
+// demo customer data imported, for the flow engine's tests.
+
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "mobilelink/bot/flow_engine.hpp"
+#include "mobilelink/channels/registry.hpp"
+#include "mobilelink/common/testing/temp_dir.hpp"
+#include "mobilelink/config/config.hpp"
+#include "mobilelink/core/conversation_service.hpp"
+#include "mobilelink/customers/customer_import.hpp"
+#include "mobilelink/store/store.hpp"
+
+namespace mobilelink::bot::testing {
+
+inline std::string ReadSourceFile(const std::string& relative) {
+  std::ifstream file(std::string(MOBILELINK_SOURCE_DIR) + "/" + relative, std::ios::binary);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+class FlowHarness : public ::testing::Test {
+ protected:
+  /// Loads `config_text` (the demo config when empty) and opens the store.
+  void Open(const std::string& config_text = {}) {
+    config_ = config::ParseConfig(config_text.empty() ? ReadSourceFile("config/demo.yaml")
+                                                      : config_text,
+                                  "test");
+    store::SqliteOptions options;
+    options.path = (dir_.Path() / "flows.db").string();
+    options.synchronous = "NORMAL";
+    store_ = store::OpenSqliteStore(options);
+    MakeService();
+  }
+
+  /// Builds a new service over the same store, as a restart does.
+  void MakeService() {
+    std::map<std::string, core::InboxProfile> inboxes;
+    for (const auto& inbox : config_.inboxes) {
+      inboxes.emplace(inbox.id, core::InboxProfile{
+                                    inbox.id, inbox.channel,
+                                    channels::FindAdapter(inbox.channel)->GetCapabilities()});
+    }
+    engine_ = std::make_shared<FlowEngine>(config_.flows, clock_);
+    service_ = std::make_unique<core::ConversationService>(
+        inboxes, std::make_shared<TierZeroBot>(config_.bot), config_.compliance, clock_, engine_);
+  }
+
+  void TearDown() override {
+    if (store_) {
+      store_->Stop();
+    }
+  }
+
+  void ImportDemoCustomers() {
+    for (const char* file : {"data/demo/customers.csv", "data/demo/transactions.csv"}) {
+      auto parsed = customers::ParseImportCsv(ReadSourceFile(file));
+      ASSERT_TRUE(parsed.errors.empty()) << customers::DescribeErrors(parsed.errors);
+      std::vector<customers::ImportError> errors;
+      Write([&](core::Repository& repository) {
+        auto customers_repository = customers::OpenCustomerRepository(repository);
+        errors = customers::ApplyImport(*customers_repository, parsed.batch, clock_.Now());
+      });
+      ASSERT_TRUE(errors.empty()) << customers::DescribeErrors(errors);
+    }
+  }
+
+  void Write(const std::function<void(core::Repository&)>& work) {
+    const auto result = store_->WriteAndWait(work);
+    ASSERT_TRUE(result.ok) << result.error;
+  }
+
+  /// Receives `text` from `from` on `inbox`. Web chat senders are visitor ids.
+  core::InboundOutcome Receive(const std::string& text, const std::string& inbox = "sms",
+                               const std::string& from = "+12025550123",
+                               const std::string& reply_id = {}) {
+    core::InboundMessage inbound;
+    inbound.inbox_id = inbox;
+    inbound.provider_message_id = "in-" + std::to_string(++received_);
+    inbound.from = inbox == "chat"
+                       ? core::ContactIdentity{core::IdentityKind::kWebchat, from, inbox}
+                       : core::ContactIdentity{core::IdentityKind::kPhone, from, ""};
+    inbound.text = text;
+    inbound.reply_id = reply_id;
+    core::InboundOutcome outcome;
+    Write([&](core::Repository& repository) {
+      outcome = service_->ReceiveInbound(repository, inbound);
+    });
+    return outcome;
+  }
+
+  /// Returns the texts of the replies queued by `outcome`, in order.
+  std::vector<std::string> Replies(const core::InboundOutcome& outcome) {
+    std::vector<std::string> texts;
+    store_->Read([&](core::Repository& repository) {
+      for (const auto& queued : outcome.queued) {
+        texts.push_back(repository.GetMessage(queued.message_id)->text);
+      }
+    });
+    return texts;
+  }
+
+  /// Returns the data of every event of `type`, oldest first.
+  std::vector<std::string> EventData(std::string_view type) {
+    std::vector<std::string> data;
+    store_->Read([&](core::Repository& repository) {
+      for (const auto& event : repository.ListEvents(0, 10000)) {
+        if (event.type == type) {
+          data.push_back(event.data_json);
+        }
+      }
+    });
+    return data;
+  }
+
+  std::optional<FlowState> State(std::int64_t conversation_id) {
+    std::optional<FlowState> state;
+    store_->Read([&](core::Repository& repository) {
+      state = OpenFlowRepository(repository)->Load(conversation_id);
+    });
+    return state;
+  }
+
+  core::Conversation Conversation(std::int64_t id) {
+    std::optional<core::Conversation> conversation;
+    store_->Read([&](core::Repository& repository) {
+      conversation = repository.GetConversation(id);
+    });
+    return *conversation;
+  }
+
+  ::mobilelink::testing::TempDir dir_;
+  core::ManualTimeSource clock_{core::TimePoint(std::chrono::hours(24 * 20600))};
+  config::Config config_;
+  std::unique_ptr<store::Store> store_;
+  std::shared_ptr<FlowEngine> engine_;
+  std::unique_ptr<core::ConversationService> service_;
+  int received_ = 0;
+};
+
+}  // namespace mobilelink::bot::testing
