@@ -13,13 +13,7 @@ namespace mobilelink::app {
 
 namespace json = boost::json;
 
-namespace {
-
-using agent_api::Caller;
-using agent_api::IssueToken;
-using agent_api::ListConversations;
-using agent_api::ShowConversation;
-constexpr std::size_t kMaxApiBodyBytes = 64 * 1024;
+namespace agent_api {
 
 std::optional<Caller> Authenticate(AppContext& context, const http::HttpRequest& request) {
   const auto header = request.headers.Get("Authorization");
@@ -46,6 +40,18 @@ http::HttpResponse Unauthorized() {
   response.headers.Set("WWW-Authenticate", "Bearer");
   return response;
 }
+
+}  // namespace agent_api
+
+namespace {
+
+using agent_api::Authenticate;
+using agent_api::Caller;
+using agent_api::Unauthorized;
+using agent_api::IssueToken;
+using agent_api::ListConversations;
+using agent_api::ShowConversation;
+constexpr std::size_t kMaxApiBodyBytes = 64 * 1024;
 
 int StatusFor(core::ActionError error) {
   switch (error) {

@@ -21,6 +21,11 @@ struct Caller {
   }
 };
 
+/// Returns the agent of the request's bearer token, if the token is valid and unexpired.
+std::optional<Caller> Authenticate(AppContext& context, const http::HttpRequest& request);
+/// Returns the 401 response for a missing or expired token.
+http::HttpResponse Unauthorized();
+
 boost::json::object ConversationJson(const core::Conversation& conversation);
 boost::json::object MessageJson(const core::Message& message);
 

@@ -3,7 +3,9 @@
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "mobilelink/analytics/worker.hpp"
 #include "mobilelink/app/agent_api.hpp"
+#include "mobilelink/app/analytics_api.hpp"
 #include "mobilelink/app/context.hpp"
 #include "mobilelink/app/webchat_hub.hpp"
 #include "mobilelink/app/webhooks.hpp"
@@ -54,8 +56,10 @@ class Application::Impl {
       context_.inboxes.emplace(inbox.id, inbox);
     }
     bot_ = std::make_shared<bot::TierZeroBot>(config_.bot, nlu::LoadIntentDetector(config_.bot));
-    service_ = std::make_unique<core::ConversationService>(std::move(profiles), bot_,
-                                                           config_.compliance, *clock_);
+    service_ = std::make_unique<core::ConversationService>(
+        std::move(profiles), bot_, config_.compliance, *clock_, config_.analytics.reopen_window);
+    analytics_ = std::make_unique<analytics::AnalyticsWorker>(
+        config_.analytics, *store_, *clock_, http::MakeHttpClient(options_.client));
     context_.config = &config_;
     context_.store = store_.get();
     context_.service = service_.get();
@@ -81,6 +85,7 @@ class Application::Impl {
     AddHealthRoutes(*router);
     AddWebhookRoutes(*router, context_);
     AddAgentApiRoutes(*router, context_);
+    AddAnalyticsApiRoutes(*router, context_, config_.analytics, analytics_->Zone());
     router->AddWebSocket("/webchat/{inbox}/socket", hub_);
     // /chat opens the first web chat inbox, so a bare link works when there is only one.
     router->Add("GET", "/chat", [this](http::HttpRequest&&, http::Responder respond) {
@@ -120,6 +125,7 @@ class Application::Impl {
     });
 
     outbox_->Start();
+    analytics_->Start();
     http::ServerOptions server_options;
     server_options.host = options_.host;
     server_options.port = options_.port;
@@ -142,6 +148,9 @@ class Application::Impl {
     }
     if (outbox_) {
       outbox_->Stop(grace);
+    }
+    if (analytics_) {
+      analytics_->Stop();
     }
     login_pool_.reset();
     if (store_) {
@@ -193,6 +202,7 @@ class Application::Impl {
   std::unique_ptr<core::ConversationService> service_;
   std::shared_ptr<WebchatHub> hub_;
   std::unique_ptr<outbox::OutboxWorker> outbox_;
+  std::unique_ptr<analytics::AnalyticsWorker> analytics_;
   std::unique_ptr<WorkPool> login_pool_;
   std::unique_ptr<security::LoginGuard> login_guard_;
   std::unique_ptr<http::Server> server_;

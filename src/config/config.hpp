@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "mobilelink/analytics/settings.hpp"
 #include "mobilelink/bot/tier_zero_bot.hpp"
 #include "mobilelink/channels/adapter.hpp"
 #include "mobilelink/core/conversation_service.hpp"
@@ -33,6 +34,7 @@ namespace mobilelink::config {
 /// | bot.* | see bot::BotConfig | |
 /// | agents[] | login, name, role (agent, supervisor, admin), password_hash (Argon2id) | |
 /// | inboxes[] | id, channel, and the channel's own keys | |
+/// | analytics.* | see config/analytics_config.hpp and docs/configuration.md | |
 struct ServerConfig {
   std::string listen = "127.0.0.1:8080";
   std::string public_url = "http://127.0.0.1:8080";
@@ -69,6 +71,7 @@ struct Config {
   bot::BotConfig bot;
   std::vector<AgentConfig> agents;
   std::vector<channels::InboxConfig> inboxes;
+  analytics::AnalyticsSettings analytics;
 };
 
 /// Raised for any invalid configuration. what() names the key path and the reason.

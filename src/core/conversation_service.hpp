@@ -5,6 +5,7 @@
 // the one before. Callers submit them through Store::Write and act on the returned outcome only
 // after the commit.
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -85,12 +86,17 @@ struct StatusOutcome {
 /// Thread safe: holds only read-only configuration.
 class ConversationService final {
  public:
+  /// A customer message within `reopen_window` of the contact's latest resolution reopens
+  /// that conversation instead of starting a new one.
   ConversationService(std::map<std::string, InboxProfile> inboxes,
                       std::shared_ptr<const bot::TierZeroBot> bot, ComplianceTexts compliance,
-                      const TimeSource& clock);
+                      const TimeSource& clock,
+                      std::chrono::hours reopen_window = std::chrono::hours(24 * 7));
 
   /// Stores one inbound message and runs consent keywords and the bot. A message already
-  /// stored under its provider id changes nothing and returns duplicate.
+  /// stored under its provider id changes nothing and returns duplicate. Without an active
+  /// conversation, the message reopens one resolved within the reopen window (recording
+  /// conversation.reopened) or starts a new one.
   InboundOutcome ReceiveInbound(Repository& repository, const InboundMessage& inbound) const;
 
   /// Applies a delivery status. Statuses only move forward; a status for an unknown message
@@ -146,7 +152,11 @@ class ConversationService final {
               const InboxProfile& inbox, const std::string& recipient,
               InboundOutcome& outcome) const;
   void HandOff(Repository& repository, Conversation& conversation, const std::string& reason,
-               const std::string& last_text) const;
+               const std::string& intent, const std::string& last_text) const;
+  // Returns the conversation the inbound message belongs to: the active one, a reopened one
+  // or a new one, recording conversation.reopened or conversation.created.
+  Conversation OpenConversation(Repository& repository, std::int64_t contact_id,
+                                const InboxProfile& inbox, TimePoint now) const;
   void Emit(Repository& repository, std::string_view type, const Conversation& conversation,
             std::optional<std::int64_t> message_id, std::optional<std::int64_t> agent_id,
             std::string data_json = "{}") const;
@@ -155,6 +165,7 @@ class ConversationService final {
   std::shared_ptr<const bot::TierZeroBot> bot_;
   ComplianceTexts compliance_;
   const TimeSource& clock_;
+  std::chrono::hours reopen_window_;
 };
 
 std::string_view ToString(ActionError error);
