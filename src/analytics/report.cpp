@@ -8,16 +8,6 @@ namespace mobilelink::analytics {
 
 namespace {
 
-// Dimension names in the order of Dimensions' fields, with accessors.
-const std::array<std::pair<std::string_view, std::string Dimensions::*>, 6> kDimensionFields = {{
-    {"channel", &Dimensions::channel},
-    {"inbox", &Dimensions::inbox},
-    {"team", &Dimensions::team},
-    {"agent", &Dimensions::agent},
-    {"intent", &Dimensions::intent},
-    {"priority", &Dimensions::priority},
-}};
-
 // Returns the grouping set that holds rows for `filter`, broken down by `breakdown` (empty for
 // none): a set that keeps only one dimension serves when every filtered and broken-down
 // dimension is that one.

@@ -56,18 +56,10 @@ Dimensions RollUp(const Dimensions& dims, std::string_view grouping) {
   }
   const std::string all(kRolledUp);
   Dimensions rolled{all, all, all, all, all, all};
-  if (grouping == "channel") {
-    rolled.channel = dims.channel;
-  } else if (grouping == "inbox") {
-    rolled.inbox = dims.inbox;
-  } else if (grouping == "team") {
-    rolled.team = dims.team;
-  } else if (grouping == "agent") {
-    rolled.agent = dims.agent;
-  } else if (grouping == "intent") {
-    rolled.intent = dims.intent;
-  } else if (grouping == "priority") {
-    rolled.priority = dims.priority;
+  for (const auto& [name, field] : kDimensionFields) {
+    if (name == grouping) {
+      rolled.*field = dims.*field;
+    }
   }
   return rolled;
 }

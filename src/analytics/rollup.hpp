@@ -39,6 +39,17 @@ inline constexpr std::string_view kRolledUp = "*";
 inline constexpr std::array<std::string_view, 8> kGroupings = {
     "all", "channel", "inbox", "team", "agent", "intent", "priority", "full"};
 
+/// The dimensions by name, as API filters and grouping sets name them.
+inline constexpr std::array<std::pair<std::string_view, std::string Dimensions::*>, 6>
+    kDimensionFields = {{
+        {"channel", &Dimensions::channel},
+        {"inbox", &Dimensions::inbox},
+        {"team", &Dimensions::team},
+        {"agent", &Dimensions::agent},
+        {"intent", &Dimensions::intent},
+        {"priority", &Dimensions::priority},
+    }};
+
 /// Returns `dims` with every dimension outside `grouping` replaced by "*".
 Dimensions RollUp(const Dimensions& dims, std::string_view grouping);
 

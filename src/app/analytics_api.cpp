@@ -73,15 +73,7 @@ std::variant<ParsedRequest, http::HttpResponse> ParseReportRequest(
                           std::to_string(max_days) + " are allowed for period " +
                           std::string(analytics::ToString(parsed.period)));
   }
-  const std::array<std::pair<const char*, std::string Dimensions::*>, 6> fields = {{
-      {"channel", &Dimensions::channel},
-      {"inbox", &Dimensions::inbox},
-      {"team", &Dimensions::team},
-      {"agent", &Dimensions::agent},
-      {"intent", &Dimensions::intent},
-      {"priority", &Dimensions::priority},
-  }};
-  for (const auto& [name, field] : fields) {
+  for (const auto& [name, field] : analytics::kDimensionFields) {
     if (auto value = request.QueryParam(name)) {
       if (value->size() > 200) {
         return FieldError(400, "invalid_parameter", name, "the value is longer than 200 bytes");

@@ -79,18 +79,23 @@ Granularity ParseGranularity(const std::string& text) {
   return text == "hour" ? Granularity::kHour : Granularity::kDay;
 }
 
+// Reads ROLLUP_VALUE_COLUMNS starting at column `first`.
+RollupValues ReadValues(const Statement& row, int first) {
+  RollupValues values;
+  values.counters = analytics::DecodeCounters(row.Text(first));
+  values.first_response = analytics::QuantileSketch::Decode(row.Text(first + 1));
+  values.response = analytics::QuantileSketch::Decode(row.Text(first + 2));
+  values.handle = analytics::QuantileSketch::Decode(row.Text(first + 3));
+  values.labels = analytics::DecodeLabels(row.Text(first + 4));
+  return values;
+}
+
 // Reads the key from columns 0-8 and the values from columns 9-13.
 std::pair<RollupKey, RollupValues> ReadRollupRow(const Statement& row) {
   RollupKey key{ParseGranularity(row.Text(0)), row.Int(2), row.Text(1),
                 Dimensions{row.Text(3), row.Text(4), row.Text(5), row.Text(6), row.Text(7),
                            row.Text(8)}};
-  RollupValues values;
-  values.counters = analytics::DecodeCounters(row.Text(9));
-  values.first_response = analytics::QuantileSketch::Decode(row.Text(10));
-  values.response = analytics::QuantileSketch::Decode(row.Text(11));
-  values.handle = analytics::QuantileSketch::Decode(row.Text(12));
-  values.labels = analytics::DecodeLabels(row.Text(13));
-  return {std::move(key), std::move(values)};
+  return {std::move(key), ReadValues(row, 9)};
 }
 
 class SqliteAnalyticsRepository final : public analytics::AnalyticsRepository {
@@ -129,13 +134,7 @@ class SqliteAnalyticsRepository final : public analytics::AnalyticsRepository {
     if (!row.Step()) {
       return std::nullopt;
     }
-    RollupValues values;
-    values.counters = analytics::DecodeCounters(row.Text(0));
-    values.first_response = analytics::QuantileSketch::Decode(row.Text(1));
-    values.response = analytics::QuantileSketch::Decode(row.Text(2));
-    values.handle = analytics::QuantileSketch::Decode(row.Text(3));
-    values.labels = analytics::DecodeLabels(row.Text(4));
-    return values;
+    return ReadValues(row, 0);
   }
 
   void SaveRollup(const RollupKey& key, const RollupValues& values) override {
