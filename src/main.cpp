@@ -1,4 +1,4 @@
-// The mobilelink command: serve, hash-password, fake-provider, replay and nlu.
+// The mobilelink command: serve, hash-password, fake-provider, replay, nlu and analytics.
 
 #include <csignal>
 #include <iostream>
@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include "mobilelink/analytics/analytics_command.hpp"
 #include "mobilelink/app/application.hpp"
 #include "mobilelink/common/log.hpp"
 #include "mobilelink/config/config.hpp"
@@ -88,6 +89,7 @@ int main(int argc, char** argv) {
   mobilelink::nlu::AddNluCommands(cli);
   mobilelink::security::AddAuditCommand(cli);
   mobilelink::customers::AddCustomerCommands(cli);
+  mobilelink::analytics::AddAnalyticsCommands(cli);
 
   CLI11_PARSE(cli, argc, argv);
 

@@ -3,9 +3,11 @@
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "mobilelink/analytics/worker.hpp"
 #include "mobilelink/app/agent_api.hpp"
 #include "mobilelink/app/agent_feed.hpp"
 #include "mobilelink/app/customer_api.hpp"
+#include "mobilelink/app/analytics_api.hpp"
 #include "mobilelink/app/context.hpp"
 #include "mobilelink/app/routing_api.hpp"
 #include "mobilelink/app/webchat_hub.hpp"
@@ -67,7 +69,8 @@ class Application::Impl {
       flows = std::make_shared<bot::FlowEngine>(config_.flows, *clock_);
     }
     service_ = std::make_unique<core::ConversationService>(std::move(profiles), bot_,
-                                                           config_.compliance, *clock_);
+                                                           config_.compliance, *clock_, flows,
+                                                           config_.analytics.reopen_window);
     on_call_ = std::make_unique<routing::OnCallService>(config_.on_call, *service_, *clock_);
     sla_ = std::make_unique<routing::SlaService>(config_.sla, config_.calendars, on_call_.get(),
                                                  *clock_);
@@ -81,7 +84,8 @@ class Application::Impl {
       feed_->Notify();
       assigner_->Notify();
     });
-                                                           config_.compliance, *clock_, flows);
+    analytics_ = std::make_unique<analytics::AnalyticsWorker>(
+        config_.analytics, *store_, *clock_, http::MakeHttpClient(options_.client));
     context_.config = &config_;
     context_.store = hooked_store_.get();
     context_.service = service_.get();
@@ -128,6 +132,7 @@ class Application::Impl {
     AddWebhookRoutes(*router, context_);
     AddAgentApiRoutes(*router, context_);
     AddCustomerApiRoutes(*router, context_);
+    AddAnalyticsApiRoutes(*router, context_, config_.analytics, analytics_->Zone());
     router->AddWebSocket("/webchat/{inbox}/socket", hub_);
     AddRoutingApiRoutes(*router, context_);
     router->AddWebSocket("/api/v1/feed", feed_);
@@ -173,6 +178,7 @@ class Application::Impl {
     feed_->Start();
     assigner_->Start();
     flow_worker_->Start();
+    analytics_->Start();
     http::ServerOptions server_options;
     server_options.host = options_.host;
     server_options.port = options_.port;
@@ -207,6 +213,9 @@ class Application::Impl {
     }
     if (feed_) {
       feed_->Stop();
+    }
+    if (analytics_) {
+      analytics_->Stop();
     }
     login_pool_.reset();
     if (store_) {
@@ -266,6 +275,7 @@ class Application::Impl {
   std::unique_ptr<outbox::OutboxWorker> outbox_;
   std::unique_ptr<core::TimerWorker> timers_;
   std::unique_ptr<bot::FlowWorker> flow_worker_;
+  std::unique_ptr<analytics::AnalyticsWorker> analytics_;
   std::unique_ptr<WorkPool> login_pool_;
   std::unique_ptr<security::LoginGuard> login_guard_;
   std::unique_ptr<http::Server> server_;

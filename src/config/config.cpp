@@ -12,6 +12,7 @@
 #include "mobilelink/config/routing_config.hpp"
 #include "mobilelink/config/crm_config.hpp"
 #include "mobilelink/config/flow_config.hpp"
+#include "mobilelink/config/analytics_config.hpp"
 #include "mobilelink/config/yaml_node.hpp"
 
 namespace mobilelink::config {
@@ -239,7 +240,7 @@ Config ParseValidated(const std::string& text) {
   }
   const Node top{root, ""};
   CheckKeys(top, {"server", "store", "outbox", "compliance", "bot", "agents", "inboxes",
-                  "calendars", "sla", "on_call", "routing", "teams", "flows", "crm"});
+                  "calendars", "sla", "on_call", "routing", "teams", "flows", "crm", "analytics"});
   Config config;
   config.server = ParseServer(Child(top, "server"));
   config.store = ParseStore(Child(top, "store"));
@@ -252,6 +253,7 @@ Config ParseValidated(const std::string& text) {
   config.crm = ParseCrm(Child(top, "crm"));
   CheckFlowsAgainstBot(config);
   WarnLongFlowMessages(config.flows);
+  config.analytics = ParseAnalytics(Child(top, "analytics"));
   std::set<std::string> inbox_ids;
   ForEachItem(Child(top, "inboxes"), [&](const Node& item) {
     auto inbox = ParseInbox(item);

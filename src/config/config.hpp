@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "mobilelink/bot/flow.hpp"
+#include "mobilelink/analytics/settings.hpp"
 #include "mobilelink/bot/tier_zero_bot.hpp"
 #include "mobilelink/channels/adapter.hpp"
 #include "mobilelink/config/sla_config.hpp"
@@ -41,6 +42,7 @@ namespace mobilelink::config {
 /// | inboxes[] | id, channel, and the channel's own keys | |
 /// | calendars[], sla, on_call[] | see config/sla_config.hpp | |
 /// | routing, teams, agents[] routing keys | see config/routing_config.hpp | |
+/// | analytics.* | see config/analytics_config.hpp and docs/configuration.md | |
 struct ServerConfig {
   std::string listen = "127.0.0.1:8080";
   std::string public_url = "http://127.0.0.1:8080";
@@ -83,6 +85,7 @@ struct Config {
   routing::RoutingConfig routing;
   bot::FlowsConfig flows;
   customers::CrmConfig crm;
+  analytics::AnalyticsSettings analytics;
 };
 
 /// Raised for any invalid configuration. what() names the key path and the reason.

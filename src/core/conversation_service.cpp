@@ -64,12 +64,14 @@ std::string_view ToString(ActionError error) {
 ConversationService::ConversationService(std::map<std::string, InboxProfile> inboxes,
                                          std::shared_ptr<const bot::TierZeroBot> bot,
                                          ComplianceTexts compliance, const TimeSource& clock,
-                                         std::shared_ptr<const bot::FlowEngine> flows)
+                                         std::shared_ptr<const bot::FlowEngine> flows,
+                                         std::chrono::hours reopen_window)
     : inboxes_(std::move(inboxes)),
       bot_(std::move(bot)),
       compliance_(std::move(compliance)),
       clock_(clock),
-      flows_(std::move(flows)) {}
+      flows_(std::move(flows)),
+      reopen_window_(reopen_window) {}
 
 const InboxProfile* ConversationService::FindInbox(std::string_view inbox_id) const {
   const auto it = inboxes_.find(std::string(inbox_id));
@@ -117,20 +119,7 @@ InboundOutcome ConversationService::ReceiveInbound(Repository& repository,
   const TimePoint now = clock_.Now();
   outcome.contact_id =
       repository.ResolveContact(inbound.from, SanitizeUtf8(inbound.profile_name), now);
-  auto active = repository.FindActiveConversation(outcome.contact_id);
-  Conversation conversation;
-  if (active) {
-    conversation = *active;
-  } else {
-    conversation.contact_id = outcome.contact_id;
-    conversation.status = ConversationStatus::kPending;
-    conversation.last_inbox_id = inbound.inbox_id;
-    conversation.created_at = now;
-    conversation.updated_at = now;
-    repository.InsertConversation(conversation);
-    Emit(repository, events::kConversationCreated, conversation, std::nullopt, std::nullopt,
-         JsonOf({{"channel", inbox->channel}}));
-  }
+  Conversation conversation = OpenConversation(repository, outcome.contact_id, *inbox, now);
   conversation.last_inbox_id = inbound.inbox_id;
   conversation.updated_at = now;
   // A customer message wakes a snoozed conversation and ends an agent's wait for the customer.
@@ -201,6 +190,45 @@ InboundOutcome ConversationService::ReceiveInbound(Repository& repository,
   return outcome;
 }
 
+Conversation ConversationService::OpenConversation(Repository& repository,
+                                                   std::int64_t contact_id,
+                                                   const InboxProfile& inbox,
+                                                   TimePoint now) const {
+  if (auto active = repository.FindActiveConversation(contact_id)) {
+    return *active;
+  }
+  auto resolved = repository.FindLatestResolvedConversation(contact_id);
+  if (resolved && resolved->resolved_at && now - *resolved->resolved_at <= reopen_window_) {
+    // The assignee and tier stay, so the customer returns to whoever resolved it: the bot's
+    // pending queue at tier 0, the agent queue otherwise.
+    Conversation conversation = *resolved;
+    const TimePoint resolved_at = *conversation.resolved_at;
+    conversation.status =
+        conversation.tier == 0 ? ConversationStatus::kPending : ConversationStatus::kOpen;
+    conversation.resolved_at.reset();
+    conversation.last_inbox_id = inbox.id;
+    conversation.updated_at = now;
+    repository.UpdateConversation(conversation);
+    const auto resolved_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(resolved_at.time_since_epoch());
+    Emit(repository, events::kConversationReopened, conversation, std::nullopt, std::nullopt,
+         JsonOf({{"channel", inbox.channel},
+                 {"tier", conversation.tier},
+                 {"resolved_at", resolved_ms.count()}}));
+    return conversation;
+  }
+  Conversation conversation;
+  conversation.contact_id = contact_id;
+  conversation.status = ConversationStatus::kPending;
+  conversation.last_inbox_id = inbox.id;
+  conversation.created_at = now;
+  conversation.updated_at = now;
+  repository.InsertConversation(conversation);
+  Emit(repository, events::kConversationCreated, conversation, std::nullopt, std::nullopt,
+       JsonOf({{"channel", inbox.channel}}));
+  return conversation;
+}
+
 void ConversationService::StoreInbound(Repository& repository, const Conversation& conversation,
                                        Message& message, const InboxProfile& inbox) const {
   repository.InsertMessage(message);
@@ -232,7 +260,7 @@ void ConversationService::RunBot(Repository& repository, Conversation& conversat
          JsonOf({{"unresolved_count", conversation.bot_unresolved_count}}));
   }
   if (decision.action == bot::BotAction::kHandoff) {
-    HandOff(repository, conversation, decision.reason, message.text);
+    HandOff(repository, conversation, decision.reason, decision.intent, message.text);
     outcome.handed_off = true;
     if (handoff_listener_ != nullptr) {
       handoff_listener_->OnConversationHandedOff(repository, conversation, decision.reason,
@@ -246,8 +274,8 @@ void ConversationService::RunBot(Repository& repository, Conversation& conversat
 }
 
 void ConversationService::HandOff(Repository& repository, Conversation& conversation,
-                                  const std::string& reason, const std::string& last_text,
-                                  const std::string& detail) const {
+                                  const std::string& reason, const std::string& intent,
+                                  const std::string& last_text, const std::string& detail) const {
   conversation.tier = std::max(conversation.tier, 1);
   conversation.status = ConversationStatus::kOpen;
   conversation.handed_off_at = clock_.Now();
@@ -257,7 +285,7 @@ void ConversationService::HandOff(Repository& repository, Conversation& conversa
                                  ". Last message: \"" + Shorten(last_text, kSummaryQuoteChars) +
                                  "\"" + (detail.empty() ? "" : " " + detail);
   Emit(repository, events::kConversationHandedOff, conversation, std::nullopt, std::nullopt,
-       JsonOf({{"reason", reason}, {"tier", conversation.tier}}));
+       JsonOf({{"reason", reason}, {"tier", conversation.tier}, {"intent", intent}}));
 }
 
 std::optional<std::string> ConversationService::RecipientFor(Repository& repository,
@@ -334,7 +362,8 @@ ActionOutcome ConversationService::QueueOutbound(Repository& repository,
   Emit(repository, events::kMessageQueued, conversation, message.id, request.agent_id,
        JsonOf({{"sender", std::string(ToString(request.sender))},
                {"segments", message.segments},
-               {"encoding", message.encoding}}));
+               {"encoding", message.encoding},
+               {"channel", inbox.channel}}));
   outcome.message_id = message.id;
   outcome.queued.push_back({message.id, conversation.id, inbox.id});
   return outcome;
@@ -398,8 +427,11 @@ void ConversationService::RecordSendSuccess(Repository& repository, const Outbox
   event.message_id = entry.message_id;
   event.agent_id = message->agent_id;
   event.inbox_id = entry.inbox_id;
+  const InboxProfile* inbox = FindInbox(entry.inbox_id);
   event.data_json = JsonOf({{"sender", std::string(ToString(message->sender))},
-                            {"attempts", entry.attempts}});
+                            {"attempts", entry.attempts},
+                            {"channel", inbox != nullptr ? inbox->channel : std::string()},
+                            {"segments", message->segments}});
   event.occurred_at = clock_.Now();
   repository.AppendEvent(event);
 

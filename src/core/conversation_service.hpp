@@ -5,6 +5,7 @@
 // the one before. Callers submit them through Store::Write and act on the returned outcome only
 // after the commit.
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -117,13 +118,18 @@ class HandoffListener {
 /// Thread safe: holds only read-only configuration.
 class ConversationService final {
  public:
+  /// A customer message within `reopen_window` of the contact's latest resolution reopens
+  /// that conversation instead of starting a new one.
   ConversationService(std::map<std::string, InboxProfile> inboxes,
                       std::shared_ptr<const bot::TierZeroBot> bot, ComplianceTexts compliance,
                       const TimeSource& clock,
-                      std::shared_ptr<const bot::FlowEngine> flows = nullptr);
+                      std::shared_ptr<const bot::FlowEngine> flows = nullptr,
+                      std::chrono::hours reopen_window = std::chrono::hours(24 * 7));
 
   /// Stores one inbound message and runs consent keywords and the bot. A message already
-  /// stored under its provider id changes nothing and returns duplicate.
+  /// stored under its provider id changes nothing and returns duplicate. Without an active
+  /// conversation, the message reopens one resolved within the reopen window (recording
+  /// conversation.reopened) or starts a new one.
   InboundOutcome ReceiveInbound(Repository& repository, const InboundMessage& inbound) const;
 
   /// Continues the flow whose waiting step `call` belongs to with the call's result, and
@@ -222,7 +228,12 @@ class ConversationService final {
                    std::string_view reason) const;
   // `detail` adds the flow and its collected answers to the summary.
   void HandOff(Repository& repository, Conversation& conversation, const std::string& reason,
-               const std::string& last_text, const std::string& detail = {}) const;
+               const std::string& intent, const std::string& last_text,
+               const std::string& detail = {}) const;
+  // Returns the conversation the inbound message belongs to: the active one, a reopened one
+  // or a new one, recording conversation.reopened or conversation.created.
+  Conversation OpenConversation(Repository& repository, std::int64_t contact_id,
+                                const InboxProfile& inbox, TimePoint now) const;
   void Emit(Repository& repository, std::string_view type, const Conversation& conversation,
             std::optional<std::int64_t> message_id, std::optional<std::int64_t> agent_id,
             std::string data_json = "{}") const;
@@ -234,6 +245,7 @@ class ConversationService final {
   const ConversationObserver* observer_ = nullptr;
   const HandoffListener* handoff_listener_ = nullptr;
   std::shared_ptr<const bot::FlowEngine> flows_;
+  std::chrono::hours reopen_window_;
 };
 
 std::string_view ToString(ActionError error);

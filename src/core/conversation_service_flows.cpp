@@ -69,7 +69,7 @@ void ConversationService::ApplyFlowTurn(Repository& repository, Conversation& co
     if (turn.replies.empty() || turn.handoff_reason != "flow_step") {
       turn.replies.push_back({bot_->Config().handoff_message, {}});
     }
-    HandOff(repository, conversation, turn.handoff_reason, last_text, turn.summary);
+    HandOff(repository, conversation, turn.handoff_reason, std::string(), last_text, turn.summary);
     outcome.handed_off = true;
   }
   outcome.flow_waiting = turn.waiting;

@@ -465,7 +465,7 @@ TEST_F(ConversationServiceTest, ReplyToResolvedConversationRefused) {
   EXPECT_EQ(Reply(handed.conversation_id, alice_, "One more thing").error, ActionError::kResolved);
 }
 
-TEST_F(ConversationServiceTest, InboundAfterResolveOpensNewConversation) {
+TEST_F(ConversationServiceTest, InboundAfterReopenWindowOpensNewConversation) {
   const auto handed = Receive("agent please", "SM1");
   ASSERT_TRUE(Claim(handed.conversation_id, alice_).ok());
   ASSERT_TRUE(Act([&](Repository& repository) {
@@ -473,10 +473,60 @@ TEST_F(ConversationServiceTest, InboundAfterResolveOpensNewConversation) {
               }).ok());
   EXPECT_EQ(GetConversation(handed.conversation_id).status, ConversationStatus::kResolved);
 
+  clock_.Advance(hours(24 * 7) + seconds(1));
   const auto next = Receive("hello again", "SM2");
   EXPECT_NE(next.conversation_id, handed.conversation_id);
   EXPECT_EQ(next.contact_id, handed.contact_id);
   EXPECT_EQ(GetConversation(next.conversation_id).tier, 0);
+}
+
+TEST_F(ConversationServiceTest, InboundWithinReopenWindowReopens) {
+  const auto handed = Receive("agent please", "SM1");
+  ASSERT_TRUE(Claim(handed.conversation_id, alice_).ok());
+  ASSERT_TRUE(Act([&](Repository& repository) {
+                return service_->Resolve(repository, handed.conversation_id, alice_.id, false);
+              }).ok());
+
+  clock_.Advance(hours(24 * 7));
+  const auto next = Receive("it broke again", "wamid.2", "whatsapp");
+  EXPECT_EQ(next.conversation_id, handed.conversation_id);
+  const Conversation reopened = GetConversation(handed.conversation_id);
+  EXPECT_EQ(reopened.status, ConversationStatus::kOpen);
+  EXPECT_EQ(reopened.tier, 1);
+  EXPECT_EQ(reopened.assignee_agent_id, alice_.id);
+  EXPECT_FALSE(reopened.resolved_at.has_value());
+  EXPECT_EQ(reopened.last_inbox_id, "whatsapp");
+  EXPECT_EQ(CountEvents(events::kConversationReopened), 1);
+  EXPECT_EQ(CountEvents(events::kConversationCreated), 1);
+  EXPECT_TRUE(next.queued.empty());  // The bot stays out of an agent's conversation.
+}
+
+TEST_F(ConversationServiceTest, ReopenedEventNamesChannelAndResolution) {
+  const auto first = Receive("opening hours?", "SM1");
+  const TimePoint resolved_at = clock_.Now();
+  ASSERT_TRUE(Act([&](Repository& repository) {
+                return service_->Resolve(repository, first.conversation_id, alice_.id, true);
+              }).ok());
+  clock_.Advance(hours(1));
+  const auto next = Receive("opening hours?", "wamid.2", "whatsapp");
+  EXPECT_EQ(next.conversation_id, first.conversation_id);
+  EXPECT_EQ(GetConversation(first.conversation_id).status, ConversationStatus::kPending);
+  EXPECT_EQ(next.queued.size(), 1u);  // Reopened at tier 0, so the bot answers.
+
+  std::optional<Event> reopened;
+  store_->Read([&](Repository& repository) {
+    for (const auto& event : repository.ListEvents(0, 1000)) {
+      if (event.type == events::kConversationReopened) {
+        reopened = event;
+      }
+    }
+  });
+  ASSERT_TRUE(reopened.has_value());
+  const auto resolved_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(resolved_at.time_since_epoch());
+  EXPECT_EQ(reopened->data_json, "{\"channel\":\"whatsapp\",\"tier\":0,\"resolved_at\":" +
+                                     std::to_string(resolved_ms.count()) + "}");
+  EXPECT_EQ(reopened->inbox_id, "whatsapp");
 }
 
 TEST_F(ConversationServiceTest, EmptyReplyRefused) {

@@ -76,6 +76,8 @@ class Repository {
   // Conversations
   /// Returns the contact's conversation that is not resolved, if any.
   virtual std::optional<Conversation> FindActiveConversation(std::int64_t contact_id) = 0;
+  /// Returns the contact's most recently resolved conversation, if any.
+  virtual std::optional<Conversation> FindLatestResolvedConversation(std::int64_t contact_id) = 0;
   /// Inserts `conversation` and sets its id.
   virtual void InsertConversation(Conversation& conversation) = 0;
   virtual std::optional<Conversation> GetConversation(std::int64_t conversation_id) = 0;

@@ -7,13 +7,17 @@
 
 namespace mobilelink::events {
 
+// data: {channel, intent}.
 inline constexpr std::string_view kMessageReceived = "message.received";
+// data: {sender: customer, bot, agent or system, segments, encoding, channel}.
 inline constexpr std::string_view kMessageQueued = "message.queued";
+// The provider accepted the message. data: {sender, attempts, channel, segments}.
 inline constexpr std::string_view kMessageSent = "message.sent";
 inline constexpr std::string_view kMessageStatus = "message.status";
 inline constexpr std::string_view kMessageFailed = "message.failed";
 inline constexpr std::string_view kNoteAdded = "note.added";
 inline constexpr std::string_view kConversationCreated = "conversation.created";
+// data: {reason, tier, intent}.
 inline constexpr std::string_view kConversationHandedOff = "conversation.handed_off";
 inline constexpr std::string_view kConversationAssigned = "conversation.assigned";
 inline constexpr std::string_view kConversationHandedBack = "conversation.handed_back";
@@ -102,4 +106,20 @@ inline constexpr std::string_view kFlowAbandoned = "flow.abandoned";
 // A flow changed a customer profile field. data_json: {customer_id, field, old_value,
 // new_value, flow, channel}; both values are masked.
 inline constexpr std::string_view kCustomerUpdated = "customer.updated";
+// A customer message to a resolved conversation within the reopen window.
+// data: {channel, tier, resolved_at} (resolved_at: Unix ms of the resolution it undoes).
+inline constexpr std::string_view kConversationReopened = "conversation.reopened";
+// Conversation events that other layers record and the KPIs read.
+// escalation.raised data: {from_tier, to_tier, reason, team}.
+inline constexpr std::string_view kEscalationRaised = "escalation.raised";
+// sla.breached data: {metric, priority, target_seconds, elapsed_seconds}.
+inline constexpr std::string_view kSlaBreached = "sla.breached";
+// survey.answered data: {kind: csat (score 1-5) or nps (score 0-10), score}.
+inline constexpr std::string_view kSurveyAnswered = "survey.answered";
+inline constexpr std::string_view kFlowCompleted = "flow.completed";
+// A KPI crossed its target (raised) or came back within it (cleared), over the alert window.
+// data: {rule, kpi, priority, value, target, comparison, window_hours, samples}.
+inline constexpr std::string_view kAlertRaised = "alert.raised";
+inline constexpr std::string_view kAlertCleared = "alert.cleared";
+
 }  // namespace mobilelink::events

@@ -115,6 +115,11 @@ constexpr Query kFindActiveConversation{
     "find_active_conversation",
     "SELECT " CONVERSATION_COLUMNS
     " FROM conversations WHERE contact_id = ?1 AND status != 'resolved' ORDER BY id DESC LIMIT 1"};
+constexpr Query kFindLatestResolved{
+    "find_latest_resolved_conversation",
+    "SELECT " CONVERSATION_COLUMNS
+    " FROM conversations WHERE contact_id = ?1 AND status = 'resolved' "
+    "ORDER BY resolved_at DESC, id DESC LIMIT 1"};
 constexpr Query kGetConversation{"get_conversation",
                                  "SELECT " CONVERSATION_COLUMNS " FROM conversations WHERE id = ?1"};
 constexpr Query kInsertConversation{
@@ -398,6 +403,16 @@ std::vector<core::ContactIdentity> SqliteRepository::ListIdentities(std::int64_t
 std::optional<core::Conversation> SqliteRepository::FindActiveConversation(
     std::int64_t contact_id) {
   auto row = db_.Prepare(kFindActiveConversation);
+  row.Bind(1, contact_id);
+  if (!row.Step()) {
+    return std::nullopt;
+  }
+  return ReadConversation(row);
+}
+
+std::optional<core::Conversation> SqliteRepository::FindLatestResolvedConversation(
+    std::int64_t contact_id) {
+  auto row = db_.Prepare(kFindLatestResolved);
   row.Bind(1, contact_id);
   if (!row.Step()) {
     return std::nullopt;

@@ -23,6 +23,8 @@ class SqliteRepository final : public core::Repository {
   std::optional<core::Contact> GetContact(std::int64_t contact_id) override;
   std::vector<core::ContactIdentity> ListIdentities(std::int64_t contact_id) override;
   std::optional<core::Conversation> FindActiveConversation(std::int64_t contact_id) override;
+  std::optional<core::Conversation> FindLatestResolvedConversation(
+      std::int64_t contact_id) override;
   void InsertConversation(core::Conversation& conversation) override;
   std::optional<core::Conversation> GetConversation(std::int64_t conversation_id) override;
   void UpdateConversation(const core::Conversation& conversation) override;

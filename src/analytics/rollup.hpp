@@ -1,0 +1,126 @@
+#pragma once
+
+// Rollup rows: additive counters and quantile sketches per time bucket and dimension set.
+// Every fact is filed under eight grouping sets, so a report with at most one filter
+// dimension reads one small row per bucket: "all" rolls every dimension up, "channel" keeps
+// only the channel, and so on, and "full" keeps all six. In a rolled-up dimension the value is
+// "*".
+
+#include <array>
+#include <compare>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mobilelink/analytics/sketch.hpp"
+
+namespace mobilelink::analytics {
+
+enum class Granularity { kHour, kDay };
+
+std::string_view ToString(Granularity granularity);
+
+/// The values a fact is filed under. An empty value means none (no team, no agent yet).
+struct Dimensions {
+  std::string channel;
+  std::string inbox;
+  std::string team;
+  std::string agent;  // Agent id in decimal.
+  std::string intent;
+  std::string priority;
+  auto operator<=>(const Dimensions&) const = default;
+};
+
+inline constexpr std::string_view kRolledUp = "*";
+
+/// The grouping sets, in the order the store keeps them.
+inline constexpr std::array<std::string_view, 8> kGroupings = {
+    "all", "channel", "inbox", "team", "agent", "intent", "priority", "full"};
+
+/// The dimensions by name, as API filters and grouping sets name them.
+inline constexpr std::array<std::pair<std::string_view, std::string Dimensions::*>, 6>
+    kDimensionFields = {{
+        {"channel", &Dimensions::channel},
+        {"inbox", &Dimensions::inbox},
+        {"team", &Dimensions::team},
+        {"agent", &Dimensions::agent},
+        {"intent", &Dimensions::intent},
+        {"priority", &Dimensions::priority},
+    }};
+
+/// Returns `dims` with every dimension outside `grouping` replaced by "*".
+Dimensions RollUp(const Dimensions& dims, std::string_view grouping);
+
+struct RollupKey {
+  Granularity granularity = Granularity::kDay;
+  /// Hour: the UTC millisecond the local hour began. Day: the local date.
+  std::int64_t bucket = 0;
+  std::string grouping;
+  Dimensions dims;
+  auto operator<=>(const RollupKey&) const = default;
+};
+
+/// Additive counters. The order is stored, so new counters go at the end only.
+enum class Counter : int {
+  kMessagesIn,
+  kMessagesOut,
+  kSegmentsOut,
+  kAgentMessages,
+  kBotMessages,
+  kConversationsCreated,
+  kConversationsReopened,
+  kHandoffs,
+  kEscalations,
+  kFirstResponses,
+  kFirstResponseMillis,
+  kFirstResponsesWithinTarget,
+  kResponses,
+  kResponseMillis,
+  kResolved,
+  kContained,
+  kReopenedAfterResolution,
+  kHandled,
+  kHandleMillis,
+  kCsatResponses,
+  kCsatSatisfied,
+  kNpsResponses,
+  kNpsPromoters,
+  kNpsDetractors,
+  kSlaBreaches,
+  kBotAnswered,
+  kBotMissed,
+  kFlowsCompleted,
+  kProviderFeeMicros,  // Provider fees in millionths of the currency, priced when folded.
+  kCount,
+};
+
+inline constexpr int kCounterCount = static_cast<int>(Counter::kCount);
+
+/// Returns the snake_case name of a counter, as the API and `verify` print it.
+std::string_view ToString(Counter counter);
+
+struct RollupValues {
+  std::array<std::int64_t, kCounterCount> counters{};
+  QuantileSketch first_response;  // First response times, ms.
+  QuantileSketch response;        // Every agent response time, ms.
+  QuantileSketch handle;          // Handle times of agent-handled resolutions, ms.
+  /// Counts by label: "handoff:<reason>", "escalation:<reason>", "sla_breach:<metric>".
+  std::map<std::string, std::int64_t> labels;
+
+  std::int64_t& operator[](Counter counter) { return counters[static_cast<int>(counter)]; }
+  std::int64_t operator[](Counter counter) const { return counters[static_cast<int>(counter)]; }
+  void Merge(const RollupValues& other);
+  bool operator==(const RollupValues&) const = default;
+};
+
+using RollupMap = std::map<RollupKey, RollupValues>;
+
+/// Encodes counters as a varint count followed by one zigzag varint per counter.
+std::string EncodeCounters(const std::array<std::int64_t, kCounterCount>& counters);
+std::array<std::int64_t, kCounterCount> DecodeCounters(std::string_view bytes);
+std::string EncodeLabels(const std::map<std::string, std::int64_t>& labels);
+std::map<std::string, std::int64_t> DecodeLabels(std::string_view json);
+
+}  // namespace mobilelink::analytics

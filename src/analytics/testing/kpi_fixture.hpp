@@ -1,0 +1,40 @@
+#pragma once
+
+// A fixture of five conversations as events with fixed times, around the 2026 spring DST
+// change in America/Los_Angeles (2026-03-08 02:00 PST became 03:00 PDT). The expected KPI
+// values are worked out by hand in kpi_fixture_test.cpp.
+//
+// C1 bot-only on SMS, resolved without an agent (contained).
+// C2 on WhatsApp, handed off, answered twice by agent 7, resolved, CSAT 5 and NPS 10.
+// C3 on SMS, handed off, resolved, reopened two days later and resolved again, CSAT 2.
+// C4 out of hours at 01:30 PST on the DST day, critical, written to again over WhatsApp,
+//    answered at 08:00 PDT, escalated, resolved, NPS 3.
+// C5 web chat at 23:30 PDT, resolved by the bot after local midnight.
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "mobilelink/analytics/settings.hpp"
+#include "mobilelink/core/model.hpp"
+
+namespace mobilelink::analytics::testing {
+
+/// Returns Unix milliseconds of a UTC date and time.
+inline std::int64_t Utc(int year, unsigned month, unsigned day, int hour, int minute,
+                        int second) {
+  const std::chrono::sys_days date{std::chrono::year(year) / std::chrono::month(month) /
+                                   std::chrono::day(day)};
+  return (date.time_since_epoch().count() * 86400LL + hour * 3600LL + minute * 60LL + second) *
+         1000LL;
+}
+
+/// The settings the fixture's values assume: Los Angeles days, SMS and WhatsApp prices, two
+/// seats at 100 and a platform at 1000 per month, first-response targets of 60 s.
+AnalyticsSettings FixtureSettings();
+
+/// The fixture's events in the order they happened.
+std::vector<core::Event> FixtureEvents();
+
+}  // namespace mobilelink::analytics::testing

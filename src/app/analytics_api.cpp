@@ -1,0 +1,197 @@
+#include "mobilelink/app/analytics_api.hpp"
+
+#include <fstream>
+#include <sstream>
+#include <variant>
+
+#include "mobilelink/analytics/report.hpp"
+#include "mobilelink/app/agent_api_internal.hpp"
+#include "mobilelink/common/log.hpp"
+
+namespace mobilelink::app {
+
+namespace {
+
+using analytics::Dimensions;
+using analytics::Period;
+
+constexpr std::int64_t kMaxDays = 400;      // Day, month and total reports.
+constexpr std::int64_t kMaxHourDays = 31;   // Hour reports read 24 rows a day.
+constexpr std::int64_t kDefaultDays = 7;
+
+struct ParsedRequest {
+  std::int64_t from = 0;
+  std::int64_t to = 0;
+  Period period = Period::kDay;
+  Dimensions filter;
+};
+
+std::int64_t NowMillis(const AppContext& context) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             context.clock->Now().time_since_epoch())
+      .count();
+}
+
+// Reads and checks the query parameters of a report request.
+std::variant<ParsedRequest, http::HttpResponse> ParseReportRequest(
+    const http::HttpRequest& request, const AppContext& context,
+    const analytics::TimeZone& zone) {
+  ParsedRequest parsed;
+  const std::int64_t today = zone.LocalDate(NowMillis(context));
+  parsed.to = today;
+  if (auto to = request.QueryParam("to")) {
+    const auto date = analytics::ParseDate(*to);
+    if (!date) {
+      return FieldError(400, "invalid_parameter", "to", "to must be a date as YYYY-MM-DD");
+    }
+    parsed.to = *date;
+  }
+  parsed.from = parsed.to - (kDefaultDays - 1);
+  if (auto from = request.QueryParam("from")) {
+    const auto date = analytics::ParseDate(*from);
+    if (!date) {
+      return FieldError(400, "invalid_parameter", "from", "from must be a date as YYYY-MM-DD");
+    }
+    parsed.from = *date;
+  }
+  if (parsed.from > parsed.to) {
+    return FieldError(400, "invalid_parameter", "from", "from must not be after to");
+  }
+  if (auto period = request.QueryParam("period")) {
+    const auto value = analytics::ParsePeriod(*period);
+    if (!value) {
+      return FieldError(400, "invalid_parameter", "period",
+                        "period must be hour, day, month or total");
+    }
+    parsed.period = *value;
+  }
+  const std::int64_t days = parsed.to - parsed.from + 1;
+  const std::int64_t max_days = parsed.period == Period::kHour ? kMaxHourDays : kMaxDays;
+  if (days > max_days) {
+    return FieldError(400, "invalid_parameter", "from",
+                      "the range spans " + std::to_string(days) + " days; at most " +
+                          std::to_string(max_days) + " are allowed for period " +
+                          std::string(analytics::ToString(parsed.period)));
+  }
+  for (const auto& [name, field] : analytics::kDimensionFields) {
+    if (auto value = request.QueryParam(name)) {
+      if (value->size() > 200) {
+        return FieldError(400, "invalid_parameter", name, "the value is longer than 200 bytes");
+      }
+      parsed.filter.*field = *value;
+    }
+  }
+  if (!parsed.filter.agent.empty() &&
+      parsed.filter.agent.find_first_not_of("0123456789") != std::string::npos) {
+    return FieldError(400, "invalid_parameter", "agent", "agent must be an agent id (digits)");
+  }
+  const std::string& priority = parsed.filter.priority;
+  if (!priority.empty() && priority != "critical" && priority != "high" &&
+      priority != "standard") {
+    return FieldError(400, "invalid_parameter", "priority",
+                      "priority must be critical, high or standard");
+  }
+  return parsed;
+}
+
+// Serves one file of the dashboard folder with its content type.
+http::HttpResponse ServeFile(const std::string& path, const std::string& content_type) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    Logger("http")->warn("dashboard file not found path={}", path);
+    return http::HttpResponse::Error(
+        404, "not_found",
+        "dashboard file " + path + " not found; check analytics.dashboard_dir and run "
+        "npm ci in it");
+  }
+  std::ostringstream body;
+  body << file.rdbuf();
+  http::HttpResponse response(200);
+  response.headers.Set("Content-Type", content_type);
+  response.headers.Set("X-Content-Type-Options", "nosniff");
+  response.headers.Set("Cache-Control", "no-cache");
+  response.body = body.str();
+  return response;
+}
+
+void AddDashboardRoutes(http::Router& router, const analytics::AnalyticsSettings& settings) {
+  const std::string dir = settings.dashboard_dir;
+  router.Add("GET", "/dashboard", [dir](http::HttpRequest&&, http::Responder respond) {
+    auto page = ServeFile(dir + "/index.html", "text/html; charset=utf-8");
+    page.headers.Set("Content-Security-Policy",
+                     "default-src 'self'; script-src 'self'; style-src 'self'; "
+                     "connect-src 'self'; img-src 'self' data:; frame-ancestors 'self'; "
+                     "base-uri 'none'; form-action 'none'");
+    respond(std::move(page));
+  });
+  // Only these files are served, so no request path reaches the file system.
+  const std::map<std::string, std::pair<std::string, std::string>> files = {
+      {"dashboard.js", {"/dashboard.js", "text/javascript; charset=utf-8"}},
+      {"dashboard.css", {"/dashboard.css", "text/css; charset=utf-8"}},
+      {"chart.umd.js",
+       {"/node_modules/chart.js/dist/chart.umd.js", "text/javascript; charset=utf-8"}},
+  };
+  router.Add("GET", "/dashboard/{file}",
+             [dir, files](http::HttpRequest&& request, http::Responder respond) {
+               const auto found = files.find(request.path_params["file"]);
+               if (found == files.end()) {
+                 respond(http::HttpResponse::Error(404, "not_found", "no such dashboard file"));
+                 return;
+               }
+               respond(ServeFile(dir + found->second.first, found->second.second));
+             });
+}
+
+}  // namespace
+
+void AddAnalyticsApiRoutes(http::Router& router, AppContext& context,
+                           const analytics::AnalyticsSettings& settings,
+                           const analytics::TimeZone& zone) {
+  auto report = [&context, &settings, &zone](bool csv) {
+    return [&context, &settings, &zone, csv](http::HttpRequest&& request,
+                                             http::Responder respond) {
+      const auto caller = agent_api::Authenticate(context, request);
+      if (!caller) {
+        respond(agent_api::Unauthorized());
+        return;
+      }
+      if (!caller->IsSupervisor()) {
+        respond(http::HttpResponse::Error(403, "forbidden",
+                                          "analytics reports need the supervisor role"));
+        return;
+      }
+      auto parsed = ParseReportRequest(request, context, zone);
+      if (auto* error = std::get_if<http::HttpResponse>(&parsed)) {
+        respond(std::move(*error));
+        return;
+      }
+      const auto& query = std::get<ParsedRequest>(parsed);
+      analytics::Report result;
+      context.store->Read([&](core::Repository& unit) {
+        auto repository = analytics::OpenAnalyticsRepository(unit);
+        result = analytics::BuildReport(
+            *repository, settings, zone,
+            analytics::DateRangeRequest(zone, query.from, query.to, query.period, query.filter));
+      });
+      if (csv) {
+        http::HttpResponse response(200);
+        response.headers.Set("Content-Type", "text/csv; charset=utf-8; header=present");
+        response.headers.Set("Content-Disposition",
+                             "attachment; filename=\"kpis-" + analytics::FormatDate(query.from) +
+                                 "-" + analytics::FormatDate(query.to) + ".csv\"");
+        response.body = analytics_api::ReportCsv(result, settings);
+        respond(std::move(response));
+        return;
+      }
+      respond(http::HttpResponse::Json(
+          200, analytics_api::ReportJson(result, settings, analytics::FormatDate(query.from),
+                                         analytics::FormatDate(query.to), query.period,
+                                         query.filter)));
+    };
+  };
+  router.Add("GET", "/api/v1/analytics/report", report(false));
+  router.Add("GET", "/api/v1/analytics/report.csv", report(true));
+  AddDashboardRoutes(router, settings);
+}
+
+}  // namespace mobilelink::app
