@@ -4,6 +4,7 @@
 // (agent_api_reads.cpp).
 
 #include <optional>
+#include <variant>
 
 #include <boost/json.hpp>
 
@@ -20,6 +21,12 @@ struct Caller {
     return agent.role == "supervisor" || agent.role == "admin";
   }
 };
+
+/// Authenticates a request by bearer token or console session cookie. Returns the caller,
+/// nullopt for a missing, unknown or expired token, or a 403 response for a cookie request that
+/// fails the CSRF check (see session_auth.hpp).
+std::variant<std::optional<Caller>, http::HttpResponse> Authenticate(
+    AppContext& context, const http::HttpRequest& request);
 
 boost::json::object ConversationJson(const core::Conversation& conversation);
 boost::json::object MessageJson(const core::Message& message);

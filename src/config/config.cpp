@@ -8,6 +8,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "mobilelink/channels/registry.hpp"
+#include "mobilelink/config/web_config.hpp"
 #include "mobilelink/config/yaml_node.hpp"
 
 namespace mobilelink::config {
@@ -201,7 +202,8 @@ Config ParseValidated(const std::string& text) {
                       "bot, agents, inboxes), not a list or a single value");
   }
   const Node top{root, ""};
-  CheckKeys(top, {"server", "store", "outbox", "compliance", "bot", "agents", "inboxes"});
+  CheckKeys(top, {"server", "store", "outbox", "compliance", "bot", "agents", "inboxes",
+                  "canned_responses", "web"});
   Config config;
   config.server = ParseServer(Child(top, "server"));
   config.store = ParseStore(Child(top, "store"));
@@ -209,6 +211,8 @@ Config ParseValidated(const std::string& text) {
   config.compliance = ParseCompliance(Child(top, "compliance"));
   config.bot = ParseBot(Child(top, "bot"));
   config.agents = ParseAgents(Child(top, "agents"));
+  config.canned_responses = ParseCannedResponses(Child(top, "canned_responses"));
+  config.web = ParseWeb(Child(top, "web"));
   std::set<std::string> inbox_ids;
   ForEachItem(Child(top, "inboxes"), [&](const Node& item) {
     auto inbox = ParseInbox(item);

@@ -33,6 +33,8 @@ namespace mobilelink::config {
 /// | bot.* | see bot::BotConfig | |
 /// | agents[] | login, name, role (agent, supervisor, admin), password_hash (Argon2id) | |
 /// | inboxes[] | id, channel, and the channel's own keys | |
+/// | canned_responses[] | code and text of each agent console canned response | [] |
+/// | web.embed_origins | origins whose pages may frame the chat widget | [] |
 struct ServerConfig {
   std::string listen = "127.0.0.1:8080";
   std::string public_url = "http://127.0.0.1:8080";
@@ -61,6 +63,17 @@ struct AgentConfig {
   std::string password_hash;
 };
 
+/// A reply that agents insert in the console by typing "/" and its code.
+struct CannedResponse {
+  std::string code;
+  std::string text;
+};
+
+struct WebConfig {
+  /// Origins (scheme://host[:port]) whose pages may frame /chat/{inbox} through embed.js.
+  std::vector<std::string> embed_origins;
+};
+
 struct Config {
   ServerConfig server;
   StoreConfig store;
@@ -69,6 +82,8 @@ struct Config {
   bot::BotConfig bot;
   std::vector<AgentConfig> agents;
   std::vector<channels::InboxConfig> inboxes;
+  std::vector<CannedResponse> canned_responses;
+  WebConfig web;
 };
 
 /// Raised for any invalid configuration. what() names the key path and the reason.

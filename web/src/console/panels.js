@@ -1,0 +1,63 @@
+// Side panels whose data other server modules provide: the customer profile with recent
+// transactions (GET /api/v1/conversations/{id}/customer), knowledge-base suggestions
+// (GET /api/v1/conversations/{id}/suggestions) and the agent's presence (presence on
+// GET /api/v1/me, PUT /api/v1/me/presence). Each panel asks its route and, when the server
+// answers 404 because the module is not part of it, says so instead of showing stale data.
+import { request, requestOptional } from "./api.js";
+import { byId, el, replaceChildren } from "../shared/dom.js";
+
+function panelBody(id) {
+  return byId(id).querySelector(".panel-body");
+}
+
+export async function showProfile(conversation) {
+  const body = panelBody("profile-panel");
+  const identities = el("ul", { class: "identities" },
+    (conversation.identities ?? []).map((identity) => el("li", {}, `${identity.kind}: ${identity.value}`)));
+  const customer = await requestOptional("GET", `/api/v1/conversations/${conversation.id}/customer`);
+  if (!customer) {
+    replaceChildren(body, identities, el("p", { class: "muted" }, "No customer profile source is configured on this server."));
+    return;
+  }
+  const profile = customer.profile ?? {};
+  const transactions = customer.transactions ?? [];
+  replaceChildren(body,
+    el("p", { class: "customer-name" }, profile.name ?? ""),
+    identities,
+    el("dl", { class: "profile" }, Object.entries(profile)
+      .filter(([key]) => key !== "name")
+      .map(([key, value]) => [el("dt", {}, key), el("dd", {}, typeof value === "object" ? JSON.stringify(value) : String(value))])),
+    el("h3", {}, "Recent transactions"),
+    transactions.length
+      ? el("ul", { class: "transactions" }, transactions.map((transaction) =>
+        el("li", {}, [transaction.date ?? "", transaction.description ?? "", transaction.amount ?? ""].filter(Boolean).join(" · "))))
+      : el("p", { class: "muted" }, "No recent transactions"));
+}
+
+export async function showSuggestions(conversation, onInsert) {
+  const body = panelBody("suggestions-panel");
+  const result = await requestOptional("GET", `/api/v1/conversations/${conversation.id}/suggestions`);
+  if (!result) {
+    replaceChildren(body, el("p", { class: "muted" }, "Knowledge-base suggestions are not available on this server."));
+    return;
+  }
+  const articles = result.suggestions ?? result.articles ?? [];
+  replaceChildren(body, articles.length
+    ? el("ul", { class: "suggestions" }, articles.map((article) => el("li", {},
+      el("p", { class: "article-title" }, article.title ?? ""),
+      el("p", { class: "article-body" }, article.body ?? article.snippet ?? ""),
+      el("button", { type: "button", onclick: () => onInsert(article.body ?? article.snippet ?? "") }, "Insert in reply"))))
+    : el("p", { class: "muted" }, "No matching articles"));
+}
+
+export async function showPresence(me) {
+  const panel = byId("presence-panel");
+  if (!me || me.presence === undefined) {
+    replaceChildren(panel);
+    return;
+  }
+  const select = el("select", { id: "presence-select", "aria-label": "Presence" },
+    ["online", "away", "offline"].map((state) => el("option", { value: state, selected: me.presence === state }, state)));
+  select.addEventListener("change", () => request("PUT", "/api/v1/me/presence", { presence: select.value }));
+  replaceChildren(panel, select);
+}

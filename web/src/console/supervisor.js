@@ -1,0 +1,67 @@
+// The supervisor view: every conversation grouped into queues (waiting for an agent by
+// priority, with the bot, assigned, resolved) and every agent with the number assigned.
+import { request } from "./api.js";
+import { contactName, formatDuration, PRIORITY_ORDER } from "./format.js";
+import { byId, el, replaceChildren } from "../shared/dom.js";
+
+function queueOf(conversation) {
+  if (conversation.status === "resolved") {
+    return "resolved";
+  }
+  if (conversation.tier === 0) {
+    return "with the bot";
+  }
+  return conversation.assignee_agent_id === null ? `waiting · ${conversation.priority}` : "assigned";
+}
+
+export async function showSupervisorView({ onOpen }) {
+  const [all, agents] = await Promise.all([
+    request("GET", "/api/v1/conversations?view=all"),
+    request("GET", "/api/v1/agents"),
+  ]);
+  const groups = new Map();
+  for (const conversation of all.conversations) {
+    const queue = queueOf(conversation);
+    if (!groups.has(queue)) {
+      groups.set(queue, []);
+    }
+    groups.get(queue).push(conversation);
+  }
+  const order = (name) => (name.startsWith("waiting") ? PRIORITY_ORDER[name.split(" · ")[1]] ?? 3 : name === "assigned" ? 4 : name === "with the bot" ? 5 : 6);
+  const names = [...groups.keys()].sort((a, b) => order(a) - order(b));
+  const now = Date.now();
+  const agentNames = new Map(agents.agents.map((agent) => [agent.id, agent.name]));
+
+  replaceChildren(byId("supervisor-queues"),
+    el("h3", {}, "Queues"),
+    el("table", { class: "grid" },
+      el("caption", { class: "visually-hidden" }, "Conversations by queue"),
+      el("thead", {}, el("tr", {}, ["Queue", "Conversations", "Longest wait"].map((text) => el("th", { scope: "col" }, text)))),
+      el("tbody", {}, names.map((name) => {
+        const items = groups.get(name);
+        const oldest = Math.min(...items.map((item) => item.handed_off_at ?? item.created_at));
+        return el("tr", {}, el("th", { scope: "row" }, name), el("td", {}, String(items.length)),
+          el("td", {}, name === "resolved" ? "" : formatDuration(now - oldest)));
+      }))),
+    el("h3", {}, "Open conversations"),
+    el("ul", { class: "conversation-list" }, all.conversations
+      .filter((conversation) => conversation.status !== "resolved")
+      .map((conversation) => el("li", {}, el("button", {
+        type: "button",
+        class: "conversation-row",
+        onclick: () => onOpen(conversation.id, contactName(conversation)),
+      }, el("span", { class: "name" }, contactName(conversation)),
+      el("span", { class: `priority priority-${conversation.priority}` }, conversation.priority),
+      el("span", { class: "clock" }, conversation.assignee_agent_id ? agentNames.get(conversation.assignee_agent_id) ?? "" : queueOf(conversation)))))));
+
+  replaceChildren(byId("supervisor-agents"),
+    el("h3", {}, "Agents"),
+    el("table", { class: "grid" },
+      el("caption", { class: "visually-hidden" }, "Agents"),
+      el("thead", {}, el("tr", {}, ["Agent", "Role", "Presence", "Assigned"].map((text) => el("th", { scope: "col" }, text)))),
+      el("tbody", {}, agents.agents.map((agent) => el("tr", {},
+        el("th", { scope: "row" }, agent.name),
+        el("td", {}, agent.role),
+        el("td", {}, agent.presence ?? "not tracked"),
+        el("td", {}, String(agent.assigned)))))));
+}
