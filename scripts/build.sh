@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
-# CMake runs web/build.sh too; running npm ci here first keeps the registry download out of the
-# compile step and reports a missing npm package before the C++ build starts.
+# CMake runs web/build.sh too. Running it here first keeps the npm download out of the compile
+# step, so a missing npm package fails before the C++ build starts.
 ./web/build.sh build/web-dist >/dev/null
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" >/dev/null
 ninja -C build -j"$(nproc)" "$@"

@@ -1,6 +1,6 @@
 // Bundles the console, the chat widget, the SDK and the embed launcher into OUT_DIR (first
 // argument, default dist/). Bundles that pages load get a content hash in their file name, so
-// the server can cache them for a year; manifest.json maps each logical name to the hashed
+// the server can cache them for a year. manifest.json maps each logical name to the hashed
 // file. embed.js keeps its name because third-party pages link to it.
 import { build } from "esbuild";
 import { mkdir, readdir, rm, writeFile } from "node:fs/promises";

@@ -108,7 +108,7 @@ void AddSessionRoutes(http::Router& router, AppContext& context) {
                  return;
                }
                // NOTE: the access token stays valid in the store until it expires (12 hours),
-               // because the store has no revocation yet; the browser forgets it here.
+               // because the store has no revocation yet. Only the browser's cookie is deleted.
                http::HttpResponse response(204);
                response.headers.Set("Set-Cookie", ExpiredSessionCookie(UsesHttps(context)));
                respond(std::move(response));

@@ -68,7 +68,7 @@ class ConsoleRoutes : public ServerFixture {
   std::string OwnOrigin() const { return public_url_; }
 };
 
-TEST_F(ConsoleRoutes, LoginSetsHttpOnlyCookieWithoutTokenInBody) {
+TEST_F(ConsoleRoutes, LoginSetsHttpOnlyCookie) {
   const auto response = PostLogin("alice", kAgentPassword);
   ASSERT_EQ(response.status, 200) << response.body;
   const std::string cookie = response.headers.Get("Set-Cookie").value_or("");

@@ -6,8 +6,8 @@
 // server.public_url is https), so page scripts never see it. A request that the cookie
 // authenticates and that changes state (any method but GET, HEAD and OPTIONS) must also carry
 // X-CSRF-Token with the token's CSRF value, and, when it sends an Origin header, that origin must
-// be the server's own. The CSRF value is the SHA-256 of the session token under a fixed prefix:
-// only a holder of the session token can compute it, and the console reads it from the login
+// be the server's own. The CSRF value is the SHA-256 of the session token under a fixed prefix,
+// so only a holder of the session token can compute it. The console reads it from the login
 // response or from GET /console/session, which other origins cannot read.
 
 #include <optional>
@@ -22,7 +22,7 @@ namespace mobilelink::app {
 inline constexpr std::string_view kSessionCookieName = "mobilelink_session";
 inline constexpr std::string_view kCsrfHeaderName = "X-CSRF-Token";
 
-/// Where a request's access token came from.
+/// The access token of a request and its source.
 struct RequestCredential {
   std::string token;
   bool from_cookie = false;

@@ -5,8 +5,8 @@
 //
 // Assets are served from memory at /assets/{file}. A request names a file of the bundle or gets
 // 404, so no path can reach the file system. Files with a content hash in their name are cached
-// for a year as immutable; embed.js, whose name third-party pages link to, is revalidated with
-// its ETag on each load.
+// for a year as immutable. embed.js keeps its name because third-party pages link to it, so it
+// is revalidated with its ETag on each load.
 
 #include <map>
 #include <string>
@@ -41,8 +41,8 @@ class WebAssets final {
   /// Throws std::out_of_range for a name the manifest lacks.
   [[nodiscard]] std::string Url(std::string_view logical_name) const;
 
-  /// Answers GET /assets/{file}: 200 with caching headers, 304 when If-None-Match matches, or
-  /// 404 for any name that is not a file of the bundle.
+  /// Builds the response to GET /assets/{file}: 200 with caching headers, 304 when
+  /// If-None-Match matches, or 404 for any name that is not a file of the bundle.
   [[nodiscard]] http::HttpResponse Serve(const http::HttpRequest& request,
                                          std::string_view file_name) const;
 
@@ -59,10 +59,11 @@ class WebAssets final {
   std::map<std::string, std::string, std::less<>> manifest_;
 };
 
-/// Sets the headers that every HTML page carries: a Content-Security-Policy that allows only
-/// the server's own scripts, styles and sockets, with `frame_ancestors` as its frame-ancestors
-/// source list ("'none'" for pages that must never be framed), plus X-Content-Type-Options,
-/// Referrer-Policy, Permissions-Policy and Cross-Origin-Opener-Policy.
+/// Sets the security headers of an HTML page. The Content-Security-Policy allows only the
+/// server's own scripts, styles and sockets, and uses `frame_ancestors` as its frame-ancestors
+/// source list. "'none'" marks a page that is never framed, which also gets X-Frame-Options and
+/// Cross-Origin-Opener-Policy. X-Content-Type-Options, Referrer-Policy and Permissions-Policy
+/// are always set.
 void SetPageSecurityHeaders(http::HttpResponse& response, std::string_view frame_ancestors);
 
 /// Escapes text for an HTML text node or a double-quoted attribute value.

@@ -248,6 +248,7 @@ test("SMS segment counter follows GSM-7 and UCS-2", async ({ browser, dialogs })
 
 test("screenshots at both mobile sizes", async ({ browser, dialogs }) => {
   mkdirSync(options.screenshots, { recursive: true });
+  await resolveAll(env.baseUrl, await apiToken(env.baseUrl, SUPERVISOR));
   for (const size of MOBILE_SIZES) {
     const customer = await newContext(browser, size, dialogs);
     const chat = await openWidget(customer);
@@ -263,11 +264,20 @@ test("screenshots at both mobile sizes", async ({ browser, dialogs }) => {
     await consolePage.goto("/console");
     await consolePage.screenshot({ path: path.join(options.screenshots, `console-login-${label}.png`) });
     await consolePage.close();
-    const loggedIn = await logInConsole(agent, SUPERVISOR);
-    await loggedIn.locator("#queue-list li").first().waitFor();
-    await loggedIn.screenshot({ path: path.join(options.screenshots, `console-${label}.png`), fullPage: true });
+    await sendFromWidget(chat, "agent, my card was declined");
+    await chat.locator("#log .msg.outbound", { hasText: "passing you" }).waitFor();
+    await chat.screenshot({ path: path.join(options.screenshots, `widget-handoff-${label}.png`) });
+    const loggedIn = await logInConsole(agent, AGENT);
+    await loggedIn.screenshot({ path: path.join(options.screenshots, `console-queue-${label}.png`), fullPage: true });
+    await (await queueRow(loggedIn, "Contact")).click();
+    await loggedIn.getByRole("button", { name: "Claim" }).click();
+    await loggedIn.locator("#action-resolve").waitFor();
+    await loggedIn.getByLabel("Reply").fill("Let me look at the declined payment.");
+    await loggedIn.screenshot({ path: path.join(options.screenshots, `console-conversation-${label}.png`), fullPage: true });
     const consoleOverflow = await loggedIn.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
     assert.equal(consoleOverflow, false, `the console scrolls sideways at ${label}`);
+    await loggedIn.getByRole("button", { name: "Resolve" }).click();
+    await chat.locator("#log .notice", { hasText: "resolved" }).waitFor();
     await customer.close();
     await agent.close();
   }

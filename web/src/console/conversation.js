@@ -20,7 +20,14 @@ export function createConversationView({ session, onChanged, onError, replyBox, 
   function messageRow(message) {
     const note = message.direction === "internal";
     const channel = channelLabel(channelOf.get(message.inbox_id));
-    const who = message.direction === "inbound" ? "Customer" : message.sender === "bot" ? "Bot" : note ? "Internal note" : "Agent";
+    let author = "Agent";
+    if (message.direction === "inbound") {
+      author = "Customer";
+    } else if (message.sender === "bot") {
+      author = "Bot";
+    } else if (note) {
+      author = "Internal note";
+    }
     const media = (message.media ?? []).map((item) => {
       const url = safeHttpUrl(item.url);
       const name = fileNameOf(item.url);
@@ -28,7 +35,7 @@ export function createConversationView({ session, onChanged, onError, replyBox, 
     });
     return el("li", { class: `entry ${message.direction}`, id: `message-${message.id}` },
       el("div", { class: "entry-head" },
-        el("span", { class: "who" }, who),
+        el("span", { class: "who" }, author),
         note ? null : el("span", { class: "channel-mark" }, channel),
         el("time", { datetime: new Date(message.created_at).toISOString() }, formatTime(message.created_at)),
         message.direction === "outbound"

@@ -109,7 +109,10 @@ async function start(session) {
       return;
     }
     const index = ids.indexOf(conversationView.current()?.id);
-    const next = index === -1 ? (offset > 0 ? 0 : ids.length - 1) : (index + offset + ids.length) % ids.length;
+    let next = (index + offset + ids.length) % ids.length;
+    if (index === -1) {
+      next = offset > 0 ? 0 : ids.length - 1;
+    }
     openConversation(ids[next]);
   }
 

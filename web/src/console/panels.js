@@ -1,8 +1,8 @@
 // Side panels whose data other server modules provide: the customer profile with recent
 // transactions (GET /api/v1/conversations/{id}/customer), knowledge-base suggestions
 // (GET /api/v1/conversations/{id}/suggestions) and the agent's presence (presence on
-// GET /api/v1/me, PUT /api/v1/me/presence). Each panel asks its route and, when the server
-// answers 404 because the module is not part of it, says so instead of showing stale data.
+// GET /api/v1/me, PUT /api/v1/me/presence). Each panel requests its route. When the server
+// returns 404 because it lacks that module, the panel shows that in place of the data.
 import { request, requestOptional } from "./api.js";
 import { byId, el, replaceChildren } from "../shared/dom.js";
 

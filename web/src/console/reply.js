@@ -7,8 +7,8 @@ import { countSmsSegments } from "../shared/sms_segments.js";
 
 const TYPING_INTERVAL_MS = 3000;
 
-/// Expands a canned short code that ends the text. A code expands as soon as it is complete and
-/// no longer code starts with it; otherwise the space or Tab typed after it expands it.
+/// Expands a canned short code that ends the text. A code expands as soon as it is complete,
+/// unless a longer code starts with it. Then the space or Tab typed after it expands it.
 export function expandCannedResponse(text, cannedResponses, force = false) {
   const match = /(^|\s)\/([a-z0-9_-]+)(\s?)$/.exec(text);
   if (!match) {

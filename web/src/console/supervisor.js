@@ -27,7 +27,13 @@ export async function showSupervisorView({ onOpen }) {
     }
     groups.get(queue).push(conversation);
   }
-  const order = (name) => (name.startsWith("waiting") ? PRIORITY_ORDER[name.split(" · ")[1]] ?? 3 : name === "assigned" ? 4 : name === "with the bot" ? 5 : 6);
+  const laterQueues = ["assigned", "with the bot", "resolved"];
+  const order = (name) => {
+    if (name.startsWith("waiting")) {
+      return PRIORITY_ORDER[name.split(" · ")[1]] ?? 3;
+    }
+    return 4 + laterQueues.indexOf(name);
+  };
   const names = [...groups.keys()].sort((a, b) => order(a) - order(b));
   const now = Date.now();
   const agentNames = new Map(agents.agents.map((agent) => [agent.id, agent.name]));

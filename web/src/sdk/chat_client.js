@@ -4,9 +4,9 @@
 // The session token and the messages not yet acknowledged are kept
 // in `storage` (localStorage by default) under "mobilelink-chat:<inbox>:", so a reload or a
 // lost network resumes the same conversation. A message gets its client_id when it is written
-// and keeps it until the server's ack; every reconnect sends the unacknowledged ones again, and
-// the server answers a client_id it has stored with "duplicate": true, so nothing is stored
-// twice. While the browser reports itself offline the socket stays closed and messages wait in
+// and keeps it until the server's ack. Every reconnect sends the unacknowledged ones again, and
+// the server acknowledges a client_id it has already stored with "duplicate": true, so nothing
+// is stored twice. While the browser reports itself offline the socket stays closed and messages wait in
 // the queue.
 
 export const ATTACHMENT_LIMITS = Object.freeze({

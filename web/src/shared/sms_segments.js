@@ -1,7 +1,7 @@
 // SMS encoding and segment count of a text, by the rules of the server's
-// src/channels/common/sms_encoding.cpp (3GPP TS 23.038 and TS 23.040): GSM-7 when every
-// character is in the basic or extension table (an extension character costs two septets),
-// UCS-2 otherwise (UTF-16 code units). One message holds 160 septets or 70 units; a
+// src/channels/common/sms_encoding.cpp (3GPP TS 23.038 and TS 23.040). A text is GSM-7 when
+// every character is in the basic or extension table, where an extension character costs two
+// septets. Otherwise it is UCS-2, counted in UTF-16 code units. One message holds 160 septets or 70 units; a
 // concatenated one holds 153 or 67 per part. A part never splits an escape pair, a surrogate
 // pair or a grapheme cluster (an emoji with its modifiers), so a cluster that does not fit
 // moves whole to the next part.
