@@ -10,6 +10,7 @@
 #include "mobilelink/app/application.hpp"
 #include "mobilelink/common/log.hpp"
 #include "mobilelink/config/config.hpp"
+#include "mobilelink/customers/customer_command.hpp"
 #include "mobilelink/nlu/nlu_command.hpp"
 #include "mobilelink/security/credentials.hpp"
 #include "mobilelink/tools/fake_provider.hpp"
@@ -84,6 +85,7 @@ int main(int argc, char** argv) {
   mobilelink::tools::AddFakeProviderCommand(cli);
   mobilelink::tools::AddReplayCommand(cli);
   mobilelink::nlu::AddNluCommands(cli);
+  mobilelink::customers::AddCustomerCommands(cli);
 
   CLI11_PARSE(cli, argc, argv);
 

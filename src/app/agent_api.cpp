@@ -17,12 +17,16 @@ namespace json = boost::json;
 
 namespace {
 
-using agent_api::Authenticate;
+using agent_api::AuthenticateRequest;
 using agent_api::Caller;
 using agent_api::IssueToken;
 using agent_api::ListConversations;
 using agent_api::ShowConversation;
 constexpr std::size_t kMaxApiBodyBytes = 64 * 1024;
+
+}  // namespace
+
+namespace agent_api {
 
 http::HttpResponse Unauthorized() {
   auto response = http::HttpResponse::Error(
@@ -33,6 +37,12 @@ http::HttpResponse Unauthorized() {
   response.headers.Set("WWW-Authenticate", "Bearer");
   return response;
 }
+
+}  // namespace agent_api
+
+namespace {
+
+using agent_api::Unauthorized;
 
 int StatusFor(core::ActionError error) {
   switch (error) {
@@ -125,7 +135,7 @@ http::HttpResponse FieldError(int status, std::string_view code, std::string_vie
 
 namespace agent_api {
 
-std::variant<std::optional<Caller>, http::HttpResponse> Authenticate(
+std::variant<std::optional<Caller>, http::HttpResponse> AuthenticateRequest(
     AppContext& context, const http::HttpRequest& request) {
   auto credential = ReadCredential(request);
   if (auto* rejection = std::get_if<http::HttpResponse>(&credential)) {
@@ -147,6 +157,12 @@ std::variant<std::optional<Caller>, http::HttpResponse> Authenticate(
   return caller;
 }
 
+std::optional<Caller> Authenticate(AppContext& context, const http::HttpRequest& request) {
+  auto authenticated = AuthenticateRequest(context, request);
+  auto* caller = std::get_if<std::optional<Caller>>(&authenticated);
+  return caller == nullptr ? std::nullopt : std::move(*caller);
+}
+
 }  // namespace agent_api
 
 void AddAgentApiRoutes(http::Router& router, AppContext& context) {
@@ -159,7 +175,7 @@ void AddAgentApiRoutes(http::Router& router, AppContext& context) {
 
   auto guarded = [&context](auto handler) {
     return [&context, handler](http::HttpRequest&& request, http::Responder respond) {
-      auto authenticated = Authenticate(context, request);
+      auto authenticated = AuthenticateRequest(context, request);
       if (auto* rejection = std::get_if<http::HttpResponse>(&authenticated)) {
         respond(std::move(*rejection));
         return;

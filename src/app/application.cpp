@@ -5,9 +5,11 @@
 
 #include "mobilelink/app/agent_api.hpp"
 #include "mobilelink/app/console_routes.hpp"
+#include "mobilelink/app/customer_api.hpp"
 #include "mobilelink/app/context.hpp"
 #include "mobilelink/app/webchat_hub.hpp"
 #include "mobilelink/app/webhooks.hpp"
+#include "mobilelink/bot/flow_worker.hpp"
 #include "mobilelink/channels/registry.hpp"
 #include "mobilelink/common/log.hpp"
 #include "mobilelink/common/metrics.hpp"
@@ -55,8 +57,12 @@ class Application::Impl {
       context_.inboxes.emplace(inbox.id, inbox);
     }
     bot_ = std::make_shared<bot::TierZeroBot>(config_.bot, nlu::LoadIntentDetector(config_.bot));
+    std::shared_ptr<const bot::FlowEngine> flows;
+    if (!config_.flows.flows.empty()) {
+      flows = std::make_shared<bot::FlowEngine>(config_.flows, *clock_);
+    }
     service_ = std::make_unique<core::ConversationService>(std::move(profiles), bot_,
-                                                           config_.compliance, *clock_);
+                                                           config_.compliance, *clock_, flows);
     context_.config = &config_;
     context_.store = store_.get();
     context_.service = service_.get();
@@ -76,16 +82,24 @@ class Application::Impl {
     outbox_ = std::make_unique<outbox::OutboxWorker>(
         worker_options, config_.inboxes, *store_, *service_, *clock_,
         [hub = hub_](const core::OutboxEntry& entry) { return hub->Push(entry); });
-    context_.notify_outbox = [worker = outbox_.get()] { worker->Notify(); };
+    flow_worker_ = std::make_unique<bot::FlowWorker>(
+        bot::FlowWorkerOptions{config_.crm, options_.client}, *store_, *service_,
+        [worker = outbox_.get()] { worker->Notify(); });
+    context_.notify_outbox = [worker = outbox_.get(), flow_worker = flow_worker_.get()] {
+      worker->Notify();
+      flow_worker->Notify();
+    };
 
     auto router = std::make_shared<http::Router>();
     AddHealthRoutes(*router);
     AddWebhookRoutes(*router, context_);
     AddAgentApiRoutes(*router, context_);
+    AddCustomerApiRoutes(*router, context_);
     router->AddWebSocket("/webchat/{inbox}/socket", hub_);
     AddConsoleRoutes(*router, context_);
 
     outbox_->Start();
+    flow_worker_->Start();
     http::ServerOptions server_options;
     server_options.host = options_.host;
     server_options.port = options_.port;
@@ -105,6 +119,9 @@ class Application::Impl {
     stopped_ = true;
     if (server_) {
       server_->Stop(grace);
+    }
+    if (flow_worker_) {
+      flow_worker_->Stop();
     }
     if (outbox_) {
       outbox_->Stop(grace);
@@ -159,6 +176,7 @@ class Application::Impl {
   std::unique_ptr<core::ConversationService> service_;
   std::shared_ptr<WebchatHub> hub_;
   std::unique_ptr<outbox::OutboxWorker> outbox_;
+  std::unique_ptr<bot::FlowWorker> flow_worker_;
   std::unique_ptr<WorkPool> login_pool_;
   std::unique_ptr<security::LoginGuard> login_guard_;
   std::unique_ptr<http::Server> server_;

@@ -87,15 +87,14 @@ void AddSessionRoutes(http::Router& router, AppContext& context) {
   router.Add("GET", "/console/session",
              [&context](http::HttpRequest&& request, http::Responder respond) {
                const auto token = CookieValue(request, kSessionCookieName);
-               auto authenticated = agent_api::Authenticate(context, request);
-               const auto* caller = std::get_if<std::optional<agent_api::Caller>>(&authenticated);
-               if (!token || caller == nullptr || !caller->has_value()) {
+               const auto caller = agent_api::Authenticate(context, request);
+               if (!token || !caller) {
                  respond(http::HttpResponse::Error(401, "unauthorized",
                                                    "no console session; log in first"));
                  return;
                }
                auto response = http::HttpResponse::Json(
-                   200, json::serialize(SessionJson(context, **caller, *token)));
+                   200, json::serialize(SessionJson(context, *caller, *token)));
                response.headers.Set("Cache-Control", "no-store");
                respond(std::move(response));
              });

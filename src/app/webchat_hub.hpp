@@ -42,7 +42,7 @@ class WebchatHub final : public http::WebSocketHandler,
                    std::int64_t last_message_id);
   void HandleMessage(const std::shared_ptr<http::WebSocketSession>& session,
                      const Binding& binding, const std::string& client_id,
-                     const std::string& text);
+                     const std::string& text, const std::string& reply_id);
   void HandleRead(const std::shared_ptr<http::WebSocketSession>& session, const Binding& binding,
                   std::int64_t message_id);
   void Bind(const std::shared_ptr<http::WebSocketSession>& session, Binding binding);

@@ -9,9 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "mobilelink/bot/flow.hpp"
 #include "mobilelink/bot/tier_zero_bot.hpp"
 #include "mobilelink/channels/adapter.hpp"
 #include "mobilelink/core/conversation_service.hpp"
+#include "mobilelink/customers/crm_connector.hpp"
 
 namespace mobilelink::config {
 
@@ -31,6 +33,8 @@ namespace mobilelink::config {
 /// | outbox.send_timeout_ms | provider request timeout | 10000 |
 /// | compliance.* | opt_out_confirmation, opt_in_confirmation, help_reply | required |
 /// | bot.* | see bot::BotConfig | |
+/// | flows[] | see bot::FlowsConfig and docs/flows.md | |
+/// | crm.* | see customers::CrmConfig | |
 /// | agents[] | login, name, role (agent, supervisor, admin), password_hash (Argon2id) | |
 /// | inboxes[] | id, channel, and the channel's own keys | |
 /// | canned_responses[] | code and text of each agent console canned response | [] |
@@ -82,6 +86,8 @@ struct Config {
   bot::BotConfig bot;
   std::vector<AgentConfig> agents;
   std::vector<channels::InboxConfig> inboxes;
+  bot::FlowsConfig flows;
+  customers::CrmConfig crm;
   std::vector<CannedResponse> canned_responses;
   WebConfig web;
 };

@@ -24,4 +24,16 @@ inline constexpr std::string_view kContactOptedOut = "contact.opted_out";
 inline constexpr std::string_view kContactOptedIn = "contact.opted_in";
 inline constexpr std::string_view kContactHelpRequested = "contact.help_requested";
 
+
+// Flows. data_json: flow.started {flow, intent}; flow.step {flow, step, outcome};
+// flow.completed {flow, outcome} with outcome end, declined or handoff; flow.abandoned
+// {flow, step, reason} with reason opt_out, customer_request, retries_exhausted, call_failed,
+// step_missing or step_limit.
+inline constexpr std::string_view kFlowStarted = "flow.started";
+inline constexpr std::string_view kFlowStep = "flow.step";
+inline constexpr std::string_view kFlowCompleted = "flow.completed";
+inline constexpr std::string_view kFlowAbandoned = "flow.abandoned";
+// A flow changed a customer profile field. data_json: {customer_id, field, old_value,
+// new_value, flow, channel}; both values are masked.
+inline constexpr std::string_view kCustomerUpdated = "customer.updated";
 }  // namespace mobilelink::events

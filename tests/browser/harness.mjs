@@ -1,6 +1,7 @@
 // Starts the real server and the fake provider on 127.0.0.1 for the browser tests, with a
 // config in a fresh temporary directory, and stops both by pid. Every wait has a deadline.
 import { spawn, spawnSync } from "node:child_process";
+import { createServer } from "node:http";
 import { createHmac } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync, openSync } from "node:fs";
 import net from "node:net";
@@ -33,7 +34,7 @@ function hashPassword(binary, password) {
   return result.stdout.trim();
 }
 
-function configYaml({ publicUrl, fakeUrl, storePath, agentHash, supervisorHash }) {
+function configYaml({ publicUrl, fakeUrl, storePath, agentHash, supervisorHash, embedOrigin }) {
   return `server:
   public_url: ${publicUrl}
   log_level: info
@@ -64,6 +65,8 @@ agents:
     name: Sam Supervisor
     role: supervisor
     password_hash: "${supervisorHash}"
+web:
+  embed_origins: ["${embedOrigin}"]
 canned_responses:
   - code: hours
     text: "${CANNED_HOURS}"
@@ -111,7 +114,8 @@ async function waitForHttp(url, child, name) {
 /// Starts the fake provider and the server. Returns {baseUrl, stop()}.
 export async function startServers(binary) {
   const dir = mkdtempSync(path.join(tmpdir(), "mobilelink-browser-"));
-  const [serverPort, fakePort] = [await freePort(), await freePort()];
+  const [serverPort, fakePort, embedPort] = [await freePort(), await freePort(), await freePort()];
+  const embedOrigin = `http://127.0.0.1:${embedPort}`;
   const baseUrl = `http://127.0.0.1:${serverPort}`;
   const fakeUrl = `http://127.0.0.1:${fakePort}`;
   const configPath = path.join(dir, "config.yaml");
@@ -121,6 +125,7 @@ export async function startServers(binary) {
     storePath: path.join(dir, "mobilelink.db"),
     agentHash: hashPassword(binary, AGENT.password),
     supervisorHash: hashPassword(binary, SUPERVISOR.password),
+    embedOrigin,
   }));
   const children = [];
   const logOf = (name) => openSync(path.join(dir, `${name}.log`), "a");
@@ -159,7 +164,7 @@ export async function startServers(binary) {
     await stop();
     throw error;
   }
-  return { baseUrl, logDir: dir, stop };
+  return { baseUrl, embedPort, logDir: dir, stop };
 }
 
 /// Logs in with the password grant and returns a bearer token for API checks.
@@ -236,4 +241,24 @@ export async function resolveAll(baseUrl, token) {
       await api(baseUrl, token, "POST", `/api/v1/conversations/${conversation.id}/resolve`);
     }
   }
+}
+
+/// Serves a page that embeds the chat launcher of `baseUrl` on 127.0.0.1:`port` (0 picks a
+/// port). Returns {url, close()}.
+export function startHostPage(baseUrl, port) {
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title></head>
+<body><h1>Shop</h1><script src="${baseUrl}/assets/embed.js" data-inbox="chat" data-label="Chat with us"></script></body></html>`;
+  const server = createServer((request, response) => {
+    response.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
+    response.end(html);
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => {
+      resolve({
+        url: `http://127.0.0.1:${server.address().port}/`,
+        close: () => new Promise((done) => server.close(done)),
+      });
+    });
+  });
 }

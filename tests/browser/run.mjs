@@ -10,7 +10,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
-import { AGENT, api, apiToken, CANNED_HOURS, postSms, postWhatsApp, resolveAll, startServers, SUPERVISOR } from "./harness.mjs";
+import {
+  AGENT, api, apiToken, CANNED_HOURS, postSms, postWhatsApp, resolveAll, startHostPage, startServers, SUPERVISOR,
+} from "./harness.mjs";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const require = createRequire(path.join(repo, "web/package.json"));
@@ -74,10 +76,6 @@ async function queueRow(page, name) {
   const row = page.locator("#queue-list .conversation-row", { hasText: name });
   await row.first().waitFor();
   return row.first();
-}
-
-async function conversationIdOf(row) {
-  return Number(await row.getAttribute("data-conversation-id"));
 }
 
 test("agent claims, replies and resolves a widget conversation", async ({ browser, dialogs }) => {
@@ -149,8 +147,8 @@ test("widget queues offline and resumes after reload without duplicates", async 
     const all = await api(env.baseUrl, token, "GET", "/api/v1/conversations?view=all");
     let copies = 0;
     for (const conversation of all.body.conversations) {
-      const shown = await api(env.baseUrl, token, "GET", `/api/v1/conversations/${conversation.id}/messages`);
-      copies += shown.body.messages.filter((message) => message.text === "sent while offline").length;
+      const transcript = await api(env.baseUrl, token, "GET", `/api/v1/conversations/${conversation.id}/messages`);
+      copies += transcript.body.messages.filter((message) => message.text === "sent while offline").length;
     }
     return copies;
   };
@@ -244,6 +242,43 @@ test("SMS segment counter follows GSM-7 and UCS-2", async ({ browser, dialogs })
   assert.equal(await counter.textContent(), "71 UTF-16 units · UCS-2 · 2 SMS segments");
   await consolePage.getByRole("button", { name: "Resolve" }).click();
   await agent.close();
+});
+
+test("embed launcher opens the widget on a listed origin only", async ({ browser, dialogs }) => {
+  const listed = await startHostPage(env.baseUrl, env.embedPort);
+  const unlisted = await startHostPage(env.baseUrl, 0);
+  try {
+    const context = await newContext(browser, MOBILE_SIZES[1], dialogs);
+    const shop = await context.newPage();
+    await shop.goto(listed.url);
+    await shop.getByRole("button", { name: "Chat with us" }).click();
+    assert.equal(await shop.getByRole("button", { name: "Chat with us" }).getAttribute("aria-expanded"), "true");
+    const widget = shop.frameLocator("#mobilelink-chat-frame");
+    await widget.locator("body[data-connection=online]").waitFor();
+    await widget.getByRole("textbox", { name: "Message", exact: true }).fill("hello from the shop");
+    await widget.getByRole("button", { name: "Send" }).click();
+    await widget.locator("#log .msg.outbound", { hasText: "How can I help" }).waitFor();
+    await shop.keyboard.press("Escape");
+    assert.equal(await shop.getByRole("button", { name: "Chat with us" }).getAttribute("aria-expanded"), "false");
+
+    const other = await context.newPage();
+    const blocked = new Promise((resolve) => other.on("console", (message) => {
+      if (message.text().includes("frame-ancestors")) {
+        resolve(message.text());
+      }
+    }));
+    await other.goto(unlisted.url);
+    await other.getByRole("button", { name: "Chat with us" }).click();
+    const timeout = new Promise((resolve, reject) => {
+      setTimeout(() => reject(new Error("the browser framed the widget on an unlisted origin")), STEP_TIMEOUT_MS);
+    });
+    await Promise.race([blocked, timeout]);
+    assert.equal(await other.frameLocator("#mobilelink-chat-frame").locator("#compose").count(), 0);
+    await context.close();
+  } finally {
+    await listed.close();
+    await unlisted.close();
+  }
 });
 
 test("screenshots at both mobile sizes", async ({ browser, dialogs }) => {

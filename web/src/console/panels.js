@@ -10,27 +10,46 @@ function panelBody(id) {
   return byId(id).querySelector(".panel-body");
 }
 
+const PROFILE_FIELDS = [
+  ["customer_id", "Customer id"],
+  ["tier", "Tier"],
+  ["phone", "Phone"],
+  ["email", "Email"],
+  ["address", "Address"],
+  ["card_status", "Card"],
+];
+
+function transactionText(transaction) {
+  const date = transaction.occurred_at ? new Date(transaction.occurred_at).toLocaleDateString() : "";
+  const amount = [transaction.amount, transaction.currency].filter(Boolean).join(" ");
+  return [date, transaction.description, amount, transaction.status].filter(Boolean).join(" · ");
+}
+
 export async function showProfile(conversation) {
   const body = panelBody("profile-panel");
   const identities = el("ul", { class: "identities" },
     (conversation.identities ?? []).map((identity) => el("li", {}, `${identity.kind}: ${identity.value}`)));
-  const customer = await requestOptional("GET", `/api/v1/conversations/${conversation.id}/customer`);
-  if (!customer) {
+  const result = await requestOptional("GET", `/api/v1/conversations/${conversation.id}/customer`);
+  if (!result) {
     replaceChildren(body, identities, el("p", { class: "muted" }, "No customer profile source is configured on this server."));
     return;
   }
-  const profile = customer.profile ?? {};
-  const transactions = customer.transactions ?? [];
+  if (!result.customer) {
+    replaceChildren(body, identities, el("p", { class: "muted" }, "No customer record matches this contact."));
+    return;
+  }
+  const customer = result.customer;
+  const transactions = result.transactions ?? [];
+  const fields = PROFILE_FIELDS.filter(([key]) => customer[key]);
   replaceChildren(body,
-    el("p", { class: "customer-name" }, profile.name ?? ""),
+    el("p", { class: "customer-name" }, customer.name ?? ""),
     identities,
-    el("dl", { class: "profile" }, Object.entries(profile)
-      .filter(([key]) => key !== "name")
-      .map(([key, value]) => [el("dt", {}, key), el("dd", {}, typeof value === "object" ? JSON.stringify(value) : String(value))])),
+    el("dl", { class: "profile" },
+      fields.map(([key, label]) => [el("dt", {}, label), el("dd", {}, String(customer[key]))]),
+      customer.balance ? [el("dt", {}, "Balance"), el("dd", {}, `${customer.balance} ${customer.currency ?? ""}`.trim())] : null),
     el("h3", {}, "Recent transactions"),
     transactions.length
-      ? el("ul", { class: "transactions" }, transactions.map((transaction) =>
-        el("li", {}, [transaction.date ?? "", transaction.description ?? "", transaction.amount ?? ""].filter(Boolean).join(" · "))))
+      ? el("ul", { class: "transactions" }, transactions.map((transaction) => el("li", {}, transactionText(transaction))))
       : el("p", { class: "muted" }, "No recent transactions"));
 }
 

@@ -50,6 +50,13 @@
     button.focus();
   }
   button.addEventListener("click", () => (frame && !frame.hidden ? close() : open()));
+  // Keys typed in the chat stay in the frame, so the chat page reports Escape by message.
+  window.addEventListener("message", (event) => {
+    const fromChat = frame && event.source === frame.contentWindow && event.origin === server;
+    if (fromChat && event.data && event.data.type === "mobilelink-chat:close" && !frame.hidden) {
+      close();
+    }
+  });
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape" && frame && !frame.hidden) {
       close();

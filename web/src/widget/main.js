@@ -182,6 +182,14 @@ input.addEventListener("keydown", (event) => {
   }
 });
 input.addEventListener("input", () => client.typing());
+// In the embed launcher's frame, Escape closes the chat: the launcher listens for this message.
+if (window.parent !== window) {
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      window.parent.postMessage({ type: "mobilelink-chat:close" }, "*");
+    }
+  });
+}
 document.addEventListener("visibilitychange", () => {
   if (document.visibilityState !== "visible") {
     return;
