@@ -259,7 +259,8 @@ test("embed launcher opens the widget on a listed origin only", async ({ browser
     await widget.getByRole("button", { name: "Send" }).click();
     await widget.locator("#log .msg.outbound", { hasText: "How can I help" }).waitFor();
     await shop.keyboard.press("Escape");
-    assert.equal(await shop.getByRole("button", { name: "Chat with us" }).getAttribute("aria-expanded"), "false");
+    await shop.locator("button[aria-expanded=false]", { hasText: "Chat with us" }).waitFor();
+    assert.equal(await shop.locator("#mobilelink-chat-frame").isHidden(), true);
 
     const other = await context.newPage();
     const blocked = new Promise((resolve) => other.on("console", (message) => {

@@ -2,7 +2,7 @@
 // delivery and read status of outbound messages, internal notes set apart) and the actions
 // claim, transfer, escalate, hand back and resolve. Customer text, names and attachment file
 // names are rendered as text only.
-import { ApiError, request } from "./api.js";
+import { ApiError, request, requestOptional } from "./api.js";
 import { channelLabel, contactName } from "./format.js";
 import { byId, el, fileNameOf, formatTime, replaceChildren, safeHttpUrl } from "../shared/dom.js";
 
@@ -16,6 +16,7 @@ export function createConversationView({ session, onChanged, onError, replyBox, 
   const isSupervisor = session.agent.role === "supervisor" || session.agent.role === "admin";
   let current = null;
   let shownMessageIds = "";
+  let shownActionsKey = "";
 
   function messageRow(message) {
     const note = message.direction === "internal";
@@ -50,9 +51,9 @@ export function createConversationView({ session, onChanged, onError, replyBox, 
     return el("button", { type: "button", id, "aria-keyshortcuts": shortcut, onclick: handler }, label);
   }
 
-  async function act(path, body, announcement) {
+  async function act(path, body, announcement, method = "POST") {
     try {
-      await request("POST", `/api/v1/conversations/${current.id}/${path}`, body);
+      await request(method, `/api/v1/conversations/${current.id}/${path}`, body);
       byId("live-status").textContent = announcement;
       onChanged();
       await load(current.id, current.contactName);
@@ -65,23 +66,52 @@ export function createConversationView({ session, onChanged, onError, replyBox, 
     }
   }
 
-  async function transfer() {
-    let agents;
-    try {
-      agents = (await request("GET", "/api/v1/agents")).agents;
-    } catch (error) {
-      onError(error);
-      return;
-    }
-    const select = el("select", { id: "transfer-agent", "aria-label": "Transfer to agent" },
-      agents.filter((agent) => agent.id !== session.agent.id)
-        .map((agent) => el("option", { value: agent.id }, `${agent.name} (${agent.assigned} open)`)));
-    const form = el("form", { class: "inline-form", onsubmit: (event) => {
+  // Opens an inline form in the toolbar with one select and a submit button.
+  function inlineForm(id, label, options, submitLabel, onSubmit) {
+    document.getElementById(`${id}-form`)?.remove();
+    const select = el("select", { id }, options.map(([value, text]) => el("option", { value }, text)));
+    const form = el("form", { class: "inline-form", id: `${id}-form`, onsubmit: (event) => {
       event.preventDefault();
-      act("transfer", { agent_id: Number(select.value) }, "Conversation transferred");
-    } }, select, el("button", { type: "submit" }, "Transfer"));
+      onSubmit(select.value);
+    } }, el("label", { for: id }, label), select, el("button", { type: "submit" }, submitLabel));
     actions.appendChild(form);
     select.focus();
+  }
+
+  // Transfer targets: team queues (GET /api/v1/queues) for everyone, agents for supervisors.
+  async function transfer() {
+    try {
+      const queues = await requestOptional("GET", "/api/v1/queues");
+      const agents = isSupervisor ? (await request("GET", "/api/v1/agents")).agents : [];
+      const options = [
+        ...(queues?.queues ?? []).map((queue) => [`team:${queue.team}`, `Team ${queue.name ?? queue.team}`]),
+        ...agents.filter((agent) => agent.id !== session.agent.id)
+          .map((agent) => [`agent:${agent.id}`, `${agent.name} (${agent.assigned} open)`]),
+      ];
+      if (options.length === 0) {
+        onError(new Error("no team or agent to transfer to"));
+        return;
+      }
+      inlineForm("transfer-target", "Transfer to", options, "Transfer", (value) => {
+        const [kind, target] = value.split(/:(.*)/s);
+        const body = kind === "team" ? { team: target } : { agent_id: Number(target) };
+        act("transfer", body, "Conversation transferred");
+      });
+    } catch (error) {
+      onError(error);
+    }
+  }
+
+  function escalate() {
+    inlineForm("escalate-reason", "Reason", [["manual", "Needs a specialist"], ["needs_engineering", "Needs engineering"]],
+      "Escalate", (reason) => act("escalate", { reason }, "Conversation escalated"));
+  }
+
+  function prioritySelect(conversation) {
+    const select = el("select", { id: "priority-select" },
+      ["critical", "high", "standard"].map((priority) => el("option", { value: priority, selected: conversation.priority === priority }, priority)));
+    select.addEventListener("change", () => act("priority", { priority: select.value }, `Priority set to ${select.value}`, "PUT"));
+    return el("span", { class: "priority-control" }, el("label", { for: "priority-select" }, "Priority "), select);
   }
 
   function renderActions(conversation) {
@@ -93,20 +123,26 @@ export function createConversationView({ session, onChanged, onError, replyBox, 
     }
     if (open && (mine || isSupervisor)) {
       buttons.push(actionButton("action-transfer", "Transfer", "t", transfer));
-      buttons.push(actionButton("action-escalate", "Escalate", "x", () => act("escalate", {}, "Conversation escalated")));
+      buttons.push(actionButton("action-escalate", "Escalate", "x", escalate));
       buttons.push(actionButton("action-handback", "Hand back to bot", "b", () => act("handback", undefined, "Conversation handed back to the bot")));
       buttons.push(actionButton("action-resolve", "Resolve", "e", () => act("resolve", undefined, "Conversation resolved")));
     }
-    replaceChildren(actions, buttons, el("span", { class: "state" },
-      `${conversation.status} · tier ${conversation.tier} · ${conversation.priority}`));
+    replaceChildren(actions, buttons, open ? prioritySelect(conversation) : null,
+      el("span", { class: "state" }, `${conversation.status} · tier ${conversation.tier}`));
   }
 
   async function load(id, name) {
     const conversation = await request("GET", `/api/v1/conversations/${id}/messages`);
     const channel = channelOf.get(conversation.inbox_id);
-    current = { ...conversation, contactName: name ?? current?.contactName ?? contactName(conversation), channel };
+    const knownName = current?.id === id ? current.contactName : undefined;
+    current = { ...conversation, contactName: name ?? knownName ?? contactName(conversation), channel };
     title.textContent = `${current.contactName} · #${conversation.id}`;
-    renderActions(conversation);
+    // Polling reloads the conversation often; re-rendering the toolbar would close open forms.
+    const actionsKey = [conversation.id, conversation.status, conversation.tier, conversation.assignee_agent_id, conversation.priority].join(":");
+    if (actionsKey !== shownActionsKey) {
+      renderActions(conversation);
+      shownActionsKey = actionsKey;
+    }
     const ids = conversation.messages.map((message) => `${message.id}:${message.status}`).join(",");
     if (ids !== shownMessageIds) {
       const newMessages = conversation.messages.length - transcript.children.length;
@@ -133,6 +169,7 @@ export function createConversationView({ session, onChanged, onError, replyBox, 
     clear() {
       current = null;
       shownMessageIds = "";
+      shownActionsKey = "";
       title.textContent = "No conversation open";
       replaceChildren(actions);
       replaceChildren(transcript);

@@ -1,6 +1,6 @@
 // The agent console at /console: login, then the queue, the conversation view, the side panels
 // and the supervisor view, refreshed through the live-updates module.
-import { ApiError, logIn, logOut, loadSession, request } from "./api.js";
+import { ApiError, logIn, logOut, loadSession } from "./api.js";
 import { createConversationView } from "./conversation.js";
 import { createLiveUpdates } from "./live.js";
 import { showPresence, showProfile, showSuggestions } from "./panels.js";
@@ -160,7 +160,7 @@ async function start(session) {
     location.reload();
   });
 
-  request("GET", "/api/v1/me").then(showPresence).catch(showError);
+  showPresence(session.agent, showError).catch(showError);
   await queue.refresh().catch(showError);
   live.start();
   byId("queue-panel").focus();

@@ -1,7 +1,7 @@
 // Side panels whose data other server modules provide: the customer profile with recent
 // transactions (GET /api/v1/conversations/{id}/customer), knowledge-base suggestions
-// (GET /api/v1/conversations/{id}/suggestions) and the agent's presence (presence on
-// GET /api/v1/me, PUT /api/v1/me/presence). Each panel requests its route. When the server
+// (GET /api/v1/conversations/{id}/suggestions) and the agent's presence
+// (GET /api/v1/agents/{id}, PUT /api/v1/agents/{id}/presence). Each panel requests its route. When the server
 // returns 404 because it lacks that module, the panel shows that in place of the data.
 import { request, requestOptional } from "./api.js";
 import { byId, el, replaceChildren } from "../shared/dom.js";
@@ -69,14 +69,17 @@ export async function showSuggestions(conversation, onInsert) {
     : el("p", { class: "muted" }, "No matching articles"));
 }
 
-export async function showPresence(me) {
+export async function showPresence(agent, onError) {
   const panel = byId("presence-panel");
-  if (!me || me.presence === undefined) {
+  const state = await requestOptional("GET", `/api/v1/agents/${agent.id}`);
+  if (!state || state.presence === undefined) {
     replaceChildren(panel);
     return;
   }
-  const select = el("select", { id: "presence-select", "aria-label": "Presence" },
-    ["online", "away", "offline"].map((state) => el("option", { value: state, selected: me.presence === state }, state)));
-  select.addEventListener("change", () => request("PUT", "/api/v1/me/presence", { presence: select.value }));
-  replaceChildren(panel, select);
+  const select = el("select", { id: "presence-select" },
+    ["online", "away", "offline"].map((presence) => el("option", { value: presence, selected: state.presence === presence }, presence)));
+  select.addEventListener("change", () => {
+    request("PUT", `/api/v1/agents/${agent.id}/presence`, { presence: select.value }).catch(onError);
+  });
+  replaceChildren(panel, el("label", { for: "presence-select" }, "Presence "), select);
 }

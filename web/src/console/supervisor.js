@@ -1,6 +1,7 @@
 // The supervisor view: every conversation grouped into queues (waiting for an agent by
-// priority, with the bot, assigned, resolved) and every agent with the number assigned.
-import { request } from "./api.js";
+// priority, with the bot, assigned, resolved), the team queues when the server has routing
+// (GET /api/v1/queues), and every agent with presence and the number assigned.
+import { request, requestOptional } from "./api.js";
 import { contactName, formatDuration, PRIORITY_ORDER } from "./format.js";
 import { byId, el, replaceChildren } from "../shared/dom.js";
 
@@ -15,9 +16,10 @@ function queueOf(conversation) {
 }
 
 export async function showSupervisorView({ onOpen }) {
-  const [all, agents] = await Promise.all([
+  const [all, agents, teams] = await Promise.all([
     request("GET", "/api/v1/conversations?view=all"),
     request("GET", "/api/v1/agents"),
+    requestOptional("GET", "/api/v1/queues"),
   ]);
   const groups = new Map();
   for (const conversation of all.conversations) {
@@ -49,6 +51,15 @@ export async function showSupervisorView({ onOpen }) {
         return el("tr", {}, el("th", { scope: "row" }, name), el("td", {}, String(items.length)),
           el("td", {}, name === "resolved" ? "" : formatDuration(now - oldest)));
       }))),
+    teams ? el("h3", {}, "Team queues") : null,
+    teams ? el("table", { class: "grid" },
+      el("caption", { class: "visually-hidden" }, "Team queues"),
+      el("thead", {}, el("tr", {}, ["Team", "Policy", "Waiting", "Oldest wait"].map((text) => el("th", { scope: "col" }, text)))),
+      el("tbody", {}, teams.queues.map((queue) => el("tr", {},
+        el("th", { scope: "row" }, queue.name ?? queue.team),
+        el("td", {}, queue.policy ?? ""),
+        el("td", {}, String(queue.count ?? 0)),
+        el("td", {}, queue.oldest_wait_s ? formatDuration(queue.oldest_wait_s * 1000) : ""))))) : null,
     el("h3", {}, "Open conversations"),
     el("ul", { class: "conversation-list" }, all.conversations
       .filter((conversation) => conversation.status !== "resolved")
