@@ -1,6 +1,8 @@
 #include "mobilelink/app/agent_api.hpp"
 
 #include "mobilelink/app/agent_api_internal.hpp"
+#include "mobilelink/app/chat_page.hpp"
+#include "mobilelink/app/session_auth.hpp"
 
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
@@ -16,6 +18,7 @@ namespace json = boost::json;
 namespace {
 
 using agent_api::Authenticate;
+using agent_api::AuthenticateRequest;
 using agent_api::Caller;
 using agent_api::PathId;
 using agent_api::Unauthorized;
@@ -23,6 +26,26 @@ using agent_api::IssueToken;
 using agent_api::ListConversations;
 using agent_api::ShowConversation;
 constexpr std::size_t kMaxApiBodyBytes = 64 * 1024;
+
+}  // namespace
+
+namespace agent_api {
+
+http::HttpResponse Unauthorized() {
+  auto response = http::HttpResponse::Error(
+      401, "unauthorized",
+      "missing or expired bearer token or session; get a token from POST /oauth/token or log "
+      "in at /console",
+      "Authorization");
+  response.headers.Set("WWW-Authenticate", "Bearer");
+  return response;
+}
+
+}  // namespace agent_api
+
+namespace {
+
+using agent_api::Unauthorized;
 
 int StatusFor(core::ActionError error) {
   switch (error) {
@@ -100,15 +123,6 @@ void RunAction(AppContext& context, const Caller& caller, std::int64_t conversat
 
 namespace agent_api {
 
-std::optional<Caller> Authenticate(AppContext& context, const http::HttpRequest& request) {
-  const auto header = request.headers.Get("Authorization");
-  constexpr std::string_view kBearer = "Bearer ";
-  if (!header || header->rfind(kBearer, 0) != 0) {
-    return std::nullopt;
-  }
-  return AuthenticateToken(context, header->substr(kBearer.size()));
-}
-
 std::optional<Caller> AuthenticateToken(AppContext& context, std::string_view token) {
   const std::string hash = security::HashToken(std::string(token));
   std::optional<Caller> caller;
@@ -120,14 +134,6 @@ std::optional<Caller> AuthenticateToken(AppContext& context, std::string_view to
     }
   });
   return caller;
-}
-
-http::HttpResponse Unauthorized() {
-  auto response = http::HttpResponse::Error(
-      401, "unauthorized", "missing or expired bearer token; get one from POST /oauth/token",
-      "Authorization");
-  response.headers.Set("WWW-Authenticate", "Bearer");
-  return response;
 }
 
 std::optional<std::int64_t> PathId(const http::HttpRequest& request) {
@@ -147,6 +153,29 @@ http::HttpResponse FieldError(int status, std::string_view code, std::string_vie
   return http::HttpResponse::Error(status, code, message, field);
 }
 
+namespace agent_api {
+
+std::variant<std::optional<Caller>, http::HttpResponse> AuthenticateRequest(
+    AppContext& context, const http::HttpRequest& request) {
+  auto credential = ReadCredential(request);
+  if (auto* rejection = std::get_if<http::HttpResponse>(&credential)) {
+    return std::move(*rejection);
+  }
+  const auto* found = std::get_if<RequestCredential>(&credential);
+  if (found == nullptr) {
+    return std::optional<Caller>();
+  }
+  return AuthenticateToken(context, found->token);
+}
+
+std::optional<Caller> Authenticate(AppContext& context, const http::HttpRequest& request) {
+  auto authenticated = AuthenticateRequest(context, request);
+  auto* caller = std::get_if<std::optional<Caller>>(&authenticated);
+  return caller == nullptr ? std::nullopt : std::move(*caller);
+}
+
+}  // namespace agent_api
+
 void AddAgentApiRoutes(http::Router& router, AppContext& context) {
   const http::RouteLimits limits{kMaxApiBodyBytes};
   router.Add("POST", "/oauth/token",
@@ -157,7 +186,12 @@ void AddAgentApiRoutes(http::Router& router, AppContext& context) {
 
   auto guarded = [&context](auto handler) {
     return [&context, handler](http::HttpRequest&& request, http::Responder respond) {
-      auto caller = Authenticate(context, request);
+      auto authenticated = AuthenticateRequest(context, request);
+      if (auto* rejection = std::get_if<http::HttpResponse>(&authenticated)) {
+        respond(std::move(*rejection));
+        return;
+      }
+      const auto& caller = std::get<std::optional<Caller>>(authenticated);
       if (!caller) {
         respond(Unauthorized());
         return;
@@ -256,14 +290,25 @@ void AddAgentApiRoutes(http::Router& router, AppContext& context) {
                return outcome;
              }));
   router.Add("POST", "/api/v1/conversations/{id}/resolve",
-             plain_action([service, routing](core::Repository& repository, const Caller& caller,
-                                             std::int64_t id, const std::string&) {
-               auto outcome =
-                   service->Resolve(repository, id, caller.agent.id, caller.IsSupervisor());
-               if (outcome.ok() && routing != nullptr) {
-                 routing->RequestDrain();
-               }
-               return outcome;
+             with_conversation([&context, service, routing](http::HttpRequest&, const Caller& caller,
+                                                   std::int64_t id, http::Responder respond) {
+               auto resolve = [service, routing](core::Repository& repository, const Caller& caller,
+                                        std::int64_t id, const std::string&) {
+                 auto outcome =
+                     service->Resolve(repository, id, caller.agent.id, caller.IsSupervisor());
+                 if (outcome.ok() && routing != nullptr) {
+                   routing->RequestDrain();
+                 }
+                 return outcome;
+               };
+               // The web chat widget learns of the resolution from a pushed notice.
+               auto notify_then_respond = [&context, id, respond](http::HttpResponse response) {
+                 if (response.status == 200) {
+                   PushConversationResolved(context, id);
+                 }
+                 respond(std::move(response));
+               };
+               RunAction(context, caller, id, "", resolve, 200, notify_then_respond);
              }));
 
   router.Add("POST", "/api/v1/conversations/{id}/typing",

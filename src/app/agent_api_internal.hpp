@@ -4,6 +4,7 @@
 // (agent_api_reads.cpp).
 
 #include <optional>
+#include <variant>
 
 #include <boost/json.hpp>
 
@@ -21,8 +22,13 @@ struct Caller {
   }
 };
 
-/// Returns the agent of the request's bearer token, or nullopt when the token is missing,
-/// unknown or expired, or the agent is inactive.
+/// Authenticates a request by bearer token or console session cookie. Returns the caller,
+/// nullopt for a missing, unknown or expired token, or a 403 response for a cookie request that
+/// fails the CSRF check (see session_auth.hpp).
+std::variant<std::optional<Caller>, http::HttpResponse> AuthenticateRequest(
+    AppContext& context, const http::HttpRequest& request);
+/// Returns the agent of the request's unexpired bearer token or console session. A cookie
+/// request that fails the CSRF check gets nullopt, like a missing token.
 std::optional<Caller> Authenticate(AppContext& context, const http::HttpRequest& request);
 /// Returns the agent of an access token, as Authenticate does for a header.
 std::optional<Caller> AuthenticateToken(AppContext& context, std::string_view token);

@@ -6,6 +6,7 @@
 #include "mobilelink/analytics/worker.hpp"
 #include "mobilelink/app/agent_api.hpp"
 #include "mobilelink/app/agent_feed.hpp"
+#include "mobilelink/app/console_routes.hpp"
 #include "mobilelink/app/customer_api.hpp"
 #include "mobilelink/app/analytics_api.hpp"
 #include "mobilelink/app/context.hpp"
@@ -136,42 +137,7 @@ class Application::Impl {
     router->AddWebSocket("/webchat/{inbox}/socket", hub_);
     AddRoutingApiRoutes(*router, context_);
     router->AddWebSocket("/api/v1/feed", feed_);
-    // /chat opens the first web chat inbox, so a bare link works when there is only one.
-    router->Add("GET", "/chat", [this](http::HttpRequest&&, http::Responder respond) {
-      for (const auto& inbox : config_.inboxes) {
-        if (inbox.channel == "webchat") {
-          http::HttpResponse redirect(302);
-          redirect.headers.Set("Location", "/chat/" + inbox.id);
-          respond(std::move(redirect));
-          return;
-        }
-      }
-      respond(http::HttpResponse::Error(404, "inbox_not_found", "no web chat inbox is configured"));
-    });
-    router->Add("GET", "/chat/app.js", [](http::HttpRequest&&, http::Responder respond) {
-      http::HttpResponse script(200);
-      script.headers.Set("Content-Type", "text/javascript; charset=utf-8");
-      script.headers.Set("X-Content-Type-Options", "nosniff");
-      script.body = ChatScript();
-      respond(std::move(script));
-    });
-    router->Add("GET", "/chat/{inbox}", [this](http::HttpRequest&& request, http::Responder respond) {
-      const auto found = context_.inboxes.find(request.path_params["inbox"]);
-      if (found == context_.inboxes.end() || found->second.channel != "webchat") {
-        respond(http::HttpResponse::Error(404, "inbox_not_found", "no such web chat inbox",
-                                          "inbox"));
-        return;
-      }
-      http::HttpResponse page(200);
-      page.headers.Set("Content-Type", "text/html; charset=utf-8");
-      page.headers.Set("Content-Security-Policy",
-                       "default-src 'self'; script-src 'self'; style-src 'unsafe-inline'; "
-                       "connect-src 'self'; frame-ancestors 'self'; base-uri 'none'; "
-                       "form-action 'none'");
-      page.headers.Set("X-Content-Type-Options", "nosniff");
-      page.body = ChatPage(found->first, found->second.Get("title"));
-      respond(std::move(page));
-    });
+    AddConsoleRoutes(*router, context_);
 
     outbox_->Start();
     timers_->Start();

@@ -57,9 +57,4 @@ class WebchatHub final : public http::WebSocketHandler,
   std::unordered_map<std::string, std::vector<std::weak_ptr<http::WebSocketSession>>> by_visitor_;
 };
 
-/// Returns the page served at /chat/{inbox}: a minimal client of the web chat protocol.
-std::string ChatPage(const std::string& inbox_id, const std::string& title);
-/// Returns the page's script, served at /chat/app.js.
-std::string ChatScript();
-
 }  // namespace mobilelink::app

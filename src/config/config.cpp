@@ -13,6 +13,7 @@
 #include "mobilelink/config/crm_config.hpp"
 #include "mobilelink/config/flow_config.hpp"
 #include "mobilelink/config/analytics_config.hpp"
+#include "mobilelink/config/web_config.hpp"
 #include "mobilelink/config/yaml_node.hpp"
 
 namespace mobilelink::config {
@@ -240,7 +241,8 @@ Config ParseValidated(const std::string& text) {
   }
   const Node top{root, ""};
   CheckKeys(top, {"server", "store", "outbox", "compliance", "bot", "agents", "inboxes",
-                  "calendars", "sla", "on_call", "routing", "teams", "flows", "crm", "analytics"});
+                  "calendars", "sla", "on_call", "routing", "teams", "flows", "crm", "analytics",
+                  "canned_responses", "web"});
   Config config;
   config.server = ParseServer(Child(top, "server"));
   config.store = ParseStore(Child(top, "store"));
@@ -254,6 +256,8 @@ Config ParseValidated(const std::string& text) {
   CheckFlowsAgainstBot(config);
   WarnLongFlowMessages(config.flows);
   config.analytics = ParseAnalytics(Child(top, "analytics"));
+  config.canned_responses = ParseCannedResponses(Child(top, "canned_responses"));
+  config.web = ParseWeb(Child(top, "web"));
   std::set<std::string> inbox_ids;
   ForEachItem(Child(top, "inboxes"), [&](const Node& item) {
     auto inbox = ParseInbox(item);

@@ -43,6 +43,8 @@ namespace mobilelink::config {
 /// | calendars[], sla, on_call[] | see config/sla_config.hpp | |
 /// | routing, teams, agents[] routing keys | see config/routing_config.hpp | |
 /// | analytics.* | see config/analytics_config.hpp and docs/configuration.md | |
+/// | canned_responses[] | code and text of each agent console canned response | [] |
+/// | web.embed_origins | origins whose pages may frame the chat widget | [] |
 struct ServerConfig {
   std::string listen = "127.0.0.1:8080";
   std::string public_url = "http://127.0.0.1:8080";
@@ -71,6 +73,17 @@ struct AgentConfig {
   std::string password_hash;
 };
 
+/// A reply that agents insert in the console by typing "/" and its code.
+struct CannedResponse {
+  std::string code;
+  std::string text;
+};
+
+struct WebConfig {
+  /// Origins (scheme://host[:port]) whose pages may frame /chat/{inbox} through embed.js.
+  std::vector<std::string> embed_origins;
+};
+
 struct Config {
   ServerConfig server;
   StoreConfig store;
@@ -86,6 +99,8 @@ struct Config {
   bot::FlowsConfig flows;
   customers::CrmConfig crm;
   analytics::AnalyticsSettings analytics;
+  std::vector<CannedResponse> canned_responses;
+  WebConfig web;
 };
 
 /// Raised for any invalid configuration. what() names the key path and the reason.

@@ -208,8 +208,8 @@ TEST(Config, LoadNamesFileOnce) {
   std::filesystem::remove(path);
   EXPECT_EQ(error, path.string() +
                        ": sever: unknown key; expected one of: agents, analytics, bot, "
-                       "calendars, compliance, crm, flows, inboxes, on_call, outbox, routing, "
-                       "server, sla, store, teams");
+                       "calendars, canned_responses, compliance, crm, flows, inboxes, on_call, "
+                       "outbox, routing, server, sla, store, teams, web");
 }
 
 // Returns ValidConfig() with the Twilio inbox line `key: ...` replaced by `key: value`, or the
