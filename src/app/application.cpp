@@ -171,6 +171,7 @@ class Application::Impl {
     }
     if (assigner_) {
       assigner_->Stop();
+    }
     if (flow_worker_) {
       flow_worker_->Stop();
     }

@@ -54,7 +54,7 @@ analytics::KpiTargets ParseTargets(const Node& node) {
   return targets;
 }
 
-std::map<std::string, analytics::SlaTarget> ParseSla(const Node& node) {
+std::map<std::string, analytics::SlaTarget> ParseSlaTargets(const Node& node) {
   std::map<std::string, analytics::SlaTarget> sla;
   if (!node.node.IsDefined()) {
     return sla;
@@ -131,7 +131,7 @@ analytics::AnalyticsSettings ParseAnalytics(const Node& node) {
   settings.seat_cost_per_month = Real(Child(node, "seat_cost_per_month"), 0, 0, 1e9);
   settings.platform_cost_per_month = Real(Child(node, "platform_cost_per_month"), 0, 0, 1e9);
   settings.targets = ParseTargets(Child(node, "targets"));
-  settings.sla = ParseSla(Child(node, "sla"));
+  settings.sla = ParseSlaTargets(Child(node, "sla"));
   settings.alerts = ParseAlerts(Child(node, "alerts"));
   settings.dashboard_dir = Text(Child(node, "dashboard_dir"), false, settings.dashboard_dir);
   return settings;

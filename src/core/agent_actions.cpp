@@ -205,6 +205,8 @@ ActionOutcome ConversationService::SendSystemMessage(Repository& repository,
   }
   OutboundRequest request{inbox, recipient, SenderKind::kSystem, std::nullopt, text, false};
   return QueueOutbound(repository, conversation, request);
+}
+
 ActionOutcome ConversationService::SendSystemNotice(Repository& repository,
                                                    std::int64_t conversation_id,
                                                    const std::string& text) const {
@@ -222,8 +224,7 @@ ActionOutcome ConversationService::SendSystemNotice(Repository& repository,
   if (!recipient) {
     return {ActionError::kNoRecipient, "the contact has no address on inbox " + inbox->id};
   }
-  OutboundRequest request{inbox, *recipient, SenderKind::kSystem, std::nullopt, text, false};
-  return QueueOutbound(repository, *conversation, request);
+  return SendSystemMessage(repository, *conversation, inbox->id, *recipient, text);
 }
 
 }  // namespace mobilelink::core

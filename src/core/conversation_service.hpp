@@ -103,6 +103,8 @@ class ConversationObserver {
                             std::int64_t message_id) const = 0;
   /// Runs after an agent action changed the status or tier and the conversation was saved.
   virtual void OnStatusChanged(Repository& repository, Conversation& conversation) const = 0;
+};
+
 /// Receives handoffs to tier 1 inside the handoff's transaction. The conversation row is written
 /// after the listener returns, so a listener must not change that row.
 class HandoffListener {

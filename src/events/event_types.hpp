@@ -47,12 +47,10 @@ inline constexpr std::string_view kContactHelpRequested = "contact.help_requeste
 // An agent marked the conversation as waiting on the customer (status pending). No data.
 inline constexpr std::string_view kConversationPending = "conversation.pending";
 // The conversation's priority changed. data: priority, previous, source (default, rule, agent).
-inline constexpr std::string_view kConversationPriorityChanged = "conversation.priority_changed";
 // An SLA breach took the conversation from its assignee back to the queue.
 // data: previous_agent_id, reason (sla_breach).
 inline constexpr std::string_view kConversationUnassigned = "conversation.unassigned";
 // The conversation moved to a higher tier. data: from_tier, to_tier, reason, team.
-inline constexpr std::string_view kEscalationRaised = "escalation.raised";
 
 // SLA clocks. Every sla.* event carries data: clock_id, metric (first_response, next_response,
 // resolution), priority, target_seconds, and elapsed_seconds (business seconds counted so
@@ -109,14 +107,6 @@ inline constexpr std::string_view kCustomerUpdated = "customer.updated";
 // A customer message to a resolved conversation within the reopen window.
 // data: {channel, tier, resolved_at} (resolved_at: Unix ms of the resolution it undoes).
 inline constexpr std::string_view kConversationReopened = "conversation.reopened";
-// Conversation events that other layers record and the KPIs read.
-// escalation.raised data: {from_tier, to_tier, reason, team}.
-inline constexpr std::string_view kEscalationRaised = "escalation.raised";
-// sla.breached data: {metric, priority, target_seconds, elapsed_seconds}.
-inline constexpr std::string_view kSlaBreached = "sla.breached";
-// survey.answered data: {kind: csat (score 1-5) or nps (score 0-10), score}.
-inline constexpr std::string_view kSurveyAnswered = "survey.answered";
-inline constexpr std::string_view kFlowCompleted = "flow.completed";
 // A KPI crossed its target (raised) or came back within it (cleared), over the alert window.
 // data: {rule, kpi, priority, value, target, comparison, window_hours, samples}.
 inline constexpr std::string_view kAlertRaised = "alert.raised";
