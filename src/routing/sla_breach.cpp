@@ -31,7 +31,7 @@ void SlaService::HandleDue(core::Repository& repository, const core::Timer& time
   auto sla = OpenSlaRepository(repository);
   auto clock = sla->GetClock(std::stoll(timer.key));
   // The timer is cancelled or moved whenever the clock stops, pauses or is retargeted, so
-  // these checks only matter for a clock changed by hand or by an older version.
+  // these checks only guard against rows changed outside SlaService.
   if (!clock || clock->stopped_at || clock->paused_at || clock->breached_at || !clock->due_at) {
     return;
   }

@@ -338,6 +338,26 @@ TEST_F(SlaServiceTest, PendingPausesAndCustomerResumes) {
   EXPECT_TRUE(ActiveClock(id, config::SlaMetric::kNextResponse).has_value());
 }
 
+TEST_F(SlaServiceTest, PriorityChangeWhilePausedKeepsElapsed) {
+  const auto id = HandOff();
+  ASSERT_TRUE(ClaimAndReply(id, "Please send the invoice number.").ok());
+  clock_.Advance(hours(1));
+  Write([&](Repository& repository) {
+    ASSERT_TRUE(service_->MarkPending(repository, id, alice_.id, false).ok());
+    ASSERT_TRUE(sla_->SetPriority(repository, id, Priority::kCritical, alice_.id).ok());
+  });
+  // One hour of the critical 4 h resolution target is used.
+  const auto paused = ActiveClock(id, config::SlaMetric::kResolution);
+  EXPECT_EQ(paused->target, hours(4));
+  EXPECT_EQ(paused->remaining, hours(3));
+  EXPECT_FALSE(paused->due_at.has_value());
+
+  clock_.Advance(hours(10));
+  Receive("INV-1234");
+  EXPECT_EQ(*ActiveClock(id, config::SlaMetric::kResolution)->due_at, clock_.Now() + hours(3));
+  EXPECT_EQ(*ActiveClock(id, config::SlaMetric::kNextResponse)->due_at, clock_.Now() + minutes(15));
+}
+
 TEST_F(SlaServiceTest, ResolveStopsEveryClock) {
   const auto id = HandOff();
   Write([&](Repository& repository) {

@@ -1,6 +1,6 @@
 // A critical SLA breach pages the on-call person by SMS through the fake provider, the next
 // person when the first does not acknowledge, and an ACK reply over the Twilio webhook stops
-// the paging. The server runs on a manual clock; the timer worker polls it every few ms.
+// the paging. The server runs on a manual clock, and the timer worker polls it every 10 ms.
 
 #include <chrono>
 #include <string>
