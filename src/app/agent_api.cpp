@@ -15,37 +15,13 @@ namespace json = boost::json;
 
 namespace {
 
+using agent_api::Authenticate;
 using agent_api::Caller;
 using agent_api::IssueToken;
 using agent_api::ListConversations;
 using agent_api::ShowConversation;
+using agent_api::Unauthorized;
 constexpr std::size_t kMaxApiBodyBytes = 64 * 1024;
-
-std::optional<Caller> Authenticate(AppContext& context, const http::HttpRequest& request) {
-  const auto header = request.headers.Get("Authorization");
-  constexpr std::string_view kBearer = "Bearer ";
-  if (!header || header->rfind(kBearer, 0) != 0) {
-    return std::nullopt;
-  }
-  const std::string hash = security::HashToken(header->substr(kBearer.size()));
-  std::optional<Caller> caller;
-  context.store->Read([&](core::Repository& repository) {
-    if (auto agent_id = repository.FindAccessToken(hash, context.clock->Now())) {
-      if (auto agent = repository.GetAgent(*agent_id); agent && agent->active) {
-        caller = Caller{*agent};
-      }
-    }
-  });
-  return caller;
-}
-
-http::HttpResponse Unauthorized() {
-  auto response = http::HttpResponse::Error(
-      401, "unauthorized", "missing or expired bearer token; get one from POST /oauth/token",
-      "Authorization");
-  response.headers.Set("WWW-Authenticate", "Bearer");
-  return response;
-}
 
 int StatusFor(core::ActionError error) {
   switch (error) {
@@ -97,13 +73,18 @@ std::variant<std::string, http::HttpResponse> RequiredText(const http::HttpReque
 using Action = std::function<core::ActionOutcome(core::Repository&, const Caller&, std::int64_t,
                                                  const std::string&)>;
 
-// Runs an agent action on the writer and responds after the commit.
+// Runs an agent action on the writer, with its audit row, and responds after the commit.
 void RunAction(AppContext& context, const Caller& caller, std::int64_t conversation_id,
-               std::string text, Action action, int success_status, http::Responder respond) {
+               std::string text, Action action, std::string audit_action, int success_status,
+               http::Responder respond) {
   auto outcome = std::make_shared<core::ActionOutcome>();
   context.store->Write(
-      [=](core::Repository& repository) {
+      [=, &context](core::Repository& repository) {
         *outcome = action(repository, caller, conversation_id, text);
+        if (outcome->ok()) {
+          agent_api::AuditAgentChange(repository, context, caller, audit_action, conversation_id,
+                                      text);
+        }
       },
       [=, notify = context.notify_outbox](const store::WriteResult& result) {
         if (!result.ok) {
@@ -130,6 +111,33 @@ void RunAction(AppContext& context, const Caller& caller, std::int64_t conversat
 }
 
 }  // namespace
+
+std::optional<agent_api::Caller> agent_api::Authenticate(AppContext& context,
+                                                      const http::HttpRequest& request) {
+  const auto header = request.headers.Get("Authorization");
+  constexpr std::string_view kBearer = "Bearer ";
+  if (!header || header->rfind(kBearer, 0) != 0) {
+    return std::nullopt;
+  }
+  const std::string hash = security::HashToken(header->substr(kBearer.size()));
+  std::optional<Caller> caller;
+  context.store->Read([&](core::Repository& repository) {
+    if (auto agent_id = repository.FindAccessToken(hash, context.clock->Now())) {
+      if (auto agent = repository.GetAgent(*agent_id); agent && agent->active) {
+        caller = Caller{*agent};
+      }
+    }
+  });
+  return caller;
+}
+
+http::HttpResponse agent_api::Unauthorized() {
+  auto response = http::HttpResponse::Error(
+      401, "unauthorized", "missing or expired bearer token; get one from POST /oauth/token",
+      "Authorization");
+  response.headers.Set("WWW-Authenticate", "Bearer");
+  return response;
+}
 
 http::HttpResponse FieldError(int status, std::string_view code, std::string_view field,
                               std::string_view message) {
@@ -184,17 +192,22 @@ void AddAgentApiRoutes(http::Router& router, AppContext& context) {
   router.Add("GET", "/api/v1/conversations/{id}",
              with_conversation([&context](http::HttpRequest&, const Caller& caller,
                                           std::int64_t id, http::Responder respond) {
-               respond(ShowConversation(context, caller, id, false));
+               agent_api::RespondAfterReadAudit(context, caller, "conversation.read", id,
+                                                ShowConversation(context, caller, id, false),
+                                                std::move(respond));
              }));
   router.Add("GET", "/api/v1/conversations/{id}/messages",
              with_conversation([&context](http::HttpRequest&, const Caller& caller,
                                           std::int64_t id, http::Responder respond) {
-               respond(ShowConversation(context, caller, id, true));
+               agent_api::RespondAfterReadAudit(context, caller, "transcript.read", id,
+                                                ShowConversation(context, caller, id, true),
+                                                std::move(respond));
              }));
 
   const core::ConversationService* service = context.service;
-  auto text_action = [&](std::string_view field, Action action, int status) {
-    return with_conversation([&context, field, action, status](
+  auto text_action = [&](std::string_view field, Action action, std::string audit_action,
+                         int status) {
+    return with_conversation([&context, field, action, audit_action, status](
                                  http::HttpRequest& request, const Caller& caller,
                                  std::int64_t id, http::Responder respond) {
       auto text = RequiredText(request, field);
@@ -202,14 +215,15 @@ void AddAgentApiRoutes(http::Router& router, AppContext& context) {
         respond(std::move(*error));
         return;
       }
-      RunAction(context, caller, id, std::get<std::string>(text), action, status,
+      RunAction(context, caller, id, std::get<std::string>(text), action, audit_action, status,
                 std::move(respond));
     });
   };
-  auto plain_action = [&](Action action) {
-    return with_conversation([&context, action](http::HttpRequest&, const Caller& caller,
-                                                std::int64_t id, http::Responder respond) {
-      RunAction(context, caller, id, "", action, 200, std::move(respond));
+  auto plain_action = [&](Action action, std::string audit_action) {
+    return with_conversation([&context, action, audit_action](
+                                 http::HttpRequest&, const Caller& caller, std::int64_t id,
+                                 http::Responder respond) {
+      RunAction(context, caller, id, "", action, audit_action, 200, std::move(respond));
     });
   };
 
@@ -220,7 +234,7 @@ void AddAgentApiRoutes(http::Router& router, AppContext& context) {
                            return service->ReplyAsAgent(repository, id, caller.agent.id,
                                                         caller.IsSupervisor(), text);
                          },
-                         202),
+                         "message.sent", 202),
              limits);
   router.Add("POST", "/api/v1/conversations/{id}/notes",
              text_action("text",
@@ -229,23 +243,23 @@ void AddAgentApiRoutes(http::Router& router, AppContext& context) {
                            return service->AddNote(repository, id, caller.agent.id,
                                                    caller.IsSupervisor(), text);
                          },
-                         201),
+                         "note.added", 201),
              limits);
   router.Add("POST", "/api/v1/conversations/{id}/claim",
              plain_action([service](core::Repository& repository, const Caller& caller,
                                     std::int64_t id, const std::string&) {
                return service->Claim(repository, id, caller.agent.id);
-             }));
+             }, "conversation.claimed"));
   router.Add("POST", "/api/v1/conversations/{id}/handback",
              plain_action([service](core::Repository& repository, const Caller& caller,
                                     std::int64_t id, const std::string&) {
                return service->HandBack(repository, id, caller.agent.id, caller.IsSupervisor());
-             }));
+             }, "conversation.handed_back"));
   router.Add("POST", "/api/v1/conversations/{id}/resolve",
              plain_action([service](core::Repository& repository, const Caller& caller,
                                     std::int64_t id, const std::string&) {
                return service->Resolve(repository, id, caller.agent.id, caller.IsSupervisor());
-             }));
+             }, "conversation.resolved"));
 
   router.Add("POST", "/api/v1/conversations/{id}/typing",
              with_conversation([&context](http::HttpRequest&, const Caller& caller,

@@ -4,9 +4,12 @@
 #include <spdlog/spdlog.h>
 
 #include "mobilelink/app/agent_api.hpp"
+#include "mobilelink/app/auth_link.hpp"
 #include "mobilelink/app/context.hpp"
+#include "mobilelink/app/knowledge_api.hpp"
 #include "mobilelink/app/webchat_hub.hpp"
 #include "mobilelink/app/webhooks.hpp"
+#include "mobilelink/bot/survey_sweeper.hpp"
 #include "mobilelink/channels/registry.hpp"
 #include "mobilelink/common/log.hpp"
 #include "mobilelink/common/metrics.hpp"
@@ -56,6 +59,13 @@ class Application::Impl {
     bot_ = std::make_shared<bot::TierZeroBot>(config_.bot, nlu::LoadIntentDetector(config_.bot));
     service_ = std::make_unique<core::ConversationService>(std::move(profiles), bot_,
                                                            config_.compliance, *clock_);
+    ImportKnowledgeBase(*store_, config_.bot, clock_->Now());
+    service_->UseStoredArticles(true);
+    if (config_.surveys) {
+      surveys_ = std::make_unique<bot::SurveyService>(*config_.surveys);
+      service_->UseSurveys(surveys_.get());
+      survey_sweeper_ = std::make_unique<bot::SurveySweeper>(*surveys_, *store_, *clock_);
+    }
     context_.config = &config_;
     context_.store = store_.get();
     context_.service = service_.get();
@@ -81,6 +91,8 @@ class Application::Impl {
     AddHealthRoutes(*router);
     AddWebhookRoutes(*router, context_);
     AddAgentApiRoutes(*router, context_);
+    AddAuthLinkRoutes(*router, context_);
+    AddKnowledgeApiRoutes(*router, context_);
     router->AddWebSocket("/webchat/{inbox}/socket", hub_);
     // /chat opens the first web chat inbox, so a bare link works when there is only one.
     router->Add("GET", "/chat", [this](http::HttpRequest&&, http::Responder respond) {
@@ -120,6 +132,9 @@ class Application::Impl {
     });
 
     outbox_->Start();
+    if (survey_sweeper_) {
+      survey_sweeper_->Start();
+    }
     http::ServerOptions server_options;
     server_options.host = options_.host;
     server_options.port = options_.port;
@@ -142,6 +157,9 @@ class Application::Impl {
     }
     if (outbox_) {
       outbox_->Stop(grace);
+    }
+    if (survey_sweeper_) {
+      survey_sweeper_->Stop();
     }
     login_pool_.reset();
     if (store_) {
@@ -190,7 +208,9 @@ class Application::Impl {
   AppContext context_;
   std::unique_ptr<store::Store> store_;
   std::shared_ptr<bot::TierZeroBot> bot_;
+  std::unique_ptr<bot::SurveyService> surveys_;
   std::unique_ptr<core::ConversationService> service_;
+  std::unique_ptr<bot::SurveySweeper> survey_sweeper_;
   std::shared_ptr<WebchatHub> hub_;
   std::unique_ptr<outbox::OutboxWorker> outbox_;
   std::unique_ptr<WorkPool> login_pool_;

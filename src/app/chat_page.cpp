@@ -5,10 +5,7 @@
 
 namespace mobilelink::app {
 
-namespace {
-
-// Escapes text for an HTML text node or a double-quoted attribute.
-std::string EscapeHtml(const std::string& text) {
+std::string EscapeHtml(std::string_view text) {
   std::string escaped;
   for (char c : text) {
     switch (c) {
@@ -33,6 +30,8 @@ std::string EscapeHtml(const std::string& text) {
   }
   return escaped;
 }
+
+namespace {
 
 constexpr const char* kPageTemplate = R"html(<!doctype html>
 <html lang="en">

@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -59,6 +60,9 @@ class WebchatHub final : public http::WebSocketHandler,
 
 /// Returns the page served at /chat/{inbox}: a minimal client of the web chat protocol.
 std::string ChatPage(const std::string& inbox_id, const std::string& title);
+
+/// Escapes text for an HTML text node or a double-quoted attribute.
+std::string EscapeHtml(std::string_view text);
 /// Returns the page's script, served at /chat/app.js.
 std::string ChatScript();
 

@@ -6,11 +6,14 @@
 // file.
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "mobilelink/bot/tier_zero_bot.hpp"
 #include "mobilelink/channels/adapter.hpp"
+#include "mobilelink/config/auth_config.hpp"
+#include "mobilelink/config/survey_config.hpp"
 #include "mobilelink/core/conversation_service.hpp"
 
 namespace mobilelink::config {
@@ -33,6 +36,8 @@ namespace mobilelink::config {
 /// | bot.* | see bot::BotConfig | |
 /// | agents[] | login, name, role (agent, supervisor, admin), password_hash (Argon2id) | |
 /// | inboxes[] | id, channel, and the channel's own keys | |
+/// | auth.* | see AuthConfig | |
+/// | surveys.* | see bot::SurveyOptions; no surveys without the section | |
 struct ServerConfig {
   std::string listen = "127.0.0.1:8080";
   std::string public_url = "http://127.0.0.1:8080";
@@ -69,6 +74,8 @@ struct Config {
   bot::BotConfig bot;
   std::vector<AgentConfig> agents;
   std::vector<channels::InboxConfig> inboxes;
+  AuthConfig auth;
+  std::optional<bot::SurveyOptions> surveys;
 };
 
 /// Raised for any invalid configuration. what() names the key path and the reason.

@@ -207,8 +207,8 @@ TEST(Config, LoadNamesFileOnce) {
   }
   std::filesystem::remove(path);
   EXPECT_EQ(error, path.string() +
-                       ": sever: unknown key; expected one of: agents, bot, "
-                       "compliance, inboxes, outbox, server, store");
+                       ": sever: unknown key; expected one of: agents, auth, bot, "
+                       "compliance, inboxes, outbox, server, store, surveys");
 }
 
 // Returns ValidConfig() with the Twilio inbox line `key: ...` replaced by `key: value`, or the

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "mobilelink/bot/survey.hpp"
 #include "mobilelink/bot/tier_zero_bot.hpp"
 #include "mobilelink/channels/adapter.hpp"
 #include "mobilelink/core/clock.hpp"
@@ -126,6 +127,14 @@ class ConversationService final {
 
   [[nodiscard]] const InboxProfile* FindInbox(std::string_view inbox_id) const;
 
+  /// Makes the bot rank the store's knowledge-base index (bot/knowledge.hpp) instead of its
+  /// config articles in memory. Call before the service is shared between threads.
+  void UseStoredArticles(bool enabled) { use_stored_articles_ = enabled; }
+
+  /// Sends a survey after each resolution and takes answers to it from inbound messages
+  /// (bot/survey.hpp). `surveys` must outlive the service; nullptr turns surveys off.
+  void UseSurveys(const bot::SurveyService* surveys) { surveys_ = surveys; }
+
  private:
   struct OutboundRequest {
     const InboxProfile* inbox = nullptr;
@@ -142,6 +151,14 @@ class ConversationService final {
   // Inserts an inbound message and records message.received, before any event about it.
   void StoreInbound(Repository& repository, const Conversation& conversation, Message& message,
                     const InboxProfile& inbox) const;
+  // Stores an inbound message that answers the contact's open survey in the surveyed
+  // conversation and thanks the customer. Returns false when the message is not an answer; the
+  // only change then is that an open survey past its expiry is marked expired.
+  bool ReceiveSurveyAnswer(Repository& repository, const InboundMessage& inbound,
+                           const InboxProfile& inbox, InboundOutcome& outcome) const;
+  // Queues the survey question of a conversation that was just resolved, when one is due.
+  void SendSurvey(Repository& repository, Conversation& conversation,
+                  ActionOutcome& outcome) const;
   void RunBot(Repository& repository, Conversation& conversation, Message& message,
               const InboxProfile& inbox, const std::string& recipient,
               InboundOutcome& outcome) const;
@@ -155,6 +172,8 @@ class ConversationService final {
   std::shared_ptr<const bot::TierZeroBot> bot_;
   ComplianceTexts compliance_;
   const TimeSource& clock_;
+  bool use_stored_articles_ = false;
+  const bot::SurveyService* surveys_ = nullptr;
 };
 
 std::string_view ToString(ActionError error);

@@ -419,7 +419,7 @@ class ServerFixture : public ::testing::Test {
   }
 
   [[nodiscard]] std::string ConfigYaml(const std::string& fake_url) const {
-    return TestConfigYaml({fake_url, public_url_, StorePath()});
+    return TestConfigYaml({fake_url, public_url_, StorePath()}) + extra_config_yaml_;
   }
 
   [[nodiscard]] std::filesystem::path StorePath() const {
@@ -534,6 +534,8 @@ class ServerFixture : public ::testing::Test {
     });
   }
 
+  // Top-level config sections a test adds (auth:, surveys:, ...), set in its constructor.
+  std::string extra_config_yaml_;
   bool use_manual_clock_ = false;
   // Starts at a fixed instant, so time-window checks do not depend on the real date.
   core::ManualTimeSource manual_clock_{core::TimePoint(std::chrono::milliseconds(1767225600000))};

@@ -1,0 +1,12 @@
+#pragma once
+
+#include "mobilelink/app/context.hpp"
+#include "mobilelink/http/types.hpp"
+
+namespace mobilelink::app {
+
+/// Registers GET and POST /auth/link/{token}: the page of a signed one-time link and its
+/// confirmation (security/signed_link.hpp).
+void AddAuthLinkRoutes(http::Router& router, AppContext& context);
+
+}  // namespace mobilelink::app
