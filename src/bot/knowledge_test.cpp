@@ -149,7 +149,7 @@ TEST_F(KnowledgeTest, BotAnswersFromStoredIndex) {
   config.handoff_message = "Passing you on.";
   config.fallback_message = "Sorry.";
   config.kb_min_score = 0.5;
-  const TierZeroBot bot(config);  // No config articles: only the store knows them.
+  const TierZeroBot bot(config);  // No config articles: only the store contains them.
   BotDecision with_index;
   BotDecision without_index;
   db_.Store().Read([&](core::Repository& unit) {

@@ -1,7 +1,10 @@
 #include "mobilelink/bot/survey.hpp"
 
+#include <thread>
+
 #include <gtest/gtest.h>
 
+#include "mobilelink/bot/survey_sweeper.hpp"
 #include "mobilelink/channels/registry.hpp"
 #include "mobilelink/core/clock.hpp"
 #include "mobilelink/core/conversation_service.hpp"
@@ -265,6 +268,22 @@ TEST_F(SurveyFlowTest, NpsAfterTransactionIntent) {
             "How likely are you to recommend us? Reply 0 to 10.");
   Receive("9/10");
   EXPECT_NE(LastEventData(events::kSurveyAnswered).find("\"score\":9"), std::string::npos);
+}
+
+TEST_F(SurveyFlowTest, SweeperExpiresDueSurveys) {
+  const auto conversation = Receive("hello there").conversation_id;
+  Resolve(conversation);
+  SurveySweeper sweeper(surveys_, db_.Store(), clock_, std::chrono::milliseconds(5));
+  sweeper.Start();
+  clock_.Advance(minutes(60));
+  // The sweeper runs on real time, so the wait for its effect is bounded by a deadline.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (db_.CountEvents(events::kSurveyExpired) == 0 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  sweeper.Stop();
+  EXPECT_EQ(db_.CountEvents(events::kSurveyExpired), 1);
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// Signed one-time links, the audit log and surveys end to end: real HTTP, a real WebSocket and
+// Signed one-time links, the audit log, the knowledge base and surveys end to end: real HTTP, a real WebSocket and
 // the fake provider over loopback, with the server's own SQLite file.
 
 #include <cstdio>
@@ -214,6 +214,60 @@ TEST_F(AuthSurvey, AuditChainCoversAgentReads) {
   const std::string broken = RunAuditVerify();
   EXPECT_EQ(last_exit_code_, 1) << broken;
   EXPECT_NE(broken.find("broken at row 2"), std::string::npos) << broken;
+}
+
+// The knowledge-base routes with a manual clock, so article ages are exact.
+class KnowledgeApi : public ServerFixture {
+ protected:
+  KnowledgeApi() { use_manual_clock_ = true; }
+
+  std::size_t ArticleCount(const std::string& query, const std::string& token) {
+    const auto response = Api("GET", "/api/v1/articles" + query, token);
+    EXPECT_EQ(response.status, 200) << response.body;
+    return ParseJson(response.body).as_object().at("articles").as_array().size();
+  }
+};
+
+TEST_F(KnowledgeApi, SuggestionsFromLatestCustomerMessage) {
+  ASSERT_EQ(PostSms("SM-kb-1", kCustomer, "where is my order, I want to track it").status, 200);
+  const std::int64_t conversation =
+      Store().Integer("SELECT conversation_id FROM messages WHERE provider_message_id = 'SM-kb-1'");
+  const auto response =
+      Api("GET", "/api/v1/conversations/" + std::to_string(conversation) + "/suggestions",
+          Login("bob", kSupervisorPassword));
+  ASSERT_EQ(response.status, 200) << response.body;
+  const auto body = ParseJson(response.body).as_object();
+  const auto& suggestions = body.at("suggestions").as_array();
+  ASSERT_EQ(suggestions.size(), 1u);
+  EXPECT_EQ(suggestions[0].as_object().at("title").as_string(), "Track an order");
+  EXPECT_GT(suggestions[0].as_object().at("score").as_double(), 0);
+  EXPECT_EQ(body.at("query").as_string(), "where is my order, I want to track it");
+}
+
+TEST_F(KnowledgeApi, SuggestionsRejectBadId) {
+  const auto response =
+      Api("GET", "/api/v1/conversations/abc/suggestions", Login("bob", kSupervisorPassword));
+  EXPECT_EQ(response.status, 400);
+  EXPECT_EQ(ErrorCode(response.body), "invalid_id");
+  EXPECT_EQ(Api("GET", "/api/v1/conversations/1/suggestions", "").status, 401);
+}
+
+TEST_F(KnowledgeApi, ArticlesStaleAfterThirtyDays) {
+  std::string token = Login("alice", kAgentPassword);
+  EXPECT_EQ(ArticleCount("", token), 1u);
+  EXPECT_EQ(ArticleCount("?stale=true", token), 0u);
+  manual_clock_.Advance(std::chrono::hours(24 * 30));
+  token = Login("alice", kAgentPassword);  // Access tokens last 12 hours.
+  EXPECT_EQ(ArticleCount("?stale=true", token), 1u);
+  EXPECT_EQ(ArticleCount("?stale=false", token), 0u);
+  EXPECT_EQ(Api("GET", "/api/v1/articles?stale=maybe", token).status, 400);
+}
+
+TEST_F(KnowledgeApi, ImportNeedsSupervisor) {
+  EXPECT_EQ(Api("POST", "/api/v1/articles/import", Login("alice", kAgentPassword)).status, 403);
+  const auto response = Api("POST", "/api/v1/articles/import", Login("bob", kSupervisorPassword));
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(ParseJson(response.body).as_object().at("unchanged").as_int64(), 1);
 }
 
 }  // namespace
