@@ -1,11 +1,13 @@
 #include "mobilelink/app/auth_link.hpp"
 
+#include <boost/json.hpp>
 #include <sodium.h>
 #include <spdlog/spdlog.h>
 
 #include "mobilelink/app/webchat_hub.hpp"
 #include "mobilelink/common/log.hpp"
 #include "mobilelink/security/app_token.hpp"
+#include "mobilelink/security/credentials.hpp"
 #include "mobilelink/security/signed_link.hpp"
 
 namespace mobilelink::app {
@@ -156,6 +158,75 @@ void ConfirmLink(AppContext& context, const CsrfKey& csrf, const http::HttpReque
       });
 }
 
+// Reads the two string fields of the app token request body.
+std::optional<std::pair<std::string, std::string>> AppTokenFields(const std::string& body) {
+  boost::system::error_code error;
+  const boost::json::value parsed = boost::json::parse(body, error);
+  if (error || !parsed.is_object()) {
+    return std::nullopt;
+  }
+  const auto* session = parsed.as_object().if_contains("session_token");
+  const auto* token = parsed.as_object().if_contains("token");
+  if (session == nullptr || token == nullptr || !session->is_string() || !token->is_string()) {
+    return std::nullopt;
+  }
+  return std::make_pair(std::string(session->as_string()), std::string(token->as_string()));
+}
+
+void VerifyAppToken(AppContext& context, std::shared_ptr<const security::AppTokenVerifier> verifier,
+                    const http::HttpRequest& request, http::Responder respond) {
+  const auto fields = AppTokenFields(request.body);
+  if (!fields) {
+    respond(FieldError(400, "invalid_request", "body",
+                       "send a JSON object with the web chat session_token and the app token"));
+    return;
+  }
+  const auto now = context.clock->Now();
+  std::optional<std::int64_t> conversation_id;
+  context.store->Read([&](core::Repository& unit) {
+    const auto session = unit.FindWebchatSession(security::HashToken(fields->first), now);
+    if (session) {
+      if (const auto active = unit.FindActiveConversation(session->contact_id)) {
+        conversation_id = active->id;
+      }
+    }
+  });
+  if (!conversation_id) {
+    respond(FieldError(409, "no_conversation", "session_token",
+                       "the session is unknown or expired, or has no open conversation yet; "
+                       "send a chat message first"));
+    return;
+  }
+  auto result = std::make_shared<security::AppTokenResult>();
+  context.store->Write(
+      [verifier, id = *conversation_id, token = fields->second, now,
+       result](core::Repository& unit) {
+        *result = security::VerifyAppTokenForConversation(unit, *verifier, id, token, now);
+      },
+      [result, respond, id = *conversation_id](const store::WriteResult& written) {
+        if (!written.ok) {
+          Logger("security")
+              ->error("app token result not stored conversation_id={} error=\"{}\"", id,
+                      written.error);
+          respond(http::HttpResponse::Error(503, "store_unavailable", "retry the request"));
+          return;
+        }
+        if (!result->ok()) {
+          Logger("security")
+              ->info("app token rejected conversation_id={} reason={}", id,
+                     security::ToString(result->error));
+          respond(FieldError(
+              401, "invalid_app_token", "token",
+              "the app token was rejected: " + std::string(security::ToString(result->error)) +
+                  "; get a new token from the app backend"));
+          return;
+        }
+        respond(http::HttpResponse::Json(
+            200, boost::json::serialize(boost::json::object{
+                     {"conversation_id", id}, {"level", "app"}, {"subject", result->subject}})));
+      });
+}
+
 }  // namespace
 
 void AddAuthLinkRoutes(http::Router& router, AppContext& context) {
@@ -167,6 +238,15 @@ void AddAuthLinkRoutes(http::Router& router, AppContext& context) {
   router.Add("POST", "/auth/link/{token}",
              [&context, csrf](http::HttpRequest&& request, http::Responder respond) {
                ConfirmLink(context, *csrf, request, std::move(respond));
+             });
+  if (!context.config->auth.app_token) {
+    return;
+  }
+  auto verifier =
+      std::make_shared<const security::AppTokenVerifier>(*context.config->auth.app_token);
+  router.Add("POST", "/auth/app-token",
+             [&context, verifier](http::HttpRequest&& request, http::Responder respond) {
+               VerifyAppToken(context, verifier, request, std::move(respond));
              });
 }
 

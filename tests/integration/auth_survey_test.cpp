@@ -1,9 +1,9 @@
-// Signed one-time links, the audit log, the knowledge base and surveys end to end: real HTTP, a real WebSocket and
-// the fake provider over loopback, with the server's own SQLite file.
+// Signed one-time links, the audit log, the knowledge base and surveys end to end: real HTTP, a
+// real WebSocket and the fake provider over loopback, with the server's own SQLite file.
 
 #include <cstdio>
 
-#include "mobilelink/bot/knowledge.hpp"
+#include "mobilelink/security/app_token.hpp"
 #include "mobilelink/security/signed_link.hpp"
 #include "mobilelink/store/store.hpp"
 #include "server_fixture.hpp"
@@ -214,6 +214,61 @@ TEST_F(AuthSurvey, AuditChainCoversAgentReads) {
   const std::string broken = RunAuditVerify();
   EXPECT_EQ(last_exit_code_, 1) << broken;
   EXPECT_NE(broken.find("broken at row 2"), std::string::npos) << broken;
+}
+
+constexpr char kAppKey[] = "itest_app_token_key_0123456789abcdef";
+
+class AppTokenRoute : public ServerFixture {
+ protected:
+  AppTokenRoute() {
+    extra_config_yaml_ =
+        std::string("auth:\n  app_token:\n    key: ") + kAppKey + "\n    inboxes: [chat]\n";
+  }
+
+  http::ClientResponse PostAppToken(const std::string& session_token, const std::string& token) {
+    http::Headers headers;
+    headers.Set("Content-Type", "application/json");
+    return Request(
+        "POST", "/auth/app-token",
+        json::serialize(json::object{{"session_token", session_token}, {"token", token}}), headers);
+  }
+};
+
+TEST_F(AppTokenRoute, VerifiesWebchatSession) {
+  WebSocketClient client;
+  ASSERT_TRUE(client.Connect(app_->Port(), "/webchat/chat/socket", kWaitLimit).empty());
+  ASSERT_TRUE(client.SendJson({{"type", "hello"}}, kWaitLimit));
+  const auto session = client.ReadType("session", kWaitLimit);
+  ASSERT_TRUE(session.has_value());
+  const std::string session_token(session->at("token").as_string());
+  EXPECT_EQ(PostAppToken(session_token, "x").status, 409);  // No conversation yet.
+
+  ASSERT_TRUE(
+      client.SendJson({{"type", "message"}, {"client_id", "a-1"}, {"text", "hello"}}, kWaitLimit));
+  const auto ack = client.ReadType("ack", kWaitLimit);
+  ASSERT_TRUE(ack.has_value());
+  const std::int64_t conversation = ack->at("conversation_id").as_int64();
+  const std::string visitor = Store().Text("SELECT visitor_id FROM webchat_sessions LIMIT 1");
+
+  // The app backend's side: a JWT for the visitor, signed with the shared key.
+  const security::AppTokenVerifier backend({.key = kAppKey});
+  const auto expires = core::Clock::now() + std::chrono::minutes(5);
+  std::string tampered = backend.SignJwt(visitor, expires);
+  tampered[tampered.size() - 2] = tampered[tampered.size() - 2] == 'A' ? 'B' : 'A';
+  const auto rejected = PostAppToken(session_token, tampered);
+  EXPECT_EQ(rejected.status, 401);
+  EXPECT_EQ(ErrorCode(rejected.body), "invalid_app_token");
+  EXPECT_EQ(PostAppToken(session_token, backend.SignJwt("someone-else", expires)).status, 401);
+
+  const auto accepted = PostAppToken(session_token, backend.SignJwt(visitor, expires));
+  ASSERT_EQ(accepted.status, 200) << accepted.body;
+  const auto shown = Api("GET", "/api/v1/conversations/" + std::to_string(conversation),
+                         Login("bob", kSupervisorPassword));
+  ASSERT_EQ(shown.status, 200) << shown.body;
+  EXPECT_EQ(
+      ParseJson(shown.body).as_object().at("authentication").as_object().at("level").as_string(),
+      "app");
+  EXPECT_EQ(Store().Integer("SELECT COUNT(*) FROM events WHERE type = 'auth.failed'"), 2);
 }
 
 // The knowledge-base routes with a manual clock, so article ages are exact.
