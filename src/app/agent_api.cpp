@@ -87,13 +87,18 @@ std::variant<std::string, http::HttpResponse> RequiredText(const http::HttpReque
 using Action = std::function<core::ActionOutcome(core::Repository&, const Caller&, std::int64_t,
                                                  const std::string&)>;
 
-// Runs an agent action on the writer and responds after the commit.
+// Runs an agent action on the writer, with its audit row, and responds after the commit.
 void RunAction(AppContext& context, const Caller& caller, std::int64_t conversation_id,
-               std::string text, Action action, int success_status, http::Responder respond) {
+               std::string text, Action action, std::string audit_action, int success_status,
+               http::Responder respond) {
   auto outcome = std::make_shared<core::ActionOutcome>();
   context.store->Write(
-      [=](core::Repository& repository) {
+      [=, &context](core::Repository& repository) {
         *outcome = action(repository, caller, conversation_id, text);
+        if (outcome->ok()) {
+          agent_api::AuditAgentChange(repository, context, caller, audit_action, conversation_id,
+                                      text);
+        }
       },
       [=, notify = context.notify_outbox](const store::WriteResult& result) {
         if (!result.ok) {
@@ -229,17 +234,22 @@ void AddAgentApiRoutes(http::Router& router, AppContext& context) {
   router.Add("GET", "/api/v1/conversations/{id}",
              with_conversation([&context](http::HttpRequest&, const Caller& caller,
                                           std::int64_t id, http::Responder respond) {
-               respond(ShowConversation(context, caller, id, false));
+               agent_api::RespondAfterReadAudit(context, caller, "conversation.read", id,
+                                                ShowConversation(context, caller, id, false),
+                                                std::move(respond));
              }));
   router.Add("GET", "/api/v1/conversations/{id}/messages",
              with_conversation([&context](http::HttpRequest&, const Caller& caller,
                                           std::int64_t id, http::Responder respond) {
-               respond(ShowConversation(context, caller, id, true));
+               agent_api::RespondAfterReadAudit(context, caller, "transcript.read", id,
+                                                ShowConversation(context, caller, id, true),
+                                                std::move(respond));
              }));
 
   const core::ConversationService* service = context.service;
-  auto text_action = [&](std::string_view field, Action action, int status) {
-    return with_conversation([&context, field, action, status](
+  auto text_action = [&](std::string_view field, Action action, std::string audit_action,
+                         int status) {
+    return with_conversation([&context, field, action, audit_action, status](
                                  http::HttpRequest& request, const Caller& caller,
                                  std::int64_t id, http::Responder respond) {
       auto text = RequiredText(request, field);
@@ -247,14 +257,15 @@ void AddAgentApiRoutes(http::Router& router, AppContext& context) {
         respond(std::move(*error));
         return;
       }
-      RunAction(context, caller, id, std::get<std::string>(text), action, status,
+      RunAction(context, caller, id, std::get<std::string>(text), action, audit_action, status,
                 std::move(respond));
     });
   };
-  auto plain_action = [&](Action action) {
-    return with_conversation([&context, action](http::HttpRequest&, const Caller& caller,
-                                                std::int64_t id, http::Responder respond) {
-      RunAction(context, caller, id, "", action, 200, std::move(respond));
+  auto plain_action = [&](Action action, std::string audit_action) {
+    return with_conversation([&context, action, audit_action](
+                                 http::HttpRequest&, const Caller& caller, std::int64_t id,
+                                 http::Responder respond) {
+      RunAction(context, caller, id, "", action, audit_action, 200, std::move(respond));
     });
   };
 
@@ -265,7 +276,7 @@ void AddAgentApiRoutes(http::Router& router, AppContext& context) {
                            return service->ReplyAsAgent(repository, id, caller.agent.id,
                                                         caller.IsSupervisor(), text);
                          },
-                         202),
+                         "message.sent", 202),
              limits);
   router.Add("POST", "/api/v1/conversations/{id}/notes",
              text_action("text",
@@ -274,7 +285,7 @@ void AddAgentApiRoutes(http::Router& router, AppContext& context) {
                            return service->AddNote(repository, id, caller.agent.id,
                                                    caller.IsSupervisor(), text);
                          },
-                         201),
+                         "note.added", 201),
              limits);
   // Claims go through routing (routing_api.cpp), which enforces capacity. A hand back or a
   // resolve frees capacity, so it asks the auto-assigner to drain the queues after the commit.
@@ -288,7 +299,7 @@ void AddAgentApiRoutes(http::Router& router, AppContext& context) {
                  routing->RequestDrain();
                }
                return outcome;
-             }));
+             }, "conversation.handed_back"));
   router.Add("POST", "/api/v1/conversations/{id}/resolve",
              with_conversation([&context, service, routing](http::HttpRequest&, const Caller& caller,
                                                    std::int64_t id, http::Responder respond) {
@@ -308,7 +319,8 @@ void AddAgentApiRoutes(http::Router& router, AppContext& context) {
                  }
                  respond(std::move(response));
                };
-               RunAction(context, caller, id, "", resolve, 200, notify_then_respond);
+               RunAction(context, caller, id, "", resolve, "conversation.resolved", 200,
+                         notify_then_respond);
              }));
 
   router.Add("POST", "/api/v1/conversations/{id}/typing",

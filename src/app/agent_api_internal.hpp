@@ -53,4 +53,16 @@ http::HttpResponse ShowConversation(AppContext& context, const Caller& caller, s
 /// channels that carry typing notices (web chat). Nothing is stored.
 http::HttpResponse SendTyping(AppContext& context, const Caller& caller, std::int64_t id);
 
+/// Appends the audit row of an agent's change to a conversation, in the unit of work of the
+/// change. `new_value` is masked before it is stored.
+void AuditAgentChange(core::Repository& unit, const AppContext& context, const Caller& caller,
+                      std::string_view action, std::int64_t conversation_id,
+                      std::string_view new_value);
+
+/// Sends `response` once the audit row of an agent's read is durable; error responses are
+/// sent at once. A read whose audit row cannot be stored gets a 503 response instead.
+void RespondAfterReadAudit(AppContext& context, const Caller& caller, std::string_view action,
+                           std::int64_t conversation_id, http::HttpResponse response,
+                           http::Responder respond);
+
 }  // namespace mobilelink::app::agent_api

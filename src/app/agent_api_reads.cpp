@@ -2,6 +2,7 @@
 
 #include "mobilelink/app/agent_api_internal.hpp"
 #include "mobilelink/common/log.hpp"
+#include "mobilelink/security/auth_level.hpp"
 #include "mobilelink/security/credentials.hpp"
 #include "mobilelink/store/sqlite_repository.hpp"
 
@@ -216,6 +217,11 @@ http::HttpResponse ShowConversation(AppContext& context, const Caller& caller, s
                                         {"value", identity.value}});
     }
     body["identities"] = identities;
+    const auto level = security::GetAuthLevel(repository, id);
+    body["authentication"] = json::object{
+        {"level", security::ToString(level.method)},
+        {"verified_at", level.verified_at ? json::value(store::ToMillis(*level.verified_at))
+                                          : json::value(nullptr)}};
     if (with_messages) {
       json::array messages;
       for (const auto& message : repository.ListMessages(id, 0, kTranscriptLimit)) {

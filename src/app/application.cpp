@@ -14,6 +14,9 @@
 #include "mobilelink/app/webchat_hub.hpp"
 #include "mobilelink/app/webhooks.hpp"
 #include "mobilelink/bot/flow_worker.hpp"
+#include "mobilelink/app/auth_link.hpp"
+#include "mobilelink/app/knowledge_api.hpp"
+#include "mobilelink/bot/survey_sweeper.hpp"
 #include "mobilelink/channels/registry.hpp"
 #include "mobilelink/common/log.hpp"
 #include "mobilelink/common/metrics.hpp"
@@ -87,6 +90,13 @@ class Application::Impl {
     });
     analytics_ = std::make_unique<analytics::AnalyticsWorker>(
         config_.analytics, *store_, *clock_, http::MakeHttpClient(options_.client));
+    ImportKnowledgeBase(*store_, config_.bot, clock_->Now());
+    service_->UseStoredArticles(true);
+    if (config_.surveys) {
+      surveys_ = std::make_unique<bot::SurveyService>(*config_.surveys);
+      service_->UseSurveys(surveys_.get());
+      survey_sweeper_ = std::make_unique<bot::SurveySweeper>(*surveys_, *store_, *clock_);
+    }
     context_.config = &config_;
     context_.store = hooked_store_.get();
     context_.service = service_.get();
@@ -134,6 +144,8 @@ class Application::Impl {
     AddAgentApiRoutes(*router, context_);
     AddCustomerApiRoutes(*router, context_);
     AddAnalyticsApiRoutes(*router, context_, config_.analytics, analytics_->Zone());
+    AddAuthLinkRoutes(*router, context_);
+    AddKnowledgeApiRoutes(*router, context_);
     router->AddWebSocket("/webchat/{inbox}/socket", hub_);
     AddRoutingApiRoutes(*router, context_);
     router->AddWebSocket("/api/v1/feed", feed_);
@@ -145,6 +157,9 @@ class Application::Impl {
     assigner_->Start();
     flow_worker_->Start();
     analytics_->Start();
+    if (survey_sweeper_) {
+      survey_sweeper_->Start();
+    }
     http::ServerOptions server_options;
     server_options.host = options_.host;
     server_options.port = options_.port;
@@ -183,6 +198,9 @@ class Application::Impl {
     }
     if (analytics_) {
       analytics_->Stop();
+    }
+    if (survey_sweeper_) {
+      survey_sweeper_->Stop();
     }
     login_pool_.reset();
     if (store_) {
@@ -231,6 +249,7 @@ class Application::Impl {
   AppContext context_;
   std::unique_ptr<store::Store> store_;
   std::shared_ptr<bot::TierZeroBot> bot_;
+  std::unique_ptr<bot::SurveyService> surveys_;
   std::unique_ptr<core::ConversationService> service_;
   std::unique_ptr<routing::OnCallService> on_call_;
   std::unique_ptr<routing::SlaService> sla_;
@@ -238,6 +257,7 @@ class Application::Impl {
   std::unique_ptr<CommitNotifyingStore> hooked_store_;
   std::shared_ptr<AgentFeed> feed_;
   std::unique_ptr<routing::AutoAssigner> assigner_;
+  std::unique_ptr<bot::SurveySweeper> survey_sweeper_;
   std::shared_ptr<WebchatHub> hub_;
   std::unique_ptr<outbox::OutboxWorker> outbox_;
   std::unique_ptr<core::TimerWorker> timers_;

@@ -16,34 +16,12 @@ constexpr double kPhraseConfidence = 0.95;
 constexpr double kKeywordConfidence = 0.7;
 // Confidence at which an intent detector's result may select a rule.
 constexpr double kDetectorMinConfidence = 0.6;
-// BM25 parameters, the usual defaults.
-constexpr double kBm25K1 = 1.2;
-constexpr double kBm25B = 0.75;
-
-const std::set<std::string, std::less<>>& StopWords() {
-  static const std::set<std::string, std::less<>> words{
-      "a",    "an",   "and",  "are",  "can",  "do",   "does", "for",  "how",  "i",
-      "in",   "is",   "it",   "me",   "my",   "of",   "on",   "or",   "the",  "to",
-      "what", "when", "where", "you", "your", "with", "be",   "there", "this", "that",
-      "was",  "will", "we",   "our",  "have", "has",  "get",  "at",   "from", "about"};
-  return words;
-}
 
 bool ContainsPhrase(const std::vector<std::string>& words, const std::vector<std::string>& phrase) {
   if (phrase.empty() || phrase.size() > words.size()) {
     return false;
   }
   return std::search(words.begin(), words.end(), phrase.begin(), phrase.end()) != words.end();
-}
-
-std::vector<std::string> ContentTerms(std::string_view text) {
-  std::vector<std::string> terms;
-  for (auto& word : Words(text)) {
-    if (!StopWords().contains(word)) {
-      terms.push_back(std::move(word));
-    }
-  }
-  return terms;
 }
 
 }  // namespace
@@ -73,7 +51,9 @@ std::vector<std::string> DefaultHandoffPhrases() {
 }
 
 TierZeroBot::TierZeroBot(BotConfig config, std::shared_ptr<const IntentDetector> detector)
-    : config_(std::move(config)), detector_(std::move(detector)) {
+    : config_(std::move(config)),
+      detector_(std::move(detector)),
+      memory_index_(config_.articles) {
   for (const auto& phrase : config_.handoff_phrases) {
     handoff_phrases_.push_back(Words(phrase));
   }
@@ -83,27 +63,6 @@ TierZeroBot::TierZeroBot(BotConfig config, std::shared_ptr<const IntentDetector>
       indexed.phrases.push_back(Words(phrase));
     }
     rules_.push_back(std::move(indexed));
-  }
-  // Titles and tags count twice: they name what an article is about.
-  double total_length = 0;
-  for (const auto& article : config_.articles) {
-    std::string text = article.title + " " + article.title + " " + article.body;
-    for (const auto& tag : article.tags) {
-      text += " " + tag + " " + tag;
-    }
-    IndexedArticle indexed{&article, {}, 0};
-    for (auto& term : ContentTerms(text)) {
-      indexed.term_counts[term] += 1;
-      indexed.length += 1;
-    }
-    for (const auto& [term, count] : indexed.term_counts) {
-      document_frequency_[term] += 1;
-    }
-    total_length += indexed.length;
-    index_.push_back(std::move(indexed));
-  }
-  if (!index_.empty()) {
-    average_length_ = total_length / static_cast<double>(index_.size());
   }
 }
 
@@ -150,10 +109,11 @@ BotDecision TierZeroBot::Respond(const BotInput& input) const {
       }
     }
   }
-  const auto ranked = SearchArticles(input.text, 1);
-  if (!ranked.empty() && ranked.front().second >= config_.kb_min_score) {
-    const double score = ranked.front().second;
-    return {BotAction::kAnswer, ranked.front().first->body, "kb:" + ranked.front().first->title,
+  const ArticleSearch& articles = input.articles != nullptr ? *input.articles : memory_index_;
+  const auto ranked = articles.Search(input.text, 1);
+  if (!ranked.empty() && ranked.front().score >= config_.kb_min_score) {
+    const double score = ranked.front().score;
+    return {BotAction::kAnswer, ranked.front().body, "kb:" + ranked.front().title,
             score / (score + config_.kb_min_score), ""};
   }
 
@@ -163,41 +123,9 @@ BotDecision TierZeroBot::Respond(const BotInput& input) const {
   return {BotAction::kFallback, config_.fallback_message, "", 0, ""};
 }
 
-std::vector<std::pair<const Article*, double>> TierZeroBot::SearchArticles(
-    std::string_view query, std::size_t limit) const {
-  std::vector<std::pair<const Article*, double>> ranked;
-  if (index_.empty()) {
-    return ranked;
-  }
-  auto query_terms = ContentTerms(query);
-  std::sort(query_terms.begin(), query_terms.end());
-  query_terms.erase(std::unique(query_terms.begin(), query_terms.end()), query_terms.end());
-
-  const double documents = static_cast<double>(index_.size());
-  for (const auto& entry : index_) {
-    double score = 0;
-    const double length = entry.length;
-    for (const auto& term : query_terms) {
-      const auto found = entry.term_counts.find(term);
-      if (found == entry.term_counts.end()) {
-        continue;
-      }
-      const double frequency = found->second;
-      const double containing = document_frequency_.find(term)->second;
-      const double idf = std::log(1 + (documents - containing + 0.5) / (containing + 0.5));
-      score += idf * frequency * (kBm25K1 + 1) /
-               (frequency + kBm25K1 * (1 - kBm25B + kBm25B * length / average_length_));
-    }
-    if (score > 0) {
-      ranked.emplace_back(entry.article, score);
-    }
-  }
-  std::stable_sort(ranked.begin(), ranked.end(),
-                   [](const auto& a, const auto& b) { return a.second > b.second; });
-  if (ranked.size() > limit) {
-    ranked.resize(limit);
-  }
-  return ranked;
+std::vector<ArticleHit> TierZeroBot::SearchArticles(std::string_view query,
+                                                    std::size_t limit) const {
+  return memory_index_.Search(query, limit);
 }
 
 }  // namespace mobilelink::bot

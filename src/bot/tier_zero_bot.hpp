@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "mobilelink/bot/knowledge.hpp"
+
 namespace mobilelink::bot {
 
 /// A rule that answers when one of its phrases or keywords appears in the message.
@@ -39,6 +41,7 @@ struct Article {
 /// | handoff_message | text sent to the customer on handoff | text | required |
 /// | fallback_message | text sent when nothing matched | text | required |
 /// | kb_min_score | lowest BM25 score that counts as an answer | score | 2.0 |
+/// | knowledge_base_dir | folder of Markdown articles, imported at start | path | none |
 /// | intent_model | intent model file, trained from the rules' examples when stale | path | none |
 struct BotConfig {
   int handoff_after = 3;
@@ -47,6 +50,7 @@ struct BotConfig {
   std::string fallback_message;
   double kb_min_score = 2.0;
   std::string intent_model;
+  std::string knowledge_base_dir;
   std::vector<Rule> rules;
   std::vector<Article> articles;
 };
@@ -73,6 +77,8 @@ struct BotInput {
   std::string_view text;      // Already card-masked.
   std::string_view reply_id;  // Quick reply id, if the customer tapped one.
   int unresolved_count = 0;   // Unresolved customer messages before this one.
+  // The store's article index for this unit of work; the config articles in memory when null.
+  const ArticleSearch* articles = nullptr;
 };
 
 struct BotDecision {
@@ -91,18 +97,13 @@ class TierZeroBot final {
   /// Decides the bot's answer to one customer message.
   [[nodiscard]] BotDecision Respond(const BotInput& input) const;
 
-  /// Returns up to `limit` articles ranked by BM25 for `query`, best first.
-  [[nodiscard]] std::vector<std::pair<const Article*, double>> SearchArticles(
-      std::string_view query, std::size_t limit) const;
+  /// Returns up to `limit` config articles ranked by BM25 for `query`, best first.
+  [[nodiscard]] std::vector<ArticleHit> SearchArticles(std::string_view query,
+                                                       std::size_t limit) const;
 
   [[nodiscard]] const BotConfig& Config() const { return config_; }
 
  private:
-  struct IndexedArticle {
-    const Article* article;
-    std::map<std::string, int, std::less<>> term_counts;
-    double length = 0;  // Terms in the article, repeats included.
-  };
   // Rules and handoff phrases split into words once, in config order.
   struct IndexedRule {
     const Rule* rule;
@@ -112,11 +113,9 @@ class TierZeroBot final {
 
   BotConfig config_;
   std::shared_ptr<const IntentDetector> detector_;
-  std::vector<IndexedArticle> index_;
-  std::map<std::string, int, std::less<>> document_frequency_;
+  MemoryArticleIndex memory_index_;
   std::vector<IndexedRule> rules_;
   std::vector<std::vector<std::string>> handoff_phrases_;
-  double average_length_ = 0;
 };
 
 /// Splits text into lower-case ASCII words; other bytes separate words.

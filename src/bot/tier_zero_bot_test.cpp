@@ -89,7 +89,7 @@ TEST(TierZeroBot, SearchRanksMatchingArticleFirst) {
   const TierZeroBot bot(TestConfig());
   const auto ranked = bot.SearchArticles("I lost my card, please freeze it", 3);
   ASSERT_FALSE(ranked.empty());
-  EXPECT_EQ(ranked.front().first->title, "Lost or stolen card");
+  EXPECT_EQ(ranked.front().title, "Lost or stolen card");
 }
 
 TEST(TierZeroBot, SearchOrdersByScore) {
@@ -97,9 +97,9 @@ TEST(TierZeroBot, SearchOrdersByScore) {
   // Only one article contains "refund" and "money", and only another contains "change".
   const auto ranked = bot.SearchArticles("refund refund money change", 4);
   ASSERT_EQ(ranked.size(), 2u);
-  EXPECT_EQ(ranked[0].first->title, "Refunds and returns");
-  EXPECT_EQ(ranked[1].first->title, "Change of address");
-  EXPECT_GT(ranked[0].second, ranked[1].second);
+  EXPECT_EQ(ranked[0].title, "Refunds and returns");
+  EXPECT_EQ(ranked[1].title, "Change of address");
+  EXPECT_GT(ranked[0].score, ranked[1].score);
 }
 
 TEST(TierZeroBot, SearchHonoursLimit) {

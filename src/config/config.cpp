@@ -88,7 +88,8 @@ core::ComplianceTexts ParseCompliance(const Node& node) {
 
 bot::BotConfig ParseBot(const Node& node) {
   CheckKeys(node, {"handoff_after", "handoff_phrases", "handoff_message", "fallback_message",
-                   "kb_min_score", "intent_model", "rules", "knowledge_base"});
+                   "kb_min_score", "intent_model", "rules", "knowledge_base",
+                   "knowledge_base_dir"});
   bot::BotConfig bot;
   bot.handoff_after = Integer(Child(node, "handoff_after"), bot.handoff_after, 1, 100);
   bot.handoff_phrases = Child(node, "handoff_phrases").node.IsDefined()
@@ -104,6 +105,7 @@ bot::BotConfig ParseBot(const Node& node) {
     }
   }
   bot.intent_model = Text(Child(node, "intent_model"), false);
+  bot.knowledge_base_dir = Text(Child(node, "knowledge_base_dir"), false);
   ForEachItem(Child(node, "rules"), [&](const Node& item) {
     CheckKeys(item, {"name", "phrases", "keywords", "answer", "examples"});
     bot::Rule rule{Text(Child(item, "name"), true), TextList(Child(item, "phrases")),
@@ -242,7 +244,7 @@ Config ParseValidated(const std::string& text) {
   const Node top{root, ""};
   CheckKeys(top, {"server", "store", "outbox", "compliance", "bot", "agents", "inboxes",
                   "calendars", "sla", "on_call", "routing", "teams", "flows", "crm", "analytics",
-                  "canned_responses", "web"});
+                  "canned_responses", "web", "auth", "surveys"});
   Config config;
   config.server = ParseServer(Child(top, "server"));
   config.store = ParseStore(Child(top, "store"));
@@ -258,6 +260,8 @@ Config ParseValidated(const std::string& text) {
   config.analytics = ParseAnalytics(Child(top, "analytics"));
   config.canned_responses = ParseCannedResponses(Child(top, "canned_responses"));
   config.web = ParseWeb(Child(top, "web"));
+  config.auth = ParseAuth(Child(top, "auth"));
+  config.surveys = ParseSurveys(Child(top, "surveys"));
   std::set<std::string> inbox_ids;
   ForEachItem(Child(top, "inboxes"), [&](const Node& item) {
     auto inbox = ParseInbox(item);
@@ -273,6 +277,11 @@ Config ParseValidated(const std::string& text) {
   config.sla = ParseSla(Child(top, "sla"));
   config.on_call = ParseOnCall(Child(top, "on_call"));
   ValidateSlaReferences(config);
+  for (const auto& inbox_id : config.auth.in_app_inboxes) {
+    if (!inbox_ids.contains(inbox_id)) {
+      Fail("auth.app_token.inboxes", "inbox '" + inbox_id + "' is not configured under inboxes");
+    }
+  }
   return config;
 }
 

@@ -6,6 +6,7 @@
 // file.
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,8 @@
 #include "mobilelink/bot/tier_zero_bot.hpp"
 #include "mobilelink/channels/adapter.hpp"
 #include "mobilelink/config/sla_config.hpp"
+#include "mobilelink/config/auth_config.hpp"
+#include "mobilelink/config/survey_config.hpp"
 #include "mobilelink/core/conversation_service.hpp"
 #include "mobilelink/routing/model.hpp"
 #include "mobilelink/customers/crm_connector.hpp"
@@ -45,6 +48,8 @@ namespace mobilelink::config {
 /// | analytics.* | see config/analytics_config.hpp and docs/configuration.md | |
 /// | canned_responses[] | code and text of each agent console canned response | [] |
 /// | web.embed_origins | origins whose pages may frame the chat widget | [] |
+/// | auth.* | see AuthConfig | |
+/// | surveys.* | see bot::SurveyOptions; no surveys without the section | |
 struct ServerConfig {
   std::string listen = "127.0.0.1:8080";
   std::string public_url = "http://127.0.0.1:8080";
@@ -101,6 +106,8 @@ struct Config {
   analytics::AnalyticsSettings analytics;
   std::vector<CannedResponse> canned_responses;
   WebConfig web;
+  AuthConfig auth;
+  std::optional<bot::SurveyOptions> surveys;
 };
 
 /// Raised for any invalid configuration. what() names the key path and the reason.

@@ -207,9 +207,9 @@ TEST(Config, LoadNamesFileOnce) {
   }
   std::filesystem::remove(path);
   EXPECT_EQ(error, path.string() +
-                       ": sever: unknown key; expected one of: agents, analytics, bot, "
+                       ": sever: unknown key; expected one of: agents, analytics, auth, bot, "
                        "calendars, canned_responses, compliance, crm, flows, inboxes, on_call, "
-                       "outbox, routing, server, sla, store, teams, web");
+                       "outbox, routing, server, sla, store, surveys, teams, web");
 }
 
 // Returns ValidConfig() with the Twilio inbox line `key: ...` replaced by `key: value`, or the

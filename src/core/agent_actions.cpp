@@ -165,7 +165,32 @@ ActionOutcome ConversationService::Resolve(Repository& repository, std::int64_t 
   if (observer_ != nullptr) {
     observer_->OnStatusChanged(repository, *conversation);
   }
-  return {};
+  ActionOutcome outcome;
+  SendSurvey(repository, *conversation, outcome);
+  return outcome;
+}
+
+void ConversationService::SendSurvey(Repository& repository, Conversation& conversation,
+                                     ActionOutcome& outcome) const {
+  const InboxProfile* inbox = surveys_ ? FindInbox(conversation.last_inbox_id) : nullptr;
+  if (inbox == nullptr) {
+    return;
+  }
+  const auto question =
+      surveys_->Plan(repository, conversation, inbox->capabilities.reply_window, clock_.Now());
+  const auto recipient = RecipientFor(repository, conversation, *inbox);
+  if (!question || !recipient) {
+    return;
+  }
+  // A contact who opted out gets no survey: QueueOutbound rejects it and nothing is recorded.
+  auto queued = QueueOutbound(
+      repository, conversation,
+      {inbox, *recipient, SenderKind::kBot, std::nullopt, question->text, false});
+  if (!queued.ok()) {
+    return;
+  }
+  surveys_->RecordSent(repository, conversation, question->kind, clock_.Now());
+  outcome.queued = std::move(queued.queued);
 }
 
 ActionOutcome ConversationService::MarkPending(Repository& repository,

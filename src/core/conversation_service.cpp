@@ -2,11 +2,13 @@
 
 #include <boost/json.hpp>
 
+#include "mobilelink/bot/knowledge.hpp"
 #include "mobilelink/channels/common/sms_encoding.hpp"
 #include "mobilelink/core/card_redactor.hpp"
 #include "mobilelink/core/consent.hpp"
 #include "mobilelink/core/text.hpp"
 #include "mobilelink/events/event_types.hpp"
+#include "mobilelink/security/auth_level.hpp"
 
 namespace mobilelink::core {
 
@@ -29,6 +31,25 @@ std::string Shorten(const std::string& text, std::size_t max_chars) {
     --cut;
   }
   return text.substr(0, cut) + "...";
+}
+
+// Builds the stored form of an inbound message: sanitized UTF-8, card numbers masked.
+Message NewInboundMessage(std::int64_t conversation_id, const InboundMessage& inbound,
+                          TimePoint now) {
+  Message message;
+  message.conversation_id = conversation_id;
+  message.inbox_id = inbound.inbox_id;
+  message.direction = Direction::kInbound;
+  message.sender = SenderKind::kCustomer;
+  message.text = MaskCardNumbers(SanitizeUtf8(inbound.text));
+  for (const auto& media : inbound.media) {
+    message.media.push_back({SanitizeUtf8(media.url), SanitizeUtf8(media.content_type)});
+  }
+  message.provider_message_id = inbound.provider_message_id;
+  message.client_message_id = inbound.client_message_id;
+  message.created_at = now;
+  message.updated_at = now;
+  return message;
 }
 
 }  // namespace
@@ -119,6 +140,9 @@ InboundOutcome ConversationService::ReceiveInbound(Repository& repository,
   const TimePoint now = clock_.Now();
   outcome.contact_id =
       repository.ResolveContact(inbound.from, SanitizeUtf8(inbound.profile_name), now);
+  if (surveys_ != nullptr && ReceiveSurveyAnswer(repository, inbound, *inbox, outcome)) {
+    return outcome;
+  }
   Conversation conversation = OpenConversation(repository, outcome.contact_id, *inbox, now);
   conversation.last_inbox_id = inbound.inbox_id;
   conversation.updated_at = now;
@@ -129,19 +153,7 @@ InboundOutcome ConversationService::ReceiveInbound(Repository& repository,
                                                  : ConversationStatus::kOpen;
   }
 
-  Message message;
-  message.conversation_id = conversation.id;
-  message.inbox_id = inbound.inbox_id;
-  message.direction = Direction::kInbound;
-  message.sender = SenderKind::kCustomer;
-  message.text = MaskCardNumbers(SanitizeUtf8(inbound.text));
-  for (const auto& media : inbound.media) {
-    message.media.push_back({SanitizeUtf8(media.url), SanitizeUtf8(media.content_type)});
-  }
-  message.provider_message_id = inbound.provider_message_id;
-  message.client_message_id = inbound.client_message_id;
-  message.created_at = now;
-  message.updated_at = now;
+  Message message = NewInboundMessage(conversation.id, inbound, now);
 
   const std::string& address = inbound.from.value;
   const bool opted_out = repository.IsOptedOut(inbound.inbox_id, address);
@@ -229,6 +241,34 @@ Conversation ConversationService::OpenConversation(Repository& repository,
   return conversation;
 }
 
+bool ConversationService::ReceiveSurveyAnswer(Repository& repository,
+                                              const InboundMessage& inbound,
+                                              const InboxProfile& inbox,
+                                              InboundOutcome& outcome) const {
+  const TimePoint now = clock_.Now();
+  Message message = NewInboundMessage(0, inbound, now);
+  const bool opted_out = repository.IsOptedOut(inbound.inbox_id, inbound.from.value);
+  if (opted_out || (inbox.capabilities.keyword_opt_out &&
+                    ClassifyConsentKeyword(message.text, opted_out) != ConsentKeyword::kNone)) {
+    return false;
+  }
+  const auto survey =
+      surveys_->RecordAnswer(repository, outcome.contact_id, inbound.inbox_id, message.text, now);
+  if (!survey) {
+    return false;
+  }
+  auto conversation = repository.GetConversation(survey->conversation_id);
+  message.conversation_id = conversation->id;
+  StoreInbound(repository, *conversation, message, inbox);
+  OutboundRequest thanks{&inbox, inbound.from.value, SenderKind::kBot, std::nullopt,
+                         surveys_->Options().thanks_message, false};
+  auto queued = QueueOutbound(repository, *conversation, thanks);
+  outcome.queued = std::move(queued.queued);
+  outcome.message_id = message.id;
+  outcome.conversation_id = conversation->id;
+  return true;
+}
+
 void ConversationService::StoreInbound(Repository& repository, const Conversation& conversation,
                                        Message& message, const InboxProfile& inbox) const {
   repository.InsertMessage(message);
@@ -240,8 +280,9 @@ void ConversationService::RunBot(Repository& repository, Conversation& conversat
                                  Message& message, const InboxProfile& inbox,
                                  const std::string& recipient, std::string_view reply_id,
                                  InboundOutcome& outcome) const {
+  const auto articles = use_stored_articles_ ? bot::OpenKnowledgeRepository(repository) : nullptr;
   const bot::BotDecision decision = bot_->Respond(
-      {message.text, reply_id, conversation.bot_unresolved_count});
+      {message.text, reply_id, conversation.bot_unresolved_count, articles.get()});
   if (flows_ && RunFlow(repository, conversation, message, inbox, recipient, reply_id, decision,
                         outcome)) {
     return;
@@ -283,7 +324,9 @@ void ConversationService::HandOff(Repository& repository, Conversation& conversa
   conversation.handoff_summary = "Reason: " + reason + ". Unresolved bot messages: " +
                                  std::to_string(conversation.bot_unresolved_count) +
                                  ". Last message: \"" + Shorten(last_text, kSummaryQuoteChars) +
-                                 "\"" + (detail.empty() ? "" : " " + detail);
+                                 "\"" + (detail.empty() ? "" : " " + detail) +
+                                 " Authentication: " +
+                                 security::DescribeAuthLevel(repository, conversation.id) + ".";
   Emit(repository, events::kConversationHandedOff, conversation, std::nullopt, std::nullopt,
        JsonOf({{"reason", reason}, {"tier", conversation.tier}, {"intent", intent}}));
 }

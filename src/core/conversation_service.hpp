@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "mobilelink/bot/flow_engine.hpp"
+#include "mobilelink/bot/survey.hpp"
 #include "mobilelink/bot/tier_zero_bot.hpp"
 #include "mobilelink/channels/adapter.hpp"
 #include "mobilelink/core/clock.hpp"
@@ -197,6 +198,14 @@ class ConversationService final {
   /// the listener must outlive the service.
   void SetHandoffListener(const HandoffListener* listener) { handoff_listener_ = listener; }
 
+  /// Makes the bot rank the store's knowledge-base index (bot/knowledge.hpp) instead of its
+  /// config articles in memory. Call before the service is shared between threads.
+  void UseStoredArticles(bool enabled) { use_stored_articles_ = enabled; }
+
+  /// Sends a survey after each resolution and takes answers to it from inbound messages
+  /// (bot/survey.hpp). `surveys` must outlive the service; nullptr turns surveys off.
+  void UseSurveys(const bot::SurveyService* surveys) { surveys_ = surveys; }
+
  private:
   struct OutboundRequest {
     const InboxProfile* inbox = nullptr;
@@ -214,6 +223,14 @@ class ConversationService final {
   // Inserts an inbound message and records message.received, before any event about it.
   void StoreInbound(Repository& repository, const Conversation& conversation, Message& message,
                     const InboxProfile& inbox) const;
+  // Stores an inbound message that answers the contact's open survey in the surveyed
+  // conversation and thanks the customer. Returns false when the message is not an answer; the
+  // only change then is that an open survey past its expiry is marked expired.
+  bool ReceiveSurveyAnswer(Repository& repository, const InboundMessage& inbound,
+                           const InboxProfile& inbox, InboundOutcome& outcome) const;
+  // Queues the survey question of a conversation that was just resolved, when one is due.
+  void SendSurvey(Repository& repository, Conversation& conversation,
+                  ActionOutcome& outcome) const;
   void RunBot(Repository& repository, Conversation& conversation, Message& message,
               const InboxProfile& inbox, const std::string& recipient, std::string_view reply_id,
               InboundOutcome& outcome) const;
@@ -248,6 +265,8 @@ class ConversationService final {
   const HandoffListener* handoff_listener_ = nullptr;
   std::shared_ptr<const bot::FlowEngine> flows_;
   std::chrono::hours reopen_window_;
+  bool use_stored_articles_ = false;
+  const bot::SurveyService* surveys_ = nullptr;
 };
 
 std::string_view ToString(ActionError error);

@@ -72,8 +72,8 @@ TEST_F(AuditTest, StoresMaskedValues) {
   db_.Store().Read(
       [&](core::Repository& unit) { rows = OpenAuditRepository(unit)->ListAfter(0, 10); });
   ASSERT_EQ(rows.size(), 1u);
-  EXPECT_EQ(rows[0].old_value, "1**********0");
-  EXPECT_EQ(rows[0].new_value, "2*************0");
+  EXPECT_EQ(rows[0].old_value, "1********* 0");
+  EXPECT_EQ(rows[0].new_value, "2************ 0");
   EXPECT_EQ(rows[0].prev_hash, std::string(64, '0'));
 }
 

@@ -1,5 +1,7 @@
 #include "mobilelink/security/auth_level.hpp"
 
+#include <ctime>
+
 #include <boost/json.hpp>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -61,8 +63,8 @@ std::string DescribeAuthLevel(core::Repository& unit, std::int64_t conversation_
   if (!level.verified_at) {
     return "none";
   }
-  const auto minutes = std::chrono::floor<std::chrono::minutes>(*level.verified_at);
-  return fmt::format("{} at {:%Y-%m-%d %H:%M} UTC", ToString(level.method), minutes);
+  const std::time_t seconds = core::Clock::to_time_t(*level.verified_at);
+  return fmt::format("{} at {:%Y-%m-%d %H:%M} UTC", ToString(level.method), fmt::gmtime(seconds));
 }
 
 void RecordVerification(core::Repository& unit, const core::Conversation& conversation,

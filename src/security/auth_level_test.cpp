@@ -94,6 +94,18 @@ TEST_F(AuthLevelTest, ConfirmationRecordedOnlyWhenComplete) {
   EXPECT_EQ(db_.CountEvents(events::kAuthConfirmed), 1);
 }
 
+TEST_F(AuthLevelTest, DescribesLevelInUtc) {
+  const auto id =
+      db_.NewConversation({core::IdentityKind::kPhone, "+15551230001", ""}, "sms", kNow);
+  std::string before;
+  std::string after;
+  db_.Store().Read([&](core::Repository& unit) { before = DescribeAuthLevel(unit, id); });
+  Verified(id, AuthMethod::kOtp, kNow + minutes(1));
+  db_.Store().Read([&](core::Repository& unit) { after = DescribeAuthLevel(unit, id); });
+  EXPECT_EQ(before, "none");
+  EXPECT_EQ(after, "otp at 2027-01-15 08:01 UTC");
+}
+
 TEST(AuthMethodText, RoundTrips) {
   for (auto method : {AuthMethod::kNone, AuthMethod::kOtp, AuthMethod::kApp, AuthMethod::kLink}) {
     EXPECT_EQ(ParseAuthMethod(ToString(method)), method);

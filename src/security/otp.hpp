@@ -60,9 +60,9 @@ class OtpRepository {
   virtual void Update(const OtpRecord& record) = 0;
   /// Marks every active code of the conversation as replaced.
   virtual void ReplaceActive(std::int64_t conversation_id) = 0;
-  /// Counts the codes issued to the contact at or after `since`.
+  /// Counts the codes issued to the contact after `since`.
   virtual int CountIssuedSince(std::int64_t contact_id, core::TimePoint since) = 0;
-  /// Returns the issue time of the contact's oldest code issued at or after `since`.
+  /// Returns the issue time of the contact's oldest code issued after `since`.
   virtual std::optional<core::TimePoint> OldestIssuedSince(std::int64_t contact_id,
                                                            core::TimePoint since) = 0;
 };

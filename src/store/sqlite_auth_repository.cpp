@@ -25,7 +25,7 @@ constexpr Query kReplaceActiveOtp{
     "UPDATE otp_codes SET state = 'replaced' WHERE conversation_id = ?1 AND state = 'active'"};
 constexpr Query kCountOtpSince{
     "count_otp_since",
-    "SELECT COUNT(*), MIN(created_at) FROM otp_codes WHERE contact_id = ?1 AND created_at >= ?2"};
+    "SELECT COUNT(*), MIN(created_at) FROM otp_codes WHERE contact_id = ?1 AND created_at > ?2"};
 
 constexpr Query kUpsertVerification{
     "upsert_verification",

@@ -1,0 +1,126 @@
+// The auth: and surveys: sections of the config.
+
+#include "mobilelink/config/auth_config.hpp"
+
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "mobilelink/config/config.hpp"
+
+namespace mobilelink::config {
+namespace {
+
+const std::string kBase = R"(compliance:
+  opt_out_confirmation: "You are unsubscribed."
+  opt_in_confirmation: "You are subscribed."
+  help_reply: "Help at example.com."
+bot:
+  handoff_message: "Passing you to a person."
+  fallback_message: "Sorry, I did not understand."
+inboxes:
+  - id: app
+    channel: webchat
+)";
+
+const std::string kKey = "0123456789abcdef0123456789abcdef";
+
+std::string ErrorOf(const std::string& text) {
+  try {
+    ParseConfig(text, "test.yaml");
+  } catch (const ConfigError& error) {
+    return error.what();
+  }
+  return "no error";
+}
+
+TEST(AuthConfig, DefaultsWithoutSection) {
+  const Config config = ParseConfig(kBase, "test.yaml");
+  EXPECT_EQ(config.auth.otp.ttl, std::chrono::seconds(300));
+  EXPECT_EQ(config.auth.otp.max_attempts, 3);
+  EXPECT_EQ(config.auth.otp.max_codes_per_window, 3);
+  EXPECT_EQ(config.auth.otp.rate_window, std::chrono::seconds(900));
+  EXPECT_FALSE(config.auth.app_token.has_value());
+  EXPECT_EQ(config.auth.link_ttl, std::chrono::seconds(900));
+  EXPECT_FALSE(config.surveys.has_value());
+}
+
+TEST(AuthConfig, ReadsEverySetting) {
+  const Config config = ParseConfig(kBase + R"(auth:
+  otp:
+    ttl_seconds: 120
+    max_attempts: 5
+    max_codes_per_window: 4
+    rate_window_seconds: 600
+    hash_key: secret
+  app_token:
+    key: )" + kKey + R"(
+    issuer: shop
+    audience: chat
+    leeway_seconds: 5
+    inboxes: [app]
+  links:
+    ttl_seconds: 300
+)",
+                                    "test.yaml");
+  EXPECT_EQ(config.auth.otp.ttl, std::chrono::seconds(120));
+  EXPECT_EQ(config.auth.otp.max_attempts, 5);
+  EXPECT_EQ(config.auth.otp.max_codes_per_window, 4);
+  EXPECT_EQ(config.auth.otp.rate_window, std::chrono::seconds(600));
+  EXPECT_EQ(config.auth.otp.hash_key, "secret");
+  ASSERT_TRUE(config.auth.app_token.has_value());
+  EXPECT_EQ(config.auth.app_token->key, kKey);
+  EXPECT_EQ(config.auth.app_token->issuer, "shop");
+  EXPECT_EQ(config.auth.app_token->audience, "chat");
+  EXPECT_EQ(config.auth.app_token->leeway, std::chrono::seconds(5));
+  EXPECT_EQ(config.auth.in_app_inboxes, std::vector<std::string>{"app"});
+  EXPECT_EQ(config.auth.link_ttl, std::chrono::seconds(300));
+}
+
+TEST(AuthConfig, RejectsBadValues) {
+  EXPECT_NE(ErrorOf(kBase + "auth:\n  otp:\n    ttl: 10\n").find("auth.otp.ttl: unknown key"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(kBase + "auth:\n  otp:\n    max_attempts: 0\n").find("auth.otp.max_attempts"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(kBase + "auth:\n  app_token:\n    key: short\n").find("auth.app_token.key"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(kBase + "auth:\n  app_token:\n    issuer: x\n").find("auth.app_token.key"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(kBase + "auth:\n  app_token:\n    key: " + kKey + "\n    inboxes: [sms]\n")
+                .find("inbox 'sms' is not configured"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(kBase + "auth: [1]\n").find("auth"), std::string::npos);
+}
+
+TEST(SurveyConfig, ReadsSection) {
+  const Config config = ParseConfig(kBase + R"(surveys:
+  csat_question: "Rate us 1 to 5"
+  nps_question: "Recommend us? 0 to 10"
+  nps_after_intents: [refund_request]
+  thanks_message: "Thanks"
+  expire_after_minutes: 30
+)",
+                                    "test.yaml");
+  ASSERT_TRUE(config.surveys.has_value());
+  EXPECT_EQ(config.surveys->csat_question, "Rate us 1 to 5");
+  EXPECT_EQ(config.surveys->nps_question, "Recommend us? 0 to 10");
+  EXPECT_TRUE(config.surveys->nps_after_intents.contains("refund_request"));
+  EXPECT_EQ(config.surveys->thanks_message, "Thanks");
+  EXPECT_EQ(config.surveys->expire_after, std::chrono::minutes(30));
+}
+
+TEST(SurveyConfig, RejectsBadValues) {
+  EXPECT_NE(ErrorOf(kBase + "surveys:\n  thanks_message: T\n").find("surveys.csat_question"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(kBase + "surveys:\n  csat_question: Q\n  thanks_message: T\n"
+                            "  nps_after_intents: [refund]\n")
+                .find("surveys.nps_question"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(kBase + "surveys:\n  csat_question: Q\n  thanks_message: T\n"
+                            "  expire_after_minutes: 0\n")
+                .find("surveys.expire_after_minutes"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace mobilelink::config
