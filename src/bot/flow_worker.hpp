@@ -38,7 +38,8 @@ class FlowWorker final {
   void Start();
   /// Wakes the worker after a commit that may have left a step waiting.
   void Notify();
-  /// Stops after the call in flight, which may take up to its timeout.
+  /// Stops after the call in flight, which may take up to its timeout. A result that arrives
+  /// after Stop began is dropped and the step stays waiting for the next start.
   void Stop();
 
  private:
