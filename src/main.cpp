@@ -12,6 +12,7 @@
 #include "mobilelink/config/config.hpp"
 #include "mobilelink/customers/customer_command.hpp"
 #include "mobilelink/nlu/nlu_command.hpp"
+#include "mobilelink/security/audit_command.hpp"
 #include "mobilelink/security/credentials.hpp"
 #include "mobilelink/tools/fake_provider.hpp"
 #include "mobilelink/tools/replay.hpp"
@@ -86,6 +87,7 @@ int main(int argc, char** argv) {
   mobilelink::tools::AddReplayCommand(cli);
   mobilelink::nlu::AddNluCommands(cli);
   mobilelink::customers::AddCustomerCommands(cli);
+  mobilelink::security::AddAuditCommand(cli);
 
   CLI11_PARSE(cli, argc, argv);
 
