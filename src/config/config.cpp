@@ -214,6 +214,13 @@ void CheckFlowsAgainstBot(const Config& config) {
         Fail(path + ".steps[" + std::to_string(s) + "].lookup",
              "crm lookups need a crm section with base_url");
       }
+      const std::string& sms_inbox = flow.steps[s].sms_inbox;
+      if (!sms_inbox.empty() &&
+          std::none_of(config.inboxes.begin(), config.inboxes.end(),
+                       [&](const channels::InboxConfig& inbox) { return inbox.id == sms_inbox; })) {
+        Fail(path + ".steps[" + std::to_string(s) + "].sms_inbox",
+             "names inbox '" + sms_inbox + "', which is not in inboxes");
+      }
     }
   }
   for (std::size_t i = 0; i < config.bot.rules.size(); ++i) {
@@ -246,8 +253,6 @@ Config ParseValidated(const std::string& text) {
   config.agents = ParseAgents(Child(top, "agents"));
   config.flows = ParseFlows(Child(top, "flows"));
   config.crm = ParseCrm(Child(top, "crm"));
-  CheckFlowsAgainstBot(config);
-  WarnLongFlowMessages(config.flows);
   std::set<std::string> inbox_ids;
   ForEachItem(Child(top, "inboxes"), [&](const Node& item) {
     auto inbox = ParseInbox(item);
@@ -259,6 +264,8 @@ Config ParseValidated(const std::string& text) {
   if (config.inboxes.empty()) {
     Fail("inboxes", "missing required key; configure at least one inbox");
   }
+  CheckFlowsAgainstBot(config);
+  WarnLongFlowMessages(config.flows);
   return config;
 }
 

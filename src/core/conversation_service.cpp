@@ -7,6 +7,7 @@
 #include "mobilelink/core/consent.hpp"
 #include "mobilelink/core/text.hpp"
 #include "mobilelink/events/event_types.hpp"
+#include "mobilelink/security/auth_level.hpp"
 
 namespace mobilelink::core {
 
@@ -241,7 +242,9 @@ void ConversationService::HandOff(Repository& repository, Conversation& conversa
   conversation.handoff_summary = "Reason: " + reason + ". Unresolved bot messages: " +
                                  std::to_string(conversation.bot_unresolved_count) +
                                  ". Last message: \"" + Shorten(last_text, kSummaryQuoteChars) +
-                                 "\"" + (detail.empty() ? "" : " " + detail);
+                                 "\"" + (detail.empty() ? "" : " " + detail) +
+                                 " Authentication: " +
+                                 security::DescribeAuthLevel(repository, conversation.id) + ".";
   Emit(repository, events::kConversationHandedOff, conversation, std::nullopt, std::nullopt,
        JsonOf({{"reason", reason}, {"tier", conversation.tier}}));
 }

@@ -140,6 +140,23 @@ class Flows : public ServerFixture {
                    text);
   }
 
+  // Returns the digits of the newest passcode SMS, after waiting for it to be stored.
+  std::string LatestCode(std::size_t previous_codes = 0) const {
+    const std::string count_sql =
+        "SELECT COUNT(*) FROM messages WHERE text LIKE 'Your verification code is %'";
+    EXPECT_TRUE(WaitUntil([&] {
+      return Store().Integer(count_sql) > static_cast<std::int64_t>(previous_codes);
+    }));
+    const std::string text = Store().Text(
+        "SELECT text FROM messages WHERE text LIKE 'Your verification code is %' "
+        "ORDER BY id DESC LIMIT 1");
+    const auto start = text.find_first_of("0123456789");
+    if (start == std::string::npos) {
+      return {};
+    }
+    return text.substr(start, 6);
+  }
+
   std::int64_t FlowStates() const { return Store().Integer("SELECT COUNT(*) FROM flow_states"); }
 
   mutable FakeRefunds refunds_;
@@ -162,6 +179,7 @@ TEST_F(Flows, SmsOrderStatus) {
 
 TEST_F(Flows, SmsNumberedConfirmThenStop) {
   ASSERT_EQ(Sms("change my address").status, 200);
+  ASSERT_EQ(Sms(LatestCode()).status, 200);
   ASSERT_TRUE(WaitForReply("What is your new address? Please write it on one line."));
   ASSERT_EQ(Sms("77 New Street, Chicago, IL 60601").status, 200);
   ASSERT_TRUE(WaitForReply(
@@ -181,6 +199,7 @@ TEST_F(Flows, SmsNumberedConfirmThenStop) {
 
 TEST_F(Flows, SmsRefundSendsSecureLink) {
   ASSERT_EQ(Sms("I want a refund").status, 200);
+  ASSERT_EQ(Sms(LatestCode()).status, 200);
   ASSERT_TRUE(WaitForReply(
       "Request a refund of 89.90 USD for order A-5521 (Wireless earbuds)?\n1. Yes\n2. No"));
   ASSERT_EQ(Sms("1").status, 200);
@@ -195,6 +214,7 @@ TEST_F(Flows, SmsRefundSendsSecureLink) {
 TEST_F(Flows, RestartWhileWaitingResumesCall) {
   refunds_.Hold(true);
   ASSERT_EQ(Sms("I want a refund").status, 200);
+  ASSERT_EQ(Sms(LatestCode()).status, 200);
   ASSERT_TRUE(WaitForReply(
       "Request a refund of 89.90 USD for order A-5521 (Wireless earbuds)?\n1. Yes\n2. No"));
   ASSERT_EQ(Sms("yes").status, 200);
@@ -218,6 +238,9 @@ TEST_F(Flows, RestartWhileWaitingResumesCall) {
 
 TEST_F(Flows, WhatsappConfirmSendsButtons) {
   ASSERT_EQ(PostWhatsApp(WhatsAppTextNotification("wamid.flow1", "12025550123", "freeze my card"))
+                .status,
+            200);
+  ASSERT_EQ(PostWhatsApp(WhatsAppTextNotification("wamid.flow2", "12025550123", LatestCode()))
                 .status,
             200);
   ASSERT_TRUE(WaitUntil([&] {
@@ -255,6 +278,19 @@ TEST_F(Flows, WebchatCardFreezeWithOptions) {
                               kWaitLimit));
   EXPECT_EQ(next_text()["text"], "What is the mobile number on your account?");
   ASSERT_TRUE(client.SendJson({{"type", "message"}, {"client_id", "c2"}, {"text", "+12025550123"}},
+                              kWaitLimit));
+  // The passcode goes by SMS to the account's phone; the chat gets the prompt.
+  EXPECT_EQ(next_text()["text"],
+            "I sent a 6-digit code by SMS to the phone number on your account. Please send it here.");
+  bool code_by_sms = false;
+  ASSERT_TRUE(WaitUntil([&] {
+    for (const auto& send : fake_->Messages()) {
+      code_by_sms = code_by_sms || (send.provider == "twilio" && send.to == kDana &&
+                                    send.text.rfind("Your verification code is ", 0) == 0);
+    }
+    return code_by_sms;
+  }));
+  ASSERT_TRUE(client.SendJson({{"type", "message"}, {"client_id", "c2b"}, {"text", LatestCode()}},
                               kWaitLimit));
   const auto confirm = next_text();
   EXPECT_EQ(confirm.at("text"),
