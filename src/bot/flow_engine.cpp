@@ -443,6 +443,8 @@ class FlowEngine::Turn {
       return false;
     }
     // The code goes into the SMS text only, never into the flow's values.
+    // NOTE: the outbound message row keeps that text. The code is single-use and expires after
+    // the OTP service's ttl, so a copy of the database holds no code that still works.
     FlowState with_code = state_;
     with_code.values["code"] = issued.code;
     FlowReply code_message;

@@ -17,7 +17,7 @@ namespace json = boost::json;
 constexpr char kDana[] = "+12025550123";
 constexpr char kRefundLink[] = "https://pay.example.com/r/77";
 
-// A payment provider's refunds API on 127.0.0.1: POST /refunds answers an id and a hosted
+// A payment provider's refunds API on 127.0.0.1: POST /refunds responds with an id and a hosted
 // payment page URL. While held, requests wait unanswered until Release.
 class FakeRefunds final {
  public:
