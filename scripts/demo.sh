@@ -51,6 +51,10 @@ if ! kill -0 "$fake_pid" 2>/dev/null; then
   fail "the fake provider exited after start; see var/fake-provider.log"
 fi
 
+# The demo flows read these customers; importing again replaces the same records.
+./build/mobilelink customers import data/demo/customers.csv --config config/demo.yaml
+./build/mobilelink customers import data/demo/transactions.csv --config config/demo.yaml
+
 echo "fake provider on $fake_url (log: var/fake-provider.log)"
 echo "web chat: http://127.0.0.1:8080/chat"
 ./build/mobilelink serve --config config/demo.yaml

@@ -70,7 +70,11 @@ class Application::Impl {
     bot_ = std::make_shared<bot::TierZeroBot>(config_.bot, nlu::LoadIntentDetector(config_.bot));
     std::shared_ptr<const bot::FlowEngine> flows;
     if (!config_.flows.flows.empty()) {
-      flows = std::make_shared<bot::FlowEngine>(config_.flows, *clock_);
+      // NOTE: the passcode hash key is random per process, so a code sent before a restart no
+      // longer verifies after it; the customer asks for a new one.
+      flows = std::make_shared<bot::FlowEngine>(
+          config_.flows, *clock_,
+          std::make_shared<security::OtpService>(security::OtpOptions{}));
     }
     service_ = std::make_unique<core::ConversationService>(std::move(profiles), bot_,
                                                            config_.compliance, *clock_, flows,

@@ -19,7 +19,18 @@
 
 namespace mobilelink::bot {
 
-enum class StepKind { kAsk, kLookup, kBranch, kAnswer, kConfirm, kCall, kUpdate, kHandoff, kEnd };
+enum class StepKind {
+  kAsk,
+  kLookup,
+  kBranch,
+  kAnswer,
+  kConfirm,
+  kCall,
+  kUpdate,
+  kAuthenticate,
+  kHandoff,
+  kEnd
+};
 
 enum class Validation { kText, kRegex, kNumber, kDate, kChoice, kPhone, kEmail };
 
@@ -75,8 +86,16 @@ struct FlowStep {
   std::vector<BranchCase> cases;
   std::string otherwise;
 
-  // confirm
+  // confirm; `sensitive` confirms need every factor of the confirmation policy (an OTP) that
+  // was verified since the flow started, and record auth.confirmed.
   std::string on_no;
+
+  // authenticate: `text` is the prompt in the conversation; `code_message` the SMS with the
+  // code ({{code}}), sent through `sms_inbox` (default: the conversation's inbox) to the
+  // customer's phone from the lookup, or else the number the customer writes from.
+  std::string method;  // otp.
+  std::string code_message;
+  std::string sms_inbox;
 
   // call
   CallSpec call;

@@ -6,6 +6,8 @@
 #include "mobilelink/channels/common/phone.hpp"
 #include "mobilelink/customers/customer.hpp"
 #include "mobilelink/events/event_types.hpp"
+#include "mobilelink/security/audit.hpp"
+#include "mobilelink/security/auth_level.hpp"
 
 namespace mobilelink::bot {
 
@@ -140,6 +142,8 @@ class FlowEngine::Turn {
         return RunBranch(step);
       case StepKind::kUpdate:
         return RunUpdate(step);
+      case StepKind::kAuthenticate:
+        return RunAuthenticate(step);
       case StepKind::kHandoff:
         if (!step.text.empty()) {
           Reply(step.text);
@@ -190,6 +194,10 @@ class FlowEngine::Turn {
       AnswerConfirm(*step, text, reply_id);
       return;
     }
+    if (step->kind == StepKind::kAuthenticate) {
+      AnswerPasscode(*step, text);
+      return;
+    }
     const auto value = flow_internal::Validate(*step, text, reply_id);
     if (!value) {
       Reject(*step);
@@ -213,6 +221,13 @@ class FlowEngine::Turn {
       return;
     }
     turn_.progress = true;
+    if (*yes && step.sensitive &&
+        !security::RecordConfirmation(repository_, conversation_, {}, flow_.name,
+                                      state_.started_at, engine_.clock_.Now())) {
+      Outcome(step, "unverified");
+      AbandonAndHandOff("authentication_required");
+      return;
+    }
     Outcome(step, *yes ? "confirmed" : "declined");
     if (*yes) {
       if (GoTo(EndOf(flow_, step))) {
@@ -391,8 +406,83 @@ class FlowEngine::Turn {
                                     {"new_value", MaskValue(*field)},
                                     {"flow", flow_.name},
                                     {"channel", channel_.inbox_id}});
+    security::AuditRecord audit;
+    audit.actor_kind = security::ActorKind::kCustomer;
+    audit.actor_id = std::to_string(conversation_.contact_id);
+    audit.action = step.field == "card_status" ? "card." + *field : "profile.updated";
+    audit.target = "customer:" + profile->external_id + ":" + step.field;
+    audit.old_value = old_value;
+    audit.new_value = *field;
+    audit.channel = channel_.channel;
+    audit.conversation_id = conversation_.id;
+    audit.occurred_at = engine_.clock_.Now();
+    security::AppendAudit(repository_, audit);
     Outcome(step, "updated");
     return GoTo(EndOf(flow_, step));
+  }
+
+  // Sends a passcode to the customer's phone unless this flow already verified one.
+  bool RunAuthenticate(const FlowStep& step) {
+    if (security::MissingFactors(repository_, conversation_, {}, state_.started_at).empty()) {
+      Outcome(step, "already_verified");
+      return GoTo(EndOf(flow_, step));
+    }
+    std::string phone = state_.values["customer.phone"];
+    if (phone.empty()) {
+      phone = state_.values["contact.phone"];
+    }
+    if (engine_.otp_ == nullptr || phone.empty()) {
+      Outcome(step, "no_phone");
+      AbandonAndHandOff("authentication_failed");
+      return false;
+    }
+    const auto issued = engine_.otp_->Issue(repository_, conversation_.id, engine_.clock_.Now());
+    if (!issued.ok()) {
+      Outcome(step, security::ToString(issued.error));
+      AbandonAndHandOff("authentication_failed");
+      return false;
+    }
+    // The code goes into the SMS text only, never into the flow's values.
+    // NOTE: the outbound message row keeps that text. The code is single-use and expires after
+    // the OTP service's ttl, so a copy of the database holds no code that still works.
+    FlowState with_code = state_;
+    with_code.values["code"] = issued.code;
+    FlowReply code_message;
+    code_message.text = Render(step.code_message, with_code, Escape::kMasked);
+    code_message.inbox_id = step.sms_inbox.empty() ? channel_.inbox_id : step.sms_inbox;
+    code_message.recipient = phone;
+    turn_.replies.push_back(std::move(code_message));
+    Reply(step.text);
+    Outcome(step, "code_sent");
+    Save();
+    return false;
+  }
+
+  void AnswerPasscode(const FlowStep& step, std::string_view text) {
+    std::string code;
+    for (const char c : text) {
+      if (c >= '0' && c <= '9') {
+        code += c;
+      }
+    }
+    const auto result = engine_.otp_ == nullptr
+                            ? security::OtpVerifyResult::kNone
+                            : engine_.otp_->Verify(repository_, conversation_.id, code,
+                                                   engine_.clock_.Now());
+    if (result == security::OtpVerifyResult::kOk) {
+      turn_.progress = true;
+      Outcome(step, "verified");
+      if (GoTo(EndOf(flow_, step))) {
+        Run();
+      }
+      return;
+    }
+    if (result == security::OtpVerifyResult::kWrong) {
+      Reject(step);
+      return;
+    }
+    Outcome(step, security::ToString(result));
+    AbandonAndHandOff("authentication_failed");
   }
 
   bool ApplyHttpResult(const FlowStep& step, const http::ClientResult& result) {
@@ -436,7 +526,7 @@ class FlowEngine::Turn {
       case customers::CrmOutcome::kFound:
         break;
     }
-    // The CRM's answer is kept locally, so agents see it beside the conversation.
+    // The CRM's response is stored locally, so agents see it beside the conversation.
     auto customers_repository = customers::OpenCustomerRepository(repository_);
     customers::CustomerProfile profile = lookup.profile;
     profile.updated_at = engine_.clock_.Now();
@@ -495,8 +585,9 @@ class FlowEngine::Turn {
   FlowTurn turn_;
 };
 
-FlowEngine::FlowEngine(FlowsConfig config, const core::TimeSource& clock)
-    : config_(std::move(config)), clock_(clock) {}
+FlowEngine::FlowEngine(FlowsConfig config, const core::TimeSource& clock,
+                       std::shared_ptr<const security::OtpService> otp)
+    : config_(std::move(config)), clock_(clock), otp_(std::move(otp)) {}
 
 const Flow* FlowEngine::FindByIntent(std::string_view intent) const {
   if (intent.empty()) {

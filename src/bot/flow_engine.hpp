@@ -19,6 +19,7 @@
 #include "mobilelink/core/clock.hpp"
 #include "mobilelink/customers/crm_connector.hpp"
 #include "mobilelink/http/client.hpp"
+#include "mobilelink/security/otp.hpp"
 
 namespace mobilelink::bot {
 
@@ -26,13 +27,18 @@ namespace mobilelink::bot {
 struct FlowReply {
   std::string text;
   std::vector<core::QuickReply> options;  // Empty when the text already lists them.
+  // Set for a passcode sent over SMS to the customer's phone, which may be another inbox and
+  // recipient than the conversation's.
+  std::string inbox_id;
+  std::string recipient;
 };
 
-/// Where a turn's replies go and how they render.
+/// The destination of a turn's replies and the way they render.
 struct FlowChannel {
   std::string inbox_id;
   std::string recipient;
   bool quick_replies = false;  // Buttons; otherwise options become numbered lines.
+  std::string channel;         // The inbox's channel name, for audit records.
 };
 
 struct FlowTurn {
@@ -63,7 +69,10 @@ struct CallResult {
 /// Thread safe after construction: it holds only configuration.
 class FlowEngine final {
  public:
-  FlowEngine(FlowsConfig config, const core::TimeSource& clock);
+  /// `otp` issues and checks the passcodes of authenticate steps; flows without such steps run
+  /// without it.
+  FlowEngine(FlowsConfig config, const core::TimeSource& clock,
+             std::shared_ptr<const security::OtpService> otp = nullptr);
 
   /// Returns the flow that `intent` starts, if any.
   [[nodiscard]] const Flow* FindByIntent(std::string_view intent) const;
@@ -102,6 +111,7 @@ class FlowEngine final {
 
   FlowsConfig config_;
   const core::TimeSource& clock_;
+  std::shared_ptr<const security::OtpService> otp_;
 };
 
 /// Masks all but the last four characters of `value`, or all of a value of six or fewer.

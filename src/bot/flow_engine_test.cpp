@@ -4,6 +4,7 @@
 
 #include "mobilelink/bot/flow_testing.hpp"
 #include "mobilelink/events/event_types.hpp"
+#include "mobilelink/security/audit.hpp"
 
 namespace mobilelink::bot {
 namespace {
@@ -91,7 +92,13 @@ TEST_F(DemoFlows, BalanceAndLastPayment) {
 }
 
 TEST_F(DemoFlows, ChangeAddressConfirmsUpdatesAndRecords) {
-  const auto asked = Replies(Receive("I need to change my address"));
+  const auto start = Receive("I need to change my address");
+  const auto sent = Replies(start);
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[0].rfind("Your verification code is ", 0), 0u);
+  EXPECT_EQ(sent[1], "I sent a 6-digit code by SMS to the phone number on your account. Please "
+                     "send it here.");
+  const auto asked = Replies(Receive(CodeIn(start)));
   ASSERT_EQ(asked.size(), 1u);
   EXPECT_EQ(asked[0], "What is your new address? Please write it on one line.");
   const auto confirm = Replies(Receive("77 New Street, Chicago, IL 60601"));
@@ -109,10 +116,54 @@ TEST_F(DemoFlows, ChangeAddressConfirmsUpdatesAndRecords) {
   EXPECT_NE(updates[0].find("\"field\":\"address\""), std::string::npos);
   EXPECT_NE(updates[0].find("\"new_value\":\"****************************0601\""),
             std::string::npos);
+  std::vector<security::AuditRecord> audit;
+  store_->Read([&](core::Repository& repository) {
+    audit = security::OpenAuditRepository(repository)->ListForConversation(start.conversation_id, 10);
+  });
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_EQ(audit[0].action, "profile.updated");
+  EXPECT_EQ(audit[0].channel, "twilio_sms");
+  EXPECT_EQ(audit[0].new_value.find("New Street"), std::string::npos);
+  EXPECT_EQ(EventData(events::kAuthConfirmed).size(), 1u);
+}
+
+TEST_F(DemoFlows, WrongCodeReprompts) {
+  const auto start = Receive("change my address");
+  const std::string code = CodeIn(start);
+  const std::string wrong = code == "000000" ? "111111" : "000000";
+  const auto reprompt = Replies(Receive(wrong));
+  ASSERT_EQ(reprompt.size(), 1u);
+  EXPECT_EQ(reprompt[0], "That code is not right. Please send the 6 digits from the SMS again.");
+  const auto asked = Replies(Receive(code));
+  ASSERT_EQ(asked.size(), 1u);
+  EXPECT_EQ(asked[0], "What is your new address? Please write it on one line.");
+}
+
+TEST_F(DemoFlows, WebchatCodeGoesToAccountPhone) {
+  Receive("freeze my card", "chat", "visitor-3");
+  const auto sent = Receive("+12025550123", "chat", "visitor-3");
+  ASSERT_EQ(sent.queued.size(), 2u);
+  EXPECT_EQ(sent.queued[0].inbox_id, "sms");
+  EXPECT_EQ(sent.queued[1].inbox_id, "chat");
+  bool code_to_account_phone = false;
+  for (const auto& entry : DrainOutbox()) {
+    if (entry.message_id == sent.queued[0].message_id) {
+      code_to_account_phone = entry.recipient == kDana && entry.inbox_id == "sms";
+    }
+  }
+  EXPECT_TRUE(code_to_account_phone);
+}
+
+TEST_F(DemoFlows, HandoffSummaryShowsAuthLevel) {
+  const auto start = Receive("change my address");
+  Receive(CodeIn(start));
+  Receive("agent");
+  const auto summary = Conversation(start.conversation_id).handoff_summary;
+  EXPECT_NE(summary.find("Authentication: otp at "), std::string::npos) << summary;
 }
 
 TEST_F(DemoFlows, ChangeAddressDeclinedKeepsAddress) {
-  Receive("change my address");
+  Receive(CodeIn(Receive("change my address")));
   Receive("77 New Street, Chicago, IL 60601");
   const auto kept = Replies(Receive("no"));
   ASSERT_EQ(kept.size(), 1u);
@@ -122,7 +173,7 @@ TEST_F(DemoFlows, ChangeAddressDeclinedKeepsAddress) {
 }
 
 TEST_F(DemoFlows, CardFreezeFreezesActiveCard) {
-  Receive("freeze my card");
+  Receive(CodeIn(Receive("freeze my card")));
   const auto done = Replies(Receive("yes"));
   ASSERT_EQ(done.size(), 1u);
   EXPECT_EQ(Customer("C-1001")->card_status, "frozen");
@@ -170,7 +221,7 @@ TEST_F(DemoFlows, AgentRequestMidFlowHandsOffAtOnce) {
 }
 
 TEST_F(DemoFlows, RefundCallWaitsThenSendsLink) {
-  Receive("I want a refund");
+  Receive(CodeIn(Receive("I want a refund")));
   const auto confirmed = Receive("yes");
   EXPECT_TRUE(confirmed.flow_waiting);
   EXPECT_TRUE(Replies(confirmed).empty());
@@ -208,7 +259,7 @@ TEST_F(DemoFlows, RefundCallWaitsThenSendsLink) {
 }
 
 TEST_F(DemoFlows, RefundCallTimeoutHandsOff) {
-  Receive("refund my last order please");
+  Receive(CodeIn(Receive("refund my last order please")));
   const auto confirmed = Receive("yes");
   const auto call = engine_->PrepareCall(*State(confirmed.conversation_id));
   core::InboundOutcome resumed;
@@ -225,7 +276,7 @@ TEST_F(DemoFlows, RefundCallTimeoutHandsOff) {
 }
 
 TEST_F(DemoFlows, RefundCallBadMappingFails) {
-  Receive("refund my last order please");
+  Receive(CodeIn(Receive("refund my last order please")));
   const auto confirmed = Receive("yes");
   const auto call = engine_->PrepareCall(*State(confirmed.conversation_id));
   http::ClientResponse response;
@@ -245,6 +296,7 @@ TEST_F(DemoFlows, RefundCallBadMappingFails) {
 
 TEST_F(DemoFlows, StateSurvivesRestart) {
   const auto start = Receive("change my address");
+  Receive(CodeIn(start));
   Receive("77 New Street, Chicago, IL 60601");
   store_->Stop();
   store::SqliteOptions options;
@@ -258,12 +310,15 @@ TEST_F(DemoFlows, StateSurvivesRestart) {
 }
 
 TEST_F(DemoFlows, QuickRepliesOnWhatsappCarryOptions) {
-  const auto outcome = Receive("freeze my card", "whatsapp");
+  const auto code = CodeIn(Receive("freeze my card", "whatsapp"));
+  const auto outcome = Receive(code, "whatsapp");
   ASSERT_EQ(outcome.queued.size(), 1u);
   std::vector<core::OutboxEntry> entries;
-  Write([&](core::Repository& repository) {
-    entries = repository.ClaimDueOutbox(clock_.Now(), 10);
-  });
+  for (const auto& entry : DrainOutbox()) {
+    if (entry.message_id == outcome.queued[0].message_id) {
+      entries.push_back(entry);
+    }
+  }
   ASSERT_EQ(entries.size(), 1u);
   EXPECT_EQ(entries[0].text,
             "Freeze your card now? Payments with it stop until you unfreeze it in the app.");
@@ -277,7 +332,7 @@ TEST_F(DemoFlows, QuickRepliesOnWhatsappCarryOptions) {
 }
 
 TEST_F(DemoFlows, NoProgressCountsTowardHandoff) {
-  Receive("change my address");
+  Receive(CodeIn(Receive("change my address")));
   Receive("77 New Street, Chicago, IL 60601");
   Receive("hmm");
   Receive("what");

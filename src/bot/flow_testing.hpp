@@ -51,7 +51,10 @@ class FlowHarness : public ::testing::Test {
                                     inbox.id, inbox.channel,
                                     channels::FindAdapter(inbox.channel)->GetCapabilities()});
     }
-    engine_ = std::make_shared<FlowEngine>(config_.flows, clock_);
+    security::OtpOptions otp;
+    otp.hash_key = "flow-test-key";
+    engine_ = std::make_shared<FlowEngine>(config_.flows, clock_,
+                                           std::make_shared<security::OtpService>(otp));
     service_ = std::make_unique<core::ConversationService>(
         inboxes, std::make_shared<TierZeroBot>(config_.bot), config_.compliance, clock_, engine_);
   }
@@ -121,6 +124,42 @@ class FlowHarness : public ::testing::Test {
       }
     });
     return data;
+  }
+
+  /// Returns the passcode in the first reply of `outcome`, the SMS of an authenticate step.
+  std::string CodeIn(const core::InboundOutcome& outcome) {
+    const auto replies = Replies(outcome);
+    std::string code;
+    if (!replies.empty()) {
+      const std::string& text = replies.front();
+      const auto start = text.find_first_of("0123456789");
+      if (start != std::string::npos) {
+        code = text.substr(start, text.find_first_not_of("0123456789", start) - start);
+      }
+    }
+    EXPECT_EQ(code.size(), 6u) << (replies.empty() ? "no reply" : replies.front());
+    return code;
+  }
+
+  /// Claims every due outbox entry, oldest first, marking each done so that the next of its
+  /// conversation becomes due, and returns them all.
+  std::vector<core::OutboxEntry> DrainOutbox() {
+    std::vector<core::OutboxEntry> all;
+    for (int round = 0; round < 100; ++round) {
+      std::vector<core::OutboxEntry> claimed;
+      Write([&](core::Repository& repository) {
+        claimed = repository.ClaimDueOutbox(clock_.Now(), 100);
+        for (auto entry : claimed) {
+          entry.state = "done";
+          repository.UpdateOutbox(entry, "");
+        }
+      });
+      if (claimed.empty()) {
+        break;
+      }
+      all.insert(all.end(), claimed.begin(), claimed.end());
+    }
+    return all;
   }
 
   std::optional<FlowState> State(std::int64_t conversation_id) {

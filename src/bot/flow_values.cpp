@@ -118,6 +118,8 @@ std::string_view ToString(StepKind kind) {
       return "call";
     case StepKind::kUpdate:
       return "update";
+    case StepKind::kAuthenticate:
+      return "authenticate";
     case StepKind::kHandoff:
       return "handoff";
     case StepKind::kEnd:
@@ -174,7 +176,7 @@ std::vector<LongMessage> FindLongMessages(const FlowsConfig& config) {
     for (const auto& step : flow.steps) {
       const auto& options =
           step.kind == StepKind::kConfirm ? flow_internal::YesNoOptions() : step.options;
-      for (const std::string* text : {&step.text, &step.reprompt}) {
+      for (const std::string* text : {&step.text, &step.reprompt, &step.code_message}) {
         if (text->empty()) {
           continue;
         }

@@ -90,6 +90,14 @@ int FlowWorker::RunWaiting(http::HttpClient& client) {
         std::chrono::steady_clock::now() - started);
     Logger("bot")->debug("flow call finished conversation_id={} step={} crm={} elapsed_ms={}",
                          call.conversation_id, call.step, call.crm, elapsed.count());
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) {
+        // The step stays waiting, so the next start sends the call again with the same
+        // Idempotency-Key instead of acting on a result that arrived during shutdown.
+        return static_cast<int>(calls.size());
+      }
+    }
     core::InboundOutcome outcome;
     const auto written = store_.WriteAndWait([&](core::Repository& repository) {
       outcome = service_.ResumeFlow(repository, call, result);

@@ -2,7 +2,7 @@
 
 // Sends the HTTP calls and CRM lookups that flow steps wait for, outside the store writer.
 // The worker finds waiting steps in the store, so a step that was waiting when the process
-// stopped is sent again after a start; call steps carry an Idempotency-Key header so that an
+// stopped is sent again after a start. Call steps carry an Idempotency-Key header, so an
 // endpoint can drop the repeat. Each result continues its flow in a new write.
 
 #include <chrono>
@@ -38,7 +38,8 @@ class FlowWorker final {
   void Start();
   /// Wakes the worker after a commit that may have left a step waiting.
   void Notify();
-  /// Stops after the call in flight, which may take up to its timeout.
+  /// Stops after the call in flight, which may take up to its timeout. A result that arrives
+  /// after Stop began is dropped and the step stays waiting for the next start.
   void Stop();
 
  private:

@@ -221,6 +221,13 @@ void CheckFlowsAgainstBot(const Config& config) {
         Fail(path + ".steps[" + std::to_string(s) + "].lookup",
              "crm lookups need a crm section with base_url");
       }
+      const std::string& sms_inbox = flow.steps[s].sms_inbox;
+      if (!sms_inbox.empty() &&
+          std::none_of(config.inboxes.begin(), config.inboxes.end(),
+                       [&](const channels::InboxConfig& inbox) { return inbox.id == sms_inbox; })) {
+        Fail(path + ".steps[" + std::to_string(s) + "].sms_inbox",
+             "names inbox '" + sms_inbox + "', which is not in inboxes");
+      }
     }
   }
   for (std::size_t i = 0; i < config.bot.rules.size(); ++i) {
@@ -255,8 +262,6 @@ Config ParseValidated(const std::string& text) {
   config.routing = ParseRouting(Child(top, "routing"), Child(top, "teams"), Child(top, "agents"));
   config.flows = ParseFlows(Child(top, "flows"));
   config.crm = ParseCrm(Child(top, "crm"));
-  CheckFlowsAgainstBot(config);
-  WarnLongFlowMessages(config.flows);
   config.analytics = ParseAnalytics(Child(top, "analytics"));
   config.canned_responses = ParseCannedResponses(Child(top, "canned_responses"));
   config.web = ParseWeb(Child(top, "web"));
@@ -282,6 +287,8 @@ Config ParseValidated(const std::string& text) {
       Fail("auth.app_token.inboxes", "inbox '" + inbox_id + "' is not configured under inboxes");
     }
   }
+  CheckFlowsAgainstBot(config);
+  WarnLongFlowMessages(config.flows);
   return config;
 }
 

@@ -8,8 +8,9 @@ namespace mobilelink::config {
 
 namespace {
 
-const std::set<std::string> kKindKeys{"ask",  "lookup", "branch",  "answer", "confirm",
-                                      "call", "update", "handoff", "end"};
+const std::set<std::string> kKindKeys{"ask",    "lookup", "branch",       "answer",
+                                      "confirm", "call",  "update", "authenticate",
+                                      "handoff", "end"};
 
 const std::map<std::string, std::set<std::string>> kKeysByKind{
     {"ask",
@@ -18,7 +19,8 @@ const std::map<std::string, std::set<std::string>> kKeysByKind{
     {"lookup", {"by", "key", "kind", "save_as", "on_not_found", "on_error"}},
     {"branch", {"otherwise"}},
     {"answer", {}},
-    {"confirm", {"on_no", "reprompt", "max_retries"}},
+    {"confirm", {"on_no", "reprompt", "max_retries", "sensitive"}},
+    {"authenticate", {"prompt", "code_message", "sms_inbox", "reprompt", "max_retries"}},
     {"call", {"on_error"}},
     {"update", {"value"}},
     {"handoff", {}},
@@ -231,7 +233,8 @@ bot::FlowStep ParseStep(const Node& node, std::size_t index) {
       {"ask", bot::StepKind::kAsk},         {"lookup", bot::StepKind::kLookup},
       {"branch", bot::StepKind::kBranch},   {"answer", bot::StepKind::kAnswer},
       {"confirm", bot::StepKind::kConfirm}, {"call", bot::StepKind::kCall},
-      {"update", bot::StepKind::kUpdate},   {"handoff", bot::StepKind::kHandoff},
+      {"update", bot::StepKind::kUpdate},   {"authenticate", bot::StepKind::kAuthenticate},
+      {"handoff", bot::StepKind::kHandoff},
       {"end", bot::StepKind::kEnd}};
   bot::FlowStep step;
   step.kind = kKinds.at(kind);
@@ -255,6 +258,23 @@ bot::FlowStep ParseStep(const Node& node, std::size_t index) {
       break;
     case bot::StepKind::kConfirm:
       step.on_no = Text(Child(node, "on_no"), false);
+      step.sensitive = Boolean(Child(node, "sensitive"), false);
+      break;
+    case bot::StepKind::kAuthenticate:
+      step.method = step.text;
+      if (step.method != "otp") {
+        Fail(node.path + ".authenticate", "'" + step.method + "' is not one of: otp");
+      }
+      step.text = Text(Child(node, "prompt"), false,
+                       "I sent a 6-digit code by SMS to the phone number on your account. "
+                       "Please send it here.");
+      step.code_message = Text(Child(node, "code_message"), false,
+                               "Your verification code is {{code}}. It expires in 5 minutes. "
+                               "Never share it.");
+      if (step.code_message.find("{{code}}") == std::string::npos) {
+        Fail(node.path + ".code_message", "must contain {{code}}");
+      }
+      step.sms_inbox = Text(Child(node, "sms_inbox"), false);
       break;
     case bot::StepKind::kCall:
       ParseCall(node, step);

@@ -36,7 +36,8 @@ bool ConversationService::RunFlow(Repository& repository, Conversation& conversa
   message.intent = state ? "flow:" + state->flow : decision.intent;
   message.intent_confidence = state ? 1.0 : decision.confidence;
   StoreInbound(repository, conversation, message, inbox);
-  const bot::FlowChannel channel{inbox.id, recipient, inbox.capabilities.quick_replies};
+  const bot::FlowChannel channel{inbox.id, recipient, inbox.capabilities.quick_replies,
+                                 inbox.channel};
   bot::FlowTurn turn =
       state ? flows_->Continue(repository, conversation, *state, message.text, reply_id, channel)
             : flows_->Start(repository, conversation, *flow, channel, decision.intent);
@@ -74,8 +75,20 @@ void ConversationService::ApplyFlowTurn(Repository& repository, Conversation& co
   }
   outcome.flow_waiting = turn.waiting;
   for (auto& reply : turn.replies) {
-    OutboundRequest request{&inbox,       recipient, SenderKind::kBot, std::nullopt,
-                            reply.text,   true,      std::move(reply.options)};
+    const InboxProfile* target = reply.inbox_id.empty() ? &inbox : FindInbox(reply.inbox_id);
+    if (target == nullptr) {
+      continue;
+    }
+    // A passcode to another inbox or number checks that number's consent; other replies go
+    // to the sender, whose consent ReceiveInbound has just checked.
+    const bool other_address = !reply.recipient.empty();
+    OutboundRequest request{target,
+                            other_address ? reply.recipient : recipient,
+                            SenderKind::kBot,
+                            std::nullopt,
+                            reply.text,
+                            !other_address,
+                            std::move(reply.options)};
     auto queued = QueueOutbound(repository, conversation, request);
     outcome.queued.insert(outcome.queued.end(), queued.queued.begin(), queued.queued.end());
   }
@@ -106,7 +119,8 @@ InboundOutcome ConversationService::ResumeFlow(Repository& repository,
   }
   outcome.conversation_id = conversation->id;
   outcome.contact_id = conversation->contact_id;
-  const bot::FlowChannel channel{inbox->id, state->recipient, inbox->capabilities.quick_replies};
+  const bot::FlowChannel channel{inbox->id, state->recipient, inbox->capabilities.quick_replies,
+                                 inbox->channel};
   bot::FlowTurn turn = flows_->CompleteCall(repository, *conversation, call, result, channel);
   // The result of a call is no customer message, so it never counts toward the handoff limit.
   turn.progress = true;

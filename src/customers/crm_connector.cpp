@@ -25,7 +25,7 @@ std::optional<std::string> TextAt(const json::value& root, const std::string& po
 }
 
 // Maps one JSON object to import fields. A mapped pointer that does not resolve is an error,
-// because a CRM answer without it is not the shape the mapping was written for.
+// because a CRM response without it is not the shape the mapping was written for.
 std::map<std::string, std::string> MapFields(const json::value& item,
                                              const std::map<std::string, std::string>& mapping,
                                              const std::string& location,
@@ -35,7 +35,7 @@ std::map<std::string, std::string> MapFields(const json::value& item,
     if (auto text = TextAt(item, pointer)) {
       fields[field] = *text;
     } else {
-      errors.push_back({location, field, "the answer has no text or number at " + pointer});
+      errors.push_back({location, field, "the response has no text or number at " + pointer});
     }
   }
   return fields;
@@ -127,7 +127,7 @@ std::variant<http::ClientResponse, CrmLookup> CrmConnector::Get(const std::strin
   auto result = client_.Send(request);
   if (auto* error = std::get_if<http::ClientError>(&result)) {
     if (error->kind == http::ClientErrorKind::kTimeout) {
-      return Failure(CrmOutcome::kTimeout, "the CRM did not answer within " +
+      return Failure(CrmOutcome::kTimeout, "the CRM did not respond within " +
                                                std::to_string(config_.timeout.count()) + " ms");
     }
     return Failure(CrmOutcome::kFailed, "the CRM request failed: " + error->message);
@@ -145,13 +145,13 @@ CrmLookup CrmConnector::Fetch(const std::string& by, const std::string& key) {
     return Failure(CrmOutcome::kNotFound, "");
   }
   if (!http::IsSuccess(profile_response.status)) {
-    return Failure(CrmOutcome::kFailed, "the CRM answered the profile request with status " +
+    return Failure(CrmOutcome::kFailed, "the CRM responded to the profile request with status " +
                                             std::to_string(profile_response.status));
   }
   boost::system::error_code error;
   const json::value profile_json = json::parse(profile_response.body, error);
   if (error) {
-    return Failure(CrmOutcome::kFailed, "the CRM's profile answer is not JSON");
+    return Failure(CrmOutcome::kFailed, "the CRM's profile response is not JSON");
   }
   std::vector<ImportError> errors;
   CrmLookup lookup;
@@ -160,7 +160,7 @@ CrmLookup CrmConnector::Fetch(const std::string& by, const std::string& key) {
                                                "profile", errors),
                                      "profile", errors);
   if (!errors.empty()) {
-    return Failure(CrmOutcome::kFailed, "the CRM's profile answer does not fit crm.profile_fields: " +
+    return Failure(CrmOutcome::kFailed, "the CRM's profile response does not fit crm.profile_fields: " +
                                             DescribeErrors(errors));
   }
   if (config_.transactions_path.empty()) {
@@ -174,13 +174,13 @@ CrmLookup CrmConnector::Fetch(const std::string& by, const std::string& key) {
   }
   const auto& list_response = std::get<http::ClientResponse>(list_answer);
   if (!http::IsSuccess(list_response.status)) {
-    return Failure(CrmOutcome::kFailed, "the CRM answered the transactions request with status " +
+    return Failure(CrmOutcome::kFailed, "the CRM responded to the transactions request with status " +
                                             std::to_string(list_response.status));
   }
   const json::value list_json = json::parse(list_response.body, error);
   const json::value* items = error ? nullptr : list_json.find_pointer(config_.transactions_list, error);
   if (items == nullptr || error || !items->is_array()) {
-    return Failure(CrmOutcome::kFailed, "the CRM's transactions answer has no array at '" +
+    return Failure(CrmOutcome::kFailed, "the CRM's transactions response has no array at '" +
                                             config_.transactions_list + "'");
   }
   const std::size_t count =
@@ -193,7 +193,7 @@ CrmLookup CrmConnector::Fetch(const std::string& by, const std::string& key) {
   }
   if (!errors.empty()) {
     return Failure(CrmOutcome::kFailed,
-                   "the CRM's transactions answer does not fit crm.transaction_fields: " +
+                   "the CRM's transactions response does not fit crm.transaction_fields: " +
                        DescribeErrors(errors));
   }
   return lookup;

@@ -1,8 +1,8 @@
 #pragma once
 
 // Reads a customer's profile and recent transactions from an external CRM's REST API. The
-// CRM answers plain JSON; a configured field mapping names, for each of our fields, the JSON
-// pointer (RFC 6901) of its value in the CRM's answer.
+// CRM responds with plain JSON. A configured field mapping names, for each of our fields, the
+// JSON pointer (RFC 6901) of its value in the CRM's response.
 
 #include <chrono>
 #include <map>
@@ -26,10 +26,10 @@ namespace mobilelink::customers {
 /// | crm.transactions_path | path template with {customer_id}; empty skips transactions | text | "" |
 /// | crm.timeout_ms | deadline of each request | ms | 3000 |
 /// | crm.auth_header | value of the Authorization header, usually from ${ENV} | text | none |
-/// | crm.profile_fields | our profile field -> JSON pointer in the profile answer | map | required |
-/// | crm.transactions_list | JSON pointer of the array in the transactions answer | pointer | "" (root) |
+/// | crm.profile_fields | our profile field -> JSON pointer in the profile response | map | required |
+/// | crm.transactions_list | JSON pointer of the array in the transactions response | pointer | "" (root) |
 /// | crm.transaction_fields | our transaction field -> JSON pointer inside one item | map | {} |
-/// | crm.max_transactions | items read from the transactions answer | count | 20 |
+/// | crm.max_transactions | items read from the transactions response | count | 20 |
 struct CrmConfig {
   std::string base_url;
   std::string profile_path;
@@ -59,8 +59,8 @@ class CrmConnector final {
  public:
   CrmConnector(const CrmConfig& config, http::HttpClient& client) : config_(config), client_(client) {}
 
-  /// Looks up a customer by "phone" or "customer_id". A 404 answer is kNotFound; an answer
-  /// whose mapped fields are missing or invalid is kFailed, naming the field.
+  /// Looks up a customer by "phone" or "customer_id". A 404 response is kNotFound. A response
+  /// whose mapped fields are missing or invalid is kFailed, and the error names the field.
   [[nodiscard]] CrmLookup Fetch(const std::string& by, const std::string& key);
 
  private:

@@ -10,8 +10,8 @@
 namespace mobilelink::customers {
 namespace {
 
-// A CRM on 127.0.0.1 that answers plain JSON from a table of paths, records each request and
-// holds back answers to /slow/ paths until the test releases them.
+// A CRM on 127.0.0.1 that responds with plain JSON from a table of paths and records each
+// request. Responses to /slow/ paths wait until the test releases them.
 class FakeCrm final {
  public:
   FakeCrm() {

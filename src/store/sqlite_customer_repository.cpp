@@ -151,7 +151,7 @@ class SqliteCustomerRepository final : public customers::CustomerRepository {
       int limit) override {
     auto statement = db_.Prepare(kListTransactions);
     statement.Bind(1, customer_external_id)
-        .Bind(2, kind ? customers::ToString(*kind) : std::string_view())
+        .Bind(2, kind ? customers::ToString(*kind) : std::string_view(""))
         .Bind(3, limit);
     std::vector<customers::Transaction> transactions;
     while (statement.Step()) {

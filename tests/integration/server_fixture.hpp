@@ -419,7 +419,7 @@ class ServerFixture : public ::testing::Test {
     }
   }
 
-  [[nodiscard]] std::string ConfigYaml(const std::string& fake_url) const {
+  [[nodiscard]] virtual std::string ConfigYaml(const std::string& fake_url) const {
     return AdjustConfigYaml(TestConfigYaml({fake_url, public_url_, StorePath()}) + extra_config_yaml_);
   }
 
