@@ -94,10 +94,19 @@ test("agent claims, replies and resolves a widget conversation", async ({ browse
   await consolePage.getByRole("button", { name: "Claim" }).click();
   await consolePage.getByRole("button", { name: "Resolve" }).waitFor();
 
+  await consolePage.getByLabel("Reply").pressSequentially("Hi, I am Alice.");
+  await chat.locator("#typing:not([hidden])").waitFor();
   await consolePage.getByLabel("Reply").fill("Hi, I am Alice. Let me check your order.");
   await consolePage.getByRole("button", { name: "Send" }).click();
   await chat.locator("#log .msg.outbound", { hasText: "I am Alice" }).waitFor();
-  await consolePage.locator("#transcript .entry.outbound", { hasText: "I am Alice" }).waitFor();
+  assert.equal(await chat.locator("#announcer").textContent(), "Agent: Hi, I am Alice. Let me check your order.");
+  assert.equal(await chat.locator("#announcer").getAttribute("aria-live"), "polite");
+  // The customer's page reported the reply read, and the console shows it without a reload.
+  await consolePage.locator("#transcript .entry.outbound", { hasText: "I am Alice" }).locator(".delivery", { hasText: "read" }).waitFor();
+
+  await sendFromWidget(chat, "It was order 1234");
+  await consolePage.locator("#transcript .entry.inbound", { hasText: "order 1234" }).waitFor();
+  assert.match(await consolePage.locator("#live-status").textContent(), /new message/);
 
   await consolePage.getByRole("button", { name: "Resolve" }).click();
   await chat.locator("#log .notice", { hasText: "resolved" }).waitFor();
