@@ -19,30 +19,12 @@ namespace {
 
 using agent_api::AuthenticateRequest;
 using agent_api::Caller;
+using agent_api::PathId;
+using agent_api::Unauthorized;
 using agent_api::IssueToken;
 using agent_api::ListConversations;
 using agent_api::ShowConversation;
 constexpr std::size_t kMaxApiBodyBytes = 64 * 1024;
-
-}  // namespace
-
-namespace agent_api {
-
-http::HttpResponse Unauthorized() {
-  auto response = http::HttpResponse::Error(
-      401, "unauthorized",
-      "missing or expired bearer token or session; get a token from POST /oauth/token or log "
-      "in at /console",
-      "Authorization");
-  response.headers.Set("WWW-Authenticate", "Bearer");
-  return response;
-}
-
-}  // namespace agent_api
-
-namespace {
-
-using agent_api::Unauthorized;
 
 int StatusFor(core::ActionError error) {
   switch (error) {
@@ -58,16 +40,6 @@ int StatusFor(core::ActionError error) {
     default:
       return 422;
   }
-}
-
-std::optional<std::int64_t> ConversationId(const http::HttpRequest& request) {
-  const auto found = request.path_params.find("id");
-  if (found == request.path_params.end() || found->second.empty() ||
-      found->second.size() > 18 ||
-      found->second.find_first_not_of("0123456789") != std::string::npos) {
-    return std::nullopt;
-  }
-  return std::stoll(found->second);
 }
 
 // Parses a JSON object body with a required non-empty string field.
@@ -128,6 +100,43 @@ void RunAction(AppContext& context, const Caller& caller, std::int64_t conversat
 
 }  // namespace
 
+namespace agent_api {
+
+std::optional<Caller> AuthenticateToken(AppContext& context, std::string_view token) {
+  const std::string hash = security::HashToken(std::string(token));
+  std::optional<Caller> caller;
+  context.store->Read([&](core::Repository& repository) {
+    if (auto agent_id = repository.FindAccessToken(hash, context.clock->Now())) {
+      if (auto agent = repository.GetAgent(*agent_id); agent && agent->active) {
+        caller = Caller{*agent};
+      }
+    }
+  });
+  return caller;
+}
+
+http::HttpResponse Unauthorized() {
+  auto response = http::HttpResponse::Error(
+      401, "unauthorized",
+      "missing or expired bearer token or session; get a token from POST /oauth/token or log "
+      "in at /console",
+      "Authorization");
+  response.headers.Set("WWW-Authenticate", "Bearer");
+  return response;
+}
+
+std::optional<std::int64_t> PathId(const http::HttpRequest& request) {
+  const auto found = request.path_params.find("id");
+  if (found == request.path_params.end() || found->second.empty() ||
+      found->second.size() > 18 ||
+      found->second.find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
+  }
+  return std::stoll(found->second);
+}
+
+}  // namespace agent_api
+
 http::HttpResponse FieldError(int status, std::string_view code, std::string_view field,
                               std::string_view message) {
   return http::HttpResponse::Error(status, code, message, field);
@@ -145,16 +154,7 @@ std::variant<std::optional<Caller>, http::HttpResponse> AuthenticateRequest(
   if (found == nullptr) {
     return std::optional<Caller>();
   }
-  const std::string hash = security::HashToken(found->token);
-  std::optional<Caller> caller;
-  context.store->Read([&](core::Repository& repository) {
-    if (auto agent_id = repository.FindAccessToken(hash, context.clock->Now())) {
-      if (auto agent = repository.GetAgent(*agent_id); agent && agent->active) {
-        caller = Caller{*agent};
-      }
-    }
-  });
-  return caller;
+  return AuthenticateToken(context, found->token);
 }
 
 std::optional<Caller> Authenticate(AppContext& context, const http::HttpRequest& request) {
@@ -191,7 +191,7 @@ void AddAgentApiRoutes(http::Router& router, AppContext& context) {
   auto with_conversation = [&](auto handler) {
     return guarded([handler](http::HttpRequest& request, const Caller& caller,
                              http::Responder respond) {
-      const auto id = ConversationId(request);
+      const auto id = PathId(request);
       if (!id) {
         respond(FieldError(400, "invalid_id", "id", "conversation id must be a positive integer"));
         return;
@@ -265,22 +265,32 @@ void AddAgentApiRoutes(http::Router& router, AppContext& context) {
                          },
                          201),
              limits);
-  router.Add("POST", "/api/v1/conversations/{id}/claim",
-             plain_action([service](core::Repository& repository, const Caller& caller,
-                                    std::int64_t id, const std::string&) {
-               return service->Claim(repository, id, caller.agent.id);
-             }));
+  // Claims go through routing (routing_api.cpp), which enforces capacity. A hand back or a
+  // resolve frees capacity, so it asks the auto-assigner to drain the queues after the commit.
+  const routing::RoutingService* routing = context.routing;
   router.Add("POST", "/api/v1/conversations/{id}/handback",
-             plain_action([service](core::Repository& repository, const Caller& caller,
-                                    std::int64_t id, const std::string&) {
-               return service->HandBack(repository, id, caller.agent.id, caller.IsSupervisor());
+             plain_action([service, routing](core::Repository& repository, const Caller& caller,
+                                             std::int64_t id, const std::string&) {
+               auto outcome =
+                   service->HandBack(repository, id, caller.agent.id, caller.IsSupervisor());
+               if (outcome.ok() && routing != nullptr) {
+                 routing->RequestDrain();
+               }
+               return outcome;
              }));
   router.Add("POST", "/api/v1/conversations/{id}/resolve",
-             with_conversation([&context, service](http::HttpRequest&, const Caller& caller,
-                                                   std::int64_t id, http::Responder respond) {
-               auto resolve = [service](core::Repository& repository, const Caller& caller,
-                                        std::int64_t id, const std::string&) {
-                 return service->Resolve(repository, id, caller.agent.id, caller.IsSupervisor());
+             with_conversation([&context, service, routing](http::HttpRequest&, const Caller& caller,
+                                                            std::int64_t id,
+                                                            http::Responder respond) {
+               auto resolve = [service, routing](core::Repository& repository,
+                                                 const Caller& caller, std::int64_t id,
+                                                 const std::string&) {
+                 auto outcome =
+                     service->Resolve(repository, id, caller.agent.id, caller.IsSupervisor());
+                 if (outcome.ok() && routing != nullptr) {
+                   routing->RequestDrain();
+                 }
+                 return outcome;
                };
                // The web chat widget learns of the resolution from a pushed notice.
                auto notify_then_respond = [&context, id, respond](http::HttpResponse response) {
@@ -296,29 +306,6 @@ void AddAgentApiRoutes(http::Router& router, AppContext& context) {
              with_conversation([&context](http::HttpRequest&, const Caller& caller,
                                           std::int64_t id, http::Responder respond) {
                respond(SendTyping(context, caller, id));
-             }));
-
-  router.Add("GET", "/api/v1/agents",
-             guarded([&context](http::HttpRequest&, const Caller& caller,
-                                http::Responder respond) {
-               if (!caller.IsSupervisor()) {
-                 respond(http::HttpResponse::Error(403, "forbidden",
-                                                   "listing agents needs the supervisor role"));
-                 return;
-               }
-               json::array agents;
-               context.store->Read([&](core::Repository& repository) {
-                 for (const auto& agent : repository.ListAgents()) {
-                   agents.push_back(json::object{
-                       {"id", agent.id},
-                       {"login", agent.login},
-                       {"name", agent.name},
-                       {"role", agent.role},
-                       {"assigned", repository.CountAssigned(agent.id)}});
-                 }
-               });
-               respond(http::HttpResponse::Json(
-                   200, json::serialize(json::object{{"agents", agents}})));
              }));
 }
 

@@ -30,8 +30,12 @@ std::variant<std::optional<Caller>, http::HttpResponse> AuthenticateRequest(
 /// Returns the agent of the request's unexpired bearer token or console session. A cookie
 /// request that fails the CSRF check gets nullopt, like a missing token.
 std::optional<Caller> Authenticate(AppContext& context, const http::HttpRequest& request);
-/// The 401 response for a missing or expired token.
+/// Returns the agent of an access token, as Authenticate does for a header or cookie.
+std::optional<Caller> AuthenticateToken(AppContext& context, std::string_view token);
+/// Returns the 401 response that asks for a bearer token or a console login.
 http::HttpResponse Unauthorized();
+/// Parses the `{id}` path parameter as a positive integer.
+std::optional<std::int64_t> PathId(const http::HttpRequest& request);
 
 boost::json::object ConversationJson(const core::Conversation& conversation);
 boost::json::object MessageJson(const core::Message& message);

@@ -4,9 +4,11 @@
 #include <spdlog/spdlog.h>
 
 #include "mobilelink/app/agent_api.hpp"
+#include "mobilelink/app/agent_feed.hpp"
 #include "mobilelink/app/console_routes.hpp"
 #include "mobilelink/app/customer_api.hpp"
 #include "mobilelink/app/context.hpp"
+#include "mobilelink/app/routing_api.hpp"
 #include "mobilelink/app/webchat_hub.hpp"
 #include "mobilelink/app/webhooks.hpp"
 #include "mobilelink/bot/flow_worker.hpp"
@@ -16,6 +18,7 @@
 #include "mobilelink/http/server.hpp"
 #include "mobilelink/nlu/bot_intents.hpp"
 #include "mobilelink/outbox/outbox_worker.hpp"
+#include "mobilelink/routing/auto_assigner.hpp"
 #include "mobilelink/security/credentials.hpp"
 
 namespace mobilelink::app {
@@ -63,11 +66,25 @@ class Application::Impl {
     }
     service_ = std::make_unique<core::ConversationService>(std::move(profiles), bot_,
                                                            config_.compliance, *clock_, flows);
+    routing_ = std::make_unique<routing::RoutingService>(config_.routing, *service_, *clock_);
+    store_->Read([&](core::Repository& repository) { routing_->ResolveAgents(repository); });
+    service_->SetHandoffListener(routing_.get());
+    // Every commit wakes the agent feed and the auto-assigner.
+    hooked_store_ = std::make_unique<CommitNotifyingStore>(*store_, [this] {
+      feed_->Notify();
+      assigner_->Notify();
+    });
     context_.config = &config_;
-    context_.store = store_.get();
+    context_.store = hooked_store_.get();
     context_.service = service_.get();
+    context_.routing = routing_.get();
     context_.clock = clock_;
     hub_ = std::make_shared<WebchatHub>(context_);
+    feed_ = std::make_shared<AgentFeed>(context_);
+    context_.feed_connections = [feed = feed_](std::int64_t agent_id) {
+      return feed->ConnectionsOf(agent_id);
+    };
+    assigner_ = std::make_unique<routing::AutoAssigner>(*hooked_store_, *routing_);
     context_.push_webchat = [hub = hub_](const std::string& visitor, const std::string& frame) {
       return hub->PushFrame(visitor, frame);
     };
@@ -80,10 +97,10 @@ class Application::Impl {
     outbox::WorkerOptions worker_options{config_.outbox, config_.server.public_url,
                                          options_.client};
     outbox_ = std::make_unique<outbox::OutboxWorker>(
-        worker_options, config_.inboxes, *store_, *service_, *clock_,
+        worker_options, config_.inboxes, *hooked_store_, *service_, *clock_,
         [hub = hub_](const core::OutboxEntry& entry) { return hub->Push(entry); });
     flow_worker_ = std::make_unique<bot::FlowWorker>(
-        bot::FlowWorkerOptions{config_.crm, options_.client}, *store_, *service_,
+        bot::FlowWorkerOptions{config_.crm, options_.client}, *hooked_store_, *service_,
         [worker = outbox_.get()] { worker->Notify(); });
     context_.notify_outbox = [worker = outbox_.get(), flow_worker = flow_worker_.get()] {
       worker->Notify();
@@ -96,10 +113,14 @@ class Application::Impl {
     AddAgentApiRoutes(*router, context_);
     AddCustomerApiRoutes(*router, context_);
     router->AddWebSocket("/webchat/{inbox}/socket", hub_);
+    AddRoutingApiRoutes(*router, context_);
+    router->AddWebSocket("/api/v1/feed", feed_);
     AddConsoleRoutes(*router, context_);
 
     outbox_->Start();
     flow_worker_->Start();
+    feed_->Start();
+    assigner_->Start();
     http::ServerOptions server_options;
     server_options.host = options_.host;
     server_options.port = options_.port;
@@ -120,11 +141,17 @@ class Application::Impl {
     if (server_) {
       server_->Stop(grace);
     }
+    if (assigner_) {
+      assigner_->Stop();
+    }
     if (flow_worker_) {
       flow_worker_->Stop();
     }
     if (outbox_) {
       outbox_->Stop(grace);
+    }
+    if (feed_) {
+      feed_->Stop();
     }
     login_pool_.reset();
     if (store_) {
@@ -174,6 +201,10 @@ class Application::Impl {
   std::unique_ptr<store::Store> store_;
   std::shared_ptr<bot::TierZeroBot> bot_;
   std::unique_ptr<core::ConversationService> service_;
+  std::unique_ptr<routing::RoutingService> routing_;
+  std::unique_ptr<CommitNotifyingStore> hooked_store_;
+  std::shared_ptr<AgentFeed> feed_;
+  std::unique_ptr<routing::AutoAssigner> assigner_;
   std::shared_ptr<WebchatHub> hub_;
   std::unique_ptr<outbox::OutboxWorker> outbox_;
   std::unique_ptr<bot::FlowWorker> flow_worker_;

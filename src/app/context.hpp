@@ -11,6 +11,7 @@
 #include "mobilelink/config/config.hpp"
 #include "mobilelink/core/clock.hpp"
 #include "mobilelink/core/conversation_service.hpp"
+#include "mobilelink/routing/routing_service.hpp"
 #include "mobilelink/security/login_guard.hpp"
 #include "mobilelink/store/store.hpp"
 
@@ -20,6 +21,7 @@ struct AppContext {
   const config::Config* config = nullptr;
   store::Store* store = nullptr;
   const core::ConversationService* service = nullptr;
+  const routing::RoutingService* routing = nullptr;
   const core::TimeSource* clock = nullptr;
   std::map<std::string, channels::InboxConfig> inboxes;
   /// Runs password checks, which take tens of milliseconds, off the HTTP threads.
@@ -29,6 +31,8 @@ struct AppContext {
   std::function<bool(const std::string& visitor_id, const std::string& frame)> push_webchat;
   /// Wakes the outbox after a commit that queued messages.
   std::function<void()> notify_outbox;
+  /// Returns how many agent feed sockets of an agent are open and authenticated.
+  std::function<int(std::int64_t agent_id)> feed_connections;
 };
 
 /// Returns a JSON error response that names the field, the reason and the fix.

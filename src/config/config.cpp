@@ -11,6 +11,7 @@
 #include "mobilelink/channels/registry.hpp"
 #include "mobilelink/config/crm_config.hpp"
 #include "mobilelink/config/flow_config.hpp"
+#include "mobilelink/config/routing_config.hpp"
 #include "mobilelink/config/web_config.hpp"
 #include "mobilelink/config/yaml_node.hpp"
 
@@ -125,7 +126,9 @@ std::vector<AgentConfig> ParseAgents(const Node& node) {
   std::vector<AgentConfig> agents;
   std::set<std::string> logins;
   ForEachItem(node, [&](const Node& item) {
-    CheckKeys(item, {"login", "name", "role", "password_hash"});
+    std::set<std::string> allowed{"login", "name", "role", "password_hash"};
+    allowed.insert(kAgentRoutingKeys.begin(), kAgentRoutingKeys.end());
+    CheckKeys(item, allowed);
     AgentConfig agent{Text(Child(item, "login"), true), Text(Child(item, "name"), true),
                       Text(Child(item, "role"), true), Text(Child(item, "password_hash"), true)};
     if (agent.role != "agent" && agent.role != "supervisor" && agent.role != "admin") {
@@ -237,7 +240,7 @@ Config ParseValidated(const std::string& text) {
   }
   const Node top{root, ""};
   CheckKeys(top, {"server", "store", "outbox", "compliance", "bot", "agents", "inboxes", "flows",
-                  "crm", "canned_responses", "web"});
+                  "crm", "canned_responses", "web", "routing", "teams"});
   Config config;
   config.server = ParseServer(Child(top, "server"));
   config.store = ParseStore(Child(top, "store"));
@@ -251,6 +254,7 @@ Config ParseValidated(const std::string& text) {
   WarnLongFlowMessages(config.flows);
   config.canned_responses = ParseCannedResponses(Child(top, "canned_responses"));
   config.web = ParseWeb(Child(top, "web"));
+  config.routing = ParseRouting(Child(top, "routing"), Child(top, "teams"), Child(top, "agents"));
   std::set<std::string> inbox_ids;
   ForEachItem(Child(top, "inboxes"), [&](const Node& item) {
     auto inbox = ParseInbox(item);

@@ -14,6 +14,7 @@
 #include "mobilelink/channels/adapter.hpp"
 #include "mobilelink/core/conversation_service.hpp"
 #include "mobilelink/customers/crm_connector.hpp"
+#include "mobilelink/routing/model.hpp"
 
 namespace mobilelink::config {
 
@@ -39,6 +40,7 @@ namespace mobilelink::config {
 /// | inboxes[] | id, channel, and the channel's own keys | |
 /// | canned_responses[] | code and text of each agent console canned response | [] |
 /// | web.embed_origins | origins whose pages may frame the chat widget | [] |
+/// | routing, teams, agents[] routing keys | see config/routing_config.hpp | |
 struct ServerConfig {
   std::string listen = "127.0.0.1:8080";
   std::string public_url = "http://127.0.0.1:8080";
@@ -90,6 +92,7 @@ struct Config {
   customers::CrmConfig crm;
   std::vector<CannedResponse> canned_responses;
   WebConfig web;
+  routing::RoutingConfig routing;
 };
 
 /// Raised for any invalid configuration. what() names the key path and the reason.

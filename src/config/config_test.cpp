@@ -208,7 +208,8 @@ TEST(Config, LoadNamesFileOnce) {
   std::filesystem::remove(path);
   EXPECT_EQ(error, path.string() +
                        ": sever: unknown key; expected one of: agents, bot, "
-                       "canned_responses, compliance, crm, flows, inboxes, outbox, server, store, web");
+                       "canned_responses, compliance, crm, flows, inboxes, outbox, routing, "
+                       "server, store, teams, web");
 }
 
 // Returns ValidConfig() with the Twilio inbox line `key: ...` replaced by `key: value`, or the

@@ -157,4 +157,25 @@ ActionOutcome ConversationService::Resolve(Repository& repository, std::int64_t 
   return {};
 }
 
+ActionOutcome ConversationService::SendSystemNotice(Repository& repository,
+                                                   std::int64_t conversation_id,
+                                                   const std::string& text) const {
+  auto conversation = repository.GetConversation(conversation_id);
+  if (!conversation) {
+    return {ActionError::kConversationNotFound,
+            AccessDetail(ActionError::kConversationNotFound, conversation_id)};
+  }
+  const InboxProfile* inbox = FindInbox(conversation->last_inbox_id);
+  if (inbox == nullptr) {
+    return {ActionError::kNoRecipient,
+            "inbox " + conversation->last_inbox_id + " is no longer configured"};
+  }
+  const auto recipient = RecipientFor(repository, *conversation, *inbox);
+  if (!recipient) {
+    return {ActionError::kNoRecipient, "the contact has no address on inbox " + inbox->id};
+  }
+  OutboundRequest request{inbox, *recipient, SenderKind::kSystem, std::nullopt, text, false};
+  return QueueOutbound(repository, *conversation, request);
+}
+
 }  // namespace mobilelink::core

@@ -224,6 +224,10 @@ void ConversationService::RunBot(Repository& repository, Conversation& conversat
   if (decision.action == bot::BotAction::kHandoff) {
     HandOff(repository, conversation, decision.reason, message.text);
     outcome.handed_off = true;
+    if (handoff_listener_ != nullptr) {
+      handoff_listener_->OnConversationHandedOff(repository, conversation, decision.reason,
+                                                 message.intent);
+    }
   }
   // ReceiveInbound runs the bot only for a number that is not opted out.
   OutboundRequest request{&inbox, recipient, SenderKind::kBot, std::nullopt, decision.text, true};

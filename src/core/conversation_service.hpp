@@ -84,6 +84,18 @@ struct StatusOutcome {
   std::int64_t conversation_id = 0;
 };
 
+/// Receives handoffs to tier 1 inside the handoff's transaction. The conversation row is written
+/// after the listener returns, so a listener must not change that row.
+class HandoffListener {
+ public:
+  virtual ~HandoffListener() = default;
+  /// `reason` is the bot's: customer_request or unresolved. `intent` is the intent detected in
+  /// the message that caused the handoff.
+  virtual void OnConversationHandedOff(Repository& repository, const Conversation& conversation,
+                                       const std::string& reason,
+                                       const std::string& intent) const = 0;
+};
+
 /// Thread safe: holds only read-only configuration.
 class ConversationService final {
  public:
@@ -136,6 +148,15 @@ class ConversationService final {
 
   [[nodiscard]] const InboxProfile* FindInbox(std::string_view inbox_id) const;
 
+  /// Queues a system message to the customer over the conversation's latest inbox, subject to
+  /// the contact's consent. Used for escalation notices.
+  ActionOutcome SendSystemNotice(Repository& repository, std::int64_t conversation_id,
+                                 const std::string& text) const;
+
+  /// Sets the listener told of each handoff. Call before the service is shared between threads;
+  /// the listener must outlive the service.
+  void SetHandoffListener(const HandoffListener* listener) { handoff_listener_ = listener; }
+
  private:
   struct OutboundRequest {
     const InboxProfile* inbox = nullptr;
@@ -179,6 +200,7 @@ class ConversationService final {
   ComplianceTexts compliance_;
   const TimeSource& clock_;
   std::shared_ptr<const bot::FlowEngine> flows_;
+  const HandoffListener* handoff_listener_ = nullptr;
 };
 
 std::string_view ToString(ActionError error);

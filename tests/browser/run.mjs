@@ -227,6 +227,25 @@ test("session cookie is HttpOnly and no token is in web storage", async ({ brows
   assert.equal(visible.session.includes(session.value), false);
   const withoutCsrf = await consolePage.evaluate(async () => (await fetch("/api/v1/conversations/1/claim", { method: "POST" })).status);
   assert.equal(withoutCsrf, 403);
+  // The console follows the agent feed with its cookie.
+  await consolePage.locator("body[data-live-updates=feed]").waitFor();
+
+  // A page of another origin on the same site gets the cookie sent with its socket, and the
+  // feed rejects the upgrade.
+  const otherSite = await startHostPage(env.baseUrl, 0);
+  try {
+    const page = await agent.newPage();
+    await page.goto(otherSite.url);
+    const outcome = await page.evaluate((feedUrl) => new Promise((resolve) => {
+      const socket = new WebSocket(feedUrl);
+      socket.onmessage = (message) => resolve(`message ${message.data}`);
+      socket.onerror = () => resolve("rejected");
+      setTimeout(() => resolve("no answer"), 5000);
+    }), env.baseUrl.replace("http:", "ws:") + "/api/v1/feed");
+    assert.equal(outcome, "rejected");
+  } finally {
+    await otherSite.close();
+  }
   await agent.close();
 });
 

@@ -419,8 +419,11 @@ class ServerFixture : public ::testing::Test {
   }
 
   [[nodiscard]] std::string ConfigYaml(const std::string& fake_url) const {
-    return TestConfigYaml({fake_url, public_url_, StorePath()});
+    return AdjustConfigYaml(TestConfigYaml({fake_url, public_url_, StorePath()}));
   }
+
+  /// Lets a suite add sections or keys to the test config before the server starts.
+  [[nodiscard]] virtual std::string AdjustConfigYaml(std::string yaml) const { return yaml; }
 
   [[nodiscard]] std::filesystem::path StorePath() const {
     return temp_dir_.Path() / "mobilelink.db";
