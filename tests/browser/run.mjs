@@ -342,8 +342,17 @@ test("screenshots at both mobile sizes", async ({ browser, dialogs }) => {
     assert.equal(consoleOverflow, false, `the console scrolls sideways at ${label}`);
     await loggedIn.getByRole("button", { name: "Resolve" }).click();
     await chat.locator("#log .notice", { hasText: "resolved" }).waitFor();
+
+    const supervisor = await newContext(browser, size, dialogs);
+    const supervisorPage = await logInConsole(supervisor, SUPERVISOR);
+    await supervisorPage.keyboard.press("s");
+    await supervisorPage.locator("#supervisor-agents th", { hasText: "Alice Agent" }).waitFor();
+    await supervisorPage.screenshot({ path: path.join(options.screenshots, `console-supervisor-${label}.png`), fullPage: true });
+    const supervisorOverflow = await supervisorPage.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    assert.equal(supervisorOverflow, false, `the supervisor view scrolls sideways at ${label}`);
     await customer.close();
     await agent.close();
+    await supervisor.close();
   }
 });
 
