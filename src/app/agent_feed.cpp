@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "mobilelink/app/agent_api_internal.hpp"
+#include "mobilelink/app/session_auth.hpp"
 #include "mobilelink/common/log.hpp"
 #include "mobilelink/common/metrics.hpp"
 #include "mobilelink/events/event_types.hpp"
@@ -157,6 +158,13 @@ std::optional<http::HttpResponse> AgentFeed::Accept(const http::HttpRequest& req
       return agent_api::Unauthorized();
     }
   }
+  // Browsers send cookies on a socket that another site opens, so a console session cookie
+  // counts only on an upgrade from this server's own pages.
+  if (CookieValue(request, kSessionCookieName) && !IsSameOriginOrAbsent(request)) {
+    return http::HttpResponse::Error(403, "csrf_rejected",
+                                     "the console session works only from this server's pages",
+                                     "Origin");
+  }
   return std::nullopt;
 }
 
@@ -168,6 +176,8 @@ void AgentFeed::OnOpen(const std::shared_ptr<http::WebSocketSession>& session) {
   }
   if (auto token = BearerProtocolToken(session->UpgradeRequest())) {
     Authenticate(session, *token);
+  } else if (auto cookie = CookieValue(session->UpgradeRequest(), kSessionCookieName)) {
+    Authenticate(session, *cookie);
   }
 }
 

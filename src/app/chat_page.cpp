@@ -1,11 +1,12 @@
 // The customer chat page at /chat/{inbox}, and the resolution notice that its sockets receive.
 // The page is a static shell; web/src/widget/ renders every message with textContent.
 
+#include "mobilelink/app/chat_page.hpp"
+
 #include <cctype>
 
 #include <boost/json.hpp>
 
-#include "mobilelink/app/chat_page.hpp"
 #include "mobilelink/app/web_assets.hpp"
 #include "mobilelink/app/webchat_hub.hpp"
 
@@ -96,10 +97,10 @@ void PushConversationResolved(AppContext& context, std::int64_t conversation_id)
   if (!visitor || !context.push_webchat) {
     return;
   }
-  context.push_webchat(*visitor, boost::json::serialize(boost::json::object{
-                                     {"type", "conversation"},
-                                     {"conversation_id", conversation_id},
-                                     {"status", "resolved"}}));
+  context.push_webchat(
+      *visitor,
+      boost::json::serialize(boost::json::object{
+          {"type", "conversation"}, {"conversation_id", conversation_id}, {"status", "resolved"}}));
 }
 
 }  // namespace mobilelink::app

@@ -84,20 +84,20 @@ void AddSessionRoutes(http::Router& router, AppContext& context) {
       },
       http::RouteLimits{kMaxLoginBodyBytes});
 
-  router.Add("GET", "/console/session",
-             [&context](http::HttpRequest&& request, http::Responder respond) {
-               const auto token = CookieValue(request, kSessionCookieName);
-               const auto caller = agent_api::Authenticate(context, request);
-               if (!token || !caller) {
-                 respond(http::HttpResponse::Error(401, "unauthorized",
-                                                   "no console session; log in first"));
-                 return;
-               }
-               auto response = http::HttpResponse::Json(
-                   200, json::serialize(SessionJson(context, *caller, *token)));
-               response.headers.Set("Cache-Control", "no-store");
-               respond(std::move(response));
-             });
+  router.Add(
+      "GET", "/console/session", [&context](http::HttpRequest&& request, http::Responder respond) {
+        const auto token = CookieValue(request, kSessionCookieName);
+        const auto caller = agent_api::Authenticate(context, request);
+        if (!token || !caller) {
+          respond(
+              http::HttpResponse::Error(401, "unauthorized", "no console session; log in first"));
+          return;
+        }
+        auto response =
+            http::HttpResponse::Json(200, json::serialize(SessionJson(context, *caller, *token)));
+        response.headers.Set("Cache-Control", "no-store");
+        respond(std::move(response));
+      });
 
   router.Add("DELETE", "/console/session",
              [&context](http::HttpRequest&& request, http::Responder respond) {
@@ -132,17 +132,17 @@ void AddChatRoutes(http::Router& router, AppContext& context) {
     const auto url = WebAssets::Embedded().Url("widget.js");
     respond(WebAssets::Embedded().Serve(request, url.substr(url.rfind('/') + 1)));
   });
-  router.Add("GET", "/chat/{inbox}", [&context](http::HttpRequest&& request,
-                                                http::Responder respond) {
-    const auto found = context.inboxes.find(request.path_params["inbox"]);
-    if (found == context.inboxes.end() || found->second.channel != "webchat") {
-      respond(http::HttpResponse::Error(404, "inbox_not_found", "no such web chat inbox",
-                                        "inbox"));
-      return;
-    }
-    respond(Page(ChatPage(found->first, found->second.Get("title")),
-                 ChatFrameAncestors(context.config->web)));
-  });
+  router.Add(
+      "GET", "/chat/{inbox}", [&context](http::HttpRequest&& request, http::Responder respond) {
+        const auto found = context.inboxes.find(request.path_params["inbox"]);
+        if (found == context.inboxes.end() || found->second.channel != "webchat") {
+          respond(
+              http::HttpResponse::Error(404, "inbox_not_found", "no such web chat inbox", "inbox"));
+          return;
+        }
+        respond(Page(ChatPage(found->first, found->second.Get("title")),
+                     ChatFrameAncestors(context.config->web)));
+      });
 }
 
 }  // namespace

@@ -23,9 +23,8 @@ class ConsoleRoutes : public ServerFixture {
       headers.Set("Origin", origin);
     }
     return Request("POST", "/console/session",
-                   channels::common::EncodeForm({{"grant_type", "password"},
-                                                 {"username", login},
-                                                 {"password", password}}),
+                   channels::common::EncodeForm(
+                       {{"grant_type", "password"}, {"username", login}, {"password", password}}),
                    headers);
   }
 
@@ -125,13 +124,13 @@ TEST_F(ConsoleRoutes, ClaimWithoutCsrfIsRejectedAndChangesNothing) {
   EXPECT_EQ(wrong.status, 403);
   const auto foreign = WithCookie("POST", path, session, session.csrf_token, "http://evil.example");
   EXPECT_EQ(foreign.status, 403);
-  EXPECT_EQ(Store().Integer("SELECT COUNT(*) FROM conversations WHERE assignee_agent_id IS NOT NULL"),
-            0);
+  EXPECT_EQ(
+      Store().Integer("SELECT COUNT(*) FROM conversations WHERE assignee_agent_id IS NOT NULL"), 0);
 
   const auto accepted = WithCookie("POST", path, session, session.csrf_token, OwnOrigin());
   EXPECT_EQ(accepted.status, 200) << accepted.body;
-  EXPECT_EQ(Store().Integer("SELECT COUNT(*) FROM conversations WHERE assignee_agent_id IS NOT NULL"),
-            1);
+  EXPECT_EQ(
+      Store().Integer("SELECT COUNT(*) FROM conversations WHERE assignee_agent_id IS NOT NULL"), 1);
 }
 
 TEST_F(ConsoleRoutes, LogoutNeedsCsrfAndExpiresCookie) {

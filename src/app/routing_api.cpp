@@ -189,11 +189,17 @@ void AddRoutingApiRoutes(http::Router& router, AppContext& context) {
   const http::RouteLimits limits{kMaxRoutingBodyBytes};
   const routing::RoutingService* routing = context.routing;
 
-  // Wraps a handler with bearer authentication and the `{id}` path check.
+  // Wraps a handler with authentication (bearer token, or session cookie with its CSRF check)
+  // and the `{id}` path check.
   auto with_id = [&context](std::string_view subject, auto handler) {
     return [&context, subject = std::string(subject), handler](http::HttpRequest&& request,
                                                                http::Responder respond) {
-      auto caller = agent_api::Authenticate(context, request);
+      auto authenticated = agent_api::AuthenticateRequest(context, request);
+      if (auto* rejection = std::get_if<http::HttpResponse>(&authenticated)) {
+        respond(std::move(*rejection));
+        return;
+      }
+      const auto& caller = std::get<std::optional<Caller>>(authenticated);
       if (!caller) {
         respond(agent_api::Unauthorized());
         return;

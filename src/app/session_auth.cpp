@@ -21,8 +21,7 @@ std::string_view Trim(std::string_view text) {
 }
 
 bool ConstantTimeEquals(std::string_view left, std::string_view right) {
-  return left.size() == right.size() &&
-         CRYPTO_memcmp(left.data(), right.data(), left.size()) == 0;
+  return left.size() == right.size() && CRYPTO_memcmp(left.data(), right.data(), left.size()) == 0;
 }
 
 http::HttpResponse CsrfRejected(std::string_view reason) {
@@ -85,13 +84,15 @@ std::variant<std::monostate, RequestCredential, http::HttpResponse> ReadCredenti
   }
   if (IsStateChanging(request.method)) {
     if (!IsSameOriginOrAbsent(request)) {
-      return CsrfRejected("the request's Origin is not this server; cookies work only from the "
-                          "console's own pages");
+      return CsrfRejected(
+          "the request's Origin is not this server; cookies work only from the "
+          "console's own pages");
     }
     const auto sent = request.headers.Get(kCsrfHeaderName).value_or("");
     if (!ConstantTimeEquals(sent, CsrfTokenFor(*token))) {
-      return CsrfRejected("missing or wrong X-CSRF-Token; send the csrf_token of "
-                          "GET /console/session");
+      return CsrfRejected(
+          "missing or wrong X-CSRF-Token; send the csrf_token of "
+          "GET /console/session");
     }
   }
   return RequestCredential{std::move(*token), true};

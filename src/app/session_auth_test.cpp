@@ -9,8 +9,8 @@ http::HttpRequest CookieRequest(const std::string& method, const std::string& to
   http::HttpRequest request;
   request.method = method;
   request.headers.Set("Host", "127.0.0.1:8080");
-  request.headers.Set("Cookie", "theme=dark; " + std::string(kSessionCookieName) + "=" + token +
-                                    "; other=1");
+  request.headers.Set("Cookie",
+                      "theme=dark; " + std::string(kSessionCookieName) + "=" + token + "; other=1");
   return request;
 }
 

@@ -79,8 +79,8 @@ TEST(WebAssets, ManifestNamingAbsentFileThrows) {
 
 TEST(WebAssets, EmbeddedBundleServesEveryManifestEntry) {
   const WebAssets& assets = WebAssets::Embedded();
-  for (const char* logical : {"console.js", "console.css", "widget.js", "widget.css", "sdk.js",
-                              "embed.js"}) {
+  for (const char* logical :
+       {"console.js", "console.css", "widget.js", "widget.css", "sdk.js", "embed.js"}) {
     const std::string url = assets.Url(logical);
     const auto response = assets.Serve(Get(), url.substr(url.rfind('/') + 1));
     EXPECT_EQ(response.status, 200) << logical;

@@ -14,8 +14,8 @@ bool IsCodeCharacter(char c) {
 }
 
 bool IsHostCharacter(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '-' || c == '.' || c == ':' || c == '[' || c == ']';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == ':' || c == '[' || c == ']';
 }
 
 void CheckOrigin(const std::string& origin, const std::string& path) {
@@ -30,8 +30,9 @@ void CheckOrigin(const std::string& origin, const std::string& path) {
   }
   for (char c : host) {
     if (!IsHostCharacter(c)) {
-      Fail(path, "'" + origin + "' must be scheme://host[:port] with no path, query, wildcard "
-                 "or spaces");
+      Fail(path, "'" + origin +
+                     "' must be scheme://host[:port] with no path, query, wildcard "
+                     "or spaces");
     }
   }
 }
@@ -49,8 +50,9 @@ std::vector<CannedResponse> ParseCannedResponses(const Node& node) {
       valid_code = valid_code && IsCodeCharacter(c);
     }
     if (!valid_code) {
-      Fail(item.path + ".code", "'" + response.code + "' must be 1 to 32 lower-case letters, "
-                                "digits, '-' or '_'");
+      Fail(item.path + ".code", "'" + response.code +
+                                    "' must be 1 to 32 lower-case letters, "
+                                    "digits, '-' or '_'");
     }
     if (!codes.insert(response.code).second) {
       Fail(item.path + ".code", "duplicate code '" + response.code + "'");

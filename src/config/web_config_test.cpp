@@ -55,8 +55,8 @@ TEST(WebConfig, RejectsUpperCaseCode) {
 }
 
 TEST(WebConfig, RejectsDuplicateCode) {
-  const auto error = ErrorOf(kMinimal +
-                             "canned_responses:\n  - code: a\n    text: x\n  - code: a\n    text: y\n");
+  const auto error =
+      ErrorOf(kMinimal + "canned_responses:\n  - code: a\n    text: x\n  - code: a\n    text: y\n");
   EXPECT_NE(error.find("canned_responses[1].code"), std::string::npos) << error;
   EXPECT_NE(error.find("duplicate"), std::string::npos) << error;
 }
@@ -72,9 +72,9 @@ TEST(WebConfig, RejectsUnknownWebKey) {
 }
 
 TEST(WebConfig, RejectsOriginThatCouldExtendCsp) {
-  for (const std::string origin : {"https://a.example; script-src *", "https://*.example.com",
-                                   "https://shop.example.com/path", "shop.example.com",
-                                   "javascript://x", "https://"}) {
+  for (const std::string origin :
+       {"https://a.example; script-src *", "https://*.example.com", "https://shop.example.com/path",
+        "shop.example.com", "javascript://x", "https://"}) {
     const auto error = ErrorOf(kMinimal + "web:\n  embed_origins: [\"" + origin + "\"]\n");
     EXPECT_NE(error.find("web.embed_origins[0]"), std::string::npos) << origin << ": " << error;
   }

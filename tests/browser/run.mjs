@@ -94,10 +94,19 @@ test("agent claims, replies and resolves a widget conversation", async ({ browse
   await consolePage.getByRole("button", { name: "Claim" }).click();
   await consolePage.getByRole("button", { name: "Resolve" }).waitFor();
 
+  await consolePage.getByLabel("Reply").pressSequentially("Hi, I am Alice.");
+  await chat.locator("#typing:not([hidden])").waitFor();
   await consolePage.getByLabel("Reply").fill("Hi, I am Alice. Let me check your order.");
   await consolePage.getByRole("button", { name: "Send" }).click();
   await chat.locator("#log .msg.outbound", { hasText: "I am Alice" }).waitFor();
-  await consolePage.locator("#transcript .entry.outbound", { hasText: "I am Alice" }).waitFor();
+  assert.equal(await chat.locator("#announcer").textContent(), "Agent: Hi, I am Alice. Let me check your order.");
+  assert.equal(await chat.locator("#announcer").getAttribute("aria-live"), "polite");
+  // The customer's page reported the reply read, and the console shows it without a reload.
+  await consolePage.locator("#transcript .entry.outbound", { hasText: "I am Alice" }).locator(".delivery", { hasText: "read" }).waitFor();
+
+  await sendFromWidget(chat, "It was order 1234");
+  await consolePage.locator("#transcript .entry.inbound", { hasText: "order 1234" }).waitFor();
+  assert.match(await consolePage.locator("#live-status").textContent(), /new message/);
 
   await consolePage.getByRole("button", { name: "Resolve" }).click();
   await chat.locator("#log .notice", { hasText: "resolved" }).waitFor();
@@ -218,6 +227,25 @@ test("session cookie is HttpOnly and no token is in web storage", async ({ brows
   assert.equal(visible.session.includes(session.value), false);
   const withoutCsrf = await consolePage.evaluate(async () => (await fetch("/api/v1/conversations/1/claim", { method: "POST" })).status);
   assert.equal(withoutCsrf, 403);
+  // The console follows the agent feed with its cookie.
+  await consolePage.locator("body[data-live-updates=feed]").waitFor();
+
+  // A page of another origin on the same site gets the cookie sent with its socket, and the
+  // feed rejects the upgrade.
+  const otherSite = await startHostPage(env.baseUrl, 0);
+  try {
+    const page = await agent.newPage();
+    await page.goto(otherSite.url);
+    const outcome = await page.evaluate((feedUrl) => new Promise((resolve) => {
+      const socket = new WebSocket(feedUrl);
+      socket.onmessage = (message) => resolve(`message ${message.data}`);
+      socket.onerror = () => resolve("rejected");
+      setTimeout(() => resolve("no answer"), 5000);
+    }), env.baseUrl.replace("http:", "ws:") + "/api/v1/feed");
+    assert.equal(outcome, "rejected");
+  } finally {
+    await otherSite.close();
+  }
   await agent.close();
 });
 
@@ -314,8 +342,17 @@ test("screenshots at both mobile sizes", async ({ browser, dialogs }) => {
     assert.equal(consoleOverflow, false, `the console scrolls sideways at ${label}`);
     await loggedIn.getByRole("button", { name: "Resolve" }).click();
     await chat.locator("#log .notice", { hasText: "resolved" }).waitFor();
+
+    const supervisor = await newContext(browser, size, dialogs);
+    const supervisorPage = await logInConsole(supervisor, SUPERVISOR);
+    await supervisorPage.keyboard.press("s");
+    await supervisorPage.locator("#supervisor-agents th", { hasText: "Alice Agent" }).waitFor();
+    await supervisorPage.screenshot({ path: path.join(options.screenshots, `console-supervisor-${label}.png`), fullPage: true });
+    const supervisorOverflow = await supervisorPage.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    assert.equal(supervisorOverflow, false, `the supervisor view scrolls sideways at ${label}`);
     await customer.close();
     await agent.close();
+    await supervisor.close();
   }
 });
 
