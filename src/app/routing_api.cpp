@@ -230,16 +230,24 @@ void AddRoutingApiRoutes(http::Router& router, AppContext& context) {
                respond(ListAgents(context, caller, id));
              }));
 
+  // Wraps a handler that also needs a JSON object body.
+  auto with_body = [&with_id](std::string_view subject, auto handler) {
+    return with_id(subject, [handler](http::HttpRequest& request, const Caller& caller,
+                                      std::int64_t id, http::Responder respond) {
+      auto body = JsonBody(request);
+      if (auto* error = std::get_if<http::HttpResponse>(&body)) {
+        respond(std::move(*error));
+        return;
+      }
+      handler(std::get<json::object>(body), caller, id, std::move(respond));
+    });
+  };
+
   router.Add(
       "PUT", "/api/v1/agents/{id}/presence",
-      with_id("agent", [&context, routing](http::HttpRequest& request, const Caller& caller,
-                                           std::int64_t id, http::Responder respond) {
-        auto body = JsonBody(request);
-        if (auto* error = std::get_if<http::HttpResponse>(&body)) {
-          respond(std::move(*error));
-          return;
-        }
-        const auto text = StringField(std::get<json::object>(body), "presence");
+      with_body("agent", [&context, routing](const json::object& body, const Caller& caller,
+                                             std::int64_t id, http::Responder respond) {
+        const auto text = StringField(body, "presence");
         const auto presence = text ? routing::ParsePresence(*text) : std::nullopt;
         if (!presence) {
           respond(FieldError(422, "invalid_field", "presence",
@@ -278,21 +286,16 @@ void AddRoutingApiRoutes(http::Router& router, AppContext& context) {
 
   router.Add(
       "POST", "/api/v1/conversations/{id}/assign",
-      with_id("conversation", [&context, routing](http::HttpRequest& request,
-                                                  const Caller& caller, std::int64_t id,
-                                                  http::Responder respond) {
+      with_body("conversation", [&context, routing](const json::object& body,
+                                                    const Caller& caller, std::int64_t id,
+                                                    http::Responder respond) {
         if (!caller.IsSupervisor()) {
           respond(http::HttpResponse::Error(
               403, "forbidden",
               "assigning to another agent needs the supervisor role; use claim or transfer"));
           return;
         }
-        auto body = JsonBody(request);
-        if (auto* error = std::get_if<http::HttpResponse>(&body)) {
-          respond(std::move(*error));
-          return;
-        }
-        const auto agent_id = IdField(std::get<json::object>(body), "agent_id");
+        const auto agent_id = IdField(body, "agent_id");
         if (!agent_id) {
           respond(FieldError(422, "invalid_field", "agent_id",
                              "agent_id is required and must be a positive integer"));
@@ -309,17 +312,11 @@ void AddRoutingApiRoutes(http::Router& router, AppContext& context) {
 
   router.Add(
       "POST", "/api/v1/conversations/{id}/transfer",
-      with_id("conversation", [&context, routing](http::HttpRequest& request,
-                                                  const Caller& caller, std::int64_t id,
-                                                  http::Responder respond) {
-        auto body = JsonBody(request);
-        if (auto* error = std::get_if<http::HttpResponse>(&body)) {
-          respond(std::move(*error));
-          return;
-        }
-        const auto& object = std::get<json::object>(body);
-        const auto agent_id = IdField(object, "agent_id");
-        const auto team = StringField(object, "team");
+      with_body("conversation", [&context, routing](const json::object& body,
+                                                    const Caller& caller, std::int64_t id,
+                                                    http::Responder respond) {
+        const auto agent_id = IdField(body, "agent_id");
+        const auto team = StringField(body, "team");
         if (agent_id.has_value() == team.has_value()) {
           respond(FieldError(422, "invalid_field", "agent_id",
                              "send exactly one of agent_id (a positive integer) or team (a "
@@ -338,15 +335,10 @@ void AddRoutingApiRoutes(http::Router& router, AppContext& context) {
 
   router.Add(
       "POST", "/api/v1/conversations/{id}/escalate",
-      with_id("conversation", [&context, routing](http::HttpRequest& request,
-                                                  const Caller& caller, std::int64_t id,
-                                                  http::Responder respond) {
-        auto body = JsonBody(request);
-        if (auto* error = std::get_if<http::HttpResponse>(&body)) {
-          respond(std::move(*error));
-          return;
-        }
-        const auto text = StringField(std::get<json::object>(body), "reason");
+      with_body("conversation", [&context, routing](const json::object& body,
+                                                    const Caller& caller, std::int64_t id,
+                                                    http::Responder respond) {
+        const auto text = StringField(body, "reason");
         const auto reason = text ? routing::ParseEscalationReason(*text) : std::nullopt;
         if (!reason || (*reason != routing::EscalationReason::kNeedsEngineering &&
                         *reason != routing::EscalationReason::kManual)) {
@@ -365,15 +357,10 @@ void AddRoutingApiRoutes(http::Router& router, AppContext& context) {
 
   router.Add(
       "PUT", "/api/v1/conversations/{id}/priority",
-      with_id("conversation", [&context, routing](http::HttpRequest& request,
-                                                  const Caller& caller, std::int64_t id,
-                                                  http::Responder respond) {
-        auto body = JsonBody(request);
-        if (auto* error = std::get_if<http::HttpResponse>(&body)) {
-          respond(std::move(*error));
-          return;
-        }
-        const auto text = StringField(std::get<json::object>(body), "priority");
+      with_body("conversation", [&context, routing](const json::object& body,
+                                                    const Caller& caller, std::int64_t id,
+                                                    http::Responder respond) {
+        const auto text = StringField(body, "priority");
         const auto priority = text ? core::ParsePriority(*text) : std::nullopt;
         if (!priority) {
           respond(FieldError(422, "invalid_field", "priority",

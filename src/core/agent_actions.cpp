@@ -52,17 +52,7 @@ ActionOutcome ConversationService::ReplyAsAgent(Repository& repository,
       error != ActionError::kNone) {
     return {error, AccessDetail(error, conversation_id)};
   }
-  const InboxProfile* inbox = FindInbox(conversation->last_inbox_id);
-  if (inbox == nullptr) {
-    return {ActionError::kNoRecipient,
-            "inbox " + conversation->last_inbox_id + " is no longer configured"};
-  }
-  const auto recipient = RecipientFor(repository, *conversation, *inbox);
-  if (!recipient) {
-    return {ActionError::kNoRecipient, "the contact has no address on inbox " + inbox->id};
-  }
-  OutboundRequest request{inbox, *recipient, SenderKind::kAgent, agent_id, text, false};
-  auto outcome = QueueOutbound(repository, *conversation, request);
+  auto outcome = QueueToContact(repository, *conversation, SenderKind::kAgent, agent_id, text);
   if (outcome.ok()) {
     conversation->updated_at = clock_.Now();
     repository.UpdateConversation(*conversation);
@@ -165,17 +155,24 @@ ActionOutcome ConversationService::SendSystemNotice(Repository& repository,
     return {ActionError::kConversationNotFound,
             AccessDetail(ActionError::kConversationNotFound, conversation_id)};
   }
-  const InboxProfile* inbox = FindInbox(conversation->last_inbox_id);
+  return QueueToContact(repository, *conversation, SenderKind::kSystem, std::nullopt, text);
+}
+
+ActionOutcome ConversationService::QueueToContact(Repository& repository,
+                                                 Conversation& conversation, SenderKind sender,
+                                                 std::optional<std::int64_t> agent_id,
+                                                 const std::string& text) const {
+  const InboxProfile* inbox = FindInbox(conversation.last_inbox_id);
   if (inbox == nullptr) {
     return {ActionError::kNoRecipient,
-            "inbox " + conversation->last_inbox_id + " is no longer configured"};
+            "inbox " + conversation.last_inbox_id + " is no longer configured"};
   }
-  const auto recipient = RecipientFor(repository, *conversation, *inbox);
+  const auto recipient = RecipientFor(repository, conversation, *inbox);
   if (!recipient) {
     return {ActionError::kNoRecipient, "the contact has no address on inbox " + inbox->id};
   }
-  OutboundRequest request{inbox, *recipient, SenderKind::kSystem, std::nullopt, text, false};
-  return QueueOutbound(repository, *conversation, request);
+  OutboundRequest request{inbox, *recipient, sender, agent_id, text, false};
+  return QueueOutbound(repository, conversation, request);
 }
 
 }  // namespace mobilelink::core

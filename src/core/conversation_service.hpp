@@ -160,6 +160,10 @@ class ConversationService final {
   };
   ActionOutcome QueueOutbound(Repository& repository, Conversation& conversation,
                               const OutboundRequest& request) const;
+  // Queues a message over the conversation's latest inbox to the contact's address there.
+  ActionOutcome QueueToContact(Repository& repository, Conversation& conversation,
+                               SenderKind sender, std::optional<std::int64_t> agent_id,
+                               const std::string& text) const;
   // Inserts an inbound message and records message.received, before any event about it.
   void StoreInbound(Repository& repository, const Conversation& conversation, Message& message,
                     const InboxProfile& inbox) const;

@@ -17,6 +17,17 @@ constexpr EscalationReason kAllReasons[] = {
     EscalationReason::kAcceptTimeout,     EscalationReason::kResolutionTimeout,
     EscalationReason::kNeedsEngineering,  EscalationReason::kManual};
 
+// Returns the conversation when it is open at tier 1, the state both timeouts act on.
+std::optional<core::Conversation> OpenAtTier1(core::Repository& repository,
+                                              std::int64_t conversation_id) {
+  auto conversation = repository.GetConversation(conversation_id);
+  if (!conversation || conversation->status == core::ConversationStatus::kResolved ||
+      conversation->tier != 1) {
+    return std::nullopt;
+  }
+  return conversation;
+}
+
 void ReplaceAll(std::string& text, std::string_view token, const std::string& value) {
   for (auto at = text.find(token); at != std::string::npos;
        at = text.find(token, at + value.size())) {
@@ -79,9 +90,8 @@ bool RoutingService::SendNotice(core::Repository& repository, std::int64_t conve
 
 RoutingOutcome RoutingService::OnAcceptTimeout(core::Repository& repository,
                                                std::int64_t conversation_id) const {
-  auto conversation = repository.GetConversation(conversation_id);
-  if (!conversation || conversation->status == core::ConversationStatus::kResolved ||
-      conversation->tier != 1) {
+  auto conversation = OpenAtTier1(repository, conversation_id);
+  if (!conversation) {
     return {};
   }
   auto routes = OpenRoutingRepository(repository);
@@ -141,9 +151,8 @@ RoutingOutcome RoutingService::OnAcceptTimeout(core::Repository& repository,
 
 RoutingOutcome RoutingService::OnResolutionTimeout(core::Repository& repository,
                                                    std::int64_t conversation_id) const {
-  auto conversation = repository.GetConversation(conversation_id);
-  if (!conversation || conversation->status == core::ConversationStatus::kResolved ||
-      conversation->tier != 1) {
+  auto conversation = OpenAtTier1(repository, conversation_id);
+  if (!conversation) {
     return {};
   }
   auto routes = OpenRoutingRepository(repository);
@@ -153,30 +162,17 @@ RoutingOutcome RoutingService::OnResolutionTimeout(core::Repository& repository,
 RoutingOutcome RoutingService::Escalate(core::Repository& repository,
                                         std::int64_t conversation_id, const Actor& actor,
                                         EscalationReason reason) const {
-  auto conversation = repository.GetConversation(conversation_id);
-  if (!conversation) {
-    return {RoutingError::kConversationNotFound,
-            "conversation " + std::to_string(conversation_id) + " not found"};
+  core::Conversation conversation;
+  if (auto check = LoadForAction(repository, conversation_id, &actor, conversation);
+      !check.ok()) {
+    return check;
   }
-  if (conversation->status == core::ConversationStatus::kResolved) {
-    return {RoutingError::kResolved,
-            "conversation " + std::to_string(conversation_id) + " is resolved"};
-  }
-  if (conversation->tier == 0) {
-    return {RoutingError::kNotHandedOff, "conversation " + std::to_string(conversation_id) +
-                                             " is with the bot; it has not been handed off"};
-  }
-  if (!actor.supervisor && conversation->assignee_agent_id != actor.agent_id) {
-    return {RoutingError::kNotAssignee, "conversation " + std::to_string(conversation_id) +
-                                            " is not assigned to you; only its assignee or a "
-                                            "supervisor may escalate it"};
-  }
-  if (conversation->tier >= 2) {
+  if (conversation.tier >= 2) {
     return {RoutingError::kAlreadyEscalated,
             "conversation " + std::to_string(conversation_id) + " is already at tier 2"};
   }
   auto routes = OpenRoutingRepository(repository);
-  return RaiseToTier2(repository, *routes, *conversation, reason);
+  return RaiseToTier2(repository, *routes, conversation, reason);
 }
 
 RoutingOutcome RoutingService::RaiseToTier2(core::Repository& repository,

@@ -12,32 +12,6 @@ namespace json = boost::json;
 
 namespace {
 
-// Shared by the operations that need a handed-off, open conversation.
-RoutingOutcome CheckOpen(const std::optional<core::Conversation>& conversation,
-                         std::int64_t conversation_id) {
-  const std::string name = "conversation " + std::to_string(conversation_id);
-  if (!conversation) {
-    return {RoutingError::kConversationNotFound, name + " not found"};
-  }
-  if (conversation->status == core::ConversationStatus::kResolved) {
-    return {RoutingError::kResolved, name + " is resolved"};
-  }
-  if (conversation->tier == 0) {
-    return {RoutingError::kNotHandedOff, name + " is with the bot; it has not been handed off"};
-  }
-  return {};
-}
-
-// Agents may act only on conversations assigned to them; supervisors on any.
-RoutingOutcome CheckActsOn(const core::Conversation& conversation, const Actor& actor) {
-  if (actor.supervisor || conversation.assignee_agent_id == actor.agent_id) {
-    return {};
-  }
-  return {RoutingError::kNotAssignee, "conversation " + std::to_string(conversation.id) +
-                                          " is not assigned to you; only its assignee or a "
-                                          "supervisor may do this"};
-}
-
 }  // namespace
 
 std::string_view ToString(RoutingError error) {
@@ -68,6 +42,28 @@ std::string_view ToString(RoutingError error) {
       return "already_escalated";
   }
   return "none";
+}
+
+RoutingOutcome RoutingService::LoadForAction(core::Repository& repository,
+                                             std::int64_t conversation_id, const Actor* actor,
+                                             core::Conversation& conversation) const {
+  const std::string name = "conversation " + std::to_string(conversation_id);
+  auto found = repository.GetConversation(conversation_id);
+  if (!found) {
+    return {RoutingError::kConversationNotFound, name + " not found"};
+  }
+  conversation = std::move(*found);
+  if (conversation.status == core::ConversationStatus::kResolved) {
+    return {RoutingError::kResolved, name + " is resolved"};
+  }
+  if (conversation.tier == 0) {
+    return {RoutingError::kNotHandedOff, name + " is with the bot; it has not been handed off"};
+  }
+  if (actor != nullptr && !actor->supervisor && conversation.assignee_agent_id != actor->agent_id) {
+    return {RoutingError::kNotAssignee,
+            name + " is not assigned to you; only its assignee or a supervisor may do this"};
+  }
+  return {};
 }
 
 RoutingService::RoutingService(RoutingConfig config,
@@ -185,48 +181,50 @@ void RoutingService::OnConversationHandedOff(core::Repository& repository,
 
 RoutingOutcome RoutingService::Claim(core::Repository& repository, std::int64_t conversation_id,
                                      std::int64_t agent_id) const {
-  auto conversation = repository.GetConversation(conversation_id);
-  if (auto check = CheckOpen(conversation, conversation_id); !check.ok()) {
+  core::Conversation conversation;
+  if (auto check = LoadForAction(repository, conversation_id, nullptr, conversation);
+      !check.ok()) {
     return check;
   }
   auto routes = OpenRoutingRepository(repository);
-  if (conversation->assignee_agent_id == agent_id) {
-    auto entry = EntryFor(*routes, *conversation);
+  if (conversation.assignee_agent_id == agent_id) {
+    auto entry = EntryFor(*routes, conversation);
     if (!entry.accepted_at) {
       routes->MarkAccepted(conversation_id, clock_.Now());
-      Emit(repository, events::kConversationAccepted, *conversation, agent_id,
+      Emit(repository, events::kConversationAccepted, conversation, agent_id,
            json::serialize(json::object{{"team", entry.team_id}}));
     }
     return {};
   }
-  if (conversation->assignee_agent_id) {
+  if (conversation.assignee_agent_id) {
     return {RoutingError::kAlreadyAssigned,
             "conversation " + std::to_string(conversation_id) + " is assigned to another agent"};
   }
-  const QueueEntry entry = EntryFor(*routes, *conversation);
+  const QueueEntry entry = EntryFor(*routes, conversation);
   if (!Assign(*routes, entry, std::nullopt, agent_id, false)) {
     return {RoutingError::kOverCapacity,
             "you are at your capacity for " +
                 (entry.channel_kind.empty() ? std::string("conversations") : entry.channel_kind) +
                 "; resolve or hand back a conversation first"};
   }
-  Emit(repository, events::kConversationAssigned, *conversation, agent_id,
+  Emit(repository, events::kConversationAssigned, conversation, agent_id,
        json::serialize(json::object{{"team", entry.team_id}, {"offered", false}, {"by", "claim"}}));
   return {};
 }
 
 RoutingOutcome RoutingService::Accept(core::Repository& repository, std::int64_t conversation_id,
                                       const Actor& actor) const {
-  auto conversation = repository.GetConversation(conversation_id);
-  if (auto check = CheckOpen(conversation, conversation_id); !check.ok()) {
+  core::Conversation conversation;
+  if (auto check = LoadForAction(repository, conversation_id, nullptr, conversation);
+      !check.ok()) {
     return check;
   }
-  if (conversation->assignee_agent_id != actor.agent_id) {
+  if (conversation.assignee_agent_id != actor.agent_id) {
     return {RoutingError::kNotAssignee, "conversation " + std::to_string(conversation_id) +
                                             " is not offered to you"};
   }
   auto routes = OpenRoutingRepository(repository);
-  const QueueEntry entry = EntryFor(*routes, *conversation);
+  const QueueEntry entry = EntryFor(*routes, conversation);
   if (entry.accepted_at) {
     return {};
   }
@@ -235,7 +233,7 @@ RoutingOutcome RoutingService::Accept(core::Repository& repository, std::int64_t
             "conversation " + std::to_string(conversation_id) + " has no open offer"};
   }
   routes->MarkAccepted(conversation_id, clock_.Now());
-  Emit(repository, events::kConversationAccepted, *conversation, actor.agent_id,
+  Emit(repository, events::kConversationAccepted, conversation, actor.agent_id,
        json::serialize(json::object{{"team", entry.team_id}}));
   return {};
 }
@@ -243,33 +241,31 @@ RoutingOutcome RoutingService::Accept(core::Repository& repository, std::int64_t
 RoutingOutcome RoutingService::TransferToAgent(core::Repository& repository,
                                                std::int64_t conversation_id, const Actor& actor,
                                                std::int64_t agent_id) const {
-  auto conversation = repository.GetConversation(conversation_id);
-  if (auto check = CheckOpen(conversation, conversation_id); !check.ok()) {
-    return check;
-  }
-  if (auto check = CheckActsOn(*conversation, actor); !check.ok()) {
+  core::Conversation conversation;
+  if (auto check = LoadForAction(repository, conversation_id, &actor, conversation);
+      !check.ok()) {
     return check;
   }
   const auto target = repository.GetAgent(agent_id);
   if (!target || !target->active) {
     return {RoutingError::kAgentNotFound, "agent " + std::to_string(agent_id) + " not found"};
   }
-  if (conversation->assignee_agent_id == agent_id) {
+  if (conversation.assignee_agent_id == agent_id) {
     return {};
   }
   auto routes = OpenRoutingRepository(repository);
-  const QueueEntry entry = EntryFor(*routes, *conversation);
-  if (!Assign(*routes, entry, conversation->assignee_agent_id, agent_id, false)) {
+  const QueueEntry entry = EntryFor(*routes, conversation);
+  if (!Assign(*routes, entry, conversation.assignee_agent_id, agent_id, false)) {
     return {RoutingError::kOverCapacity, "agent " + target->login + " is at capacity for " +
                                              entry.channel_kind + "; choose another agent"};
   }
   json::object data{{"to_agent_id", agent_id}};
-  if (conversation->assignee_agent_id) {
-    data["from_agent_id"] = *conversation->assignee_agent_id;
+  if (conversation.assignee_agent_id) {
+    data["from_agent_id"] = *conversation.assignee_agent_id;
   }
-  Emit(repository, events::kConversationTransferred, *conversation, actor.agent_id,
+  Emit(repository, events::kConversationTransferred, conversation, actor.agent_id,
        json::serialize(data));
-  Emit(repository, events::kConversationAssigned, *conversation, agent_id,
+  Emit(repository, events::kConversationAssigned, conversation, agent_id,
        json::serialize(json::object{{"team", entry.team_id}, {"offered", false}, {"by", "transfer"}}));
   RequestDrain();
   return {};
@@ -278,18 +274,16 @@ RoutingOutcome RoutingService::TransferToAgent(core::Repository& repository,
 RoutingOutcome RoutingService::TransferToTeam(core::Repository& repository,
                                               std::int64_t conversation_id, const Actor& actor,
                                               const std::string& team_id) const {
-  auto conversation = repository.GetConversation(conversation_id);
-  if (auto check = CheckOpen(conversation, conversation_id); !check.ok()) {
-    return check;
-  }
-  if (auto check = CheckActsOn(*conversation, actor); !check.ok()) {
+  core::Conversation conversation;
+  if (auto check = LoadForAction(repository, conversation_id, &actor, conversation);
+      !check.ok()) {
     return check;
   }
   if (FindTeam(team_id) == nullptr) {
     return {RoutingError::kTeamNotFound, "team '" + team_id + "' is not configured"};
   }
   auto routes = OpenRoutingRepository(repository);
-  QueueEntry entry = EntryFor(*routes, *conversation);
+  QueueEntry entry = EntryFor(*routes, conversation);
   const std::string from_team = entry.team_id;
   routes->Unassign(conversation_id, clock_.Now());
   entry.team_id = team_id;
@@ -297,7 +291,7 @@ RoutingOutcome RoutingService::TransferToTeam(core::Repository& repository,
   entry.offered_at.reset();
   entry.accepted_at.reset();
   routes->SaveEntry(entry);
-  Emit(repository, events::kConversationTransferred, *conversation, actor.agent_id,
+  Emit(repository, events::kConversationTransferred, conversation, actor.agent_id,
        json::serialize(json::object{{"from_team", from_team}, {"to_team", team_id}}));
   RequestDrain();
   return {};
@@ -306,22 +300,26 @@ RoutingOutcome RoutingService::TransferToTeam(core::Repository& repository,
 RoutingOutcome RoutingService::SetPriority(core::Repository& repository,
                                            std::int64_t conversation_id, const Actor& actor,
                                            core::Priority priority) const {
-  auto conversation = repository.GetConversation(conversation_id);
-  if (auto check = CheckOpen(conversation, conversation_id); !check.ok()) {
+  core::Conversation conversation;
+  if (auto check = LoadForAction(repository, conversation_id, nullptr, conversation);
+      !check.ok()) {
     return check;
   }
-  if (!actor.supervisor && conversation->assignee_agent_id &&
-      conversation->assignee_agent_id != actor.agent_id) {
-    return CheckActsOn(*conversation, actor);
+  // Any agent may reprioritize a queued conversation; an assigned one needs its assignee.
+  if (conversation.assignee_agent_id) {
+    if (auto check = LoadForAction(repository, conversation_id, &actor, conversation);
+        !check.ok()) {
+      return check;
+    }
   }
-  const core::Priority previous = conversation->priority;
+  const core::Priority previous = conversation.priority;
   if (previous == priority) {
     return {};
   }
-  conversation->priority = priority;
-  conversation->updated_at = clock_.Now();
-  repository.UpdateConversation(*conversation);
-  Emit(repository, events::kConversationPriorityChanged, *conversation, actor.agent_id,
+  conversation.priority = priority;
+  conversation.updated_at = clock_.Now();
+  repository.UpdateConversation(conversation);
+  Emit(repository, events::kConversationPriorityChanged, conversation, actor.agent_id,
        json::serialize(json::object{{"from", core::ToString(previous)},
                                     {"to", core::ToString(priority)}}));
   RequestDrain();

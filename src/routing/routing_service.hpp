@@ -146,6 +146,10 @@ class RoutingService final : public core::HandoffListener {
     AgentLoad load;
     const AgentRouting* routing = nullptr;
   };
+  // Loads a handed-off, open conversation into `conversation`. With an `actor`, also checks
+  // that the actor is its assignee or a supervisor.
+  RoutingOutcome LoadForAction(core::Repository& repository, std::int64_t conversation_id,
+                               const Actor* actor, core::Conversation& conversation) const;
   int DrainTeam(core::Repository& repository, RoutingRepository& routes, const Team& team) const;
   std::optional<std::int64_t> PickAgent(RoutingRepository& routes, const Team& team,
                                         const QueueEntry& entry,
