@@ -26,13 +26,14 @@ constexpr std::chrono::milliseconds kIdlePoll{1000};
 // Sec-WebSocket-Protocol values of the form "bearer.<token>" carry the access token.
 constexpr std::string_view kBearerProtocolPrefix = "bearer.";
 
-constexpr std::array<std::string_view, 13> kFeedTypes{
+constexpr std::array<std::string_view, 14> kFeedTypes{
     events::kMessageReceived,          events::kConversationHandedOff,
     events::kConversationAssigned,     events::kConversationAccepted,
     events::kConversationTransferred,  events::kConversationResolved,
     events::kConversationHandedBack,   events::kConversationPriorityChanged,
     events::kEscalationRaised,         events::kSupervisorAlerted,
-    events::kAgentPresenceChanged,     "sla.breached",
+    events::kAgentPresenceChanged,     events::kSlaBreached,
+    events::kConversationUnassigned,
     events::kNoteAdded};
 
 bool IsFeedType(std::string_view type) {

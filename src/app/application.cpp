@@ -12,10 +12,14 @@
 #include "mobilelink/channels/registry.hpp"
 #include "mobilelink/common/log.hpp"
 #include "mobilelink/common/metrics.hpp"
+#include "mobilelink/core/timer_worker.hpp"
 #include "mobilelink/http/server.hpp"
 #include "mobilelink/nlu/bot_intents.hpp"
 #include "mobilelink/outbox/outbox_worker.hpp"
 #include "mobilelink/routing/auto_assigner.hpp"
+#include "mobilelink/routing/escalation_timers.hpp"
+#include "mobilelink/routing/on_call.hpp"
+#include "mobilelink/routing/sla_service.hpp"
 #include "mobilelink/security/credentials.hpp"
 
 namespace mobilelink::app {
@@ -67,6 +71,24 @@ class Application::Impl {
       feed_->Notify();
       assigner_->Notify();
     });
+    on_call_ = std::make_unique<routing::OnCallService>(config_.on_call, *service_, *clock_);
+    sla_ = std::make_unique<routing::SlaService>(config_.sla, config_.calendars, on_call_.get(),
+                                                 *clock_);
+    service_->SetObserver(sla_.get());
+    context_.sla = sla_.get();
+    routing_->SetSlaService(sla_.get());
+    routing_->SetTimers(&escalation_timers_);
+    // SLA clocks count the business hours of the conversation's team, and a breach pages the
+    // team's on-call rotation when it has one.
+    sla_->SetScopeResolver([routing = routing_.get(), on_call = on_call_.get()](
+                               core::Repository& repository,
+                               const core::Conversation& conversation) {
+      routing::SlaScope scope = routing->SlaScopeOf(repository, conversation);
+      if (on_call->FindTeam(scope.team_id) != nullptr) {
+        scope.on_call_team = scope.team_id;
+      }
+      return scope;
+    });
     context_.config = &config_;
     context_.store = hooked_store_.get();
     context_.service = service_.get();
@@ -93,6 +115,20 @@ class Application::Impl {
         worker_options, config_.inboxes, *hooked_store_, *service_, *clock_,
         [hub = hub_](const core::OutboxEntry& entry) { return hub->Push(entry); });
     context_.notify_outbox = [worker = outbox_.get()] { worker->Notify(); };
+
+    core::TimerWorkerOptions timer_options;
+    timer_options.idle_poll = options_.timer_idle_poll;
+    // A handler may queue messages (an on-call page), which the outbox sends after the commit.
+    // A firing may also move a conversation between queues, so the queues drain after it.
+    timer_options.after_fire = [this](const core::Timer&) {
+      routing_->RequestDrain();
+      assigner_->Notify();
+      outbox_->Notify();
+    };
+    timers_ = std::make_unique<core::TimerWorker>(*hooked_store_, *clock_, std::move(timer_options));
+    context_.timers = timers_.get();
+    sla_->RegisterTimers(*timers_);
+    routing::RegisterEscalationTimers(*timers_, *routing_);
 
     auto router = std::make_shared<http::Router>();
     AddHealthRoutes(*router);
@@ -141,6 +177,7 @@ class Application::Impl {
     outbox_->Start();
     feed_->Start();
     assigner_->Start();
+    timers_->Start();
     http::ServerOptions server_options;
     server_options.host = options_.host;
     server_options.port = options_.port;
@@ -160,6 +197,10 @@ class Application::Impl {
     stopped_ = true;
     if (server_) {
       server_->Stop(grace);
+    }
+    // Timers stop first: a firing may queue messages for the outbox.
+    if (timers_) {
+      timers_->Stop();
     }
     if (assigner_) {
       assigner_->Stop();
@@ -219,11 +260,15 @@ class Application::Impl {
   std::shared_ptr<bot::TierZeroBot> bot_;
   std::unique_ptr<core::ConversationService> service_;
   std::unique_ptr<routing::RoutingService> routing_;
+  routing::StoredEscalationTimers escalation_timers_;
   std::unique_ptr<CommitNotifyingStore> hooked_store_;
   std::shared_ptr<AgentFeed> feed_;
   std::unique_ptr<routing::AutoAssigner> assigner_;
+  std::unique_ptr<routing::OnCallService> on_call_;
+  std::unique_ptr<routing::SlaService> sla_;
   std::shared_ptr<WebchatHub> hub_;
   std::unique_ptr<outbox::OutboxWorker> outbox_;
+  std::unique_ptr<core::TimerWorker> timers_;
   std::unique_ptr<WorkPool> login_pool_;
   std::unique_ptr<security::LoginGuard> login_guard_;
   std::unique_ptr<http::Server> server_;

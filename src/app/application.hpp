@@ -18,6 +18,8 @@ struct ApplicationOptions {
   std::uint16_t port = 0;
   http::ClientOptions client;  // Tests set loopback_only.
   const core::TimeSource* clock = nullptr;  // Defaults to the system clock.
+  /// Maximum real-time sleep of the timer worker; tests that advance a manual clock lower it.
+  std::chrono::milliseconds timer_idle_poll{1000};
 };
 
 class Application final {

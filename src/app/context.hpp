@@ -12,6 +12,8 @@
 #include "mobilelink/core/clock.hpp"
 #include "mobilelink/core/conversation_service.hpp"
 #include "mobilelink/routing/routing_service.hpp"
+#include "mobilelink/core/timer_worker.hpp"
+#include "mobilelink/routing/sla_service.hpp"
 #include "mobilelink/security/login_guard.hpp"
 #include "mobilelink/store/store.hpp"
 
@@ -33,6 +35,10 @@ struct AppContext {
   std::function<void()> notify_outbox;
   /// Returns how many agent feed sockets of an agent are open and authenticated.
   std::function<int(std::int64_t agent_id)> feed_connections;
+  /// Fires stored timers. Handlers are registered before Application::Start starts it.
+  core::TimerWorker* timers = nullptr;
+  /// SLA clocks and priorities; SetPriority is the agent's priority action.
+  const routing::SlaService* sla = nullptr;
 };
 
 /// Returns a JSON error response that names the field, the reason and the fix.

@@ -6,6 +6,7 @@
 #include "mobilelink/app/agent_api_internal.hpp"
 #include "mobilelink/common/log.hpp"
 #include "mobilelink/routing/routing_repository.hpp"
+#include "mobilelink/routing/sla_repository.hpp"
 #include "mobilelink/store/sqlite_repository.hpp"
 
 namespace mobilelink::app {
@@ -152,11 +153,27 @@ http::HttpResponse ListAgents(AppContext& context, const Caller& caller,
   return http::HttpResponse::Json(200, json::serialize(json::object{{"agents", agents}}));
 }
 
+// Lists the running SLA clocks of a conversation with their due times.
+json::array SlaDueJson(routing::SlaRepository& sla, std::int64_t conversation_id) {
+  json::array clocks;
+  for (const auto& clock : sla.ListActiveClocks(conversation_id)) {
+    json::object item{{"metric", config::ToString(clock.metric)},
+                      {"paused", clock.paused_at.has_value()},
+                      {"breached", clock.breached_at.has_value()}};
+    if (clock.due_at) {
+      item["due_at"] = store::ToMillis(*clock.due_at);
+    }
+    clocks.push_back(std::move(item));
+  }
+  return clocks;
+}
+
 http::HttpResponse ListQueues(AppContext& context) {
   const core::TimePoint now = context.clock->Now();
   json::array queues;
   context.store->Read([&](core::Repository& repository) {
     auto routes = routing::OpenRoutingRepository(repository);
+    auto sla = routing::OpenSlaRepository(repository);
     for (const auto& team : context.routing->Config().teams) {
       json::array waiting;
       std::int64_t oldest_wait_s = 0;
@@ -170,7 +187,8 @@ http::HttpResponse ListQueues(AppContext& context) {
                                        {"channel_kind", entry.channel_kind},
                                        {"required_skill", entry.required_skill},
                                        {"queued_at", store::ToMillis(entry.queued_at)},
-                                       {"waiting_s", wait_s}});
+                                       {"waiting_s", wait_s},
+                                       {"sla", SlaDueJson(*sla, entry.conversation_id)}});
       }
       queues.push_back(json::object{{"team", team.id},
                                     {"name", team.name},

@@ -205,7 +205,7 @@ Config ParseValidated(const std::string& text) {
   }
   const Node top{root, ""};
   CheckKeys(top, {"server", "store", "outbox", "compliance", "bot", "agents", "inboxes",
-                  "routing", "teams"});
+                  "routing", "teams", "calendars", "sla", "on_call"});
   Config config;
   config.server = ParseServer(Child(top, "server"));
   config.store = ParseStore(Child(top, "store"));
@@ -225,6 +225,11 @@ Config ParseValidated(const std::string& text) {
   if (config.inboxes.empty()) {
     Fail("inboxes", "missing required key; configure at least one inbox");
   }
+  config.calendars = ParseCalendars(Child(top, "calendars"));
+  CheckTeamCalendars(config.routing, config.calendars);
+  config.sla = ParseSla(Child(top, "sla"));
+  config.on_call = ParseOnCall(Child(top, "on_call"));
+  ValidateSlaReferences(config);
   return config;
 }
 

@@ -11,6 +11,7 @@
 
 #include "mobilelink/bot/tier_zero_bot.hpp"
 #include "mobilelink/channels/adapter.hpp"
+#include "mobilelink/config/sla_config.hpp"
 #include "mobilelink/core/conversation_service.hpp"
 #include "mobilelink/routing/model.hpp"
 
@@ -35,6 +36,7 @@ namespace mobilelink::config {
 /// | agents[] | login, name, role (agent, supervisor, admin), password_hash (Argon2id) | |
 /// | inboxes[] | id, channel, and the channel's own keys | |
 /// | routing, teams, agents[] routing keys | see config/routing_config.hpp | |
+/// | calendars[], sla, on_call[] | see config/sla_config.hpp | |
 struct ServerConfig {
   std::string listen = "127.0.0.1:8080";
   std::string public_url = "http://127.0.0.1:8080";
@@ -72,6 +74,9 @@ struct Config {
   std::vector<AgentConfig> agents;
   std::vector<channels::InboxConfig> inboxes;
   routing::RoutingConfig routing;
+  std::vector<CalendarConfig> calendars;
+  SlaConfig sla;
+  std::vector<OnCallConfig> on_call;
 };
 
 /// Raised for any invalid configuration. what() names the key path and the reason.

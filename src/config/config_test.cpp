@@ -207,8 +207,9 @@ TEST(Config, LoadNamesFileOnce) {
   }
   std::filesystem::remove(path);
   EXPECT_EQ(error, path.string() +
-                       ": sever: unknown key; expected one of: agents, bot, "
-                       "compliance, inboxes, outbox, routing, server, store, teams");
+                       ": sever: unknown key; expected one of: agents, bot, calendars, "
+                       "compliance, inboxes, on_call, outbox, routing, server, sla, store, "
+                       "teams");
 }
 
 // Returns ValidConfig() with the Twilio inbox line `key: ...` replaced by `key: value`, or the

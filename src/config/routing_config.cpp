@@ -135,4 +135,20 @@ routing::RoutingConfig ParseRouting(const Node& routing, const Node& teams, cons
   return config;
 }
 
+void CheckTeamCalendars(const routing::RoutingConfig& routing,
+                        const std::vector<CalendarConfig>& calendars) {
+  std::set<std::string> ids;
+  for (const auto& calendar : calendars) {
+    ids.insert(calendar.id);
+  }
+  for (std::size_t i = 0; i < routing.teams.size(); ++i) {
+    const std::string& calendar = routing.teams[i].calendar;
+    if (!calendar.empty() && !ids.contains(calendar)) {
+      Fail("teams[" + std::to_string(i) + "].calendar",
+           "unknown calendar '" + calendar + "'; expected one of the ids under calendars: " +
+               Join(ids));
+    }
+  }
+}
+
 }  // namespace mobilelink::config

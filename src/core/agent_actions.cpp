@@ -36,6 +36,9 @@ std::string AccessDetail(ActionError error, std::int64_t conversation_id) {
     case ActionError::kNotAssignee:
       return "conversation " + std::to_string(conversation_id) +
              " is not assigned to you; claim it first";
+    case ActionError::kNotHandedOff:
+      return "conversation " + std::to_string(conversation_id) +
+             " is with the bot; it has not been handed off";
     default:
       return {};
   }
@@ -55,6 +58,9 @@ ActionOutcome ConversationService::ReplyAsAgent(Repository& repository,
   auto outcome = QueueToContact(repository, *conversation, SenderKind::kAgent, agent_id, text);
   if (outcome.ok()) {
     conversation->updated_at = clock_.Now();
+    if (observer_ != nullptr) {
+      observer_->OnAgentReply(repository, *conversation, *outcome.message_id);
+    }
     repository.UpdateConversation(*conversation);
   }
   return outcome;
@@ -97,8 +103,7 @@ ActionOutcome ConversationService::Claim(Repository& repository, std::int64_t co
     return {ActionError::kResolved, AccessDetail(ActionError::kResolved, conversation_id)};
   }
   if (conversation->tier == 0) {
-    return {ActionError::kNotHandedOff, "conversation " + std::to_string(conversation_id) +
-                                            " is with the bot; it has not been handed off"};
+    return {ActionError::kNotHandedOff, AccessDetail(ActionError::kNotHandedOff, conversation_id)};
   }
   if (conversation->assignee_agent_id == agent_id) {
     return {};
@@ -127,6 +132,9 @@ ActionOutcome ConversationService::HandBack(Repository& repository, std::int64_t
   conversation->updated_at = clock_.Now();
   repository.UpdateConversation(*conversation);
   Emit(repository, events::kConversationHandedBack, *conversation, std::nullopt, agent_id);
+  if (observer_ != nullptr) {
+    observer_->OnStatusChanged(repository, *conversation);
+  }
   return {};
 }
 
@@ -144,6 +152,9 @@ ActionOutcome ConversationService::Resolve(Repository& repository, std::int64_t 
   repository.UpdateConversation(*conversation);
   Emit(repository, events::kConversationResolved, *conversation, std::nullopt, agent_id,
        boost::json::serialize(boost::json::object{{"tier", conversation->tier}}));
+  if (observer_ != nullptr) {
+    observer_->OnStatusChanged(repository, *conversation);
+  }
   return {};
 }
 
@@ -172,6 +183,45 @@ ActionOutcome ConversationService::QueueToContact(Repository& repository,
     return {ActionError::kNoRecipient, "the contact has no address on inbox " + inbox->id};
   }
   OutboundRequest request{inbox, *recipient, sender, agent_id, text, false};
+  return QueueOutbound(repository, conversation, request);
+}
+
+ActionOutcome ConversationService::MarkPending(Repository& repository,
+                                               std::int64_t conversation_id,
+                                               std::int64_t agent_id,
+                                               bool may_override_assignee) const {
+  auto conversation = repository.GetConversation(conversation_id);
+  if (auto error = CheckAccess(conversation, agent_id, may_override_assignee);
+      error != ActionError::kNone) {
+    return {error, AccessDetail(error, conversation_id)};
+  }
+  if (conversation->tier == 0) {
+    return {ActionError::kNotHandedOff, AccessDetail(ActionError::kNotHandedOff, conversation_id)};
+  }
+  if (conversation->status == ConversationStatus::kPending) {
+    return {};
+  }
+  conversation->status = ConversationStatus::kPending;
+  conversation->updated_at = clock_.Now();
+  repository.UpdateConversation(*conversation);
+  Emit(repository, events::kConversationPending, *conversation, std::nullopt, agent_id);
+  if (observer_ != nullptr) {
+    observer_->OnStatusChanged(repository, *conversation);
+  }
+  return {};
+}
+
+ActionOutcome ConversationService::SendSystemMessage(Repository& repository,
+                                                     Conversation& conversation,
+                                                     const std::string& inbox_id,
+                                                     const std::string& recipient,
+                                                     const std::string& text) const {
+  const InboxProfile* inbox = FindInbox(inbox_id);
+  if (inbox == nullptr) {
+    return {ActionError::kNoRecipient,
+            "inbox " + inbox_id + " is not configured; add it under inboxes in the config"};
+  }
+  OutboundRequest request{inbox, recipient, SenderKind::kSystem, std::nullopt, text, false};
   return QueueOutbound(repository, conversation, request);
 }
 

@@ -107,6 +107,11 @@ InboundOutcome ConversationService::ReceiveInbound(Repository& repository,
     return outcome;
   }
 
+  if (observer_ != nullptr && observer_->ConsumeInbound(repository, inbound)) {
+    outcome.consumed = true;
+    return outcome;
+  }
+
   const TimePoint now = clock_.Now();
   outcome.contact_id =
       repository.ResolveContact(inbound.from, SanitizeUtf8(inbound.profile_name), now);
@@ -126,7 +131,9 @@ InboundOutcome ConversationService::ReceiveInbound(Repository& repository,
   }
   conversation.last_inbox_id = inbound.inbox_id;
   conversation.updated_at = now;
-  if (conversation.status == ConversationStatus::kSnoozed) {
+  // A customer message wakes a snoozed conversation and ends an agent's wait for the customer.
+  if (conversation.status == ConversationStatus::kSnoozed ||
+      (conversation.status == ConversationStatus::kPending && conversation.tier > 0)) {
     conversation.status = conversation.tier == 0 ? ConversationStatus::kPending
                                                  : ConversationStatus::kOpen;
   }
@@ -183,6 +190,9 @@ InboundOutcome ConversationService::ReceiveInbound(Repository& repository,
       break;
     case ConsentKeyword::kNone:
       break;
+  }
+  if (observer_ != nullptr) {
+    observer_->OnCustomerMessage(repository, conversation, message, outcome.handed_off);
   }
   repository.UpdateConversation(conversation);
   return outcome;

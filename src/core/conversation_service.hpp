@@ -48,6 +48,7 @@ struct InboundOutcome {
   std::int64_t message_id = 0;
   std::int64_t contact_id = 0;
   bool handed_off = false;
+  bool consumed = false;  // The observer took the message, such as an on-call acknowledgement.
   std::vector<QueuedMessage> queued;
 };
 
@@ -94,6 +95,25 @@ class HandoffListener {
                                        const std::string& intent) const = 0;
 };
 
+/// Conversation changes that other layers act on (SLA clocks, on-call acknowledgements). Each
+/// call runs inside the transaction of the change, so its writes commit or roll back with it.
+class ConversationObserver {
+ public:
+  virtual ~ConversationObserver() = default;
+  /// Runs for an inbound message that is not a duplicate, before any contact or conversation
+  /// is touched. Returning true consumes it: nothing else is stored or sent for it.
+  virtual bool ConsumeInbound(Repository& repository, const InboundMessage& inbound) const = 0;
+  /// Runs after a customer message is stored and the bot ran, before the conversation is
+  /// saved, so changes to `conversation` are saved with it.
+  virtual void OnCustomerMessage(Repository& repository, Conversation& conversation,
+                                 const Message& message, bool handed_off) const = 0;
+  /// Runs after an agent's reply is queued, before the conversation is saved.
+  virtual void OnAgentReply(Repository& repository, Conversation& conversation,
+                            std::int64_t message_id) const = 0;
+  /// Runs after an agent action changed the status or tier and the conversation was saved.
+  virtual void OnStatusChanged(Repository& repository, Conversation& conversation) const = 0;
+};
+
 /// Thread safe: holds only read-only configuration.
 class ConversationService final {
  public:
@@ -122,6 +142,20 @@ class ConversationService final {
                          std::int64_t agent_id, bool may_override_assignee) const;
   ActionOutcome Resolve(Repository& repository, std::int64_t conversation_id,
                         std::int64_t agent_id, bool may_override_assignee) const;
+  /// Marks a handed-off conversation as waiting on the customer (status pending). The
+  /// customer's next message opens it again.
+  ActionOutcome MarkPending(Repository& repository, std::int64_t conversation_id,
+                            std::int64_t agent_id, bool may_override_assignee) const;
+
+  /// Queues a system message from `inbox_id` to `recipient` in `conversation`, such as an
+  /// on-call page about it. The recipient need not be the conversation's contact.
+  ActionOutcome SendSystemMessage(Repository& repository, Conversation& conversation,
+                                  const std::string& inbox_id, const std::string& recipient,
+                                  const std::string& text) const;
+
+  /// Sets the observer of conversation changes. Call before the service is shared between
+  /// threads; `observer` must outlive the service.
+  void SetObserver(const ConversationObserver* observer) { observer_ = observer; }
 
   /// Records that the provider accepted an outbox entry's message, then applies any status
   /// that arrived for it before this commit.
@@ -181,6 +215,7 @@ class ConversationService final {
   ComplianceTexts compliance_;
   const TimeSource& clock_;
   const HandoffListener* handoff_listener_ = nullptr;
+  const ConversationObserver* observer_ = nullptr;
 };
 
 std::string_view ToString(ActionError error);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "mobilelink/core/model.hpp"
+#include "mobilelink/core/timer.hpp"
 
 namespace mobilelink::core {
 
@@ -151,6 +152,27 @@ class Repository {
   virtual void InsertWebchatSession(const WebchatSession& session) = 0;
   virtual std::optional<WebchatSession> FindWebchatSession(std::string_view token_hash,
                                                            TimePoint now) = 0;
+
+  // Timers
+  /// Schedules the timer named by `timer.kind` and `timer.key` as pending with no attempts,
+  /// replacing the due time and payload of an existing one in any state. Sets `timer.id`.
+  virtual void ScheduleTimer(Timer& timer) = 0;
+  /// Cancels a pending timer. Returns false when no timer of that kind and key is pending.
+  virtual bool CancelTimer(std::string_view kind, std::string_view key) = 0;
+  virtual std::optional<Timer> FindTimer(std::string_view kind, std::string_view key) = 0;
+  /// Lists up to `limit` pending timers due at or before `now`, earliest first.
+  virtual std::vector<Timer> ListDueTimers(TimePoint now, int limit) = 0;
+  /// Marks a pending timer due at or before `now` as fired and returns it. Returns nothing when
+  /// it was cancelled, moved later or fired meanwhile. The handler runs in the same transaction,
+  /// so a rollback makes the timer pending again.
+  virtual std::optional<Timer> ClaimDueTimer(std::int64_t timer_id, TimePoint now) = 0;
+  /// Records a failed firing of `timer`: counts the attempt, stores `error`, and makes it
+  /// pending at `retry_at`, or failed when there is none. Does nothing when the timer was
+  /// rescheduled or cancelled since `timer` was read.
+  virtual void RecordTimerFailure(const Timer& timer, std::string_view error,
+                                  std::optional<TimePoint> retry_at) = 0;
+  /// Returns the earliest due time of a pending timer.
+  virtual std::optional<TimePoint> NextTimerDue() = 0;
 };
 
 }  // namespace mobilelink::core

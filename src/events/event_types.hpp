@@ -18,26 +18,50 @@ inline constexpr std::string_view kConversationHandedOff = "conversation.handed_
 inline constexpr std::string_view kConversationAssigned = "conversation.assigned";
 inline constexpr std::string_view kConversationHandedBack = "conversation.handed_back";
 inline constexpr std::string_view kConversationResolved = "conversation.resolved";
-// Routing. data_json fields:
-//   escalation.raised: from_tier, to_tier, reason (bot_unresolved, customer_request,
-//     accept_timeout, resolution_timeout, needs_engineering, manual), team.
+// Routing. data_json fields (escalation.raised is declared with the SLA events below; routing
+// records it with reasons bot_unresolved, customer_request, accept_timeout,
+// resolution_timeout, needs_engineering and manual):
 //   supervisor.alerted: reason, team, overflow_team, supervisor_ids (agent ids), waiting_s.
 //   conversation.accepted: team.
 //   conversation.transferred: from_agent_id, to_agent_id or from_team, to_team.
-//   conversation.priority_changed: from, to.
 //   agent.presence_changed: presence, previous. The event's agent_id is the agent.
 // conversation.assigned carries team, offered (true when the agent must still accept) and by
 // (claim, auto, transfer).
-inline constexpr std::string_view kEscalationRaised = "escalation.raised";
 inline constexpr std::string_view kSupervisorAlerted = "supervisor.alerted";
 inline constexpr std::string_view kConversationAccepted = "conversation.accepted";
 inline constexpr std::string_view kConversationTransferred = "conversation.transferred";
-inline constexpr std::string_view kConversationPriorityChanged = "conversation.priority_changed";
 inline constexpr std::string_view kAgentPresenceChanged = "agent.presence_changed";
 inline constexpr std::string_view kBotAnswered = "bot.answered";
 inline constexpr std::string_view kBotMissed = "bot.missed";
 inline constexpr std::string_view kContactOptedOut = "contact.opted_out";
 inline constexpr std::string_view kContactOptedIn = "contact.opted_in";
 inline constexpr std::string_view kContactHelpRequested = "contact.help_requested";
+
+// An agent marked the conversation as waiting on the customer (status pending). No data.
+inline constexpr std::string_view kConversationPending = "conversation.pending";
+// The conversation's priority changed. data: priority, previous, source (default, rule, agent).
+inline constexpr std::string_view kConversationPriorityChanged = "conversation.priority_changed";
+// An SLA breach took the conversation from its assignee back to the queue.
+// data: previous_agent_id, reason (sla_breach).
+inline constexpr std::string_view kConversationUnassigned = "conversation.unassigned";
+// The conversation moved to a higher tier. data: from_tier, to_tier, reason, team.
+inline constexpr std::string_view kEscalationRaised = "escalation.raised";
+
+// SLA clocks. Every sla.* event carries data: clock_id, metric (first_response, next_response,
+// resolution), priority, target_seconds, and elapsed_seconds (business seconds counted so
+// far). sla.started and sla.resumed also have due_at (Unix ms). sla.stopped also has reason
+// (answered, resolved, handed_back) and breached (true when the target was missed).
+inline constexpr std::string_view kSlaStarted = "sla.started";
+inline constexpr std::string_view kSlaStopped = "sla.stopped";
+inline constexpr std::string_view kSlaPaused = "sla.paused";
+inline constexpr std::string_view kSlaResumed = "sla.resumed";
+// The clock reached its target before an agent replied or resolved the conversation. data as
+// above, plus actions: the configured breach actions that ran.
+inline constexpr std::string_view kSlaBreached = "sla.breached";
+
+// On-call. data: incident_key, team, attempt (1 for the first person), person; oncall.paged
+// also has phone and inbox_id, and its message_id is the page SMS.
+inline constexpr std::string_view kOnCallPaged = "oncall.paged";
+inline constexpr std::string_view kOnCallAcknowledged = "oncall.acknowledged";
 
 }  // namespace mobilelink::events

@@ -312,6 +312,17 @@ RoutingOutcome RoutingService::SetPriority(core::Repository& repository,
       return check;
     }
   }
+  if (sla_ != nullptr) {
+    const auto changed = sla_->SetPriority(repository, conversation_id, priority, actor.agent_id);
+    if (!changed.ok()) {
+      return {changed.error == core::ActionError::kConversationNotFound
+                  ? RoutingError::kConversationNotFound
+                  : RoutingError::kResolved,
+              changed.detail};
+    }
+    RequestDrain();
+    return {};
+  }
   const core::Priority previous = conversation.priority;
   if (previous == priority) {
     return {};
@@ -320,8 +331,9 @@ RoutingOutcome RoutingService::SetPriority(core::Repository& repository,
   conversation.updated_at = clock_.Now();
   repository.UpdateConversation(conversation);
   Emit(repository, events::kConversationPriorityChanged, conversation, actor.agent_id,
-       json::serialize(json::object{{"from", core::ToString(previous)},
-                                    {"to", core::ToString(priority)}}));
+       json::serialize(json::object{{"priority", core::ToString(priority)},
+                                    {"previous", core::ToString(previous)},
+                                    {"source", "agent"}}));
   RequestDrain();
   return {};
 }
@@ -363,6 +375,17 @@ std::vector<AgentState> RoutingService::ListAgentStates(core::Repository& reposi
     states.push_back(std::move(state));
   }
   return states;
+}
+
+SlaScope RoutingService::SlaScopeOf(core::Repository& repository,
+                                    const core::Conversation& conversation) const {
+  SlaScope scope;
+  const auto entry = OpenRoutingRepository(repository)->GetEntry(conversation.id);
+  scope.team_id = entry ? entry->team_id : TeamForIntent("");
+  if (const Team* team = FindTeam(scope.team_id)) {
+    scope.calendar_id = team->calendar;
+  }
+  return scope;
 }
 
 std::string DescribeWait(std::chrono::seconds wait) {

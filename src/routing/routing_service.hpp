@@ -18,6 +18,7 @@
 #include "mobilelink/core/repository.hpp"
 #include "mobilelink/routing/model.hpp"
 #include "mobilelink/routing/routing_repository.hpp"
+#include "mobilelink/routing/sla_service.hpp"
 
 namespace mobilelink::routing {
 
@@ -87,6 +88,9 @@ class RoutingService final : public core::HandoffListener {
   void ResolveAgents(core::Repository& repository);
   /// Sets the timer scheduler. Without one, no timeout escalation is scheduled.
   void SetTimers(const EscalationTimers* timers) { timers_ = timers; }
+  /// Sets the SLA service that priority changes go through, so its clocks retarget. Without
+  /// one, SetPriority stores the priority and records the event itself.
+  void SetSlaService(const SlaService* sla) { sla_ = sla; }
 
   // core::HandoffListener
   /// Queues the conversation on its team and schedules the accept and tier 2 timeouts.
@@ -110,7 +114,7 @@ class RoutingService final : public core::HandoffListener {
   /// Raises a tier 1 conversation to tier 2 for `reason` (needs_engineering or manual).
   RoutingOutcome Escalate(core::Repository& repository, std::int64_t conversation_id,
                           const Actor& actor, EscalationReason reason) const;
-  /// Stores the priority and records conversation.priority_changed. The queues reorder at once.
+  /// Sets the priority through the SLA service (or stores it) and reorders the queues.
   RoutingOutcome SetPriority(core::Repository& repository, std::int64_t conversation_id,
                              const Actor& actor, core::Priority priority) const;
   RoutingOutcome SetPresence(core::Repository& repository, std::int64_t agent_id,
@@ -139,6 +143,9 @@ class RoutingService final : public core::HandoffListener {
   /// Returns the capacity of an agent; agents without routing settings get the default.
   [[nodiscard]] Capacity CapacityOf(std::int64_t agent_id) const;
   [[nodiscard]] std::vector<AgentState> ListAgentStates(core::Repository& repository) const;
+  /// Returns the team and calendar whose business hours the conversation's SLA clocks count.
+  [[nodiscard]] SlaScope SlaScopeOf(core::Repository& repository,
+                                    const core::Conversation& conversation) const;
 
  private:
   struct Candidate {
@@ -175,6 +182,7 @@ class RoutingService final : public core::HandoffListener {
   const core::ConversationService& conversations_;
   const core::TimeSource& clock_;
   const EscalationTimers* timers_ = nullptr;
+  const SlaService* sla_ = nullptr;
   std::map<std::string, std::int64_t> agent_ids_;  // Login to stored id.
   std::map<std::int64_t, const AgentRouting*> routing_by_id_;
   mutable std::atomic<bool> drain_requested_{false};

@@ -68,6 +68,15 @@ class SqliteRepository final : public core::Repository {
   void InsertWebchatSession(const core::WebchatSession& session) override;
   std::optional<core::WebchatSession> FindWebchatSession(std::string_view token_hash,
                                                          core::TimePoint now) override;
+  // Timers, in sqlite_timer_repository.cpp.
+  void ScheduleTimer(core::Timer& timer) override;
+  bool CancelTimer(std::string_view kind, std::string_view key) override;
+  std::optional<core::Timer> FindTimer(std::string_view kind, std::string_view key) override;
+  std::vector<core::Timer> ListDueTimers(core::TimePoint now, int limit) override;
+  std::optional<core::Timer> ClaimDueTimer(std::int64_t timer_id, core::TimePoint now) override;
+  void RecordTimerFailure(const core::Timer& timer, std::string_view error,
+                          std::optional<core::TimePoint> retry_at) override;
+  std::optional<core::TimePoint> NextTimerDue() override;
 
  private:
   std::vector<core::OutboxEntry> ReadOutbox(Statement& statement);

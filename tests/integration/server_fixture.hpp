@@ -402,6 +402,7 @@ class ServerFixture : public ::testing::Test {
     options.port = port;
     options.client.loopback_only = true;
     options.clock = use_manual_clock_ ? &manual_clock_ : nullptr;
+    options.timer_idle_poll = timer_idle_poll_;
     app_ = std::make_unique<app::Application>(config::ParseConfig(config_yaml_, "itest"),
                                               options);
     app_->Start();
@@ -419,7 +420,8 @@ class ServerFixture : public ::testing::Test {
   }
 
   [[nodiscard]] std::string ConfigYaml(const std::string& fake_url) const {
-    return AdjustConfigYaml(TestConfigYaml({fake_url, public_url_, StorePath()}));
+    return AdjustConfigYaml(TestConfigYaml({fake_url, public_url_, StorePath()}) +
+                            extra_config_yaml_);
   }
 
   /// Lets a suite add sections or keys to the test config before the server starts.
@@ -538,6 +540,10 @@ class ServerFixture : public ::testing::Test {
   }
 
   bool use_manual_clock_ = false;
+  // Top-level sections appended to the test config, set in a subclass constructor.
+  std::string extra_config_yaml_;
+  // Maximum real-time sleep of the timer worker, lowered by tests that advance the clock.
+  std::chrono::milliseconds timer_idle_poll_{1000};
   // Starts at a fixed instant, so time-window checks do not depend on the real date.
   core::ManualTimeSource manual_clock_{core::TimePoint(std::chrono::milliseconds(1767225600000))};
   TempDir temp_dir_;
