@@ -14,7 +14,9 @@
 #include "mobilelink/channels/registry.hpp"
 #include "mobilelink/common/testing/temp_dir.hpp"
 #include "mobilelink/events/event_types.hpp"
+#include "mobilelink/core/timer_worker.hpp"
 #include "mobilelink/routing/auto_assigner.hpp"
+#include "mobilelink/routing/escalation_timers.hpp"
 #include "mobilelink/routing/routing_repository.hpp"
 #include "mobilelink/store/store.hpp"
 
@@ -579,6 +581,38 @@ TEST_F(RoutingTest, AutoAssignerDrainsOnNotify) {
   assigner.Stop();
   EXPECT_EQ(Get(conversation).assignee_agent_id, ids_["alice"]);
   EXPECT_EQ(assigner.AssignedTotal(), 1);
+}
+
+// The handoff schedules both timeouts as stored timers; each fires at its exact due time.
+TEST_F(RoutingTest, StoredTimersFireAtBoundary) {
+  StoredEscalationTimers timers;
+  routing_->SetTimers(&timers);
+  core::TimerWorker worker(*store_, clock_);
+  RegisterEscalationTimers(worker, *routing_);
+  GoOnline("alice");
+  const auto conversation = HandOff("whatsapp");
+  ASSERT_EQ(Drain(), 1);
+  const auto advance_to = [&, start = clock_.Now()](int second) {
+    clock_.Advance(start + seconds(second) - clock_.Now());
+    return worker.RunDue(clock_.Now());
+  };
+
+  EXPECT_EQ(advance_to(119), 0);
+  EXPECT_EQ(Get(conversation).assignee_agent_id, ids_["alice"]);
+  EXPECT_EQ(advance_to(120), 1);
+  EXPECT_FALSE(Get(conversation).assignee_agent_id);
+  EXPECT_EQ(Entry(conversation).team_id, "backup");
+  // The overflow team gets its own accept timeout; backup has no overflow, so it stays there
+  // and the supervisors are alerted again.
+  EXPECT_EQ(advance_to(239), 0);
+  EXPECT_EQ(advance_to(240), 1);
+  EXPECT_EQ(EventsOfType(events::kSupervisorAlerted).size(), 2u);
+
+  EXPECT_EQ(advance_to(899), 0);
+  EXPECT_EQ(Get(conversation).tier, 1);
+  EXPECT_EQ(advance_to(900), 1);
+  EXPECT_EQ(Get(conversation).tier, 2);
+  EXPECT_EQ(advance_to(5000), 0);
 }
 
 TEST(DescribeWait, PicksUnit) {
