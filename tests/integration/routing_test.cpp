@@ -157,9 +157,19 @@ TEST_F(RoutingApi, AssignsOnHandoffAndDrainsOnResolve) {
   const auto support = ParseJson(queues.body).as_object().at("queues").as_array().at(0).as_object();
   EXPECT_EQ(support.at("team").as_string(), "support");
   ASSERT_EQ(support.at("count").as_int64(), 1);
-  EXPECT_EQ(support.at("conversations").as_array().at(0).as_object().at("conversation_id")
-                .as_int64(),
-            second);
+  const auto waiting = support.at("conversations").as_array().at(0).as_object();
+  EXPECT_EQ(waiting.at("conversation_id").as_int64(), second);
+  // A standard conversation's first-response clock runs from the handoff, due in 24 hours
+  // with the default policy and no calendar.
+  bool first_response_listed = false;
+  for (const auto& clock : waiting.at("sla").as_array()) {
+    if (clock.as_object().at("metric").as_string() == "first_response") {
+      first_response_listed = true;
+      EXPECT_GT(clock.as_object().at("due_at").as_int64(),
+                waiting.at("queued_at").as_int64() + 23 * 3600 * 1000);
+    }
+  }
+  EXPECT_TRUE(first_response_listed);
   EXPECT_FALSE(AssigneeOf(second));
 
   EXPECT_EQ(Api("POST", Path(first, "accept"), alice).status, 200);
