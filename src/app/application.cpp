@@ -125,7 +125,8 @@ class Application::Impl {
       assigner_->Notify();
       outbox_->Notify();
     };
-    timers_ = std::make_unique<core::TimerWorker>(*hooked_store_, *clock_, std::move(timer_options));
+    timers_ =
+        std::make_unique<core::TimerWorker>(*hooked_store_, *clock_, std::move(timer_options));
     context_.timers = timers_.get();
     sla_->RegisterTimers(*timers_);
     routing::RegisterEscalationTimers(*timers_, *routing_);

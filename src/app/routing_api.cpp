@@ -33,9 +33,7 @@ int StatusFor(routing::RoutingError error) {
   }
 }
 
-routing::Actor ActorOf(const Caller& caller) {
-  return {caller.agent.id, caller.IsSupervisor()};
-}
+routing::Actor ActorOf(const Caller& caller) { return {caller.agent.id, caller.IsSupervisor()}; }
 
 // Parses a JSON object body, or returns the error response that names what is wrong.
 std::variant<json::object, http::HttpResponse> JsonBody(const http::HttpRequest& request) {
@@ -79,9 +77,10 @@ void RunRouting(AppContext& context, const Caller& caller, std::int64_t subject_
       [outcome, respond, subject_id, agent_id = caller.agent.id,
        notify = context.notify_outbox](const store::WriteResult& result) {
         if (!result.ok) {
-          Logger("routing")->error("routing action not stored subject_id={} agent_id={} "
-                                   "error=\"{}\"",
-                                   subject_id, agent_id, result.error);
+          Logger("routing")->error(
+              "routing action not stored subject_id={} agent_id={} "
+              "error=\"{}\"",
+              subject_id, agent_id, result.error);
           respond(http::HttpResponse::Error(503, "store_unavailable", "retry the request"));
           return;
         }
@@ -107,17 +106,17 @@ json::object AgentStateJson(const routing::AgentState& state, const routing::Cap
   for (const auto& [kind, limit] : capacity.per_channel) {
     per_channel_capacity[kind] = limit;
   }
-  json::object body{{"id", state.agent.id},
-                    {"login", state.agent.login},
-                    {"name", state.agent.name},
-                    {"role", state.agent.role},
-                    {"presence", routing::ToString(state.presence)},
-                    {"console_connected", feed_connections > 0},
-                    {"feed_connections", feed_connections},
-                    {"assigned", state.load.total},
-                    {"load", per_channel_load},
-                    {"capacity", json::object{{"total", capacity.total},
-                                              {"per_channel", per_channel_capacity}}}};
+  json::object body{
+      {"id", state.agent.id},
+      {"login", state.agent.login},
+      {"name", state.agent.name},
+      {"role", state.agent.role},
+      {"presence", routing::ToString(state.presence)},
+      {"console_connected", feed_connections > 0},
+      {"feed_connections", feed_connections},
+      {"assigned", state.load.total},
+      {"load", per_channel_load},
+      {"capacity", json::object{{"total", capacity.total}, {"per_channel", per_channel_capacity}}}};
   if (state.presence_changed_at) {
     body["presence_changed_at"] = store::ToMillis(*state.presence_changed_at);
   }
@@ -243,8 +242,8 @@ void AddRoutingApiRoutes(http::Router& router, AppContext& context) {
                respond(ListAgents(context, *caller, std::nullopt));
              });
   router.Add("GET", "/api/v1/agents/{id}",
-             with_id("agent", [&context](http::HttpRequest&, const Caller& caller,
-                                         std::int64_t id, http::Responder respond) {
+             with_id("agent", [&context](http::HttpRequest&, const Caller& caller, std::int64_t id,
+                                         http::Responder respond) {
                respond(ListAgents(context, caller, id));
              }));
 
@@ -261,138 +260,144 @@ void AddRoutingApiRoutes(http::Router& router, AppContext& context) {
     });
   };
 
-  router.Add(
-      "PUT", "/api/v1/agents/{id}/presence",
-      with_body("agent", [&context, routing](const json::object& body, const Caller& caller,
-                                             std::int64_t id, http::Responder respond) {
-        const auto text = StringField(body, "presence");
-        const auto presence = text ? routing::ParsePresence(*text) : std::nullopt;
-        if (!presence) {
-          respond(FieldError(422, "invalid_field", "presence",
-                             "presence must be online, away or offline"));
-          return;
-        }
-        RunRouting(context, caller, id,
-                   [routing, id, actor = ActorOf(caller), value = *presence](
-                       core::Repository& repository) {
-                     return routing->SetPresence(repository, id, actor, value);
-                   },
-                   std::move(respond));
-      }),
-      limits);
+  router.Add("PUT", "/api/v1/agents/{id}/presence",
+             with_body("agent",
+                       [&context, routing](const json::object& body, const Caller& caller,
+                                           std::int64_t id, http::Responder respond) {
+                         const auto text = StringField(body, "presence");
+                         const auto presence = text ? routing::ParsePresence(*text) : std::nullopt;
+                         if (!presence) {
+                           respond(FieldError(422, "invalid_field", "presence",
+                                              "presence must be online, away or offline"));
+                           return;
+                         }
+                         RunRouting(
+                             context, caller, id,
+                             [routing, id, actor = ActorOf(caller),
+                              value = *presence](core::Repository& repository) {
+                               return routing->SetPresence(repository, id, actor, value);
+                             },
+                             std::move(respond));
+                       }),
+             limits);
 
   router.Add("POST", "/api/v1/conversations/{id}/claim",
              with_id("conversation", [&context, routing](http::HttpRequest&, const Caller& caller,
-                                                         std::int64_t id,
-                                                         http::Responder respond) {
-               RunRouting(context, caller, id,
-                          [routing, id, agent_id = caller.agent.id](core::Repository& repository) {
-                            return routing->Claim(repository, id, agent_id);
-                          },
-                          std::move(respond));
+                                                         std::int64_t id, http::Responder respond) {
+               RunRouting(
+                   context, caller, id,
+                   [routing, id, agent_id = caller.agent.id](core::Repository& repository) {
+                     return routing->Claim(repository, id, agent_id);
+                   },
+                   std::move(respond));
              }));
   router.Add("POST", "/api/v1/conversations/{id}/accept",
              with_id("conversation", [&context, routing](http::HttpRequest&, const Caller& caller,
-                                                         std::int64_t id,
-                                                         http::Responder respond) {
-               RunRouting(context, caller, id,
-                          [routing, id, actor = ActorOf(caller)](core::Repository& repository) {
-                            return routing->Accept(repository, id, actor);
-                          },
-                          std::move(respond));
+                                                         std::int64_t id, http::Responder respond) {
+               RunRouting(
+                   context, caller, id,
+                   [routing, id, actor = ActorOf(caller)](core::Repository& repository) {
+                     return routing->Accept(repository, id, actor);
+                   },
+                   std::move(respond));
              }));
 
   router.Add(
       "POST", "/api/v1/conversations/{id}/assign",
-      with_body("conversation", [&context, routing](const json::object& body,
-                                                    const Caller& caller, std::int64_t id,
-                                                    http::Responder respond) {
-        if (!caller.IsSupervisor()) {
-          respond(http::HttpResponse::Error(
-              403, "forbidden",
-              "assigning to another agent needs the supervisor role; use claim or transfer"));
-          return;
-        }
-        const auto agent_id = IdField(body, "agent_id");
-        if (!agent_id) {
-          respond(FieldError(422, "invalid_field", "agent_id",
-                             "agent_id is required and must be a positive integer"));
-          return;
-        }
-        RunRouting(context, caller, id,
-                   [routing, id, actor = ActorOf(caller), target = *agent_id](
-                       core::Repository& repository) {
-                     return routing->TransferToAgent(repository, id, actor, target);
-                   },
-                   std::move(respond));
-      }),
+      with_body(
+          "conversation",
+          [&context, routing](const json::object& body, const Caller& caller, std::int64_t id,
+                              http::Responder respond) {
+            if (!caller.IsSupervisor()) {
+              respond(http::HttpResponse::Error(
+                  403, "forbidden",
+                  "assigning to another agent needs the supervisor role; use claim or transfer"));
+              return;
+            }
+            const auto agent_id = IdField(body, "agent_id");
+            if (!agent_id) {
+              respond(FieldError(422, "invalid_field", "agent_id",
+                                 "agent_id is required and must be a positive integer"));
+              return;
+            }
+            RunRouting(
+                context, caller, id,
+                [routing, id, actor = ActorOf(caller),
+                 target = *agent_id](core::Repository& repository) {
+                  return routing->TransferToAgent(repository, id, actor, target);
+                },
+                std::move(respond));
+          }),
       limits);
 
   router.Add(
       "POST", "/api/v1/conversations/{id}/transfer",
-      with_body("conversation", [&context, routing](const json::object& body,
-                                                    const Caller& caller, std::int64_t id,
-                                                    http::Responder respond) {
-        const auto agent_id = IdField(body, "agent_id");
-        const auto team = StringField(body, "team");
-        if (agent_id.has_value() == team.has_value()) {
-          respond(FieldError(422, "invalid_field", "agent_id",
-                             "send exactly one of agent_id (a positive integer) or team (a "
-                             "team id)"));
-          return;
-        }
-        RunRouting(context, caller, id,
-                   [routing, id, actor = ActorOf(caller), agent_id,
-                    team](core::Repository& repository) {
-                     return agent_id ? routing->TransferToAgent(repository, id, actor, *agent_id)
-                                     : routing->TransferToTeam(repository, id, actor, *team);
-                   },
-                   std::move(respond));
-      }),
+      with_body("conversation",
+                [&context, routing](const json::object& body, const Caller& caller, std::int64_t id,
+                                    http::Responder respond) {
+                  const auto agent_id = IdField(body, "agent_id");
+                  const auto team = StringField(body, "team");
+                  if (agent_id.has_value() == team.has_value()) {
+                    respond(
+                        FieldError(422, "invalid_field", "agent_id",
+                                   "send exactly one of agent_id (a positive integer) or team (a "
+                                   "team id)"));
+                    return;
+                  }
+                  RunRouting(
+                      context, caller, id,
+                      [routing, id, actor = ActorOf(caller), agent_id,
+                       team](core::Repository& repository) {
+                        return agent_id ? routing->TransferToAgent(repository, id, actor, *agent_id)
+                                        : routing->TransferToTeam(repository, id, actor, *team);
+                      },
+                      std::move(respond));
+                }),
       limits);
 
-  router.Add(
-      "POST", "/api/v1/conversations/{id}/escalate",
-      with_body("conversation", [&context, routing](const json::object& body,
-                                                    const Caller& caller, std::int64_t id,
-                                                    http::Responder respond) {
-        const auto text = StringField(body, "reason");
-        const auto reason = text ? routing::ParseEscalationReason(*text) : std::nullopt;
-        if (!reason || (*reason != routing::EscalationReason::kNeedsEngineering &&
-                        *reason != routing::EscalationReason::kManual)) {
-          respond(FieldError(422, "invalid_field", "reason",
-                             "reason must be needs_engineering or manual"));
-          return;
-        }
-        RunRouting(context, caller, id,
-                   [routing, id, actor = ActorOf(caller), value = *reason](
-                       core::Repository& repository) {
-                     return routing->Escalate(repository, id, actor, value);
-                   },
-                   std::move(respond));
-      }),
-      limits);
+  router.Add("POST", "/api/v1/conversations/{id}/escalate",
+             with_body("conversation",
+                       [&context, routing](const json::object& body, const Caller& caller,
+                                           std::int64_t id, http::Responder respond) {
+                         const auto text = StringField(body, "reason");
+                         const auto reason =
+                             text ? routing::ParseEscalationReason(*text) : std::nullopt;
+                         if (!reason || (*reason != routing::EscalationReason::kNeedsEngineering &&
+                                         *reason != routing::EscalationReason::kManual)) {
+                           respond(FieldError(422, "invalid_field", "reason",
+                                              "reason must be needs_engineering or manual"));
+                           return;
+                         }
+                         RunRouting(
+                             context, caller, id,
+                             [routing, id, actor = ActorOf(caller),
+                              value = *reason](core::Repository& repository) {
+                               return routing->Escalate(repository, id, actor, value);
+                             },
+                             std::move(respond));
+                       }),
+             limits);
 
-  router.Add(
-      "PUT", "/api/v1/conversations/{id}/priority",
-      with_body("conversation", [&context, routing](const json::object& body,
-                                                    const Caller& caller, std::int64_t id,
-                                                    http::Responder respond) {
-        const auto text = StringField(body, "priority");
-        const auto priority = text ? core::ParsePriority(*text) : std::nullopt;
-        if (!priority) {
-          respond(FieldError(422, "invalid_field", "priority",
-                             "priority must be critical, high or standard"));
-          return;
-        }
-        RunRouting(context, caller, id,
-                   [routing, id, actor = ActorOf(caller), value = *priority](
-                       core::Repository& repository) {
-                     return routing->SetPriority(repository, id, actor, value);
-                   },
-                   std::move(respond));
-      }),
-      limits);
+  router.Add("PUT", "/api/v1/conversations/{id}/priority",
+             with_body("conversation",
+                       [&context, routing](const json::object& body, const Caller& caller,
+                                           std::int64_t id, http::Responder respond) {
+                         const auto text = StringField(body, "priority");
+                         const auto priority = text ? core::ParsePriority(*text) : std::nullopt;
+                         if (!priority) {
+                           respond(FieldError(422, "invalid_field", "priority",
+                                              "priority must be critical, high or standard"));
+                           return;
+                         }
+                         RunRouting(
+                             context, caller, id,
+                             [routing, id, actor = ActorOf(caller),
+                              value = *priority](core::Repository& repository) {
+                               return routing->SetPriority(repository, id, actor, value);
+                             },
+                             std::move(respond));
+                       }),
+             limits);
 }
 
 }  // namespace mobilelink::app

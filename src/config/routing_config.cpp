@@ -32,8 +32,8 @@ routing::RoutingSettings ParseSettings(const Node& node) {
   }
   CheckKeys(node, {"accept_timeout_s", "tier2_after_s", "tier2_expected_wait_s", "default_team",
                    "tier2_team", "notices"});
-  settings.accept_timeout = std::chrono::seconds(
-      Integer(Child(node, "accept_timeout_s"), 120, 1, kMaxTimeoutSeconds));
+  settings.accept_timeout =
+      std::chrono::seconds(Integer(Child(node, "accept_timeout_s"), 120, 1, kMaxTimeoutSeconds));
   settings.tier2_after =
       std::chrono::seconds(Integer(Child(node, "tier2_after_s"), 900, 1, kMaxTimeoutSeconds));
   settings.tier2_expected_wait = std::chrono::seconds(
@@ -82,8 +82,7 @@ routing::Capacity ParseCapacity(const Node& node) {
 void RequireTeam(const std::set<std::string>& team_ids, const std::string& id,
                  const std::string& path) {
   if (!id.empty() && !team_ids.contains(id)) {
-    Fail(path, "unknown team '" + id + "'; expected one of the ids under teams: " +
-                   Join(team_ids));
+    Fail(path, "unknown team '" + id + "'; expected one of the ids under teams: " + Join(team_ids));
   }
 }
 
@@ -145,8 +144,8 @@ void CheckTeamCalendars(const routing::RoutingConfig& routing,
     const std::string& calendar = routing.teams[i].calendar;
     if (!calendar.empty() && !ids.contains(calendar)) {
       Fail("teams[" + std::to_string(i) + "].calendar",
-           "unknown calendar '" + calendar + "'; expected one of the ids under calendars: " +
-               Join(ids));
+           "unknown calendar '" + calendar +
+               "'; expected one of the ids under calendars: " + Join(ids));
     }
   }
 }

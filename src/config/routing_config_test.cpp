@@ -124,9 +124,9 @@ TEST(RoutingConfig, RejectsBadValues) {
 TEST(RoutingConfig, RejectsBadCapacity) {
   std::string agents = kAgents;
   agents.replace(agents.find("sms: 2"), 6, "fax: 2");
-  EXPECT_NE(ErrorOf(kBase + agents + kCalendars + kTeams)
-                .find("agents[0].capacity.fax: unknown key"),
-            std::string::npos);
+  EXPECT_NE(
+      ErrorOf(kBase + agents + kCalendars + kTeams).find("agents[0].capacity.fax: unknown key"),
+      std::string::npos);
   agents = kAgents;
   agents.replace(agents.find("total: 4"), 8, "total: 0");
   EXPECT_NE(ErrorOf(kBase + agents + kCalendars + kTeams)

@@ -177,8 +177,8 @@ class ConversationService final {
   ActionOutcome SendSystemNotice(Repository& repository, std::int64_t conversation_id,
                                  const std::string& text) const;
 
-  /// Sets the listener told of each handoff. Call before the service is shared between threads;
-  /// the listener must outlive the service.
+  /// Sets the listener notified of each handoff. Call before the service is shared between
+  /// threads; the listener must outlive the service.
   void SetHandoffListener(const HandoffListener* listener) { handoff_listener_ = listener; }
 
  private:

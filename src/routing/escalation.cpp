@@ -13,9 +13,9 @@ namespace json = boost::json;
 namespace {
 
 constexpr EscalationReason kAllReasons[] = {
-    EscalationReason::kBotUnresolved,     EscalationReason::kCustomerRequest,
-    EscalationReason::kAcceptTimeout,     EscalationReason::kResolutionTimeout,
-    EscalationReason::kNeedsEngineering,  EscalationReason::kManual};
+    EscalationReason::kBotUnresolved,    EscalationReason::kCustomerRequest,
+    EscalationReason::kAcceptTimeout,    EscalationReason::kResolutionTimeout,
+    EscalationReason::kNeedsEngineering, EscalationReason::kManual};
 
 // Returns the conversation when it is open at tier 1, the state both timeouts act on.
 std::optional<core::Conversation> OpenAtTier1(core::Repository& repository,
@@ -136,8 +136,7 @@ RoutingOutcome RoutingService::OnAcceptTimeout(core::Repository& repository,
 
   // The overflow team gets its own accept timeout. The count bounds a cycle of overflow teams.
   const bool moved = to_team != from_team;
-  if (moved && timers_ != nullptr &&
-      entry->escalations <= static_cast<int>(config_.teams.size())) {
+  if (moved && timers_ != nullptr && entry->escalations <= static_cast<int>(config_.teams.size())) {
     timers_->ScheduleAcceptTimeout(repository, conversation_id,
                                    now + config_.settings.accept_timeout);
   }
@@ -159,12 +158,10 @@ RoutingOutcome RoutingService::OnResolutionTimeout(core::Repository& repository,
   return RaiseToTier2(repository, *routes, *conversation, EscalationReason::kResolutionTimeout);
 }
 
-RoutingOutcome RoutingService::Escalate(core::Repository& repository,
-                                        std::int64_t conversation_id, const Actor& actor,
-                                        EscalationReason reason) const {
+RoutingOutcome RoutingService::Escalate(core::Repository& repository, std::int64_t conversation_id,
+                                        const Actor& actor, EscalationReason reason) const {
   core::Conversation conversation;
-  if (auto check = LoadForAction(repository, conversation_id, &actor, conversation);
-      !check.ok()) {
+  if (auto check = LoadForAction(repository, conversation_id, &actor, conversation); !check.ok()) {
     return check;
   }
   if (conversation.tier >= 2) {
@@ -175,8 +172,7 @@ RoutingOutcome RoutingService::Escalate(core::Repository& repository,
   return RaiseToTier2(repository, *routes, conversation, reason);
 }
 
-RoutingOutcome RoutingService::RaiseToTier2(core::Repository& repository,
-                                            RoutingRepository& routes,
+RoutingOutcome RoutingService::RaiseToTier2(core::Repository& repository, RoutingRepository& routes,
                                             core::Conversation& conversation,
                                             EscalationReason reason) const {
   const core::TimePoint now = clock_.Now();
@@ -212,9 +208,9 @@ RoutingOutcome RoutingService::RaiseToTier2(core::Repository& repository,
   }
   const Team* team = FindTeam(entry.team_id);
   RoutingOutcome outcome;
-  outcome.queued_messages = SendNotice(repository, conversation.id, text,
-                                       team != nullptr ? team->name : entry.team_id,
-                                       config_.settings.tier2_expected_wait);
+  outcome.queued_messages =
+      SendNotice(repository, conversation.id, text, team != nullptr ? team->name : entry.team_id,
+                 config_.settings.tier2_expected_wait);
   RequestDrain();
   return outcome;
 }

@@ -10,9 +10,7 @@ namespace mobilelink::routing {
 
 namespace json = boost::json;
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 std::string_view ToString(RoutingError error) {
   switch (error) {
@@ -66,8 +64,7 @@ RoutingOutcome RoutingService::LoadForAction(core::Repository& repository,
   return {};
 }
 
-RoutingService::RoutingService(RoutingConfig config,
-                               const core::ConversationService& conversations,
+RoutingService::RoutingService(RoutingConfig config, const core::ConversationService& conversations,
                                const core::TimeSource& clock)
     : config_(std::move(config)), conversations_(conversations), clock_(clock) {}
 
@@ -182,8 +179,7 @@ void RoutingService::OnConversationHandedOff(core::Repository& repository,
 RoutingOutcome RoutingService::Claim(core::Repository& repository, std::int64_t conversation_id,
                                      std::int64_t agent_id) const {
   core::Conversation conversation;
-  if (auto check = LoadForAction(repository, conversation_id, nullptr, conversation);
-      !check.ok()) {
+  if (auto check = LoadForAction(repository, conversation_id, nullptr, conversation); !check.ok()) {
     return check;
   }
   auto routes = OpenRoutingRepository(repository);
@@ -215,13 +211,12 @@ RoutingOutcome RoutingService::Claim(core::Repository& repository, std::int64_t 
 RoutingOutcome RoutingService::Accept(core::Repository& repository, std::int64_t conversation_id,
                                       const Actor& actor) const {
   core::Conversation conversation;
-  if (auto check = LoadForAction(repository, conversation_id, nullptr, conversation);
-      !check.ok()) {
+  if (auto check = LoadForAction(repository, conversation_id, nullptr, conversation); !check.ok()) {
     return check;
   }
   if (conversation.assignee_agent_id != actor.agent_id) {
-    return {RoutingError::kNotAssignee, "conversation " + std::to_string(conversation_id) +
-                                            " is not offered to you"};
+    return {RoutingError::kNotAssignee,
+            "conversation " + std::to_string(conversation_id) + " is not offered to you"};
   }
   auto routes = OpenRoutingRepository(repository);
   const QueueEntry entry = EntryFor(*routes, conversation);
@@ -242,8 +237,7 @@ RoutingOutcome RoutingService::TransferToAgent(core::Repository& repository,
                                                std::int64_t conversation_id, const Actor& actor,
                                                std::int64_t agent_id) const {
   core::Conversation conversation;
-  if (auto check = LoadForAction(repository, conversation_id, &actor, conversation);
-      !check.ok()) {
+  if (auto check = LoadForAction(repository, conversation_id, &actor, conversation); !check.ok()) {
     return check;
   }
   const auto target = repository.GetAgent(agent_id);
@@ -266,7 +260,8 @@ RoutingOutcome RoutingService::TransferToAgent(core::Repository& repository,
   Emit(repository, events::kConversationTransferred, conversation, actor.agent_id,
        json::serialize(data));
   Emit(repository, events::kConversationAssigned, conversation, agent_id,
-       json::serialize(json::object{{"team", entry.team_id}, {"offered", false}, {"by", "transfer"}}));
+       json::serialize(
+           json::object{{"team", entry.team_id}, {"offered", false}, {"by", "transfer"}}));
   RequestDrain();
   return {};
 }
@@ -275,8 +270,7 @@ RoutingOutcome RoutingService::TransferToTeam(core::Repository& repository,
                                               std::int64_t conversation_id, const Actor& actor,
                                               const std::string& team_id) const {
   core::Conversation conversation;
-  if (auto check = LoadForAction(repository, conversation_id, &actor, conversation);
-      !check.ok()) {
+  if (auto check = LoadForAction(repository, conversation_id, &actor, conversation); !check.ok()) {
     return check;
   }
   if (FindTeam(team_id) == nullptr) {
@@ -301,8 +295,7 @@ RoutingOutcome RoutingService::SetPriority(core::Repository& repository,
                                            std::int64_t conversation_id, const Actor& actor,
                                            core::Priority priority) const {
   core::Conversation conversation;
-  if (auto check = LoadForAction(repository, conversation_id, nullptr, conversation);
-      !check.ok()) {
+  if (auto check = LoadForAction(repository, conversation_id, nullptr, conversation); !check.ok()) {
     return check;
   }
   // Any agent may reprioritize a queued conversation; an assigned one needs its assignee.
@@ -353,8 +346,8 @@ RoutingOutcome RoutingService::SetPresence(core::Repository& repository, std::in
     core::Event event;
     event.type = std::string(events::kAgentPresenceChanged);
     event.agent_id = agent_id;
-    event.data_json = json::serialize(json::object{{"presence", ToString(presence)},
-                                                   {"previous", ToString(previous)}});
+    event.data_json = json::serialize(
+        json::object{{"presence", ToString(presence)}, {"previous", ToString(previous)}});
     event.occurred_at = clock_.Now();
     repository.AppendEvent(event);
   }

@@ -41,7 +41,7 @@ std::string_view ToString(RoutingError error);
 
 struct RoutingOutcome {
   RoutingError error = RoutingError::kNone;
-  std::string detail;  // Operator-facing explanation for errors.
+  std::string detail;            // Operator-facing explanation for errors.
   bool queued_messages = false;  // A customer notice was queued; wake the outbox after commit.
   [[nodiscard]] bool ok() const { return error == RoutingError::kNone; }
 };
@@ -73,8 +73,7 @@ class EscalationTimers {
   virtual ~EscalationTimers() = default;
   virtual void ScheduleAcceptTimeout(core::Repository& repository, std::int64_t conversation_id,
                                      core::TimePoint due) const = 0;
-  virtual void ScheduleResolutionTimeout(core::Repository& repository,
-                                         std::int64_t conversation_id,
+  virtual void ScheduleResolutionTimeout(core::Repository& repository, std::int64_t conversation_id,
                                          core::TimePoint due) const = 0;
 };
 
@@ -94,9 +93,8 @@ class RoutingService final : public core::HandoffListener {
 
   // core::HandoffListener
   /// Queues the conversation on its team and schedules the accept and tier 2 timeouts.
-  void OnConversationHandedOff(core::Repository& repository,
-                               const core::Conversation& conversation, const std::string& reason,
-                               const std::string& intent) const override;
+  void OnConversationHandedOff(core::Repository& repository, const core::Conversation& conversation,
+                               const std::string& reason, const std::string& intent) const override;
 
   /// Assigns a queued conversation to the calling agent, accepted at once.
   RoutingOutcome Claim(core::Repository& repository, std::int64_t conversation_id,
@@ -122,8 +120,7 @@ class RoutingService final : public core::HandoffListener {
 
   /// Fired by the accept timer: an unaccepted conversation moves to the overflow team's queue
   /// and the team's supervisors are alerted.
-  RoutingOutcome OnAcceptTimeout(core::Repository& repository,
-                                 std::int64_t conversation_id) const;
+  RoutingOutcome OnAcceptTimeout(core::Repository& repository, std::int64_t conversation_id) const;
   /// Fired by the tier 2 timer: a conversation still unresolved at tier 1 is raised to tier 2.
   RoutingOutcome OnResolutionTimeout(core::Repository& repository,
                                      std::int64_t conversation_id) const;

@@ -2,10 +2,10 @@
 
 #include <chrono>
 #include <functional>
-#include <random>
-#include <thread>
 #include <memory>
+#include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <boost/json.hpp>
@@ -13,8 +13,8 @@
 
 #include "mobilelink/channels/registry.hpp"
 #include "mobilelink/common/testing/temp_dir.hpp"
-#include "mobilelink/events/event_types.hpp"
 #include "mobilelink/core/timer_worker.hpp"
+#include "mobilelink/events/event_types.hpp"
 #include "mobilelink/routing/auto_assigner.hpp"
 #include "mobilelink/routing/escalation_timers.hpp"
 #include "mobilelink/routing/routing_repository.hpp"
@@ -44,8 +44,7 @@ RoutingConfig TestRoutingConfig() {
   RoutingConfig config;
   config.settings.default_team = "support";
   config.settings.tier2_team = "engineering";
-  config.settings.notices.accept_timeout =
-      "Everyone is busy; {team} will answer within {wait}.";
+  config.settings.notices.accept_timeout = "Everyone is busy; {team} will answer within {wait}.";
   config.settings.notices.resolution_timeout = "We passed your case to {team}; expect {wait}.";
   config.settings.notices.needs_engineering = "Our engineers in {team} will reply within {wait}.";
   config.teams = {
@@ -78,8 +77,12 @@ class RoutingTest : public ::testing::Test {
         core::ComplianceTexts{"Unsubscribed.", "Subscribed again.", "Help."}, clock_);
     Write([&](core::Repository& repository) {
       for (const char* login : {"alice", "bob", "carol", "dave"}) {
-        core::Agent agent{0, login, login, login == std::string("dave") ? "supervisor" : "agent",
-                          "$argon2id$unused", true};
+        core::Agent agent{0,
+                          login,
+                          login,
+                          login == std::string("dave") ? "supervisor" : "agent",
+                          "$argon2id$unused",
+                          true};
         repository.UpsertAgent(agent);
         ids_[login] = agent.id;
       }
@@ -143,9 +146,8 @@ class RoutingTest : public ::testing::Test {
 
   core::Conversation Get(std::int64_t id) {
     std::optional<core::Conversation> conversation;
-    store_->Read([&](core::Repository& repository) {
-      conversation = repository.GetConversation(id);
-    });
+    store_->Read(
+        [&](core::Repository& repository) { conversation = repository.GetConversation(id); });
     return conversation.value_or(core::Conversation{});
   }
 
@@ -158,9 +160,8 @@ class RoutingTest : public ::testing::Test {
   }
 
   void SaveEntry(const QueueEntry& entry) {
-    Write([&](core::Repository& repository) {
-      OpenRoutingRepository(repository)->SaveEntry(entry);
-    });
+    Write(
+        [&](core::Repository& repository) { OpenRoutingRepository(repository)->SaveEntry(entry); });
   }
 
   std::vector<core::Event> EventsOfType(std::string_view type) {
@@ -494,9 +495,8 @@ TEST_F(RoutingTest, PresenceIsOwnUnlessSupervisor) {
   EXPECT_EQ(DataOf(changes.back()).at("presence").as_string(), "away");
   EXPECT_EQ(DataOf(changes.back()).at("previous").as_string(), "online");
   std::vector<AgentState> states;
-  store_->Read([&](core::Repository& repository) {
-    states = routing_->ListAgentStates(repository);
-  });
+  store_->Read(
+      [&](core::Repository& repository) { states = routing_->ListAgentStates(repository); });
   for (const auto& state : states) {
     if (state.agent.id == ids_["alice"]) {
       EXPECT_EQ(state.presence, Presence::kAway);
