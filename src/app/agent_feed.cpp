@@ -27,14 +27,14 @@ constexpr std::chrono::milliseconds kIdlePoll{1000};
 // Sec-WebSocket-Protocol values of the form "bearer.<token>" carry the access token.
 constexpr std::string_view kBearerProtocolPrefix = "bearer.";
 
-constexpr std::array<std::string_view, 13> kFeedTypes{
-    events::kMessageReceived,          events::kConversationHandedOff,
-    events::kConversationAssigned,     events::kConversationAccepted,
-    events::kConversationTransferred,  events::kConversationResolved,
-    events::kConversationHandedBack,   events::kConversationPriorityChanged,
-    events::kEscalationRaised,         events::kSupervisorAlerted,
-    events::kAgentPresenceChanged,     "sla.breached",
-    events::kNoteAdded};
+constexpr std::array<std::string_view, 14> kFeedTypes{
+    events::kMessageReceived,         events::kConversationHandedOff,
+    events::kConversationAssigned,    events::kConversationAccepted,
+    events::kConversationTransferred, events::kConversationResolved,
+    events::kConversationHandedBack,  events::kConversationPriorityChanged,
+    events::kEscalationRaised,        events::kSupervisorAlerted,
+    events::kAgentPresenceChanged,    events::kSlaBreached,
+    events::kConversationUnassigned,  events::kNoteAdded};
 
 bool IsFeedType(std::string_view type) {
   return std::find(kFeedTypes.begin(), kFeedTypes.end(), type) != kFeedTypes.end();
@@ -86,9 +86,8 @@ bool MayView(bool supervisor, std::int64_t agent_id, const core::Event& event,
 }
 
 std::string EventFrame(const core::Event& event) {
-  json::object body{{"id", event.id},
-                    {"type", event.type},
-                    {"occurred_at", store::ToMillis(event.occurred_at)}};
+  json::object body{
+      {"id", event.id}, {"type", event.type}, {"occurred_at", store::ToMillis(event.occurred_at)}};
   if (event.conversation_id) {
     body["conversation_id"] = *event.conversation_id;
   }
@@ -284,8 +283,8 @@ void AgentFeed::PumpOnce() {
       if (!IsFeedType(event.type) || subscribers.empty()) {
         continue;
       }
-      const auto found = event.conversation_id ? conversations.find(*event.conversation_id)
-                                               : conversations.end();
+      const auto found =
+          event.conversation_id ? conversations.find(*event.conversation_id) : conversations.end();
       const std::optional<core::Conversation> none;
       const auto& conversation = found == conversations.end() ? none : found->second;
       const std::string frame = EventFrame(event);

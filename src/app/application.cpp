@@ -24,9 +24,10 @@
 #include "mobilelink/http/server.hpp"
 #include "mobilelink/nlu/bot_intents.hpp"
 #include "mobilelink/outbox/outbox_worker.hpp"
+#include "mobilelink/routing/auto_assigner.hpp"
+#include "mobilelink/routing/escalation_timers.hpp"
 #include "mobilelink/routing/on_call.hpp"
 #include "mobilelink/routing/sla_service.hpp"
-#include "mobilelink/routing/auto_assigner.hpp"
 #include "mobilelink/security/credentials.hpp"
 
 namespace mobilelink::app {
@@ -79,11 +80,6 @@ class Application::Impl {
     service_ = std::make_unique<core::ConversationService>(std::move(profiles), bot_,
                                                            config_.compliance, *clock_, flows,
                                                            config_.analytics.reopen_window);
-    on_call_ = std::make_unique<routing::OnCallService>(config_.on_call, *service_, *clock_);
-    sla_ = std::make_unique<routing::SlaService>(config_.sla, config_.calendars, on_call_.get(),
-                                                 *clock_);
-    service_->SetObserver(sla_.get());
-    context_.sla = sla_.get();
     routing_ = std::make_unique<routing::RoutingService>(config_.routing, *service_, *clock_);
     store_->Read([&](core::Repository& repository) { routing_->ResolveAgents(repository); });
     service_->SetHandoffListener(routing_.get());
@@ -101,6 +97,24 @@ class Application::Impl {
       service_->UseSurveys(surveys_.get());
       survey_sweeper_ = std::make_unique<bot::SurveySweeper>(*surveys_, *store_, *clock_);
     }
+    on_call_ = std::make_unique<routing::OnCallService>(config_.on_call, *service_, *clock_);
+    sla_ = std::make_unique<routing::SlaService>(config_.sla, config_.calendars, on_call_.get(),
+                                                 *clock_);
+    service_->SetObserver(sla_.get());
+    context_.sla = sla_.get();
+    routing_->SetSlaService(sla_.get());
+    routing_->SetTimers(&escalation_timers_);
+    // SLA clocks count the business hours of the conversation's team, and a breach pages the
+    // team's on-call rotation when it has one.
+    sla_->SetScopeResolver([routing = routing_.get(), on_call = on_call_.get()](
+                               core::Repository& repository,
+                               const core::Conversation& conversation) {
+      routing::SlaScope scope = routing->SlaScopeOf(repository, conversation);
+      if (on_call->FindTeam(scope.team_id) != nullptr) {
+        scope.on_call_team = scope.team_id;
+      }
+      return scope;
+    });
     context_.config = &config_;
     context_.store = hooked_store_.get();
     context_.service = service_.get();
@@ -137,10 +151,17 @@ class Application::Impl {
     core::TimerWorkerOptions timer_options;
     timer_options.idle_poll = options_.timer_idle_poll;
     // A handler may queue messages (an on-call page), which the outbox sends after the commit.
-    timer_options.after_fire = [worker = outbox_.get()](const core::Timer&) { worker->Notify(); };
-    timers_ = std::make_unique<core::TimerWorker>(*hooked_store_, *clock_, std::move(timer_options));
+    // A firing may also move a conversation between queues, so the queues drain after it.
+    timer_options.after_fire = [this](const core::Timer&) {
+      routing_->RequestDrain();
+      assigner_->Notify();
+      outbox_->Notify();
+    };
+    timers_ =
+        std::make_unique<core::TimerWorker>(*hooked_store_, *clock_, std::move(timer_options));
     context_.timers = timers_.get();
     sla_->RegisterTimers(*timers_);
+    routing::RegisterEscalationTimers(*timers_, *routing_);
 
     auto router = std::make_shared<http::Router>();
     AddHealthRoutes(*router);
@@ -255,13 +276,14 @@ class Application::Impl {
   std::shared_ptr<bot::TierZeroBot> bot_;
   std::unique_ptr<bot::SurveyService> surveys_;
   std::unique_ptr<core::ConversationService> service_;
-  std::unique_ptr<routing::OnCallService> on_call_;
-  std::unique_ptr<routing::SlaService> sla_;
   std::unique_ptr<routing::RoutingService> routing_;
+  routing::StoredEscalationTimers escalation_timers_;
   std::unique_ptr<CommitNotifyingStore> hooked_store_;
   std::shared_ptr<AgentFeed> feed_;
   std::unique_ptr<routing::AutoAssigner> assigner_;
   std::unique_ptr<bot::SurveySweeper> survey_sweeper_;
+  std::unique_ptr<routing::OnCallService> on_call_;
+  std::unique_ptr<routing::SlaService> sla_;
   std::shared_ptr<WebchatHub> hub_;
   std::unique_ptr<outbox::OutboxWorker> outbox_;
   std::unique_ptr<core::TimerWorker> timers_;

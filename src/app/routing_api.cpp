@@ -6,6 +6,7 @@
 #include "mobilelink/app/agent_api_internal.hpp"
 #include "mobilelink/common/log.hpp"
 #include "mobilelink/routing/routing_repository.hpp"
+#include "mobilelink/routing/sla_repository.hpp"
 #include "mobilelink/store/sqlite_repository.hpp"
 
 namespace mobilelink::app {
@@ -32,9 +33,7 @@ int StatusFor(routing::RoutingError error) {
   }
 }
 
-routing::Actor ActorOf(const Caller& caller) {
-  return {caller.agent.id, caller.IsSupervisor()};
-}
+routing::Actor ActorOf(const Caller& caller) { return {caller.agent.id, caller.IsSupervisor()}; }
 
 // Parses a JSON object body, or returns the error response that names what is wrong.
 std::variant<json::object, http::HttpResponse> JsonBody(const http::HttpRequest& request) {
@@ -78,9 +77,10 @@ void RunRouting(AppContext& context, const Caller& caller, std::int64_t subject_
       [outcome, respond, subject_id, agent_id = caller.agent.id,
        notify = context.notify_outbox](const store::WriteResult& result) {
         if (!result.ok) {
-          Logger("routing")->error("routing action not stored subject_id={} agent_id={} "
-                                   "error=\"{}\"",
-                                   subject_id, agent_id, result.error);
+          Logger("routing")->error(
+              "routing action not stored subject_id={} agent_id={} "
+              "error=\"{}\"",
+              subject_id, agent_id, result.error);
           respond(http::HttpResponse::Error(503, "store_unavailable", "retry the request"));
           return;
         }
@@ -106,17 +106,17 @@ json::object AgentStateJson(const routing::AgentState& state, const routing::Cap
   for (const auto& [kind, limit] : capacity.per_channel) {
     per_channel_capacity[kind] = limit;
   }
-  json::object body{{"id", state.agent.id},
-                    {"login", state.agent.login},
-                    {"name", state.agent.name},
-                    {"role", state.agent.role},
-                    {"presence", routing::ToString(state.presence)},
-                    {"console_connected", feed_connections > 0},
-                    {"feed_connections", feed_connections},
-                    {"assigned", state.load.total},
-                    {"load", per_channel_load},
-                    {"capacity", json::object{{"total", capacity.total},
-                                              {"per_channel", per_channel_capacity}}}};
+  json::object body{
+      {"id", state.agent.id},
+      {"login", state.agent.login},
+      {"name", state.agent.name},
+      {"role", state.agent.role},
+      {"presence", routing::ToString(state.presence)},
+      {"console_connected", feed_connections > 0},
+      {"feed_connections", feed_connections},
+      {"assigned", state.load.total},
+      {"load", per_channel_load},
+      {"capacity", json::object{{"total", capacity.total}, {"per_channel", per_channel_capacity}}}};
   if (state.presence_changed_at) {
     body["presence_changed_at"] = store::ToMillis(*state.presence_changed_at);
   }
@@ -152,11 +152,27 @@ http::HttpResponse ListAgents(AppContext& context, const Caller& caller,
   return http::HttpResponse::Json(200, json::serialize(json::object{{"agents", agents}}));
 }
 
+// Lists the running SLA clocks of a conversation with their due times.
+json::array SlaDueJson(routing::SlaRepository& sla, std::int64_t conversation_id) {
+  json::array clocks;
+  for (const auto& clock : sla.ListActiveClocks(conversation_id)) {
+    json::object item{{"metric", config::ToString(clock.metric)},
+                      {"paused", clock.paused_at.has_value()},
+                      {"breached", clock.breached_at.has_value()}};
+    if (clock.due_at) {
+      item["due_at"] = store::ToMillis(*clock.due_at);
+    }
+    clocks.push_back(std::move(item));
+  }
+  return clocks;
+}
+
 http::HttpResponse ListQueues(AppContext& context) {
   const core::TimePoint now = context.clock->Now();
   json::array queues;
   context.store->Read([&](core::Repository& repository) {
     auto routes = routing::OpenRoutingRepository(repository);
+    auto sla = routing::OpenSlaRepository(repository);
     for (const auto& team : context.routing->Config().teams) {
       json::array waiting;
       std::int64_t oldest_wait_s = 0;
@@ -170,7 +186,8 @@ http::HttpResponse ListQueues(AppContext& context) {
                                        {"channel_kind", entry.channel_kind},
                                        {"required_skill", entry.required_skill},
                                        {"queued_at", store::ToMillis(entry.queued_at)},
-                                       {"waiting_s", wait_s}});
+                                       {"waiting_s", wait_s},
+                                       {"sla", SlaDueJson(*sla, entry.conversation_id)}});
       }
       queues.push_back(json::object{{"team", team.id},
                                     {"name", team.name},
@@ -231,169 +248,162 @@ void AddRoutingApiRoutes(http::Router& router, AppContext& context) {
                respond(ListAgents(context, *caller, std::nullopt));
              });
   router.Add("GET", "/api/v1/agents/{id}",
-             with_id("agent", [&context](http::HttpRequest&, const Caller& caller,
-                                         std::int64_t id, http::Responder respond) {
+             with_id("agent", [&context](http::HttpRequest&, const Caller& caller, std::int64_t id,
+                                         http::Responder respond) {
                respond(ListAgents(context, caller, id));
              }));
 
-  router.Add(
-      "PUT", "/api/v1/agents/{id}/presence",
-      with_id("agent", [&context, routing](http::HttpRequest& request, const Caller& caller,
+  // Wraps a handler that also needs a JSON object body.
+  auto with_body = [&with_id](std::string_view subject, auto handler) {
+    return with_id(subject, [handler](http::HttpRequest& request, const Caller& caller,
+                                      std::int64_t id, http::Responder respond) {
+      auto body = JsonBody(request);
+      if (auto* error = std::get_if<http::HttpResponse>(&body)) {
+        respond(std::move(*error));
+        return;
+      }
+      handler(std::get<json::object>(body), caller, id, std::move(respond));
+    });
+  };
+
+  router.Add("PUT", "/api/v1/agents/{id}/presence",
+             with_body("agent",
+                       [&context, routing](const json::object& body, const Caller& caller,
                                            std::int64_t id, http::Responder respond) {
-        auto body = JsonBody(request);
-        if (auto* error = std::get_if<http::HttpResponse>(&body)) {
-          respond(std::move(*error));
-          return;
-        }
-        const auto text = StringField(std::get<json::object>(body), "presence");
-        const auto presence = text ? routing::ParsePresence(*text) : std::nullopt;
-        if (!presence) {
-          respond(FieldError(422, "invalid_field", "presence",
-                             "presence must be online, away or offline"));
-          return;
-        }
-        RunRouting(context, caller, id,
-                   [routing, id, actor = ActorOf(caller), value = *presence](
-                       core::Repository& repository) {
-                     return routing->SetPresence(repository, id, actor, value);
-                   },
-                   std::move(respond));
-      }),
-      limits);
+                         const auto text = StringField(body, "presence");
+                         const auto presence = text ? routing::ParsePresence(*text) : std::nullopt;
+                         if (!presence) {
+                           respond(FieldError(422, "invalid_field", "presence",
+                                              "presence must be online, away or offline"));
+                           return;
+                         }
+                         RunRouting(
+                             context, caller, id,
+                             [routing, id, actor = ActorOf(caller),
+                              value = *presence](core::Repository& repository) {
+                               return routing->SetPresence(repository, id, actor, value);
+                             },
+                             std::move(respond));
+                       }),
+             limits);
 
   router.Add("POST", "/api/v1/conversations/{id}/claim",
              with_id("conversation", [&context, routing](http::HttpRequest&, const Caller& caller,
-                                                         std::int64_t id,
-                                                         http::Responder respond) {
-               RunRouting(context, caller, id,
-                          [routing, id, agent_id = caller.agent.id](core::Repository& repository) {
-                            return routing->Claim(repository, id, agent_id);
-                          },
-                          std::move(respond));
+                                                         std::int64_t id, http::Responder respond) {
+               RunRouting(
+                   context, caller, id,
+                   [routing, id, agent_id = caller.agent.id](core::Repository& repository) {
+                     return routing->Claim(repository, id, agent_id);
+                   },
+                   std::move(respond));
              }));
   router.Add("POST", "/api/v1/conversations/{id}/accept",
              with_id("conversation", [&context, routing](http::HttpRequest&, const Caller& caller,
-                                                         std::int64_t id,
-                                                         http::Responder respond) {
-               RunRouting(context, caller, id,
-                          [routing, id, actor = ActorOf(caller)](core::Repository& repository) {
-                            return routing->Accept(repository, id, actor);
-                          },
-                          std::move(respond));
+                                                         std::int64_t id, http::Responder respond) {
+               RunRouting(
+                   context, caller, id,
+                   [routing, id, actor = ActorOf(caller)](core::Repository& repository) {
+                     return routing->Accept(repository, id, actor);
+                   },
+                   std::move(respond));
              }));
 
   router.Add(
       "POST", "/api/v1/conversations/{id}/assign",
-      with_id("conversation", [&context, routing](http::HttpRequest& request,
-                                                  const Caller& caller, std::int64_t id,
-                                                  http::Responder respond) {
-        if (!caller.IsSupervisor()) {
-          respond(http::HttpResponse::Error(
-              403, "forbidden",
-              "assigning to another agent needs the supervisor role; use claim or transfer"));
-          return;
-        }
-        auto body = JsonBody(request);
-        if (auto* error = std::get_if<http::HttpResponse>(&body)) {
-          respond(std::move(*error));
-          return;
-        }
-        const auto agent_id = IdField(std::get<json::object>(body), "agent_id");
-        if (!agent_id) {
-          respond(FieldError(422, "invalid_field", "agent_id",
-                             "agent_id is required and must be a positive integer"));
-          return;
-        }
-        RunRouting(context, caller, id,
-                   [routing, id, actor = ActorOf(caller), target = *agent_id](
-                       core::Repository& repository) {
-                     return routing->TransferToAgent(repository, id, actor, target);
-                   },
-                   std::move(respond));
-      }),
+      with_body(
+          "conversation",
+          [&context, routing](const json::object& body, const Caller& caller, std::int64_t id,
+                              http::Responder respond) {
+            if (!caller.IsSupervisor()) {
+              respond(http::HttpResponse::Error(
+                  403, "forbidden",
+                  "assigning to another agent needs the supervisor role; use claim or transfer"));
+              return;
+            }
+            const auto agent_id = IdField(body, "agent_id");
+            if (!agent_id) {
+              respond(FieldError(422, "invalid_field", "agent_id",
+                                 "agent_id is required and must be a positive integer"));
+              return;
+            }
+            RunRouting(
+                context, caller, id,
+                [routing, id, actor = ActorOf(caller),
+                 target = *agent_id](core::Repository& repository) {
+                  return routing->TransferToAgent(repository, id, actor, target);
+                },
+                std::move(respond));
+          }),
       limits);
 
   router.Add(
       "POST", "/api/v1/conversations/{id}/transfer",
-      with_id("conversation", [&context, routing](http::HttpRequest& request,
-                                                  const Caller& caller, std::int64_t id,
-                                                  http::Responder respond) {
-        auto body = JsonBody(request);
-        if (auto* error = std::get_if<http::HttpResponse>(&body)) {
-          respond(std::move(*error));
-          return;
-        }
-        const auto& object = std::get<json::object>(body);
-        const auto agent_id = IdField(object, "agent_id");
-        const auto team = StringField(object, "team");
-        if (agent_id.has_value() == team.has_value()) {
-          respond(FieldError(422, "invalid_field", "agent_id",
-                             "send exactly one of agent_id (a positive integer) or team (a "
-                             "team id)"));
-          return;
-        }
-        RunRouting(context, caller, id,
-                   [routing, id, actor = ActorOf(caller), agent_id,
-                    team](core::Repository& repository) {
-                     return agent_id ? routing->TransferToAgent(repository, id, actor, *agent_id)
-                                     : routing->TransferToTeam(repository, id, actor, *team);
-                   },
-                   std::move(respond));
-      }),
+      with_body("conversation",
+                [&context, routing](const json::object& body, const Caller& caller, std::int64_t id,
+                                    http::Responder respond) {
+                  const auto agent_id = IdField(body, "agent_id");
+                  const auto team = StringField(body, "team");
+                  if (agent_id.has_value() == team.has_value()) {
+                    respond(
+                        FieldError(422, "invalid_field", "agent_id",
+                                   "send exactly one of agent_id (a positive integer) or team (a "
+                                   "team id)"));
+                    return;
+                  }
+                  RunRouting(
+                      context, caller, id,
+                      [routing, id, actor = ActorOf(caller), agent_id,
+                       team](core::Repository& repository) {
+                        return agent_id ? routing->TransferToAgent(repository, id, actor, *agent_id)
+                                        : routing->TransferToTeam(repository, id, actor, *team);
+                      },
+                      std::move(respond));
+                }),
       limits);
 
-  router.Add(
-      "POST", "/api/v1/conversations/{id}/escalate",
-      with_id("conversation", [&context, routing](http::HttpRequest& request,
-                                                  const Caller& caller, std::int64_t id,
-                                                  http::Responder respond) {
-        auto body = JsonBody(request);
-        if (auto* error = std::get_if<http::HttpResponse>(&body)) {
-          respond(std::move(*error));
-          return;
-        }
-        const auto text = StringField(std::get<json::object>(body), "reason");
-        const auto reason = text ? routing::ParseEscalationReason(*text) : std::nullopt;
-        if (!reason || (*reason != routing::EscalationReason::kNeedsEngineering &&
-                        *reason != routing::EscalationReason::kManual)) {
-          respond(FieldError(422, "invalid_field", "reason",
-                             "reason must be needs_engineering or manual"));
-          return;
-        }
-        RunRouting(context, caller, id,
-                   [routing, id, actor = ActorOf(caller), value = *reason](
-                       core::Repository& repository) {
-                     return routing->Escalate(repository, id, actor, value);
-                   },
-                   std::move(respond));
-      }),
-      limits);
+  router.Add("POST", "/api/v1/conversations/{id}/escalate",
+             with_body("conversation",
+                       [&context, routing](const json::object& body, const Caller& caller,
+                                           std::int64_t id, http::Responder respond) {
+                         const auto text = StringField(body, "reason");
+                         const auto reason =
+                             text ? routing::ParseEscalationReason(*text) : std::nullopt;
+                         if (!reason || (*reason != routing::EscalationReason::kNeedsEngineering &&
+                                         *reason != routing::EscalationReason::kManual)) {
+                           respond(FieldError(422, "invalid_field", "reason",
+                                              "reason must be needs_engineering or manual"));
+                           return;
+                         }
+                         RunRouting(
+                             context, caller, id,
+                             [routing, id, actor = ActorOf(caller),
+                              value = *reason](core::Repository& repository) {
+                               return routing->Escalate(repository, id, actor, value);
+                             },
+                             std::move(respond));
+                       }),
+             limits);
 
-  router.Add(
-      "PUT", "/api/v1/conversations/{id}/priority",
-      with_id("conversation", [&context, routing](http::HttpRequest& request,
-                                                  const Caller& caller, std::int64_t id,
-                                                  http::Responder respond) {
-        auto body = JsonBody(request);
-        if (auto* error = std::get_if<http::HttpResponse>(&body)) {
-          respond(std::move(*error));
-          return;
-        }
-        const auto text = StringField(std::get<json::object>(body), "priority");
-        const auto priority = text ? core::ParsePriority(*text) : std::nullopt;
-        if (!priority) {
-          respond(FieldError(422, "invalid_field", "priority",
-                             "priority must be critical, high or standard"));
-          return;
-        }
-        RunRouting(context, caller, id,
-                   [routing, id, actor = ActorOf(caller), value = *priority](
-                       core::Repository& repository) {
-                     return routing->SetPriority(repository, id, actor, value);
-                   },
-                   std::move(respond));
-      }),
-      limits);
+  router.Add("PUT", "/api/v1/conversations/{id}/priority",
+             with_body("conversation",
+                       [&context, routing](const json::object& body, const Caller& caller,
+                                           std::int64_t id, http::Responder respond) {
+                         const auto text = StringField(body, "priority");
+                         const auto priority = text ? core::ParsePriority(*text) : std::nullopt;
+                         if (!priority) {
+                           respond(FieldError(422, "invalid_field", "priority",
+                                              "priority must be critical, high or standard"));
+                           return;
+                         }
+                         RunRouting(
+                             context, caller, id,
+                             [routing, id, actor = ActorOf(caller),
+                              value = *priority](core::Repository& repository) {
+                               return routing->SetPriority(repository, id, actor, value);
+                             },
+                             std::move(respond));
+                       }),
+             limits);
 }
 
 }  // namespace mobilelink::app

@@ -279,6 +279,7 @@ Config ParseValidated(const std::string& text) {
     Fail("inboxes", "missing required key; configure at least one inbox");
   }
   config.calendars = ParseCalendars(Child(top, "calendars"));
+  CheckTeamCalendars(config.routing, config.calendars);
   config.sla = ParseSla(Child(top, "sla"));
   config.on_call = ParseOnCall(Child(top, "on_call"));
   ValidateSlaReferences(config);

@@ -32,8 +32,8 @@ routing::RoutingSettings ParseSettings(const Node& node) {
   }
   CheckKeys(node, {"accept_timeout_s", "tier2_after_s", "tier2_expected_wait_s", "default_team",
                    "tier2_team", "notices"});
-  settings.accept_timeout = std::chrono::seconds(
-      Integer(Child(node, "accept_timeout_s"), 120, 1, kMaxTimeoutSeconds));
+  settings.accept_timeout =
+      std::chrono::seconds(Integer(Child(node, "accept_timeout_s"), 120, 1, kMaxTimeoutSeconds));
   settings.tier2_after =
       std::chrono::seconds(Integer(Child(node, "tier2_after_s"), 900, 1, kMaxTimeoutSeconds));
   settings.tier2_expected_wait = std::chrono::seconds(
@@ -82,8 +82,7 @@ routing::Capacity ParseCapacity(const Node& node) {
 void RequireTeam(const std::set<std::string>& team_ids, const std::string& id,
                  const std::string& path) {
   if (!id.empty() && !team_ids.contains(id)) {
-    Fail(path, "unknown team '" + id + "'; expected one of the ids under teams: " +
-                   Join(team_ids));
+    Fail(path, "unknown team '" + id + "'; expected one of the ids under teams: " + Join(team_ids));
   }
 }
 
@@ -133,6 +132,22 @@ routing::RoutingConfig ParseRouting(const Node& routing, const Node& teams, cons
   RequireTeam(team_ids, config.settings.default_team, routing.path + ".default_team");
   RequireTeam(team_ids, config.settings.tier2_team, routing.path + ".tier2_team");
   return config;
+}
+
+void CheckTeamCalendars(const routing::RoutingConfig& routing,
+                        const std::vector<CalendarConfig>& calendars) {
+  std::set<std::string> ids;
+  for (const auto& calendar : calendars) {
+    ids.insert(calendar.id);
+  }
+  for (std::size_t i = 0; i < routing.teams.size(); ++i) {
+    const std::string& calendar = routing.teams[i].calendar;
+    if (!calendar.empty() && !ids.contains(calendar)) {
+      Fail("teams[" + std::to_string(i) + "].calendar",
+           "unknown calendar '" + calendar +
+               "'; expected one of the ids under calendars: " + Join(ids));
+    }
+  }
 }
 
 }  // namespace mobilelink::config

@@ -31,4 +31,8 @@ inline const std::set<std::string> kAgentRoutingKeys{"teams", "skills", "capacit
 /// reference between them. Throws ConfigError naming the key path.
 routing::RoutingConfig ParseRouting(const Node& routing, const Node& teams, const Node& agents);
 
+/// Fails unless every team's calendar names an entry of `calendars`.
+void CheckTeamCalendars(const routing::RoutingConfig& routing,
+                        const std::vector<CalendarConfig>& calendars);
+
 }  // namespace mobilelink::config

@@ -36,6 +36,13 @@ const std::string kAgents = R"(agents:
     password_hash: "$argon2id$v=19$m=65536,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g"
 )";
 
+const std::string kCalendars = R"(calendars:
+  - id: office_hours
+    time_zone: Europe/Berlin
+    hours:
+      mon: ["09:00-17:00"]
+)";
+
 const std::string kTeams = R"(teams:
   - id: support
     name: Support
@@ -58,7 +65,7 @@ std::string ErrorOf(const std::string& text) {
 }
 
 TEST(RoutingConfig, ParsesTeamsAndAgents) {
-  const Config config = ParseConfig(kBase + kAgents + kTeams + R"(routing:
+  const Config config = ParseConfig(kBase + kAgents + kCalendars + kTeams + R"(routing:
   accept_timeout_s: 60
   default_team: support
   tier2_team: backup
@@ -93,6 +100,7 @@ TEST(RoutingConfig, RejectsBadValues) {
     std::string yaml;
     std::string expected;
   } cases[] = {
+      {kAgents + kTeams, "teams[0].calendar: unknown calendar 'office_hours'"},
       {kAgents + kTeams + "routing:\n  accept_timeout_s: 0\n",
        "routing.accept_timeout_s: must be between 1 and 604800"},
       {kAgents + kTeams + "routing:\n  default_team: nope\n",
@@ -116,11 +124,13 @@ TEST(RoutingConfig, RejectsBadValues) {
 TEST(RoutingConfig, RejectsBadCapacity) {
   std::string agents = kAgents;
   agents.replace(agents.find("sms: 2"), 6, "fax: 2");
-  EXPECT_NE(ErrorOf(kBase + agents + kTeams).find("agents[0].capacity.fax: unknown key"),
-            std::string::npos);
+  EXPECT_NE(
+      ErrorOf(kBase + agents + kCalendars + kTeams).find("agents[0].capacity.fax: unknown key"),
+      std::string::npos);
   agents = kAgents;
   agents.replace(agents.find("total: 4"), 8, "total: 0");
-  EXPECT_NE(ErrorOf(kBase + agents + kTeams).find("agents[0].capacity.total: must be between"),
+  EXPECT_NE(ErrorOf(kBase + agents + kCalendars + kTeams)
+                .find("agents[0].capacity.total: must be between"),
             std::string::npos);
 }
 

@@ -55,17 +55,7 @@ ActionOutcome ConversationService::ReplyAsAgent(Repository& repository,
       error != ActionError::kNone) {
     return {error, AccessDetail(error, conversation_id)};
   }
-  const InboxProfile* inbox = FindInbox(conversation->last_inbox_id);
-  if (inbox == nullptr) {
-    return {ActionError::kNoRecipient,
-            "inbox " + conversation->last_inbox_id + " is no longer configured"};
-  }
-  const auto recipient = RecipientFor(repository, *conversation, *inbox);
-  if (!recipient) {
-    return {ActionError::kNoRecipient, "the contact has no address on inbox " + inbox->id};
-  }
-  OutboundRequest request{inbox, *recipient, SenderKind::kAgent, agent_id, text, false};
-  auto outcome = QueueOutbound(repository, *conversation, request);
+  auto outcome = QueueToContact(repository, *conversation, SenderKind::kAgent, agent_id, text);
   if (outcome.ok()) {
     conversation->updated_at = clock_.Now();
     if (observer_ != nullptr) {
@@ -193,6 +183,34 @@ void ConversationService::SendSurvey(Repository& repository, Conversation& conve
   outcome.queued = std::move(queued.queued);
 }
 
+ActionOutcome ConversationService::SendSystemNotice(Repository& repository,
+                                                   std::int64_t conversation_id,
+                                                   const std::string& text) const {
+  auto conversation = repository.GetConversation(conversation_id);
+  if (!conversation) {
+    return {ActionError::kConversationNotFound,
+            AccessDetail(ActionError::kConversationNotFound, conversation_id)};
+  }
+  return QueueToContact(repository, *conversation, SenderKind::kSystem, std::nullopt, text);
+}
+
+ActionOutcome ConversationService::QueueToContact(Repository& repository,
+                                                 Conversation& conversation, SenderKind sender,
+                                                 std::optional<std::int64_t> agent_id,
+                                                 const std::string& text) const {
+  const InboxProfile* inbox = FindInbox(conversation.last_inbox_id);
+  if (inbox == nullptr) {
+    return {ActionError::kNoRecipient,
+            "inbox " + conversation.last_inbox_id + " is no longer configured"};
+  }
+  const auto recipient = RecipientFor(repository, conversation, *inbox);
+  if (!recipient) {
+    return {ActionError::kNoRecipient, "the contact has no address on inbox " + inbox->id};
+  }
+  OutboundRequest request{inbox, *recipient, sender, agent_id, text, false};
+  return QueueOutbound(repository, conversation, request);
+}
+
 ActionOutcome ConversationService::MarkPending(Repository& repository,
                                                std::int64_t conversation_id,
                                                std::int64_t agent_id,
@@ -230,26 +248,6 @@ ActionOutcome ConversationService::SendSystemMessage(Repository& repository,
   }
   OutboundRequest request{inbox, recipient, SenderKind::kSystem, std::nullopt, text, false};
   return QueueOutbound(repository, conversation, request);
-}
-
-ActionOutcome ConversationService::SendSystemNotice(Repository& repository,
-                                                   std::int64_t conversation_id,
-                                                   const std::string& text) const {
-  auto conversation = repository.GetConversation(conversation_id);
-  if (!conversation) {
-    return {ActionError::kConversationNotFound,
-            AccessDetail(ActionError::kConversationNotFound, conversation_id)};
-  }
-  const InboxProfile* inbox = FindInbox(conversation->last_inbox_id);
-  if (inbox == nullptr) {
-    return {ActionError::kNoRecipient,
-            "inbox " + conversation->last_inbox_id + " is no longer configured"};
-  }
-  const auto recipient = RecipientFor(repository, *conversation, *inbox);
-  if (!recipient) {
-    return {ActionError::kNoRecipient, "the contact has no address on inbox " + inbox->id};
-  }
-  return SendSystemMessage(repository, *conversation, inbox->id, *recipient, text);
 }
 
 }  // namespace mobilelink::core

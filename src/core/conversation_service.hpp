@@ -194,8 +194,8 @@ class ConversationService final {
   ActionOutcome SendSystemNotice(Repository& repository, std::int64_t conversation_id,
                                  const std::string& text) const;
 
-  /// Sets the listener told of each handoff. Call before the service is shared between threads;
-  /// the listener must outlive the service.
+  /// Sets the listener notified of each handoff. Call before the service is shared between
+  /// threads; the listener must outlive the service.
   void SetHandoffListener(const HandoffListener* listener) { handoff_listener_ = listener; }
 
   /// Makes the bot rank the store's knowledge-base index (bot/knowledge.hpp) instead of its
@@ -220,6 +220,10 @@ class ConversationService final {
   };
   ActionOutcome QueueOutbound(Repository& repository, Conversation& conversation,
                               const OutboundRequest& request) const;
+  // Queues a message over the conversation's latest inbox to the contact's address there.
+  ActionOutcome QueueToContact(Repository& repository, Conversation& conversation,
+                               SenderKind sender, std::optional<std::int64_t> agent_id,
+                               const std::string& text) const;
   // Inserts an inbound message and records message.received, before any event about it.
   void StoreInbound(Repository& repository, const Conversation& conversation, Message& message,
                     const InboxProfile& inbox) const;

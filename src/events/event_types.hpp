@@ -22,21 +22,18 @@ inline constexpr std::string_view kConversationHandedOff = "conversation.handed_
 inline constexpr std::string_view kConversationAssigned = "conversation.assigned";
 inline constexpr std::string_view kConversationHandedBack = "conversation.handed_back";
 inline constexpr std::string_view kConversationResolved = "conversation.resolved";
-// Routing. data_json fields:
-//   escalation.raised: from_tier, to_tier, reason (bot_unresolved, customer_request,
-//     accept_timeout, resolution_timeout, needs_engineering, manual), team.
+// Routing. data_json fields (escalation.raised is declared with the SLA events below; routing
+// records it with reasons bot_unresolved, customer_request, accept_timeout,
+// resolution_timeout, needs_engineering and manual):
 //   supervisor.alerted: reason, team, overflow_team, supervisor_ids (agent ids), waiting_s.
 //   conversation.accepted: team.
 //   conversation.transferred: from_agent_id, to_agent_id or from_team, to_team.
-//   conversation.priority_changed: from, to.
 //   agent.presence_changed: presence, previous. The event's agent_id is the agent.
 // conversation.assigned carries team, offered (true when the agent must still accept) and by
 // (claim, auto, transfer).
-inline constexpr std::string_view kEscalationRaised = "escalation.raised";
 inline constexpr std::string_view kSupervisorAlerted = "supervisor.alerted";
 inline constexpr std::string_view kConversationAccepted = "conversation.accepted";
 inline constexpr std::string_view kConversationTransferred = "conversation.transferred";
-inline constexpr std::string_view kConversationPriorityChanged = "conversation.priority_changed";
 inline constexpr std::string_view kAgentPresenceChanged = "agent.presence_changed";
 inline constexpr std::string_view kBotAnswered = "bot.answered";
 inline constexpr std::string_view kBotMissed = "bot.missed";

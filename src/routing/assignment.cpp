@@ -28,8 +28,8 @@ int LimitFor(const Capacity& capacity, const std::string& channel_kind) {
 }  // namespace
 
 bool RoutingService::Assign(RoutingRepository& routes, const QueueEntry& entry,
-                            std::optional<std::int64_t> expected,
-                            std::int64_t agent_id, bool offered) const {
+                            std::optional<std::int64_t> expected, std::int64_t agent_id,
+                            bool offered) const {
   const Capacity capacity = CapacityOf(agent_id);
   AssignRequest request;
   request.conversation_id = entry.conversation_id;
@@ -50,8 +50,7 @@ std::vector<RoutingService::Candidate> RoutingService::Candidates(RoutingReposit
                                                                   const Team& team) const {
   std::vector<Candidate> candidates;
   for (const auto& [agent_id, routing] : routing_by_id_) {
-    if (std::find(routing->teams.begin(), routing->teams.end(), team.id) ==
-        routing->teams.end()) {
+    if (std::find(routing->teams.begin(), routing->teams.end(), team.id) == routing->teams.end()) {
       continue;
     }
     if (routes.GetPresence(agent_id) != Presence::kOnline) {
@@ -69,8 +68,8 @@ std::optional<std::int64_t> RoutingService::PickAgent(
   for (const auto& candidate : candidates) {
     const Capacity& capacity = candidate.routing->capacity;
     const auto on_channel = candidate.load.per_channel.find(entry.channel_kind);
-    const int channel_load = on_channel == candidate.load.per_channel.end() ? 0
-                                                                            : on_channel->second;
+    const int channel_load =
+        on_channel == candidate.load.per_channel.end() ? 0 : on_channel->second;
     if (candidate.load.total >= capacity.total ||
         channel_load >= LimitFor(capacity, entry.channel_kind)) {
       continue;
@@ -99,8 +98,7 @@ std::optional<std::int64_t> RoutingService::PickAgent(
   const auto busy = [&](const Candidate* candidate) {
     const auto on_channel = candidate->load.per_channel.find(entry.channel_kind);
     return std::make_tuple(candidate->load.total,
-                           on_channel == candidate->load.per_channel.end() ? 0
-                                                                           : on_channel->second,
+                           on_channel == candidate->load.per_channel.end() ? 0 : on_channel->second,
                            candidate->agent_id);
   };
   return (*std::min_element(eligible.begin(), eligible.end(),
@@ -137,9 +135,10 @@ int RoutingService::DrainTeam(core::Repository& repository, RoutingRepository& r
     }
     if (auto conversation = repository.GetConversation(entry.conversation_id)) {
       Emit(repository, events::kConversationAssigned, *conversation, *agent_id,
-           boost::json::serialize(boost::json::object{
-               {"team", team.id}, {"offered", true}, {"by", "auto"},
-               {"policy", ToString(team.policy)}}));
+           boost::json::serialize(boost::json::object{{"team", team.id},
+                                                      {"offered", true},
+                                                      {"by", "auto"},
+                                                      {"policy", ToString(team.policy)}}));
     }
   }
   return assigned;

@@ -13,9 +13,20 @@ namespace json = boost::json;
 namespace {
 
 constexpr EscalationReason kAllReasons[] = {
-    EscalationReason::kBotUnresolved,     EscalationReason::kCustomerRequest,
-    EscalationReason::kAcceptTimeout,     EscalationReason::kResolutionTimeout,
-    EscalationReason::kNeedsEngineering,  EscalationReason::kManual};
+    EscalationReason::kBotUnresolved,    EscalationReason::kCustomerRequest,
+    EscalationReason::kAcceptTimeout,    EscalationReason::kResolutionTimeout,
+    EscalationReason::kNeedsEngineering, EscalationReason::kManual};
+
+// Returns the conversation when it is open at tier 1, the state both timeouts act on.
+std::optional<core::Conversation> OpenAtTier1(core::Repository& repository,
+                                              std::int64_t conversation_id) {
+  auto conversation = repository.GetConversation(conversation_id);
+  if (!conversation || conversation->status == core::ConversationStatus::kResolved ||
+      conversation->tier != 1) {
+    return std::nullopt;
+  }
+  return conversation;
+}
 
 void ReplaceAll(std::string& text, std::string_view token, const std::string& value) {
   for (auto at = text.find(token); at != std::string::npos;
@@ -79,9 +90,8 @@ bool RoutingService::SendNotice(core::Repository& repository, std::int64_t conve
 
 RoutingOutcome RoutingService::OnAcceptTimeout(core::Repository& repository,
                                                std::int64_t conversation_id) const {
-  auto conversation = repository.GetConversation(conversation_id);
-  if (!conversation || conversation->status == core::ConversationStatus::kResolved ||
-      conversation->tier != 1) {
+  auto conversation = OpenAtTier1(repository, conversation_id);
+  if (!conversation) {
     return {};
   }
   auto routes = OpenRoutingRepository(repository);
@@ -126,8 +136,7 @@ RoutingOutcome RoutingService::OnAcceptTimeout(core::Repository& repository,
 
   // The overflow team gets its own accept timeout. The count bounds a cycle of overflow teams.
   const bool moved = to_team != from_team;
-  if (moved && timers_ != nullptr &&
-      entry->escalations <= static_cast<int>(config_.teams.size())) {
+  if (moved && timers_ != nullptr && entry->escalations <= static_cast<int>(config_.teams.size())) {
     timers_->ScheduleAcceptTimeout(repository, conversation_id,
                                    now + config_.settings.accept_timeout);
   }
@@ -141,46 +150,29 @@ RoutingOutcome RoutingService::OnAcceptTimeout(core::Repository& repository,
 
 RoutingOutcome RoutingService::OnResolutionTimeout(core::Repository& repository,
                                                    std::int64_t conversation_id) const {
-  auto conversation = repository.GetConversation(conversation_id);
-  if (!conversation || conversation->status == core::ConversationStatus::kResolved ||
-      conversation->tier != 1) {
+  auto conversation = OpenAtTier1(repository, conversation_id);
+  if (!conversation) {
     return {};
   }
   auto routes = OpenRoutingRepository(repository);
   return RaiseToTier2(repository, *routes, *conversation, EscalationReason::kResolutionTimeout);
 }
 
-RoutingOutcome RoutingService::Escalate(core::Repository& repository,
-                                        std::int64_t conversation_id, const Actor& actor,
-                                        EscalationReason reason) const {
-  auto conversation = repository.GetConversation(conversation_id);
-  if (!conversation) {
-    return {RoutingError::kConversationNotFound,
-            "conversation " + std::to_string(conversation_id) + " not found"};
+RoutingOutcome RoutingService::Escalate(core::Repository& repository, std::int64_t conversation_id,
+                                        const Actor& actor, EscalationReason reason) const {
+  core::Conversation conversation;
+  if (auto check = LoadForAction(repository, conversation_id, &actor, conversation); !check.ok()) {
+    return check;
   }
-  if (conversation->status == core::ConversationStatus::kResolved) {
-    return {RoutingError::kResolved,
-            "conversation " + std::to_string(conversation_id) + " is resolved"};
-  }
-  if (conversation->tier == 0) {
-    return {RoutingError::kNotHandedOff, "conversation " + std::to_string(conversation_id) +
-                                             " is with the bot; it has not been handed off"};
-  }
-  if (!actor.supervisor && conversation->assignee_agent_id != actor.agent_id) {
-    return {RoutingError::kNotAssignee, "conversation " + std::to_string(conversation_id) +
-                                            " is not assigned to you; only its assignee or a "
-                                            "supervisor may escalate it"};
-  }
-  if (conversation->tier >= 2) {
+  if (conversation.tier >= 2) {
     return {RoutingError::kAlreadyEscalated,
             "conversation " + std::to_string(conversation_id) + " is already at tier 2"};
   }
   auto routes = OpenRoutingRepository(repository);
-  return RaiseToTier2(repository, *routes, *conversation, reason);
+  return RaiseToTier2(repository, *routes, conversation, reason);
 }
 
-RoutingOutcome RoutingService::RaiseToTier2(core::Repository& repository,
-                                            RoutingRepository& routes,
+RoutingOutcome RoutingService::RaiseToTier2(core::Repository& repository, RoutingRepository& routes,
                                             core::Conversation& conversation,
                                             EscalationReason reason) const {
   const core::TimePoint now = clock_.Now();
@@ -216,9 +208,9 @@ RoutingOutcome RoutingService::RaiseToTier2(core::Repository& repository,
   }
   const Team* team = FindTeam(entry.team_id);
   RoutingOutcome outcome;
-  outcome.queued_messages = SendNotice(repository, conversation.id, text,
-                                       team != nullptr ? team->name : entry.team_id,
-                                       config_.settings.tier2_expected_wait);
+  outcome.queued_messages =
+      SendNotice(repository, conversation.id, text, team != nullptr ? team->name : entry.team_id,
+                 config_.settings.tier2_expected_wait);
   RequestDrain();
   return outcome;
 }

@@ -44,8 +44,8 @@ struct Team {
   std::string name;
   std::vector<std::string> skills;
   Policy policy = Policy::kLeastBusy;
-  std::string overflow_team;  // Empty when the team has none.
-  std::string calendar;       // Id of an entry of the `calendars` config section.
+  std::string overflow_team;             // Empty when the team has none.
+  std::string calendar;                  // Id of an entry of the `calendars` config section.
   std::vector<std::string> supervisors;  // Agent logins alerted on escalations of this team.
 };
 

@@ -10,35 +10,7 @@ namespace mobilelink::routing {
 
 namespace json = boost::json;
 
-namespace {
-
-// Shared by the operations that need a handed-off, open conversation.
-RoutingOutcome CheckOpen(const std::optional<core::Conversation>& conversation,
-                         std::int64_t conversation_id) {
-  const std::string name = "conversation " + std::to_string(conversation_id);
-  if (!conversation) {
-    return {RoutingError::kConversationNotFound, name + " not found"};
-  }
-  if (conversation->status == core::ConversationStatus::kResolved) {
-    return {RoutingError::kResolved, name + " is resolved"};
-  }
-  if (conversation->tier == 0) {
-    return {RoutingError::kNotHandedOff, name + " is with the bot; it has not been handed off"};
-  }
-  return {};
-}
-
-// Agents may act only on conversations assigned to them; supervisors on any.
-RoutingOutcome CheckActsOn(const core::Conversation& conversation, const Actor& actor) {
-  if (actor.supervisor || conversation.assignee_agent_id == actor.agent_id) {
-    return {};
-  }
-  return {RoutingError::kNotAssignee, "conversation " + std::to_string(conversation.id) +
-                                          " is not assigned to you; only its assignee or a "
-                                          "supervisor may do this"};
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::string_view ToString(RoutingError error) {
   switch (error) {
@@ -70,8 +42,29 @@ std::string_view ToString(RoutingError error) {
   return "none";
 }
 
-RoutingService::RoutingService(RoutingConfig config,
-                               const core::ConversationService& conversations,
+RoutingOutcome RoutingService::LoadForAction(core::Repository& repository,
+                                             std::int64_t conversation_id, const Actor* actor,
+                                             core::Conversation& conversation) const {
+  const std::string name = "conversation " + std::to_string(conversation_id);
+  auto found = repository.GetConversation(conversation_id);
+  if (!found) {
+    return {RoutingError::kConversationNotFound, name + " not found"};
+  }
+  conversation = std::move(*found);
+  if (conversation.status == core::ConversationStatus::kResolved) {
+    return {RoutingError::kResolved, name + " is resolved"};
+  }
+  if (conversation.tier == 0) {
+    return {RoutingError::kNotHandedOff, name + " is with the bot; it has not been handed off"};
+  }
+  if (actor != nullptr && !actor->supervisor && conversation.assignee_agent_id != actor->agent_id) {
+    return {RoutingError::kNotAssignee,
+            name + " is not assigned to you; only its assignee or a supervisor may do this"};
+  }
+  return {};
+}
+
+RoutingService::RoutingService(RoutingConfig config, const core::ConversationService& conversations,
                                const core::TimeSource& clock)
     : config_(std::move(config)), conversations_(conversations), clock_(clock) {}
 
@@ -185,48 +178,48 @@ void RoutingService::OnConversationHandedOff(core::Repository& repository,
 
 RoutingOutcome RoutingService::Claim(core::Repository& repository, std::int64_t conversation_id,
                                      std::int64_t agent_id) const {
-  auto conversation = repository.GetConversation(conversation_id);
-  if (auto check = CheckOpen(conversation, conversation_id); !check.ok()) {
+  core::Conversation conversation;
+  if (auto check = LoadForAction(repository, conversation_id, nullptr, conversation); !check.ok()) {
     return check;
   }
   auto routes = OpenRoutingRepository(repository);
-  if (conversation->assignee_agent_id == agent_id) {
-    auto entry = EntryFor(*routes, *conversation);
+  if (conversation.assignee_agent_id == agent_id) {
+    auto entry = EntryFor(*routes, conversation);
     if (!entry.accepted_at) {
       routes->MarkAccepted(conversation_id, clock_.Now());
-      Emit(repository, events::kConversationAccepted, *conversation, agent_id,
+      Emit(repository, events::kConversationAccepted, conversation, agent_id,
            json::serialize(json::object{{"team", entry.team_id}}));
     }
     return {};
   }
-  if (conversation->assignee_agent_id) {
+  if (conversation.assignee_agent_id) {
     return {RoutingError::kAlreadyAssigned,
             "conversation " + std::to_string(conversation_id) + " is assigned to another agent"};
   }
-  const QueueEntry entry = EntryFor(*routes, *conversation);
+  const QueueEntry entry = EntryFor(*routes, conversation);
   if (!Assign(*routes, entry, std::nullopt, agent_id, false)) {
     return {RoutingError::kOverCapacity,
             "you are at your capacity for " +
                 (entry.channel_kind.empty() ? std::string("conversations") : entry.channel_kind) +
                 "; resolve or hand back a conversation first"};
   }
-  Emit(repository, events::kConversationAssigned, *conversation, agent_id,
+  Emit(repository, events::kConversationAssigned, conversation, agent_id,
        json::serialize(json::object{{"team", entry.team_id}, {"offered", false}, {"by", "claim"}}));
   return {};
 }
 
 RoutingOutcome RoutingService::Accept(core::Repository& repository, std::int64_t conversation_id,
                                       const Actor& actor) const {
-  auto conversation = repository.GetConversation(conversation_id);
-  if (auto check = CheckOpen(conversation, conversation_id); !check.ok()) {
+  core::Conversation conversation;
+  if (auto check = LoadForAction(repository, conversation_id, nullptr, conversation); !check.ok()) {
     return check;
   }
-  if (conversation->assignee_agent_id != actor.agent_id) {
-    return {RoutingError::kNotAssignee, "conversation " + std::to_string(conversation_id) +
-                                            " is not offered to you"};
+  if (conversation.assignee_agent_id != actor.agent_id) {
+    return {RoutingError::kNotAssignee,
+            "conversation " + std::to_string(conversation_id) + " is not offered to you"};
   }
   auto routes = OpenRoutingRepository(repository);
-  const QueueEntry entry = EntryFor(*routes, *conversation);
+  const QueueEntry entry = EntryFor(*routes, conversation);
   if (entry.accepted_at) {
     return {};
   }
@@ -235,7 +228,7 @@ RoutingOutcome RoutingService::Accept(core::Repository& repository, std::int64_t
             "conversation " + std::to_string(conversation_id) + " has no open offer"};
   }
   routes->MarkAccepted(conversation_id, clock_.Now());
-  Emit(repository, events::kConversationAccepted, *conversation, actor.agent_id,
+  Emit(repository, events::kConversationAccepted, conversation, actor.agent_id,
        json::serialize(json::object{{"team", entry.team_id}}));
   return {};
 }
@@ -243,34 +236,32 @@ RoutingOutcome RoutingService::Accept(core::Repository& repository, std::int64_t
 RoutingOutcome RoutingService::TransferToAgent(core::Repository& repository,
                                                std::int64_t conversation_id, const Actor& actor,
                                                std::int64_t agent_id) const {
-  auto conversation = repository.GetConversation(conversation_id);
-  if (auto check = CheckOpen(conversation, conversation_id); !check.ok()) {
-    return check;
-  }
-  if (auto check = CheckActsOn(*conversation, actor); !check.ok()) {
+  core::Conversation conversation;
+  if (auto check = LoadForAction(repository, conversation_id, &actor, conversation); !check.ok()) {
     return check;
   }
   const auto target = repository.GetAgent(agent_id);
   if (!target || !target->active) {
     return {RoutingError::kAgentNotFound, "agent " + std::to_string(agent_id) + " not found"};
   }
-  if (conversation->assignee_agent_id == agent_id) {
+  if (conversation.assignee_agent_id == agent_id) {
     return {};
   }
   auto routes = OpenRoutingRepository(repository);
-  const QueueEntry entry = EntryFor(*routes, *conversation);
-  if (!Assign(*routes, entry, conversation->assignee_agent_id, agent_id, false)) {
+  const QueueEntry entry = EntryFor(*routes, conversation);
+  if (!Assign(*routes, entry, conversation.assignee_agent_id, agent_id, false)) {
     return {RoutingError::kOverCapacity, "agent " + target->login + " is at capacity for " +
                                              entry.channel_kind + "; choose another agent"};
   }
   json::object data{{"to_agent_id", agent_id}};
-  if (conversation->assignee_agent_id) {
-    data["from_agent_id"] = *conversation->assignee_agent_id;
+  if (conversation.assignee_agent_id) {
+    data["from_agent_id"] = *conversation.assignee_agent_id;
   }
-  Emit(repository, events::kConversationTransferred, *conversation, actor.agent_id,
+  Emit(repository, events::kConversationTransferred, conversation, actor.agent_id,
        json::serialize(data));
-  Emit(repository, events::kConversationAssigned, *conversation, agent_id,
-       json::serialize(json::object{{"team", entry.team_id}, {"offered", false}, {"by", "transfer"}}));
+  Emit(repository, events::kConversationAssigned, conversation, agent_id,
+       json::serialize(
+           json::object{{"team", entry.team_id}, {"offered", false}, {"by", "transfer"}}));
   RequestDrain();
   return {};
 }
@@ -278,18 +269,15 @@ RoutingOutcome RoutingService::TransferToAgent(core::Repository& repository,
 RoutingOutcome RoutingService::TransferToTeam(core::Repository& repository,
                                               std::int64_t conversation_id, const Actor& actor,
                                               const std::string& team_id) const {
-  auto conversation = repository.GetConversation(conversation_id);
-  if (auto check = CheckOpen(conversation, conversation_id); !check.ok()) {
-    return check;
-  }
-  if (auto check = CheckActsOn(*conversation, actor); !check.ok()) {
+  core::Conversation conversation;
+  if (auto check = LoadForAction(repository, conversation_id, &actor, conversation); !check.ok()) {
     return check;
   }
   if (FindTeam(team_id) == nullptr) {
     return {RoutingError::kTeamNotFound, "team '" + team_id + "' is not configured"};
   }
   auto routes = OpenRoutingRepository(repository);
-  QueueEntry entry = EntryFor(*routes, *conversation);
+  QueueEntry entry = EntryFor(*routes, conversation);
   const std::string from_team = entry.team_id;
   routes->Unassign(conversation_id, clock_.Now());
   entry.team_id = team_id;
@@ -297,7 +285,7 @@ RoutingOutcome RoutingService::TransferToTeam(core::Repository& repository,
   entry.offered_at.reset();
   entry.accepted_at.reset();
   routes->SaveEntry(entry);
-  Emit(repository, events::kConversationTransferred, *conversation, actor.agent_id,
+  Emit(repository, events::kConversationTransferred, conversation, actor.agent_id,
        json::serialize(json::object{{"from_team", from_team}, {"to_team", team_id}}));
   RequestDrain();
   return {};
@@ -306,24 +294,39 @@ RoutingOutcome RoutingService::TransferToTeam(core::Repository& repository,
 RoutingOutcome RoutingService::SetPriority(core::Repository& repository,
                                            std::int64_t conversation_id, const Actor& actor,
                                            core::Priority priority) const {
-  auto conversation = repository.GetConversation(conversation_id);
-  if (auto check = CheckOpen(conversation, conversation_id); !check.ok()) {
+  core::Conversation conversation;
+  if (auto check = LoadForAction(repository, conversation_id, nullptr, conversation); !check.ok()) {
     return check;
   }
-  if (!actor.supervisor && conversation->assignee_agent_id &&
-      conversation->assignee_agent_id != actor.agent_id) {
-    return CheckActsOn(*conversation, actor);
+  // Any agent may reprioritize a queued conversation; an assigned one needs its assignee.
+  if (conversation.assignee_agent_id) {
+    if (auto check = LoadForAction(repository, conversation_id, &actor, conversation);
+        !check.ok()) {
+      return check;
+    }
   }
-  const core::Priority previous = conversation->priority;
+  if (sla_ != nullptr) {
+    const auto changed = sla_->SetPriority(repository, conversation_id, priority, actor.agent_id);
+    if (!changed.ok()) {
+      return {changed.error == core::ActionError::kConversationNotFound
+                  ? RoutingError::kConversationNotFound
+                  : RoutingError::kResolved,
+              changed.detail};
+    }
+    RequestDrain();
+    return {};
+  }
+  const core::Priority previous = conversation.priority;
   if (previous == priority) {
     return {};
   }
-  conversation->priority = priority;
-  conversation->updated_at = clock_.Now();
-  repository.UpdateConversation(*conversation);
-  Emit(repository, events::kConversationPriorityChanged, *conversation, actor.agent_id,
-       json::serialize(json::object{{"from", core::ToString(previous)},
-                                    {"to", core::ToString(priority)}}));
+  conversation.priority = priority;
+  conversation.updated_at = clock_.Now();
+  repository.UpdateConversation(conversation);
+  Emit(repository, events::kConversationPriorityChanged, conversation, actor.agent_id,
+       json::serialize(json::object{{"priority", core::ToString(priority)},
+                                    {"previous", core::ToString(previous)},
+                                    {"source", "agent"}}));
   RequestDrain();
   return {};
 }
@@ -343,8 +346,8 @@ RoutingOutcome RoutingService::SetPresence(core::Repository& repository, std::in
     core::Event event;
     event.type = std::string(events::kAgentPresenceChanged);
     event.agent_id = agent_id;
-    event.data_json = json::serialize(json::object{{"presence", ToString(presence)},
-                                                   {"previous", ToString(previous)}});
+    event.data_json = json::serialize(
+        json::object{{"presence", ToString(presence)}, {"previous", ToString(previous)}});
     event.occurred_at = clock_.Now();
     repository.AppendEvent(event);
   }
@@ -365,6 +368,17 @@ std::vector<AgentState> RoutingService::ListAgentStates(core::Repository& reposi
     states.push_back(std::move(state));
   }
   return states;
+}
+
+SlaScope RoutingService::SlaScopeOf(core::Repository& repository,
+                                    const core::Conversation& conversation) const {
+  SlaScope scope;
+  const auto entry = OpenRoutingRepository(repository)->GetEntry(conversation.id);
+  scope.team_id = entry ? entry->team_id : TeamForIntent("");
+  if (const Team* team = FindTeam(scope.team_id)) {
+    scope.calendar_id = team->calendar;
+  }
+  return scope;
 }
 
 std::string DescribeWait(std::chrono::seconds wait) {

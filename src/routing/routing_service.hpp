@@ -18,6 +18,7 @@
 #include "mobilelink/core/repository.hpp"
 #include "mobilelink/routing/model.hpp"
 #include "mobilelink/routing/routing_repository.hpp"
+#include "mobilelink/routing/sla_service.hpp"
 
 namespace mobilelink::routing {
 
@@ -40,7 +41,7 @@ std::string_view ToString(RoutingError error);
 
 struct RoutingOutcome {
   RoutingError error = RoutingError::kNone;
-  std::string detail;  // Operator-facing explanation for errors.
+  std::string detail;            // Operator-facing explanation for errors.
   bool queued_messages = false;  // A customer notice was queued; wake the outbox after commit.
   [[nodiscard]] bool ok() const { return error == RoutingError::kNone; }
 };
@@ -72,8 +73,7 @@ class EscalationTimers {
   virtual ~EscalationTimers() = default;
   virtual void ScheduleAcceptTimeout(core::Repository& repository, std::int64_t conversation_id,
                                      core::TimePoint due) const = 0;
-  virtual void ScheduleResolutionTimeout(core::Repository& repository,
-                                         std::int64_t conversation_id,
+  virtual void ScheduleResolutionTimeout(core::Repository& repository, std::int64_t conversation_id,
                                          core::TimePoint due) const = 0;
 };
 
@@ -87,12 +87,14 @@ class RoutingService final : public core::HandoffListener {
   void ResolveAgents(core::Repository& repository);
   /// Sets the timer scheduler. Without one, no timeout escalation is scheduled.
   void SetTimers(const EscalationTimers* timers) { timers_ = timers; }
+  /// Sets the SLA service that priority changes go through, so its clocks retarget. Without
+  /// one, SetPriority stores the priority and records the event itself.
+  void SetSlaService(const SlaService* sla) { sla_ = sla; }
 
   // core::HandoffListener
   /// Queues the conversation on its team and schedules the accept and tier 2 timeouts.
-  void OnConversationHandedOff(core::Repository& repository,
-                               const core::Conversation& conversation, const std::string& reason,
-                               const std::string& intent) const override;
+  void OnConversationHandedOff(core::Repository& repository, const core::Conversation& conversation,
+                               const std::string& reason, const std::string& intent) const override;
 
   /// Assigns a queued conversation to the calling agent, accepted at once.
   RoutingOutcome Claim(core::Repository& repository, std::int64_t conversation_id,
@@ -110,7 +112,7 @@ class RoutingService final : public core::HandoffListener {
   /// Raises a tier 1 conversation to tier 2 for `reason` (needs_engineering or manual).
   RoutingOutcome Escalate(core::Repository& repository, std::int64_t conversation_id,
                           const Actor& actor, EscalationReason reason) const;
-  /// Stores the priority and records conversation.priority_changed. The queues reorder at once.
+  /// Sets the priority through the SLA service (or stores it) and reorders the queues.
   RoutingOutcome SetPriority(core::Repository& repository, std::int64_t conversation_id,
                              const Actor& actor, core::Priority priority) const;
   RoutingOutcome SetPresence(core::Repository& repository, std::int64_t agent_id,
@@ -118,8 +120,7 @@ class RoutingService final : public core::HandoffListener {
 
   /// Fired by the accept timer: an unaccepted conversation moves to the overflow team's queue
   /// and the team's supervisors are alerted.
-  RoutingOutcome OnAcceptTimeout(core::Repository& repository,
-                                 std::int64_t conversation_id) const;
+  RoutingOutcome OnAcceptTimeout(core::Repository& repository, std::int64_t conversation_id) const;
   /// Fired by the tier 2 timer: a conversation still unresolved at tier 1 is raised to tier 2.
   RoutingOutcome OnResolutionTimeout(core::Repository& repository,
                                      std::int64_t conversation_id) const;
@@ -139,6 +140,9 @@ class RoutingService final : public core::HandoffListener {
   /// Returns the capacity of an agent; agents without routing settings get the default.
   [[nodiscard]] Capacity CapacityOf(std::int64_t agent_id) const;
   [[nodiscard]] std::vector<AgentState> ListAgentStates(core::Repository& repository) const;
+  /// Returns the team and calendar whose business hours the conversation's SLA clocks count.
+  [[nodiscard]] SlaScope SlaScopeOf(core::Repository& repository,
+                                    const core::Conversation& conversation) const;
 
  private:
   struct Candidate {
@@ -146,6 +150,10 @@ class RoutingService final : public core::HandoffListener {
     AgentLoad load;
     const AgentRouting* routing = nullptr;
   };
+  // Loads a handed-off, open conversation into `conversation`. With an `actor`, also checks
+  // that the actor is its assignee or a supervisor.
+  RoutingOutcome LoadForAction(core::Repository& repository, std::int64_t conversation_id,
+                               const Actor* actor, core::Conversation& conversation) const;
   int DrainTeam(core::Repository& repository, RoutingRepository& routes, const Team& team) const;
   std::optional<std::int64_t> PickAgent(RoutingRepository& routes, const Team& team,
                                         const QueueEntry& entry,
@@ -171,6 +179,7 @@ class RoutingService final : public core::HandoffListener {
   const core::ConversationService& conversations_;
   const core::TimeSource& clock_;
   const EscalationTimers* timers_ = nullptr;
+  const SlaService* sla_ = nullptr;
   std::map<std::string, std::int64_t> agent_ids_;  // Login to stored id.
   std::map<std::int64_t, const AgentRouting*> routing_by_id_;
   mutable std::atomic<bool> drain_requested_{false};

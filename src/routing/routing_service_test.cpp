@@ -2,10 +2,10 @@
 
 #include <chrono>
 #include <functional>
-#include <random>
-#include <thread>
 #include <memory>
+#include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <boost/json.hpp>
@@ -13,8 +13,10 @@
 
 #include "mobilelink/channels/registry.hpp"
 #include "mobilelink/common/testing/temp_dir.hpp"
+#include "mobilelink/core/timer_worker.hpp"
 #include "mobilelink/events/event_types.hpp"
 #include "mobilelink/routing/auto_assigner.hpp"
+#include "mobilelink/routing/escalation_timers.hpp"
 #include "mobilelink/routing/routing_repository.hpp"
 #include "mobilelink/store/store.hpp"
 
@@ -42,8 +44,7 @@ RoutingConfig TestRoutingConfig() {
   RoutingConfig config;
   config.settings.default_team = "support";
   config.settings.tier2_team = "engineering";
-  config.settings.notices.accept_timeout =
-      "Everyone is busy; {team} will answer within {wait}.";
+  config.settings.notices.accept_timeout = "Everyone is busy; {team} will answer within {wait}.";
   config.settings.notices.resolution_timeout = "We passed your case to {team}; expect {wait}.";
   config.settings.notices.needs_engineering = "Our engineers in {team} will reply within {wait}.";
   config.teams = {
@@ -76,8 +77,12 @@ class RoutingTest : public ::testing::Test {
         core::ComplianceTexts{"Unsubscribed.", "Subscribed again.", "Help."}, clock_);
     Write([&](core::Repository& repository) {
       for (const char* login : {"alice", "bob", "carol", "dave"}) {
-        core::Agent agent{0, login, login, login == std::string("dave") ? "supervisor" : "agent",
-                          "$argon2id$unused", true};
+        core::Agent agent{0,
+                          login,
+                          login,
+                          login == std::string("dave") ? "supervisor" : "agent",
+                          "$argon2id$unused",
+                          true};
         repository.UpsertAgent(agent);
         ids_[login] = agent.id;
       }
@@ -141,9 +146,8 @@ class RoutingTest : public ::testing::Test {
 
   core::Conversation Get(std::int64_t id) {
     std::optional<core::Conversation> conversation;
-    store_->Read([&](core::Repository& repository) {
-      conversation = repository.GetConversation(id);
-    });
+    store_->Read(
+        [&](core::Repository& repository) { conversation = repository.GetConversation(id); });
     return conversation.value_or(core::Conversation{});
   }
 
@@ -156,9 +160,8 @@ class RoutingTest : public ::testing::Test {
   }
 
   void SaveEntry(const QueueEntry& entry) {
-    Write([&](core::Repository& repository) {
-      OpenRoutingRepository(repository)->SaveEntry(entry);
-    });
+    Write(
+        [&](core::Repository& repository) { OpenRoutingRepository(repository)->SaveEntry(entry); });
   }
 
   std::vector<core::Event> EventsOfType(std::string_view type) {
@@ -492,9 +495,8 @@ TEST_F(RoutingTest, PresenceIsOwnUnlessSupervisor) {
   EXPECT_EQ(DataOf(changes.back()).at("presence").as_string(), "away");
   EXPECT_EQ(DataOf(changes.back()).at("previous").as_string(), "online");
   std::vector<AgentState> states;
-  store_->Read([&](core::Repository& repository) {
-    states = routing_->ListAgentStates(repository);
-  });
+  store_->Read(
+      [&](core::Repository& repository) { states = routing_->ListAgentStates(repository); });
   for (const auto& state : states) {
     if (state.agent.id == ids_["alice"]) {
       EXPECT_EQ(state.presence, Presence::kAway);
@@ -579,6 +581,38 @@ TEST_F(RoutingTest, AutoAssignerDrainsOnNotify) {
   assigner.Stop();
   EXPECT_EQ(Get(conversation).assignee_agent_id, ids_["alice"]);
   EXPECT_EQ(assigner.AssignedTotal(), 1);
+}
+
+// The handoff schedules both timeouts as stored timers; each fires at its exact due time.
+TEST_F(RoutingTest, StoredTimersFireAtBoundary) {
+  StoredEscalationTimers timers;
+  routing_->SetTimers(&timers);
+  core::TimerWorker worker(*store_, clock_);
+  RegisterEscalationTimers(worker, *routing_);
+  GoOnline("alice");
+  const auto conversation = HandOff("whatsapp");
+  ASSERT_EQ(Drain(), 1);
+  const auto advance_to = [&, start = clock_.Now()](int second) {
+    clock_.Advance(start + seconds(second) - clock_.Now());
+    return worker.RunDue(clock_.Now());
+  };
+
+  EXPECT_EQ(advance_to(119), 0);
+  EXPECT_EQ(Get(conversation).assignee_agent_id, ids_["alice"]);
+  EXPECT_EQ(advance_to(120), 1);
+  EXPECT_FALSE(Get(conversation).assignee_agent_id);
+  EXPECT_EQ(Entry(conversation).team_id, "backup");
+  // The overflow team gets its own accept timeout; backup has no overflow, so it stays there
+  // and the supervisors are alerted again.
+  EXPECT_EQ(advance_to(239), 0);
+  EXPECT_EQ(advance_to(240), 1);
+  EXPECT_EQ(EventsOfType(events::kSupervisorAlerted).size(), 2u);
+
+  EXPECT_EQ(advance_to(899), 0);
+  EXPECT_EQ(Get(conversation).tier, 1);
+  EXPECT_EQ(advance_to(900), 1);
+  EXPECT_EQ(Get(conversation).tier, 2);
+  EXPECT_EQ(advance_to(5000), 0);
 }
 
 TEST(DescribeWait, PicksUnit) {

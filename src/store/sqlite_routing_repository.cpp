@@ -8,8 +8,8 @@ namespace mobilelink::store {
 
 namespace {
 
-#define ENTRY_COLUMNS                                                                          \
-  "r.conversation_id, r.team_id, r.channel_kind, r.required_skill, c.priority, c.tier, "      \
+#define ENTRY_COLUMNS                                                                    \
+  "r.conversation_id, r.team_id, r.channel_kind, r.required_skill, c.priority, c.tier, " \
   "r.queued_at, c.assignee_agent_id, r.offered_at, r.accepted_at, r.escalations"
 
 constexpr Query kSaveEntry{
@@ -55,11 +55,10 @@ constexpr Query kClearOffer{
 constexpr Query kMarkAccepted{"mark_accepted",
                               "UPDATE routing_entries SET accepted_at = ?2 "
                               "WHERE conversation_id = ?1"};
-constexpr Query kLoadOf{
-    "agent_load",
-    "SELECT COALESCE(e.channel_kind, ''), COUNT(*) FROM conversations c "
-    "LEFT JOIN routing_entries e ON e.conversation_id = c.id "
-    "WHERE c.assignee_agent_id = ?1 AND c.status != 'resolved' GROUP BY 1"};
+constexpr Query kLoadOf{"agent_load",
+                        "SELECT COALESCE(e.channel_kind, ''), COUNT(*) FROM conversations c "
+                        "LEFT JOIN routing_entries e ON e.conversation_id = c.id "
+                        "WHERE c.assignee_agent_id = ?1 AND c.status != 'resolved' GROUP BY 1"};
 constexpr Query kSetPresence{
     "set_presence",
     "INSERT INTO agent_presence (agent_id, presence, changed_at) VALUES (?1, ?2, ?3) "

@@ -10,7 +10,8 @@ namespace {
 
 constexpr char kCustomerA[] = "+12025550131";
 constexpr char kCustomerB[] = "+12025550132";
-constexpr char kEngineeringNotice[] = "An engineer will look at this; expect an answer within 4 hours.";
+constexpr char kEngineeringNotice[] =
+    "An engineer will look at this; expect an answer within 4 hours.";
 constexpr std::chrono::milliseconds kFrameWait{5000};
 
 namespace json = boost::json;
@@ -25,18 +26,19 @@ class RoutingApi : public ServerFixture {
                 "    teams: [support]\n    capacity: {total: 1, sms: 1}\n");
     const std::string carol = "    name: Carol Supervisor\n    role: supervisor\n";
     yaml.insert(yaml.find(carol) + carol.size(), "    teams: [support, backup]\n");
-    yaml += "teams:\n"
-            "  - id: support\n"
-            "    name: Support\n"
-            "    overflow_team: backup\n"
-            "    supervisors: [bob]\n"
-            "  - id: backup\n"
-            "    name: Backup\n"
-            "routing:\n"
-            "  default_team: support\n"
-            "  notices:\n"
-            "    needs_engineering: \"An engineer will look at this; expect an answer within "
-            "{wait}.\"\n";
+    yaml +=
+        "teams:\n"
+        "  - id: support\n"
+        "    name: Support\n"
+        "    overflow_team: backup\n"
+        "    supervisors: [bob]\n"
+        "  - id: backup\n"
+        "    name: Backup\n"
+        "routing:\n"
+        "  default_team: support\n"
+        "  notices:\n"
+        "    needs_engineering: \"An engineer will look at this; expect an answer within "
+        "{wait}.\"\n";
     return yaml;
   }
 
@@ -51,9 +53,9 @@ class RoutingApi : public ServerFixture {
   }
 
   std::optional<std::int64_t> AssigneeOf(std::int64_t conversation) const {
-    const auto id = Store().Integer(
-        "SELECT COALESCE(assignee_agent_id, 0) FROM conversations WHERE id = " +
-        std::to_string(conversation));
+    const auto id =
+        Store().Integer("SELECT COALESCE(assignee_agent_id, 0) FROM conversations WHERE id = " +
+                        std::to_string(conversation));
     return id == 0 ? std::nullopt : std::optional<std::int64_t>(id);
   }
 
@@ -157,9 +159,19 @@ TEST_F(RoutingApi, AssignsOnHandoffAndDrainsOnResolve) {
   const auto support = ParseJson(queues.body).as_object().at("queues").as_array().at(0).as_object();
   EXPECT_EQ(support.at("team").as_string(), "support");
   ASSERT_EQ(support.at("count").as_int64(), 1);
-  EXPECT_EQ(support.at("conversations").as_array().at(0).as_object().at("conversation_id")
-                .as_int64(),
-            second);
+  const auto waiting = support.at("conversations").as_array().at(0).as_object();
+  EXPECT_EQ(waiting.at("conversation_id").as_int64(), second);
+  // A standard conversation's first-response clock runs from the handoff, due in 24 hours
+  // with the default policy and no calendar.
+  bool first_response_listed = false;
+  for (const auto& clock : waiting.at("sla").as_array()) {
+    if (clock.as_object().at("metric").as_string() == "first_response") {
+      first_response_listed = true;
+      EXPECT_GT(clock.as_object().at("due_at").as_int64(),
+                waiting.at("queued_at").as_int64() + 23 * 3600 * 1000);
+    }
+  }
+  EXPECT_TRUE(first_response_listed);
   EXPECT_FALSE(AssigneeOf(second));
 
   EXPECT_EQ(Api("POST", Path(first, "accept"), alice).status, 200);
@@ -182,18 +194,18 @@ TEST_F(RoutingApi, RouteErrors) {
   const std::string alice = Login("alice", kAgentPassword);
   const std::string bob = Login("bob", kSupervisorPassword);
   const auto conversation = HandOff("SM50000000000000000000000000000005", kCustomerA);
-  const std::string agent_body =
-      json::serialize(json::object{{"agent_id", AgentId("carol")}});
+  const std::string agent_body = json::serialize(json::object{{"agent_id", AgentId("carol")}});
 
   EXPECT_EQ(Api("POST", Path(conversation, "assign"), alice, agent_body).status, 403);
   EXPECT_EQ(Api("POST", Path(conversation, "assign"), bob, "{}").status, 422);
   EXPECT_EQ(Api("POST", Path(conversation, "assign"), bob,
-                json::serialize(json::object{{"agent_id", 999999}})).status,
+                json::serialize(json::object{{"agent_id", 999999}}))
+                .status,
             404);
   EXPECT_EQ(Api("POST", Path(999999, "assign"), bob, agent_body).status, 404);
   EXPECT_EQ(Api("POST", "/api/v1/conversations/x/assign", bob, agent_body).status, 400);
-  EXPECT_EQ(Api("POST", Path(conversation, "transfer"), bob,
-                R"({"agent_id": 1, "team": "backup"})").status,
+  EXPECT_EQ(Api("POST", Path(conversation, "transfer"), bob, R"({"agent_id": 1, "team": "backup"})")
+                .status,
             422);
   EXPECT_EQ(Api("POST", Path(conversation, "transfer"), bob, R"({"team": "nope"})").status, 404);
   EXPECT_EQ(Api("POST", Path(conversation, "transfer"), alice, R"({"team": "backup"})").status,
@@ -211,23 +223,22 @@ TEST_F(RoutingApi, RouteErrors) {
 
   EXPECT_EQ(Api("POST", Path(conversation, "assign"), bob, agent_body).status, 200);
   EXPECT_EQ(AssigneeOf(conversation), AgentId("carol"));
-  EXPECT_EQ(Api("PUT", Path(conversation, "priority"), bob, R"({"priority": "high"})").status,
-            200);
-  EXPECT_EQ(Store().Text("SELECT priority FROM conversations WHERE id = " +
-                         std::to_string(conversation)),
-            "high");
+  EXPECT_EQ(Api("PUT", Path(conversation, "priority"), bob, R"({"priority": "high"})").status, 200);
+  EXPECT_EQ(
+      Store().Text("SELECT priority FROM conversations WHERE id = " + std::to_string(conversation)),
+      "high");
 }
 
 TEST_F(RoutingApi, EscalationNotifiesCustomer) {
   const std::string alice = Login("alice", kAgentPassword);
   const auto conversation = HandOff("SM50000000000000000000000000000006", kCustomerA);
   ASSERT_EQ(Api("POST", Path(conversation, "claim"), alice).status, 200);
-  const auto escalated = Api("POST", Path(conversation, "escalate"), alice,
-                             R"({"reason": "needs_engineering"})");
+  const auto escalated =
+      Api("POST", Path(conversation, "escalate"), alice, R"({"reason": "needs_engineering"})");
   EXPECT_EQ(escalated.status, 200) << escalated.body;
-  EXPECT_EQ(Store().Integer("SELECT tier FROM conversations WHERE id = " +
-                            std::to_string(conversation)),
-            2);
+  EXPECT_EQ(
+      Store().Integer("SELECT tier FROM conversations WHERE id = " + std::to_string(conversation)),
+      2);
   EXPECT_TRUE(WaitForSends(kEngineeringNotice));
   EXPECT_EQ(Api("POST", Path(conversation, "escalate"), alice, R"({"reason": "manual"})").status,
             409);
@@ -240,8 +251,7 @@ TEST_F(RoutingApi, FeedShowsAgentsOnlyTheirOwn) {
   WebSocketClient bob_feed;
   ASSERT_TRUE(OpenFeed(alice_feed, alice));
   ASSERT_TRUE(OpenFeed(bob_feed, bob));
-  const auto alice_state = Api("GET", "/api/v1/agents/" + std::to_string(AgentId("alice")),
-                               alice);
+  const auto alice_state = Api("GET", "/api/v1/agents/" + std::to_string(AgentId("alice")), alice);
   EXPECT_EQ(ParseJson(alice_state.body).as_object().at("console_connected").as_bool(), true);
 
   const auto conversation = HandOff("SM50000000000000000000000000000007", kCustomerA);
@@ -250,7 +260,8 @@ TEST_F(RoutingApi, FeedShowsAgentsOnlyTheirOwn) {
   ASSERT_TRUE(ReadEvent(bob_feed, "escalation.raised", conversation));
 
   ASSERT_EQ(Api("POST", Path(conversation, "assign"), bob,
-                json::serialize(json::object{{"agent_id", AgentId("carol")}})).status,
+                json::serialize(json::object{{"agent_id", AgentId("carol")}}))
+                .status,
             200);
   ASSERT_EQ(PostSms("SM50000000000000000000000000000008", kCustomerA, "Are you there?").status,
             200);
