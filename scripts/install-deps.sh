@@ -11,8 +11,18 @@ packages=(
   libboost-json1.81-dev libboost-url1.81-dev libssl-dev libsqlite3-dev libpq-dev
   libphonenumber-dev libsodium-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev libicu-dev libfasttext-dev liblinear-dev
-  ccache ninja-build cmake g++ pkg-config sqlite3 curl jq
+  ccache ninja-build cmake g++ pkg-config sqlite3 curl jq nodejs npm
 )
+
+# The KPI dashboard's charting library (Chart.js) comes from npm, pinned by
+# web/dashboard/package-lock.json; the server serves it from web/dashboard/node_modules.
+install_dashboard_modules() {
+  local dir
+  dir="$(dirname "$0")/../web/dashboard"
+  if [[ ! -f "$dir/node_modules/chart.js/dist/chart.umd.js" ]]; then
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
 
 missing=()
 for package in "${packages[@]}"; do
@@ -21,6 +31,7 @@ for package in "${packages[@]}"; do
   fi
 done
 if [[ ${#missing[@]} -eq 0 ]]; then
+  install_dashboard_modules
   exit 0
 fi
 
@@ -49,3 +60,4 @@ export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -q
 "${sudo_cmd[@]}" apt-get install -y -q --no-upgrade -o DPkg::Lock::Timeout=600 \
   "$shim_dir/local-boost-thread-dev-shim_1.0_all.deb" "${missing[@]}"
+install_dashboard_modules

@@ -53,7 +53,7 @@ ChannelPrice PriceOf(const AnalyticsSettings& settings, const std::string& chann
 // Prices are kept in millionths so that sums of fees stay exact.
 std::int64_t Micros(double amount) { return std::llround(amount * 1e6); }
 
-// Starts a new episode: a created or a reopened conversation.
+// Starts a new episode when a conversation is created or reopened.
 void StartEpisode(ConversationState& state, const std::string& channel,
                   const std::string& inbox) {
   state.dims.channel = channel;
@@ -141,7 +141,7 @@ void KpiFold::Apply(const core::Event& event, ConversationState& state, RollupMa
   const std::int64_t at = Millis(event.occurred_at);
   const std::string_view type = event.type;
 
-  // Routing and SLA events may carry the conversation's priority, team and intent.
+  // Routing and SLA events may carry the conversation's priority and team.
   if (auto priority = TextField(data, "priority"); !priority.empty()) {
     state.dims.priority = priority;
   }

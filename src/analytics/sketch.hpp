@@ -7,9 +7,9 @@
 // merge by adding bucket counts, so rollups of hours sum to exactly the sketch of their day.
 
 #include <cstdint>
-#include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mobilelink::analytics {
 
@@ -35,11 +35,17 @@ class QuantileSketch final {
   /// Decodes what Encode produced. Throws std::invalid_argument on malformed bytes.
   static QuantileSketch Decode(std::string_view bytes);
 
-  bool operator==(const QuantileSketch& other) const = default;
+  /// Sketches are equal when every bucket holds the same count.
+  bool operator==(const QuantileSketch& other) const;
 
  private:
-  std::map<std::int32_t, std::int64_t> buckets_;  // Encoded index to count.
+  // Dense counts of encoded indexes offset_ .. offset_ + counts_.size() - 1. Durations span a
+  // few hundred buckets at most, so a vector merges faster than a map.
+  std::int32_t offset_ = 0;
+  std::vector<std::int64_t> counts_;
   std::int64_t count_ = 0;
+
+  std::int64_t& Slot(std::int32_t index);
 };
 
 }  // namespace mobilelink::analytics

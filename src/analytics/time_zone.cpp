@@ -61,6 +61,12 @@ std::int64_t TimeZone::LocalDate(std::int64_t utc_ms) const {
 }
 
 std::int64_t TimeZone::DayStart(std::int64_t date) const {
+  // Local midnight minus the offset in force then, unless a DST change falls near midnight.
+  const std::int64_t midnight = date * kMillisPerDay;
+  const std::int64_t guess = midnight - OffsetAt(midnight - OffsetAt(midnight));
+  if (LocalDate(guess) == date && LocalDate(guess - 1) < date) {
+    return guess;
+  }
   // LocalDate only grows with time (zones that move the clock back across midnight do not
   // exist in the IANA data since 2011), so the first instant of `date` is found by bisection
   // within a window wider than any UTC offset, which stay within 26 hours.

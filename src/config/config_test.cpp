@@ -207,7 +207,7 @@ TEST(Config, LoadNamesFileOnce) {
   }
   std::filesystem::remove(path);
   EXPECT_EQ(error, path.string() +
-                       ": sever: unknown key; expected one of: agents, bot, "
+                       ": sever: unknown key; expected one of: agents, analytics, bot, "
                        "compliance, inboxes, outbox, server, store");
 }
 
