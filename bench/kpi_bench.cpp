@@ -42,9 +42,7 @@ constexpr Channel kChannels[] = {{"twilio_sms", "sms"}, {"whatsapp", "wa"}, {"we
 constexpr const char* kPriorities[] = {"standard", "standard", "standard", "high", "critical"};
 constexpr const char* kReasons[] = {"customer_request", "bot_unresolved", "low_confidence"};
 
-double Seconds(Clock::duration duration) {
-  return std::chrono::duration<double>(duration).count();
-}
+double Seconds(Clock::duration duration) { return std::chrono::duration<double>(duration).count(); }
 
 // Appends the events of one conversation that starts at `start_ms`.
 class ConversationWriter {
@@ -59,6 +57,7 @@ class ConversationWriter {
     const bool handed_off = pick(random_) % 10 < 7;
     const std::int64_t agent = 1 + pick(random_) % 40;
     std::lognormal_distribution<double> wait_seconds(3.5, 1.0);  // Median about 33 s.
+
     std::int64_t now = start_ms;
     const int segments = std::string_view(channel.kind) == "twilio_sms" ? 1 : 0;
     Add(id, now, events::kConversationCreated, channel,
@@ -90,6 +89,7 @@ class ConversationWriter {
           sender[0] == 'a' ? agent : 0);
       now += 20'000 + pick(random_) % 60'000;
     }
+
     Add(id, now, events::kConversationResolved, channel, "{}", handed_off ? agent : 0);
     if (pick(random_) % 10 < 3) {
       Add(id, now + 60'000, events::kSurveyAnswered, channel,
@@ -198,8 +198,8 @@ int main(int argc, char** argv) {
     folded += batch.events;
   } while (batch.events == kFoldBatch);
   const double fold_seconds = Seconds(Clock::now() - fold_start);
-  std::cout << fmt::format("folded {} events in {:.1f} s ({:.0f} events/s)\n", folded,
-                           fold_seconds, folded / fold_seconds);
+  std::cout << fmt::format("folded {} events in {:.1f} s ({:.0f} events/s)\n", folded, fold_seconds,
+                           folded / fold_seconds);
 
   analytics::Dimensions whatsapp;
   whatsapp.channel = "whatsapp";

@@ -8,9 +8,9 @@ namespace mobilelink::analytics {
 
 namespace {
 
-// Returns the grouping set that holds rows for `filter`, broken down by `breakdown` (empty for
-// none): a set that keeps only one dimension serves when every filtered and broken-down
-// dimension is that one.
+// Returns the grouping set to read for `filter`, broken down by `breakdown` (empty for none).
+// A set that keeps one dimension serves when every filtered and broken-down dimension is that
+// one, and "full" serves the rest.
 std::string GroupingFor(const Dimensions& filter, std::string_view breakdown) {
   std::set<std::string_view> used;
   if (!breakdown.empty()) {
@@ -94,9 +94,8 @@ class PeriodCalendar {
         break;
       case Period::kTotal:
         period.label = "total";
-        period.start_ms = request_.read == Granularity::kDay
-                              ? zone_.DayStart(request_.first_bucket)
-                              : request_.first_bucket;
+        period.start_ms = request_.read == Granularity::kDay ? zone_.DayStart(request_.first_bucket)
+                                                             : request_.first_bucket;
         break;
     }
     return period;
@@ -167,25 +166,26 @@ KpiValues Derive(const PeriodSums& sums, double fixed_costs, const AnalyticsSett
   KpiValues kpis;
   const RollupValues& t = sums.totals;
   kpis.totals = t;
-  kpis.first_response = Durations(t.first_response, t[Counter::kFirstResponses],
-                                  t[Counter::kFirstResponseMillis]);
+  kpis.first_response =
+      Durations(t.first_response, t[Counter::kFirstResponses], t[Counter::kFirstResponseMillis]);
   kpis.response = Durations(t.response, t[Counter::kResponses], t[Counter::kResponseMillis]);
   kpis.handle = Durations(t.handle, t[Counter::kHandled], t[Counter::kHandleMillis]);
   kpis.containment = Ratio(t[Counter::kContained], t[Counter::kResolved]);
-  kpis.fcr = Ratio(t[Counter::kResolved] - t[Counter::kReopenedAfterResolution],
-                   t[Counter::kResolved]);
+  kpis.fcr =
+      Ratio(t[Counter::kResolved] - t[Counter::kReopenedAfterResolution], t[Counter::kResolved]);
   kpis.csat = Ratio(t[Counter::kCsatSatisfied], t[Counter::kCsatResponses]);
   if (t[Counter::kNpsResponses] > 0) {
-    kpis.nps = 100.0 * static_cast<double>(t[Counter::kNpsPromoters] -
-                                           t[Counter::kNpsDetractors]) /
+    kpis.nps = 100.0 * static_cast<double>(t[Counter::kNpsPromoters] - t[Counter::kNpsDetractors]) /
                static_cast<double>(t[Counter::kNpsResponses]);
   }
+
   kpis.contacts = t[Counter::kConversationsCreated] + t[Counter::kConversationsReopened];
   kpis.provider_fees = static_cast<double>(t[Counter::kProviderFeeMicros]) / 1e6;
   kpis.fixed_costs = fixed_costs;
   if (kpis.contacts > 0) {
     kpis.cost_per_contact = (kpis.provider_fees + fixed_costs) / kpis.contacts;
   }
+
   std::set<std::string> priorities;
   for (const auto& [priority, target] : settings.sla) {
     priorities.insert(priority);
@@ -211,6 +211,7 @@ KpiValues Derive(const PeriodSums& sums, double fixed_costs, const AnalyticsSett
     }
     kpis.sla_by_priority[priority] = sla;
   }
+
   kpis.messages_in_by_channel = sums.messages_in_by_channel;
   for (const auto& [label, count] : t.labels) {
     for (const std::string_view prefix : {"handoff:", "escalation:"}) {
@@ -318,9 +319,9 @@ Report BuildReport(AnalyticsRepository& repository, const AnalyticsSettings& set
     if (filtered) {
       const std::int64_t contacts = sums.totals[Counter::kConversationsCreated] +
                                     sums.totals[Counter::kConversationsReopened];
-      fixed = sums.all_contacts > 0 ? fixed * static_cast<double>(contacts) /
-                                          static_cast<double>(sums.all_contacts)
-                                    : 0;
+      fixed = sums.all_contacts > 0
+                  ? fixed * static_cast<double>(contacts) / static_cast<double>(sums.all_contacts)
+                  : 0;
     }
     ReportPeriod period = calendar.Describe(key);
     period.kpis = Derive(sums, fixed, settings);

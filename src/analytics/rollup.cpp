@@ -80,8 +80,8 @@ std::string EncodeCounters(const std::array<std::int64_t, kCounterCount>& counte
   std::string out;
   PutVarint(out, kCounterCount);
   for (const std::int64_t value : counters) {
-    PutVarint(out, (static_cast<std::uint64_t>(value) << 1) ^
-                       static_cast<std::uint64_t>(value >> 63));
+    PutVarint(out,
+              (static_cast<std::uint64_t>(value) << 1) ^ static_cast<std::uint64_t>(value >> 63));
   }
   return out;
 }

@@ -2,9 +2,8 @@
 
 // Rollup rows: additive counters and quantile sketches per time bucket and dimension set.
 // Every fact is filed under eight grouping sets, so a report with at most one filter
-// dimension reads one small row per bucket: "all" rolls every dimension up, "channel" keeps
-// only the channel, and so on, and "full" keeps all six. In a rolled-up dimension the value is
-// "*".
+// dimension reads one small row per bucket. The set "all" rolls every dimension up, "channel"
+// keeps only the channel, and so on, and "full" keeps all six. A rolled-up dimension is "*".
 
 #include <array>
 #include <compare>

@@ -1,9 +1,10 @@
 #include "mobilelink/analytics/sketch.hpp"
 
 #include <algorithm>
-#include <climits>
 #include <cmath>
 #include <stdexcept>
+
+#include <climits>
 
 #include "mobilelink/analytics/varint.hpp"
 
@@ -11,12 +12,12 @@ namespace mobilelink::analytics {
 
 namespace {
 
-const double kGamma = (1 + QuantileSketch::kRelativeAccuracy) /
-                      (1 - QuantileSketch::kRelativeAccuracy);
+const double kGamma =
+    (1 + QuantileSketch::kRelativeAccuracy) / (1 - QuantileSketch::kRelativeAccuracy);
 const double kLogGamma = std::log(kGamma);
 
-// Index 0 is the zero bucket; index k > 0 is bucket k - 1 of the logarithmic mapping, which
-// starts at 1 ms (bucket 0 holds exactly 1 ms).
+// Index 0 is the zero bucket. Index k > 0 is bucket k - 1 of the logarithmic mapping, which
+// starts at 1 ms: bucket 0 contains exactly 1 ms.
 std::int32_t IndexOf(std::int64_t millis) {
   if (millis <= 0) {
     return 0;
@@ -151,6 +152,7 @@ QuantileSketch QuantileSketch::Decode(std::string_view bytes) {
   if (entries > bytes.size()) {
     throw std::invalid_argument("sketch entry count exceeds its bytes");
   }
+
   std::vector<std::pair<std::int32_t, std::int64_t>> buckets;
   buckets.reserve(entries);
   std::int64_t index = 0;
@@ -162,6 +164,7 @@ QuantileSketch QuantileSketch::Decode(std::string_view bytes) {
     }
     buckets.emplace_back(static_cast<std::int32_t>(index), count);
   }
+
   if (!buckets.empty()) {
     // Size the dense range once: indexes ascend.
     sketch.offset_ = buckets.front().first;
