@@ -208,6 +208,8 @@ int main(int argc, char** argv) {
   two.priority = "critical";
   analytics::Dimensions agent;
   agent.agent = "7";
+  analytics::Dimensions agent_intent = agent;
+  agent_intent.intent = "intent_3";
   const std::vector<Shape> shapes = {
       {"90 days by day, no filter", analytics::Period::kDay, kDays, {}},
       {"90 days total, no filter", analytics::Period::kTotal, kDays, {}},
@@ -215,6 +217,7 @@ int main(int argc, char** argv) {
       {"90 days by day, channel filter", analytics::Period::kDay, kDays, whatsapp},
       {"90 days by day, agent filter", analytics::Period::kDay, kDays, agent},
       {"90 days by day, channel and priority filters", analytics::Period::kDay, kDays, two},
+      {"90 days by day, agent and intent filters", analytics::Period::kDay, kDays, agent_intent},
       {"7 days by hour, no filter", analytics::Period::kHour, 7, {}},
   };
   const std::int64_t first_day = zone.LocalDate(first_ms);

@@ -268,7 +268,7 @@ TEST_F(KpiFixtureTest, RollupsEqualFullRecomputation) {
 
 TEST_F(KpiFixtureTest, VerifyFindsAlteredRollup) {
   const RollupKey key{Granularity::kDay, *ParseDate("2026-03-07"), "all",
-                      RollUp(Dimensions{}, "all")};
+                      RollUp(Dimensions{}, 0)};
   ASSERT_TRUE(store_
                   ->WriteAndWait([&](core::Repository& unit) {
                     auto repository = OpenAnalyticsRepository(unit);

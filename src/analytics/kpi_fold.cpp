@@ -347,9 +347,9 @@ void KpiFold::ApplySurvey(const std::string& kind, std::int64_t score, std::int6
 RollupMap ExpandGroupings(const RollupMap& full) {
   RollupMap expanded;
   for (const auto& [key, values] : full) {
-    for (const std::string_view grouping : kGroupings) {
-      RollupKey rolled{key.granularity, key.bucket, std::string(grouping),
-                       RollUp(key.dims, grouping)};
+    for (const GroupingSet& grouping : kGroupings) {
+      RollupKey rolled{key.granularity, key.bucket, std::string(grouping.name),
+                       RollUp(key.dims, grouping.mask)};
       expanded[rolled].Merge(values);
     }
   }

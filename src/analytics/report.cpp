@@ -9,22 +9,15 @@ namespace mobilelink::analytics {
 namespace {
 
 // Returns the grouping set to read for `filter`, broken down by `breakdown` (empty for none).
-// A set that keeps one dimension serves when every filtered and broken-down dimension is that
-// one, and "full" serves the rest.
-std::string GroupingFor(const Dimensions& filter, std::string_view breakdown) {
-  std::set<std::string_view> used;
-  if (!breakdown.empty()) {
-    used.insert(breakdown);
-  }
-  for (const auto& [name, field] : kDimensionFields) {
-    if (!(filter.*field).empty()) {
-      used.insert(name);
+std::string ReadGrouping(const Dimensions& filter, std::string_view breakdown) {
+  unsigned needed = 0;
+  for (std::size_t i = 0; i < kDimensionFields.size(); ++i) {
+    const auto& [name, field] = kDimensionFields[i];
+    if (!(filter.*field).empty() || name == breakdown) {
+      needed |= 1u << i;
     }
   }
-  if (used.empty()) {
-    return "all";
-  }
-  return used.size() == 1 ? std::string(*used.begin()) : "full";
+  return std::string(analytics::GroupingFor(needed).name);
 }
 
 std::string HourLabel(const TimeZone& zone, std::int64_t start_ms) {
@@ -281,7 +274,7 @@ Report BuildReport(AnalyticsRepository& repository, const AnalyticsSettings& set
   }
   auto read = [&](std::string_view breakdown, const Dimensions& filter, auto&& add) {
     RollupQuery query{request.read, request.first_bucket, request.last_bucket,
-                      GroupingFor(filter, breakdown), filter};
+                      ReadGrouping(filter, breakdown), filter};
     repository.QueryRollups(query, [&](const RollupKey& key, const RollupValues& values) {
       add(periods[calendar.KeyOf(key.bucket)], key.dims, values);
     });
@@ -301,7 +294,7 @@ Report BuildReport(AnalyticsRepository& repository, const AnalyticsSettings& set
        [](PeriodSums& sums, const Dimensions& dims, const RollupValues& values) {
          sums.messages_in_by_channel[dims.channel] += values[Counter::kMessagesIn];
        });
-  const bool filtered = GroupingFor(request.filter, "") != "all";
+  const bool filtered = ReadGrouping(request.filter, "") != "all";
   read("", Dimensions{}, [](PeriodSums& sums, const Dimensions&, const RollupValues& values) {
     sums.all_contacts +=
         values[Counter::kConversationsCreated] + values[Counter::kConversationsReopened];

@@ -83,8 +83,9 @@ struct Report {
   ReportPeriod total;
 };
 
-/// Builds the report. With at most one filter it reads one small row per bucket. Two or more
-/// filters read the full rollups, which have one row per combination of values.
+/// Builds the report from the smallest grouping sets that serve its filters and breakdowns.
+/// Filters on two dimensions other than channel and priority read the full rollups, which have
+/// one row per combination of values and are much slower.
 Report BuildReport(AnalyticsRepository& repository, const AnalyticsSettings& settings,
                    const TimeZone& zone, const ReportRequest& request);
 
