@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages that Mobile Link builds and tests with.
+# Installs the Debian 12 packages that Mobile Link builds and tests with: nodejs and npm bundle
+# the web console and chat widget, and the browser tests drive Debian's chromium headless.
 #
 # Debian 12's libphonenumber-dev depends on libboost-thread-dev, which is the
 # Boost 1.74 metapackage and conflicts with Boost 1.81. libphonenumber is built
@@ -11,7 +12,8 @@ packages=(
   libboost-json1.81-dev libboost-url1.81-dev libssl-dev libsqlite3-dev libpq-dev
   libphonenumber-dev libsodium-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev libicu-dev libfasttext-dev liblinear-dev
-  ccache ninja-build cmake g++ pkg-config sqlite3 curl jq nodejs npm
+  ccache ninja-build cmake g++ pkg-config sqlite3 curl jq
+  nodejs npm chromium
 )
 
 # The KPI dashboard's charting library (Chart.js) comes from npm, pinned by

@@ -11,6 +11,7 @@
 #include "mobilelink/app/application.hpp"
 #include "mobilelink/common/log.hpp"
 #include "mobilelink/config/config.hpp"
+#include "mobilelink/customers/customer_command.hpp"
 #include "mobilelink/nlu/nlu_command.hpp"
 #include "mobilelink/security/credentials.hpp"
 #include "mobilelink/tools/fake_provider.hpp"
@@ -86,6 +87,7 @@ int main(int argc, char** argv) {
   mobilelink::tools::AddReplayCommand(cli);
   mobilelink::nlu::AddNluCommands(cli);
   mobilelink::analytics::AddAnalyticsCommands(cli);
+  mobilelink::customers::AddCustomerCommands(cli);
 
   CLI11_PARSE(cli, argc, argv);
 

@@ -1,6 +1,8 @@
 #include "mobilelink/app/agent_api.hpp"
 
 #include "mobilelink/app/agent_api_internal.hpp"
+#include "mobilelink/app/chat_page.hpp"
+#include "mobilelink/app/session_auth.hpp"
 
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
@@ -13,29 +15,24 @@ namespace mobilelink::app {
 
 namespace json = boost::json;
 
-namespace agent_api {
+namespace {
 
-std::optional<Caller> Authenticate(AppContext& context, const http::HttpRequest& request) {
-  const auto header = request.headers.Get("Authorization");
-  constexpr std::string_view kBearer = "Bearer ";
-  if (!header || header->rfind(kBearer, 0) != 0) {
-    return std::nullopt;
-  }
-  const std::string hash = security::HashToken(header->substr(kBearer.size()));
-  std::optional<Caller> caller;
-  context.store->Read([&](core::Repository& repository) {
-    if (auto agent_id = repository.FindAccessToken(hash, context.clock->Now())) {
-      if (auto agent = repository.GetAgent(*agent_id); agent && agent->active) {
-        caller = Caller{*agent};
-      }
-    }
-  });
-  return caller;
-}
+using agent_api::AuthenticateRequest;
+using agent_api::Caller;
+using agent_api::IssueToken;
+using agent_api::ListConversations;
+using agent_api::ShowConversation;
+constexpr std::size_t kMaxApiBodyBytes = 64 * 1024;
+
+}  // namespace
+
+namespace agent_api {
 
 http::HttpResponse Unauthorized() {
   auto response = http::HttpResponse::Error(
-      401, "unauthorized", "missing or expired bearer token; get one from POST /oauth/token",
+      401, "unauthorized",
+      "missing or expired bearer token or session; get a token from POST /oauth/token or log "
+      "in at /console",
       "Authorization");
   response.headers.Set("WWW-Authenticate", "Bearer");
   return response;
@@ -45,13 +42,7 @@ http::HttpResponse Unauthorized() {
 
 namespace {
 
-using agent_api::Authenticate;
-using agent_api::Caller;
 using agent_api::Unauthorized;
-using agent_api::IssueToken;
-using agent_api::ListConversations;
-using agent_api::ShowConversation;
-constexpr std::size_t kMaxApiBodyBytes = 64 * 1024;
 
 int StatusFor(core::ActionError error) {
   switch (error) {
@@ -142,6 +133,38 @@ http::HttpResponse FieldError(int status, std::string_view code, std::string_vie
   return http::HttpResponse::Error(status, code, message, field);
 }
 
+namespace agent_api {
+
+std::variant<std::optional<Caller>, http::HttpResponse> AuthenticateRequest(
+    AppContext& context, const http::HttpRequest& request) {
+  auto credential = ReadCredential(request);
+  if (auto* rejection = std::get_if<http::HttpResponse>(&credential)) {
+    return std::move(*rejection);
+  }
+  const auto* found = std::get_if<RequestCredential>(&credential);
+  if (found == nullptr) {
+    return std::optional<Caller>();
+  }
+  const std::string hash = security::HashToken(found->token);
+  std::optional<Caller> caller;
+  context.store->Read([&](core::Repository& repository) {
+    if (auto agent_id = repository.FindAccessToken(hash, context.clock->Now())) {
+      if (auto agent = repository.GetAgent(*agent_id); agent && agent->active) {
+        caller = Caller{*agent};
+      }
+    }
+  });
+  return caller;
+}
+
+std::optional<Caller> Authenticate(AppContext& context, const http::HttpRequest& request) {
+  auto authenticated = AuthenticateRequest(context, request);
+  auto* caller = std::get_if<std::optional<Caller>>(&authenticated);
+  return caller == nullptr ? std::nullopt : std::move(*caller);
+}
+
+}  // namespace agent_api
+
 void AddAgentApiRoutes(http::Router& router, AppContext& context) {
   const http::RouteLimits limits{kMaxApiBodyBytes};
   router.Add("POST", "/oauth/token",
@@ -152,7 +175,12 @@ void AddAgentApiRoutes(http::Router& router, AppContext& context) {
 
   auto guarded = [&context](auto handler) {
     return [&context, handler](http::HttpRequest&& request, http::Responder respond) {
-      auto caller = Authenticate(context, request);
+      auto authenticated = AuthenticateRequest(context, request);
+      if (auto* rejection = std::get_if<http::HttpResponse>(&authenticated)) {
+        respond(std::move(*rejection));
+        return;
+      }
+      const auto& caller = std::get<std::optional<Caller>>(authenticated);
       if (!caller) {
         respond(Unauthorized());
         return;
@@ -248,9 +276,20 @@ void AddAgentApiRoutes(http::Router& router, AppContext& context) {
                return service->HandBack(repository, id, caller.agent.id, caller.IsSupervisor());
              }));
   router.Add("POST", "/api/v1/conversations/{id}/resolve",
-             plain_action([service](core::Repository& repository, const Caller& caller,
-                                    std::int64_t id, const std::string&) {
-               return service->Resolve(repository, id, caller.agent.id, caller.IsSupervisor());
+             with_conversation([&context, service](http::HttpRequest&, const Caller& caller,
+                                                   std::int64_t id, http::Responder respond) {
+               auto resolve = [service](core::Repository& repository, const Caller& caller,
+                                        std::int64_t id, const std::string&) {
+                 return service->Resolve(repository, id, caller.agent.id, caller.IsSupervisor());
+               };
+               // The web chat widget learns of the resolution from a pushed notice.
+               auto notify_then_respond = [&context, id, respond](http::HttpResponse response) {
+                 if (response.status == 200) {
+                   PushConversationResolved(context, id);
+                 }
+                 respond(std::move(response));
+               };
+               RunAction(context, caller, id, "", resolve, 200, notify_then_respond);
              }));
 
   router.Add("POST", "/api/v1/conversations/{id}/typing",

@@ -4,6 +4,7 @@
 // (agent_api_reads.cpp).
 
 #include <optional>
+#include <variant>
 
 #include <boost/json.hpp>
 
@@ -21,9 +22,15 @@ struct Caller {
   }
 };
 
-/// Returns the agent of the request's bearer token, if the token is valid and unexpired.
+/// Authenticates a request by bearer token or console session cookie. Returns the caller,
+/// nullopt for a missing, unknown or expired token, or a 403 response for a cookie request that
+/// fails the CSRF check (see session_auth.hpp).
+std::variant<std::optional<Caller>, http::HttpResponse> AuthenticateRequest(
+    AppContext& context, const http::HttpRequest& request);
+/// Returns the agent of the request's unexpired bearer token or console session. A cookie
+/// request that fails the CSRF check gets nullopt, like a missing token.
 std::optional<Caller> Authenticate(AppContext& context, const http::HttpRequest& request);
-/// Returns the 401 response for a missing or expired token.
+/// The 401 response for a missing or expired token.
 http::HttpResponse Unauthorized();
 
 boost::json::object ConversationJson(const core::Conversation& conversation);

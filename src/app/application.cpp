@@ -6,9 +6,12 @@
 #include "mobilelink/analytics/worker.hpp"
 #include "mobilelink/app/agent_api.hpp"
 #include "mobilelink/app/analytics_api.hpp"
+#include "mobilelink/app/console_routes.hpp"
+#include "mobilelink/app/customer_api.hpp"
 #include "mobilelink/app/context.hpp"
 #include "mobilelink/app/webchat_hub.hpp"
 #include "mobilelink/app/webhooks.hpp"
+#include "mobilelink/bot/flow_worker.hpp"
 #include "mobilelink/channels/registry.hpp"
 #include "mobilelink/common/log.hpp"
 #include "mobilelink/common/metrics.hpp"
@@ -56,8 +59,13 @@ class Application::Impl {
       context_.inboxes.emplace(inbox.id, inbox);
     }
     bot_ = std::make_shared<bot::TierZeroBot>(config_.bot, nlu::LoadIntentDetector(config_.bot));
-    service_ = std::make_unique<core::ConversationService>(
-        std::move(profiles), bot_, config_.compliance, *clock_, config_.analytics.reopen_window);
+    std::shared_ptr<const bot::FlowEngine> flows;
+    if (!config_.flows.flows.empty()) {
+      flows = std::make_shared<bot::FlowEngine>(config_.flows, *clock_);
+    }
+    service_ = std::make_unique<core::ConversationService>(std::move(profiles), bot_,
+                                                           config_.compliance, *clock_, flows,
+                                                           config_.analytics.reopen_window);
     analytics_ = std::make_unique<analytics::AnalyticsWorker>(
         config_.analytics, *store_, *clock_, http::MakeHttpClient(options_.client));
     context_.config = &config_;
@@ -79,52 +87,25 @@ class Application::Impl {
     outbox_ = std::make_unique<outbox::OutboxWorker>(
         worker_options, config_.inboxes, *store_, *service_, *clock_,
         [hub = hub_](const core::OutboxEntry& entry) { return hub->Push(entry); });
-    context_.notify_outbox = [worker = outbox_.get()] { worker->Notify(); };
+    flow_worker_ = std::make_unique<bot::FlowWorker>(
+        bot::FlowWorkerOptions{config_.crm, options_.client}, *store_, *service_,
+        [worker = outbox_.get()] { worker->Notify(); });
+    context_.notify_outbox = [worker = outbox_.get(), flow_worker = flow_worker_.get()] {
+      worker->Notify();
+      flow_worker->Notify();
+    };
 
     auto router = std::make_shared<http::Router>();
     AddHealthRoutes(*router);
     AddWebhookRoutes(*router, context_);
     AddAgentApiRoutes(*router, context_);
+    AddCustomerApiRoutes(*router, context_);
     AddAnalyticsApiRoutes(*router, context_, config_.analytics, analytics_->Zone());
     router->AddWebSocket("/webchat/{inbox}/socket", hub_);
-    // /chat opens the first web chat inbox, so a bare link works when there is only one.
-    router->Add("GET", "/chat", [this](http::HttpRequest&&, http::Responder respond) {
-      for (const auto& inbox : config_.inboxes) {
-        if (inbox.channel == "webchat") {
-          http::HttpResponse redirect(302);
-          redirect.headers.Set("Location", "/chat/" + inbox.id);
-          respond(std::move(redirect));
-          return;
-        }
-      }
-      respond(http::HttpResponse::Error(404, "inbox_not_found", "no web chat inbox is configured"));
-    });
-    router->Add("GET", "/chat/app.js", [](http::HttpRequest&&, http::Responder respond) {
-      http::HttpResponse script(200);
-      script.headers.Set("Content-Type", "text/javascript; charset=utf-8");
-      script.headers.Set("X-Content-Type-Options", "nosniff");
-      script.body = ChatScript();
-      respond(std::move(script));
-    });
-    router->Add("GET", "/chat/{inbox}", [this](http::HttpRequest&& request, http::Responder respond) {
-      const auto found = context_.inboxes.find(request.path_params["inbox"]);
-      if (found == context_.inboxes.end() || found->second.channel != "webchat") {
-        respond(http::HttpResponse::Error(404, "inbox_not_found", "no such web chat inbox",
-                                          "inbox"));
-        return;
-      }
-      http::HttpResponse page(200);
-      page.headers.Set("Content-Type", "text/html; charset=utf-8");
-      page.headers.Set("Content-Security-Policy",
-                       "default-src 'self'; script-src 'self'; style-src 'unsafe-inline'; "
-                       "connect-src 'self'; frame-ancestors 'self'; base-uri 'none'; "
-                       "form-action 'none'");
-      page.headers.Set("X-Content-Type-Options", "nosniff");
-      page.body = ChatPage(found->first, found->second.Get("title"));
-      respond(std::move(page));
-    });
+    AddConsoleRoutes(*router, context_);
 
     outbox_->Start();
+    flow_worker_->Start();
     analytics_->Start();
     http::ServerOptions server_options;
     server_options.host = options_.host;
@@ -145,6 +126,9 @@ class Application::Impl {
     stopped_ = true;
     if (server_) {
       server_->Stop(grace);
+    }
+    if (flow_worker_) {
+      flow_worker_->Stop();
     }
     if (outbox_) {
       outbox_->Stop(grace);
@@ -202,6 +186,7 @@ class Application::Impl {
   std::unique_ptr<core::ConversationService> service_;
   std::shared_ptr<WebchatHub> hub_;
   std::unique_ptr<outbox::OutboxWorker> outbox_;
+  std::unique_ptr<bot::FlowWorker> flow_worker_;
   std::unique_ptr<analytics::AnalyticsWorker> analytics_;
   std::unique_ptr<WorkPool> login_pool_;
   std::unique_ptr<security::LoginGuard> login_guard_;

@@ -1,137 +1,55 @@
-#include <cctype>
-#include <string>
+// The customer chat page at /chat/{inbox}, and the resolution notice that its sockets receive.
+// The page is a static shell; web/src/widget/ renders every message with textContent.
 
+#include "mobilelink/app/chat_page.hpp"
+
+#include <cctype>
+
+#include <boost/json.hpp>
+
+#include "mobilelink/app/web_assets.hpp"
 #include "mobilelink/app/webchat_hub.hpp"
 
 namespace mobilelink::app {
 
 namespace {
 
-// Escapes text for an HTML text node or a double-quoted attribute.
-std::string EscapeHtml(const std::string& text) {
-  std::string escaped;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        escaped += "&amp;";
-        break;
-      case '<':
-        escaped += "&lt;";
-        break;
-      case '>':
-        escaped += "&gt;";
-        break;
-      case '"':
-        escaped += "&quot;";
-        break;
-      case '\'':
-        escaped += "&#39;";
-        break;
-      default:
-        escaped.push_back(c);
-    }
-  }
-  return escaped;
-}
-
-constexpr const char* kPageTemplate = R"html(<!doctype html>
+constexpr std::string_view kPageTemplate = R"html(<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light">
 <title>@TITLE@</title>
-<style>
-body{font-family:system-ui,sans-serif;margin:0;display:flex;flex-direction:column;height:100vh}
-header{background:#1d4ed8;color:#fff;padding:12px 16px;font-size:18px}
-#log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px}
-.msg{max-width:80%;padding:8px 12px;border-radius:12px;white-space:pre-wrap;word-break:break-word}
-.inbound{align-self:flex-end;background:#dbeafe}
-.outbound{align-self:flex-start;background:#f3f4f6}
-form{display:flex;gap:8px;padding:8px;border-top:1px solid #e5e7eb}
-input{flex:1;font-size:16px;padding:10px}
-button{font-size:16px;padding:10px 16px}
-#state{font-size:12px;color:#6b7280;padding:0 12px}
-</style>
+<link rel="stylesheet" href="@STYLE@">
 </head>
 <body data-inbox="@INBOX@">
-<header>@TITLE@</header>
-<div id="state" role="status">connecting</div>
-<div id="log" aria-live="polite"></div>
-<form id="compose"><label for="text" hidden>Message</label>
-<input id="text" autocomplete="off" maxlength="4000" placeholder="Type a message">
-<button type="submit">Send</button></form>
-<script src="/chat/app.js"></script>
+<main class="chat" aria-labelledby="chat-title">
+<header class="chat-header">
+<h1 id="chat-title">@TITLE@</h1>
+<p id="connection" class="connection" role="status">Connecting</p>
+</header>
+<ol id="log" class="log" aria-label="Messages" tabindex="0"></ol>
+<p id="announcer" class="visually-hidden" aria-live="polite" aria-atomic="true"></p>
+<p id="typing" class="typing" hidden>An agent is typing</p>
+<div id="quick-replies" class="quick-replies" role="group" aria-label="Suggested replies"></div>
+<section id="survey" class="survey" hidden aria-labelledby="survey-title">
+<h2 id="survey-title">How did we do?</h2>
+<p id="survey-question"></p>
+<div id="survey-choices" class="survey-choices" role="group" aria-labelledby="survey-question"></div>
+</section>
+<form id="compose" class="compose" autocomplete="off">
+<label for="text" class="visually-hidden">Message</label>
+<textarea id="text" rows="1" maxlength="4000" placeholder="Type a message" required></textarea>
+<button type="submit" id="send">Send</button>
+</form>
+</main>
+<script src="@SCRIPT@"></script>
 </body>
 </html>
 )html";
 
-// The page's script. It keeps its session token in sessionStorage, resumes with it after a
-// reload, and renders every message with textContent, never as HTML. It is served as a file so
-// that the page's Content-Security-Policy can forbid inline scripts.
-constexpr const char* kScript = R"js((function () {
-  var inbox = document.body.getAttribute("data-inbox");
-  var key = "mobilelink-chat-" + inbox;
-  var log = document.getElementById("log");
-  var state = document.getElementById("state");
-  var lastId = 0, socket = null, pending = {};
-  function show(message) {
-    if (message.id && document.getElementById("m" + message.id)) return;
-    var node = document.createElement("div");
-    node.className = "msg " + message.direction;
-    if (message.id) node.id = "m" + message.id;
-    node.textContent = message.text;
-    log.appendChild(node);
-    log.scrollTop = log.scrollHeight;
-    if (message.id > lastId) lastId = message.id;
-    if (message.direction === "outbound" && socket) {
-      socket.send(JSON.stringify({type: "read", message_id: message.id}));
-    }
-  }
-  function connect() {
-    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(scheme + location.host + "/webchat/" + inbox + "/socket");
-    socket.onopen = function () {
-      socket.send(JSON.stringify({type: "hello", token: sessionStorage.getItem(key) || "",
-                                  last_message_id: lastId}));
-    };
-    socket.onmessage = function (event) {
-      var frame = JSON.parse(event.data);
-      if (frame.type === "session") {
-        sessionStorage.setItem(key, frame.token);
-        state.textContent = "connected";
-        Object.keys(pending).forEach(function (id) { socket.send(pending[id]); });
-      } else if (frame.type === "history") {
-        frame.messages.forEach(show);
-      } else if (frame.type === "message") {
-        show(frame.message);
-      } else if (frame.type === "ack") {
-        delete pending[frame.client_id];
-      } else if (frame.type === "error" && frame.code === "session_expired") {
-        sessionStorage.removeItem(key);
-        socket.close();
-      }
-    };
-    socket.onclose = function () {
-      state.textContent = "reconnecting";
-      setTimeout(connect, 1000);
-    };
-  }
-  document.getElementById("compose").addEventListener("submit", function (event) {
-    event.preventDefault();
-    var input = document.getElementById("text");
-    if (!input.value) return;
-    var id = Date.now().toString(36) + Math.random().toString(36).slice(2);
-    var frame = JSON.stringify({type: "message", client_id: id, text: input.value});
-    pending[id] = frame;
-    show({direction: "inbound", text: input.value});
-    if (socket && socket.readyState === 1) socket.send(frame);
-    input.value = "";
-  });
-  connect();
-})();
-)js";
-
-void ReplaceAll(std::string& text, const std::string& from, const std::string& to) {
+void ReplaceAll(std::string& text, std::string_view from, const std::string& to) {
   for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
     text.replace(at, from.size(), to);
   }
@@ -139,12 +57,11 @@ void ReplaceAll(std::string& text, const std::string& from, const std::string& t
 
 }  // namespace
 
-std::string ChatScript() { return kScript; }
-
 std::string ChatPage(const std::string& inbox_id, const std::string& title) {
-  std::string page = kPageTemplate;
+  std::string page(kPageTemplate);
+  const auto& assets = WebAssets::Embedded();
   ReplaceAll(page, "@TITLE@", EscapeHtml(title.empty() ? "Chat with us" : title));
-  // Inbox ids are config values; escaping keeps a quote from ending the script string.
+  // Inbox ids are config values; keeping only id characters keeps the attribute well formed.
   std::string safe_inbox;
   for (char c : inbox_id) {
     if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') {
@@ -152,7 +69,38 @@ std::string ChatPage(const std::string& inbox_id, const std::string& title) {
     }
   }
   ReplaceAll(page, "@INBOX@", safe_inbox);
+  ReplaceAll(page, "@STYLE@", assets.Url("widget.css"));
+  ReplaceAll(page, "@SCRIPT@", assets.Url("widget.js"));
   return page;
+}
+
+std::string ChatFrameAncestors(const config::WebConfig& web) {
+  std::string sources = "'self'";
+  for (const auto& origin : web.embed_origins) {
+    sources += " " + origin;
+  }
+  return sources;
+}
+
+void PushConversationResolved(AppContext& context, std::int64_t conversation_id) {
+  std::optional<std::string> visitor;
+  context.store->Read([&](core::Repository& repository) {
+    const auto conversation = repository.GetConversation(conversation_id);
+    if (!conversation) {
+      return;
+    }
+    const core::InboxProfile* inbox = context.service->FindInbox(conversation->last_inbox_id);
+    if (inbox != nullptr && inbox->capabilities.push_delivery) {
+      visitor = context.service->RecipientFor(repository, *conversation, *inbox);
+    }
+  });
+  if (!visitor || !context.push_webchat) {
+    return;
+  }
+  context.push_webchat(
+      *visitor,
+      boost::json::serialize(boost::json::object{
+          {"type", "conversation"}, {"conversation_id", conversation_id}, {"status", "resolved"}}));
 }
 
 }  // namespace mobilelink::app

@@ -133,7 +133,9 @@ void WebchatHub::OnText(const std::shared_ptr<http::WebSocketSession>& session, 
     return;
   }
   if (type == "message") {
-    HandleMessage(session, *binding, StringField(frame, "client_id"), StringField(frame, "text"));
+    // reply_id is the id of a quick-reply option the visitor tapped.
+    HandleMessage(session, *binding, StringField(frame, "client_id"), StringField(frame, "text"),
+                  StringField(frame, "reply_id").substr(0, 256));
   } else if (type == "read") {
     HandleRead(session, *binding, IntField(frame, "message_id"));
   } else if (type == "history") {
@@ -231,7 +233,7 @@ void WebchatHub::SendHistory(const std::shared_ptr<http::WebSocketSession>& sess
 
 void WebchatHub::HandleMessage(const std::shared_ptr<http::WebSocketSession>& session,
                                const Binding& binding, const std::string& client_id,
-                               const std::string& text) {
+                               const std::string& text, const std::string& reply_id) {
   if (client_id.empty() || client_id.size() > kMaxClientIdBytes) {
     SendError(session, "invalid_client_id", "client_id",
               "client_id is required: a unique id of 1 to 128 bytes chosen by the client");
@@ -252,6 +254,7 @@ void WebchatHub::HandleMessage(const std::shared_ptr<http::WebSocketSession>& se
   inbound.client_message_id = stored_id;
   inbound.from = {core::IdentityKind::kWebchat, binding.visitor_id, binding.inbox_id};
   inbound.text = text;
+  inbound.reply_id = reply_id;
   auto outcome = std::make_shared<core::InboundOutcome>();
   std::weak_ptr<http::WebSocketSession> weak = session;
   const core::ConversationService* service = context_.service;
@@ -334,8 +337,16 @@ bool WebchatHub::Push(const core::OutboxEntry& entry) {
     return false;
   }
   message->status = core::DeliveryStatus::kDelivered;
+  json::object payload = MessageJson(*message);
+  if (!entry.options.empty()) {
+    json::array options;
+    for (const auto& option : entry.options) {
+      options.push_back(json::object{{"id", option.id}, {"title", option.title}});
+    }
+    payload["options"] = std::move(options);
+  }
   const std::string frame =
-      json::serialize(json::object{{"type", "message"}, {"message", MessageJson(*message)}});
+      json::serialize(json::object{{"type", "message"}, {"message", std::move(payload)}});
   bool delivered = false;
   for (const auto& target : targets) {
     delivered = target->Send(frame) || delivered;

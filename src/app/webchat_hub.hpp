@@ -42,7 +42,7 @@ class WebchatHub final : public http::WebSocketHandler,
                    std::int64_t last_message_id);
   void HandleMessage(const std::shared_ptr<http::WebSocketSession>& session,
                      const Binding& binding, const std::string& client_id,
-                     const std::string& text);
+                     const std::string& text, const std::string& reply_id);
   void HandleRead(const std::shared_ptr<http::WebSocketSession>& session, const Binding& binding,
                   std::int64_t message_id);
   void Bind(const std::shared_ptr<http::WebSocketSession>& session, Binding binding);
@@ -56,10 +56,5 @@ class WebchatHub final : public http::WebSocketHandler,
   std::unordered_map<std::uint64_t, Binding> bindings_;
   std::unordered_map<std::string, std::vector<std::weak_ptr<http::WebSocketSession>>> by_visitor_;
 };
-
-/// Returns the page served at /chat/{inbox}: a minimal client of the web chat protocol.
-std::string ChatPage(const std::string& inbox_id, const std::string& title);
-/// Returns the page's script, served at /chat/app.js.
-std::string ChatScript();
 
 }  // namespace mobilelink::app

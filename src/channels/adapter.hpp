@@ -86,6 +86,9 @@ struct OutboundMessage {
   std::string to;  // Normalized identity value: E.164 for phone numbers.
   std::string text;
   std::vector<core::Media> media;
+  /// Choices to show as buttons. Set only for channels whose Capabilities have quick_replies;
+  /// for others the text already lists them.
+  std::vector<core::QuickReply> options;
   std::string status_callback_url;  // URL for the provider's delivery statuses, if it takes one.
   /// Start of the first send attempt. ParseLookupResponse ignores provider messages created
   /// before it; when unset, any matching message counts.

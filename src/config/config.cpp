@@ -1,5 +1,6 @@
 #include "mobilelink/config/config.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <set>
@@ -9,6 +10,9 @@
 
 #include "mobilelink/channels/registry.hpp"
 #include "mobilelink/config/analytics_config.hpp"
+#include "mobilelink/config/crm_config.hpp"
+#include "mobilelink/config/flow_config.hpp"
+#include "mobilelink/config/web_config.hpp"
 #include "mobilelink/config/yaml_node.hpp"
 
 namespace mobilelink::config {
@@ -102,7 +106,7 @@ bot::BotConfig ParseBot(const Node& node) {
   ForEachItem(Child(node, "rules"), [&](const Node& item) {
     CheckKeys(item, {"name", "phrases", "keywords", "answer", "examples"});
     bot::Rule rule{Text(Child(item, "name"), true), TextList(Child(item, "phrases")),
-                   TextList(Child(item, "keywords")), Text(Child(item, "answer"), true),
+                   TextList(Child(item, "keywords")), Text(Child(item, "answer"), false),
                    TextList(Child(item, "examples"))};
     if (rule.phrases.empty() && rule.keywords.empty() && rule.examples.empty()) {
       Fail(item.path, "a rule needs at least one entry in phrases, keywords or examples");
@@ -192,6 +196,37 @@ channels::InboxConfig ParseInbox(const Node& item) {
   return inbox;
 }
 
+// A flow starts on the intent of a bot rule, and a rule without an answer must start a flow.
+void CheckFlowsAgainstBot(const Config& config) {
+  std::set<std::string> flow_intents;
+  for (std::size_t i = 0; i < config.flows.flows.size(); ++i) {
+    const auto& flow = config.flows.flows[i];
+    const std::string path = "flows[" + std::to_string(i) + "]";
+    for (const auto& intent : flow.intents) {
+      flow_intents.insert(intent);
+      const bool known = std::any_of(config.bot.rules.begin(), config.bot.rules.end(),
+                                     [&](const bot::Rule& rule) { return rule.name == intent; });
+      if (!known) {
+        Fail(path + ".intents", "intent '" + intent + "' is not the name of a rule in bot.rules");
+      }
+    }
+    for (std::size_t s = 0; s < flow.steps.size(); ++s) {
+      if (flow.steps[s].kind == bot::StepKind::kLookup &&
+          flow.steps[s].source == bot::LookupSource::kCrm && !config.crm.Enabled()) {
+        Fail(path + ".steps[" + std::to_string(s) + "].lookup",
+             "crm lookups need a crm section with base_url");
+      }
+    }
+  }
+  for (std::size_t i = 0; i < config.bot.rules.size(); ++i) {
+    const auto& rule = config.bot.rules[i];
+    if (rule.answer.empty() && !flow_intents.contains(rule.name)) {
+      Fail("bot.rules[" + std::to_string(i) + "].answer",
+           "missing required key; a rule needs an answer unless it starts a flow");
+    }
+  }
+}
+
 Config ParseValidated(const std::string& text) {
   const YAML::Node root = YAML::Load(text);
   if (!root.IsDefined() || root.IsNull()) {
@@ -202,8 +237,8 @@ Config ParseValidated(const std::string& text) {
                       "bot, agents, inboxes), not a list or a single value");
   }
   const Node top{root, ""};
-  CheckKeys(top,
-            {"server", "store", "outbox", "compliance", "bot", "agents", "inboxes", "analytics"});
+  CheckKeys(top, {"server", "store", "outbox", "compliance", "bot", "agents", "inboxes", "flows",
+                  "crm", "canned_responses", "web", "analytics"});
   Config config;
   config.server = ParseServer(Child(top, "server"));
   config.store = ParseStore(Child(top, "store"));
@@ -211,6 +246,12 @@ Config ParseValidated(const std::string& text) {
   config.compliance = ParseCompliance(Child(top, "compliance"));
   config.bot = ParseBot(Child(top, "bot"));
   config.agents = ParseAgents(Child(top, "agents"));
+  config.flows = ParseFlows(Child(top, "flows"));
+  config.crm = ParseCrm(Child(top, "crm"));
+  CheckFlowsAgainstBot(config);
+  WarnLongFlowMessages(config.flows);
+  config.canned_responses = ParseCannedResponses(Child(top, "canned_responses"));
+  config.web = ParseWeb(Child(top, "web"));
   config.analytics = ParseAnalytics(Child(top, "analytics"));
   std::set<std::string> inbox_ids;
   ForEachItem(Child(top, "inboxes"), [&](const Node& item) {

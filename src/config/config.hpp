@@ -10,9 +10,11 @@
 #include <vector>
 
 #include "mobilelink/analytics/settings.hpp"
+#include "mobilelink/bot/flow.hpp"
 #include "mobilelink/bot/tier_zero_bot.hpp"
 #include "mobilelink/channels/adapter.hpp"
 #include "mobilelink/core/conversation_service.hpp"
+#include "mobilelink/customers/crm_connector.hpp"
 
 namespace mobilelink::config {
 
@@ -32,9 +34,13 @@ namespace mobilelink::config {
 /// | outbox.send_timeout_ms | provider request timeout | 10000 |
 /// | compliance.* | opt_out_confirmation, opt_in_confirmation, help_reply | required |
 /// | bot.* | see bot::BotConfig | |
+/// | flows[] | see bot::FlowsConfig and docs/flows.md | |
+/// | crm.* | see customers::CrmConfig | |
 /// | agents[] | login, name, role (agent, supervisor, admin), password_hash (Argon2id) | |
 /// | inboxes[] | id, channel, and the channel's own keys | |
 /// | analytics.* | see config/analytics_config.hpp and docs/configuration.md | |
+/// | canned_responses[] | code and text of each agent console canned response | [] |
+/// | web.embed_origins | origins whose pages may frame the chat widget | [] |
 struct ServerConfig {
   std::string listen = "127.0.0.1:8080";
   std::string public_url = "http://127.0.0.1:8080";
@@ -63,6 +69,17 @@ struct AgentConfig {
   std::string password_hash;
 };
 
+/// A reply that agents insert in the console by typing "/" and its code.
+struct CannedResponse {
+  std::string code;
+  std::string text;
+};
+
+struct WebConfig {
+  /// Origins (scheme://host[:port]) whose pages may frame /chat/{inbox} through embed.js.
+  std::vector<std::string> embed_origins;
+};
+
 struct Config {
   ServerConfig server;
   StoreConfig store;
@@ -72,6 +89,10 @@ struct Config {
   std::vector<AgentConfig> agents;
   std::vector<channels::InboxConfig> inboxes;
   analytics::AnalyticsSettings analytics;
+  bot::FlowsConfig flows;
+  customers::CrmConfig crm;
+  std::vector<CannedResponse> canned_responses;
+  WebConfig web;
 };
 
 /// Raised for any invalid configuration. what() names the key path and the reason.

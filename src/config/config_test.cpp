@@ -208,7 +208,7 @@ TEST(Config, LoadNamesFileOnce) {
   std::filesystem::remove(path);
   EXPECT_EQ(error, path.string() +
                        ": sever: unknown key; expected one of: agents, analytics, bot, "
-                       "compliance, inboxes, outbox, server, store");
+                       "canned_responses, compliance, crm, flows, inboxes, outbox, server, store, web");
 }
 
 // Returns ValidConfig() with the Twilio inbox line `key: ...` replaced by `key: value`, or the

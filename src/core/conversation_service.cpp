@@ -64,11 +64,13 @@ std::string_view ToString(ActionError error) {
 ConversationService::ConversationService(std::map<std::string, InboxProfile> inboxes,
                                          std::shared_ptr<const bot::TierZeroBot> bot,
                                          ComplianceTexts compliance, const TimeSource& clock,
+                                         std::shared_ptr<const bot::FlowEngine> flows,
                                          std::chrono::hours reopen_window)
     : inboxes_(std::move(inboxes)),
       bot_(std::move(bot)),
       compliance_(std::move(compliance)),
       clock_(clock),
+      flows_(std::move(flows)),
       reopen_window_(reopen_window) {}
 
 const InboxProfile* ConversationService::FindInbox(std::string_view inbox_id) const {
@@ -140,7 +142,7 @@ InboundOutcome ConversationService::ReceiveInbound(Repository& repository,
                                      ? ClassifyConsentKeyword(message.text, opted_out)
                                      : ConsentKeyword::kNone;
   if (keyword == ConsentKeyword::kNone && !opted_out && conversation.tier == 0 && bot_) {
-    RunBot(repository, conversation, message, *inbox, address, outcome);
+    RunBot(repository, conversation, message, *inbox, address, inbound.reply_id, outcome);
   } else {
     StoreInbound(repository, conversation, message, *inbox);
   }
@@ -160,6 +162,7 @@ InboundOutcome ConversationService::ReceiveInbound(Repository& repository,
       // The opt-out is recorded first. After this confirmation, only a HELP reply reaches this
       // number from this inbox until it opts in again.
       repository.SetOptedOut(inbound.inbox_id, address, true, now);
+      AbandonFlow(repository, conversation, "opt_out");
       confirm(events::kContactOptedOut, compliance_.opt_out_confirmation, true);
       break;
     case ConsentKeyword::kOptIn:
@@ -225,9 +228,14 @@ void ConversationService::StoreInbound(Repository& repository, const Conversatio
 
 void ConversationService::RunBot(Repository& repository, Conversation& conversation,
                                  Message& message, const InboxProfile& inbox,
-                                 const std::string& recipient, InboundOutcome& outcome) const {
+                                 const std::string& recipient, std::string_view reply_id,
+                                 InboundOutcome& outcome) const {
   const bot::BotDecision decision = bot_->Respond(
-      {message.text, "", conversation.bot_unresolved_count});
+      {message.text, reply_id, conversation.bot_unresolved_count});
+  if (flows_ && RunFlow(repository, conversation, message, inbox, recipient, reply_id, decision,
+                        outcome)) {
+    return;
+  }
   message.intent = decision.intent;
   message.intent_confidence = decision.confidence;
   StoreInbound(repository, conversation, message, inbox);
@@ -253,7 +261,7 @@ void ConversationService::RunBot(Repository& repository, Conversation& conversat
 
 void ConversationService::HandOff(Repository& repository, Conversation& conversation,
                                   const std::string& reason, const std::string& intent,
-                                  const std::string& last_text) const {
+                                  const std::string& last_text, const std::string& detail) const {
   conversation.tier = std::max(conversation.tier, 1);
   conversation.status = ConversationStatus::kOpen;
   conversation.handed_off_at = clock_.Now();
@@ -261,7 +269,7 @@ void ConversationService::HandOff(Repository& repository, Conversation& conversa
   conversation.handoff_summary = "Reason: " + reason + ". Unresolved bot messages: " +
                                  std::to_string(conversation.bot_unresolved_count) +
                                  ". Last message: \"" + Shorten(last_text, kSummaryQuoteChars) +
-                                 "\"";
+                                 "\"" + (detail.empty() ? "" : " " + detail);
   Emit(repository, events::kConversationHandedOff, conversation, std::nullopt, std::nullopt,
        JsonOf({{"reason", reason}, {"tier", conversation.tier}, {"intent", intent}}));
 }
@@ -319,6 +327,7 @@ ActionOutcome ConversationService::QueueOutbound(Repository& repository,
   message.sender = request.sender;
   message.agent_id = request.agent_id;
   message.text = text;
+  message.options = request.options;
   message.status = DeliveryStatus::kQueued;
   message.created_at = now;
   message.updated_at = now;

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "mobilelink/bot/flow_engine.hpp"
 #include "mobilelink/bot/tier_zero_bot.hpp"
 #include "mobilelink/channels/adapter.hpp"
 #include "mobilelink/core/clock.hpp"
@@ -49,6 +50,7 @@ struct InboundOutcome {
   std::int64_t message_id = 0;
   std::int64_t contact_id = 0;
   bool handed_off = false;
+  bool flow_waiting = false;  // A flow step waits for a call that the FlowWorker sends.
   std::vector<QueuedMessage> queued;
 };
 
@@ -91,6 +93,7 @@ class ConversationService final {
   ConversationService(std::map<std::string, InboxProfile> inboxes,
                       std::shared_ptr<const bot::TierZeroBot> bot, ComplianceTexts compliance,
                       const TimeSource& clock,
+                      std::shared_ptr<const bot::FlowEngine> flows = nullptr,
                       std::chrono::hours reopen_window = std::chrono::hours(24 * 7));
 
   /// Stores one inbound message and runs consent keywords and the bot. A message already
@@ -98,6 +101,13 @@ class ConversationService final {
   /// conversation, the message reopens one resolved within the reopen window (recording
   /// conversation.reopened) or starts a new one.
   InboundOutcome ReceiveInbound(Repository& repository, const InboundMessage& inbound) const;
+
+  /// Continues the flow whose waiting step `call` belongs to with the call's result, and
+  /// queues its replies. A result the flow no longer waits for changes nothing.
+  InboundOutcome ResumeFlow(Repository& repository, const bot::PendingCall& call,
+                            const bot::CallResult& result) const;
+
+  [[nodiscard]] const bot::FlowEngine* Flows() const { return flows_.get(); }
 
   /// Applies a delivery status. Statuses only move forward; a status for an unknown message
   /// is kept aside and applied when the send result that names it is stored.
@@ -142,6 +152,7 @@ class ConversationService final {
     // Skips the opt-out check: for the one confirmation of an opt-out, for HELP, and where the
     // caller has just checked consent in the same transaction.
     bool ignore_opt_out = false;
+    std::vector<QuickReply> options;
   };
   ActionOutcome QueueOutbound(Repository& repository, Conversation& conversation,
                               const OutboundRequest& request) const;
@@ -149,10 +160,23 @@ class ConversationService final {
   void StoreInbound(Repository& repository, const Conversation& conversation, Message& message,
                     const InboxProfile& inbox) const;
   void RunBot(Repository& repository, Conversation& conversation, Message& message,
-              const InboxProfile& inbox, const std::string& recipient,
+              const InboxProfile& inbox, const std::string& recipient, std::string_view reply_id,
               InboundOutcome& outcome) const;
+  // Gives the message to the active flow or to the flow its intent starts. Returns false when
+  // no flow takes it. Defined in conversation_service_flows.cpp.
+  bool RunFlow(Repository& repository, Conversation& conversation, Message& message,
+               const InboxProfile& inbox, const std::string& recipient, std::string_view reply_id,
+               const bot::BotDecision& decision, InboundOutcome& outcome) const;
+  void ApplyFlowTurn(Repository& repository, Conversation& conversation, const InboxProfile& inbox,
+                     const std::string& recipient, bot::FlowTurn turn, const std::string& last_text,
+                     InboundOutcome& outcome) const;
+  // Ends the conversation's flow, if any, recording flow.abandoned with `reason`.
+  void AbandonFlow(Repository& repository, const Conversation& conversation,
+                   std::string_view reason) const;
+  // `detail` adds the flow and its collected answers to the summary.
   void HandOff(Repository& repository, Conversation& conversation, const std::string& reason,
-               const std::string& intent, const std::string& last_text) const;
+               const std::string& intent, const std::string& last_text,
+               const std::string& detail = {}) const;
   // Returns the conversation the inbound message belongs to: the active one, a reopened one
   // or a new one, recording conversation.reopened or conversation.created.
   Conversation OpenConversation(Repository& repository, std::int64_t contact_id,
@@ -165,6 +189,7 @@ class ConversationService final {
   std::shared_ptr<const bot::TierZeroBot> bot_;
   ComplianceTexts compliance_;
   const TimeSource& clock_;
+  std::shared_ptr<const bot::FlowEngine> flows_;
   std::chrono::hours reopen_window_;
 };
 

@@ -55,6 +55,13 @@ struct Media {
   std::string content_type;
 };
 
+/// A choice offered with an outbound message. Channels with quick replies show `title` as a
+/// button and send `id` back as the inbound reply id; others list the titles as numbered lines.
+struct QuickReply {
+  std::string id;
+  std::string title;
+};
+
 /// One identity of a contact. `inbox_id` is set only for kinds that exist inside one inbox
 /// (a web chat visitor id); phone numbers and email addresses are global.
 struct ContactIdentity {
@@ -94,6 +101,7 @@ struct Message {
   std::optional<std::int64_t> agent_id;
   std::string text;  // Card numbers are already masked.
   std::vector<Media> media;
+  std::vector<QuickReply> options;  // Outbound only: choices shown as buttons.
   std::string provider_message_id;  // Empty until the provider accepts an outbound message.
   std::string client_message_id;    // Web chat: the id the client chose, for acknowledgements.
   DeliveryStatus status = DeliveryStatus::kNone;

@@ -23,6 +23,7 @@ struct OutboxEntry {
   std::string recipient;  // Identity value the provider addresses: E.164, web chat visitor id.
   std::string text;
   std::vector<Media> media;
+  std::vector<QuickReply> options;
   SenderKind sender = SenderKind::kBot;  // Author of the message. System texts skip the opt-out check.
   int attempts = 0;       // Attempts started, including the one being claimed.
   TimePoint due_at;

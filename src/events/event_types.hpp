@@ -38,11 +38,22 @@ inline constexpr std::string_view kEscalationRaised = "escalation.raised";
 inline constexpr std::string_view kSlaBreached = "sla.breached";
 // survey.answered data: {kind: csat (score 1-5) or nps (score 0-10), score}.
 inline constexpr std::string_view kSurveyAnswered = "survey.answered";
-inline constexpr std::string_view kFlowCompleted = "flow.completed";
 // A KPI crossed its target (raised) or came back within it (cleared), over the alert window.
 // data: {type, rule, kpi, priority (SLA rules), comparison (at_most, at_least, between), value,
 // target, target_max (between only), samples, window_hours, occurred_at (Unix ms)}.
 inline constexpr std::string_view kAlertRaised = "alert.raised";
 inline constexpr std::string_view kAlertCleared = "alert.cleared";
 
+
+// Flows. data_json: flow.started {flow, intent}; flow.step {flow, step, outcome};
+// flow.completed {flow, outcome} with outcome end, declined or handoff; flow.abandoned
+// {flow, step, reason} with reason opt_out, customer_request, retries_exhausted, call_failed,
+// step_missing or step_limit.
+inline constexpr std::string_view kFlowStarted = "flow.started";
+inline constexpr std::string_view kFlowStep = "flow.step";
+inline constexpr std::string_view kFlowCompleted = "flow.completed";
+inline constexpr std::string_view kFlowAbandoned = "flow.abandoned";
+// A flow changed a customer profile field. data_json: {customer_id, field, old_value,
+// new_value, flow, channel}; both values are masked.
+inline constexpr std::string_view kCustomerUpdated = "customer.updated";
 }  // namespace mobilelink::events

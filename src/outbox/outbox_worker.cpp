@@ -282,6 +282,7 @@ class OutboxWorker::Impl {
     message.to = entry.recipient;
     message.text = entry.text;
     message.media = entry.media;
+    message.options = entry.options;
     message.status_callback_url = StatusCallbackUrl(options_.public_url, route.inbox);
     return message;
   }

@@ -57,6 +57,36 @@ std::vector<core::Media> MediaFromJson(const std::string& text) {
   return media;
 }
 
+std::string OptionsToJson(const std::vector<core::QuickReply>& options) {
+  json::array items;
+  for (const auto& option : options) {
+    items.push_back(json::object{{"id", option.id}, {"title", option.title}});
+  }
+  return json::serialize(items);
+}
+
+std::vector<core::QuickReply> OptionsFromJson(const std::string& text) {
+  std::vector<core::QuickReply> options;
+  boost::system::error_code error;
+  const json::value parsed = json::parse(text, error);
+  if (error || !parsed.is_array()) {
+    return options;
+  }
+  for (const auto& item : parsed.as_array()) {
+    const auto* object = item.if_object();
+    const auto* id = object ? object->if_contains("id") : nullptr;
+    const auto* title = object ? object->if_contains("title") : nullptr;
+    if (id && id->is_string() && title && title->is_string()) {
+      options.push_back({std::string(id->as_string()), std::string(title->as_string())});
+    }
+  }
+  return options;
+}
+
+constexpr Query kInsertMessageOptions{
+    "insert_message_options",
+    "INSERT INTO message_options (message_id, options_json) VALUES (?1, ?2)"};
+
 std::string ScopeOf(const core::ContactIdentity& identity) {
   return identity.kind == core::IdentityKind::kWebchat ? identity.inbox_id : std::string();
 }
@@ -180,7 +210,8 @@ constexpr Query kSetOptedOut{
 
 #define OUTBOX_COLUMNS                                                                    \
   "o.id, o.message_id, o.conversation_id, o.inbox_id, o.recipient, m.text, m.media_json, " \
-  "o.attempts, o.due_at, o.claimed_at, o.state, m.sender"
+  "o.attempts, o.due_at, o.claimed_at, o.state, m.sender, "                               \
+  "(SELECT options_json FROM message_options WHERE message_id = o.message_id)"
 
 constexpr Query kEnqueueOutbox{
     "enqueue_outbox",
@@ -492,6 +523,9 @@ void SqliteRepository::InsertMessage(core::Message& message) {
       .Bind(18, ToMillis(message.updated_at));
   statement.Run();
   message.id = db_.LastInsertId();
+  if (!message.options.empty()) {
+    db_.Prepare(kInsertMessageOptions).Bind(1, message.id).Bind(2, OptionsToJson(message.options)).Run();
+  }
 }
 
 void SqliteRepository::UpdateMessageDelivery(const core::Message& message) {
@@ -640,6 +674,9 @@ std::vector<core::OutboxEntry> SqliteRepository::ReadOutbox(Statement& row) {
     entry.claimed_at = FromMillis(row.Int(9));
     entry.state = row.Text(10);
     entry.sender = core::ParseSenderKind(row.Text(11)).value_or(core::SenderKind::kBot);
+    if (!row.IsNull(12)) {
+      entry.options = OptionsFromJson(row.Text(12));
+    }
     entries.push_back(std::move(entry));
   }
   return entries;

@@ -2,6 +2,7 @@
 // https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes
 // (Meta, WhatsApp error codes)
 
+#include <algorithm>
 #include <array>
 #include <string>
 
@@ -91,6 +92,70 @@ SendResult ReadErrorResponse(const http::ClientResponse& response) {
   return result;
 }
 
+// Limits of interactive messages, from Meta's Cloud API guide
+// (https://developers.facebook.com/docs/whatsapp/guides/interactive-messages/): reply buttons
+// take 1-3 buttons with titles of at most 20 characters, a list takes at most 10 rows with
+// titles of at most 24 characters, and the body text of either is at most 1024 characters.
+constexpr std::size_t kMaxButtons = 3;
+constexpr std::size_t kMaxButtonTitleChars = 20;
+constexpr std::size_t kMaxListRows = 10;
+constexpr std::size_t kMaxRowTitleChars = 24;
+constexpr std::size_t kMaxInteractiveBodyChars = 1024;
+
+std::size_t CountCodePoints(std::string_view text) {
+  std::size_t count = 0;
+  for (const char c : text) {
+    count += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  }
+  return count;
+}
+
+bool TitlesFit(const std::vector<core::QuickReply>& options, std::size_t max_chars) {
+  return std::all_of(options.begin(), options.end(), [&](const core::QuickReply& option) {
+    return CountCodePoints(option.title) <= max_chars;
+  });
+}
+
+// Returns the interactive object for options that fit buttons or a list, else nullopt.
+std::optional<json::object> InteractiveFor(const OutboundMessage& message) {
+  if (message.options.empty() || CountCodePoints(message.text) > kMaxInteractiveBodyChars) {
+    return std::nullopt;
+  }
+  json::object interactive;
+  interactive["body"] = json::object{{"text", message.text}};
+  if (message.options.size() <= kMaxButtons && TitlesFit(message.options, kMaxButtonTitleChars)) {
+    json::array buttons;
+    for (const auto& option : message.options) {
+      buttons.push_back(json::object{
+          {"type", "reply"}, {"reply", json::object{{"id", option.id}, {"title", option.title}}}});
+    }
+    interactive["type"] = "button";
+    interactive["action"] = json::object{{"buttons", std::move(buttons)}};
+    return interactive;
+  }
+  if (message.options.size() <= kMaxListRows && TitlesFit(message.options, kMaxRowTitleChars)) {
+    json::array rows;
+    for (const auto& option : message.options) {
+      rows.push_back(json::object{{"id", option.id}, {"title", option.title}});
+    }
+    interactive["type"] = "list";
+    interactive["action"] = json::object{
+        {"button", "Choose"},
+        {"sections", json::array{json::object{{"title", "Options"}, {"rows", std::move(rows)}}}}};
+    return interactive;
+  }
+  return std::nullopt;
+}
+
+// Lists options as numbered lines when they fit neither buttons nor a list.
+std::string TextWithOptions(const OutboundMessage& message) {
+  std::string text = message.text;
+  for (std::size_t i = 0; i < message.options.size(); ++i) {
+    text += "\n" + std::to_string(i + 1) + ". " + message.options[i].title;
+  }
+  return text;
+}
+
 }  // namespace
 
 std::optional<http::ClientRequest> WhatsAppAdapter::BuildSend(
@@ -100,15 +165,20 @@ std::optional<http::ClientRequest> WhatsAppAdapter::BuildSend(
   if (!to.empty() && to.front() == '+') {
     to.erase(0, 1);
   }
-  json::object text;
-  text["preview_url"] = false;
-  text["body"] = message.text;
   json::object body;
   body["messaging_product"] = "whatsapp";
   body["recipient_type"] = "individual";
   body["to"] = to;
-  body["type"] = "text";
-  body["text"] = std::move(text);
+  if (auto interactive = InteractiveFor(message)) {
+    body["type"] = "interactive";
+    body["interactive"] = std::move(*interactive);
+  } else {
+    json::object text;
+    text["preview_url"] = false;
+    text["body"] = TextWithOptions(message);
+    body["type"] = "text";
+    body["text"] = std::move(text);
+  }
 
   http::ClientRequest request;
   request.method = "POST";

@@ -1,0 +1,113 @@
+#pragma once
+
+// Runs flows inside the store transaction of the message that drives them. A turn runs steps
+// until one waits for the customer (ask, confirm), waits for a call (an HTTP call step or a
+// CRM lookup), or ends the flow (end, handoff). Blocking calls never run here: the step is
+// saved as waiting, a FlowWorker sends the request outside the transaction and hands the
+// result back through CompleteCall in a new write.
+//
+// Every step's outcome is a flow.step event; flow.started, flow.completed and flow.abandoned
+// mark the flow's life. State is one flow_states row per conversation, deleted when the flow
+// ends, so a restart resumes where the conversation was.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mobilelink/bot/flow.hpp"
+#include "mobilelink/core/clock.hpp"
+#include "mobilelink/customers/crm_connector.hpp"
+#include "mobilelink/http/client.hpp"
+
+namespace mobilelink::bot {
+
+/// One message a flow sends.
+struct FlowReply {
+  std::string text;
+  std::vector<core::QuickReply> options;  // Empty when the text already lists them.
+};
+
+/// Where a turn's replies go and how they render.
+struct FlowChannel {
+  std::string inbox_id;
+  std::string recipient;
+  bool quick_replies = false;  // Buttons; otherwise options become numbered lines.
+};
+
+struct FlowTurn {
+  std::vector<FlowReply> replies;
+  bool progress = false;  // The customer's message moved the flow forward.
+  bool waiting = false;   // A call is pending for the FlowWorker.
+  bool handoff = false;
+  std::string handoff_reason;  // flow_step, retries_exhausted, call_failed, step_limit.
+  std::string summary;         // Flow, step and masked collected values, for agents.
+};
+
+/// The request a waiting step needs sent outside the store writer.
+struct PendingCall {
+  std::int64_t conversation_id = 0;
+  std::string step;
+  int call_sequence = 0;
+  bool crm = false;
+  http::ClientRequest request;  // For call steps.
+  std::string crm_by;           // For CRM lookups: phone or customer_id.
+  std::string crm_key;
+};
+
+struct CallResult {
+  std::optional<http::ClientResult> http;
+  std::optional<customers::CrmLookup> crm;
+};
+
+/// Thread safe after construction: it holds only configuration.
+class FlowEngine final {
+ public:
+  FlowEngine(FlowsConfig config, const core::TimeSource& clock);
+
+  /// Returns the flow that `intent` starts, if any.
+  [[nodiscard]] const Flow* FindByIntent(std::string_view intent) const;
+  [[nodiscard]] const FlowsConfig& Config() const { return config_; }
+
+  [[nodiscard]] std::optional<FlowState> ActiveState(core::Repository& repository,
+                                                     std::int64_t conversation_id) const;
+
+  /// Starts `flow` for the conversation and runs it to its first wait.
+  FlowTurn Start(core::Repository& repository, const core::Conversation& conversation,
+                 const Flow& flow, const FlowChannel& channel, std::string_view intent) const;
+
+  /// Feeds one customer message (already card-masked) to the active flow.
+  FlowTurn Continue(core::Repository& repository, const core::Conversation& conversation,
+                    FlowState state, std::string_view text, std::string_view reply_id,
+                    const FlowChannel& channel) const;
+
+  /// Ends the flow without completing it and records flow.abandoned with `reason`.
+  void Abandon(core::Repository& repository, const core::Conversation& conversation,
+               const FlowState& state, std::string_view reason) const;
+
+  /// Returns the request that a waiting state needs, or nullopt when it waits for nothing.
+  [[nodiscard]] std::optional<PendingCall> PrepareCall(const FlowState& state) const;
+
+  /// Applies a call's result and runs the flow on. A result for a call the state no longer
+  /// waits for (an older sequence, an abandoned flow) changes nothing.
+  FlowTurn CompleteCall(core::Repository& repository, const core::Conversation& conversation,
+                        const PendingCall& call, const CallResult& result,
+                        const FlowChannel& channel) const;
+
+  /// Describes the flow for a handoff summary, with sensitive values masked.
+  [[nodiscard]] static std::string Summarize(const FlowState& state);
+
+ private:
+  class Turn;
+
+  FlowsConfig config_;
+  const core::TimeSource& clock_;
+};
+
+/// Masks all but the last four characters of `value`, or all of a value of six or fewer.
+std::string MaskValue(std::string_view value);
+
+/// Appends options to `text` as numbered lines, for channels without buttons.
+std::string NumberOptions(const std::string& text, const std::vector<core::QuickReply>& options);
+
+}  // namespace mobilelink::bot

@@ -1,0 +1,306 @@
+// A client of the web chat protocol (docs/webchat-protocol.md) for the chat widget and for
+// in-app web views.
+//
+// The session token and the messages not yet acknowledged are kept
+// in `storage` (localStorage by default) under "mobilelink-chat:<inbox>:", so a reload or a
+// lost network resumes the same conversation. A message gets its client_id when it is written
+// and keeps it until the server's ack. Every reconnect sends the unacknowledged ones again, and
+// the server acknowledges a client_id it has already stored with "duplicate": true, so nothing
+// is stored twice. While the browser reports itself offline the socket stays closed and messages wait in
+// the queue.
+
+export const ATTACHMENT_LIMITS = Object.freeze({
+  maxBytes: 5 * 1024 * 1024,
+  contentTypes: ["image/jpeg", "image/png", "image/gif", "application/pdf"],
+});
+
+const DEFAULT_RECONNECT_DELAYS_MS = [500, 1000, 2000, 4000, 8000, 15000];
+const MAX_RECONNECT_ATTEMPTS = 200;
+const TYPING_INTERVAL_MS = 3000;
+
+function newClientId() {
+  const bytes = new Uint8Array(12);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+export class ChatClient {
+  /// options: inbox (required), baseUrl (default the page's origin), storage (default
+  /// localStorage), reconnectDelaysMs.
+  constructor(options) {
+    if (!options || !options.inbox) {
+      throw new Error("ChatClient needs options.inbox, the id of a webchat inbox");
+    }
+    this.inbox = options.inbox;
+    this.baseUrl = new URL(options.baseUrl ?? location.origin);
+    this.storage = options.storage ?? window.localStorage;
+    this.reconnectDelaysMs = options.reconnectDelaysMs ?? DEFAULT_RECONNECT_DELAYS_MS;
+    this.prefix = `mobilelink-chat:${this.inbox}:`;
+    this.listeners = new Map();
+    this.socket = null;
+    this.ready = false;
+    this.attempts = 0;
+    this.stopped = true;
+    this.lastMessageId = 0;
+    this.lastTypingAt = 0;
+    this.reconnectTimer = null;
+    this.onOnline = () => this.reconnectNow();
+    this.onOffline = () => this.dropSocket("offline");
+  }
+
+  /// Registers `listener` for an event: "status" (connecting, online, offline, reconnecting,
+  /// failed), "message" (a stored message), "pending" (a queued message of this client),
+  /// "ack", "typing", "resolved", "survey", "error". Returns a function that unregisters it.
+  on(type, listener) {
+    if (!this.listeners.has(type)) {
+      this.listeners.set(type, new Set());
+    }
+    this.listeners.get(type).add(listener);
+    return () => this.listeners.get(type).delete(listener);
+  }
+
+  emit(type, detail) {
+    for (const listener of this.listeners.get(type) ?? []) {
+      listener(detail);
+    }
+  }
+
+  /// Opens the socket and resumes the stored session. The first history after connect starts
+  /// from message 0, so a reloaded page shows the whole open conversation.
+  connect() {
+    this.stopped = false;
+    window.addEventListener("online", this.onOnline);
+    window.addEventListener("offline", this.onOffline);
+    for (const queued of this.queued()) {
+      this.emit("pending", queued);
+    }
+    this.open();
+  }
+
+  /// Closes the socket and stops reconnecting. Queued messages stay in storage.
+  close() {
+    this.stopped = true;
+    window.removeEventListener("online", this.onOnline);
+    window.removeEventListener("offline", this.onOffline);
+    clearTimeout(this.reconnectTimer);
+    this.dropSocket("offline");
+  }
+
+  /// Queues `text` and sends it when the session is ready. Returns the message's client_id.
+  send(text) {
+    const trimmed = String(text).trim();
+    if (!trimmed) {
+      throw new Error("a message needs some text");
+    }
+    const queued = { client_id: newClientId(), text: trimmed, created_at: Date.now() };
+    this.store("queue", [...this.queued(), queued]);
+    this.emit("pending", queued);
+    this.sendFrame({ type: "message", client_id: queued.client_id, text: queued.text });
+    return queued.client_id;
+  }
+
+  /// Tells the server that the customer has seen an outbound message.
+  markRead(messageId) {
+    this.sendFrame({ type: "read", message_id: messageId });
+  }
+
+  /// Sends a typing notice, at most one every 3 seconds.
+  typing() {
+    const now = Date.now();
+    if (now - this.lastTypingAt >= TYPING_INTERVAL_MS && this.sendFrame({ type: "typing", state: "start" })) {
+      this.lastTypingAt = now;
+    }
+  }
+
+  /// Answers a survey prompt with a score.
+  answerSurvey(surveyId, score) {
+    return this.sendFrame({ type: "survey_answer", survey_id: surveyId, score });
+  }
+
+  /// Returns null when `file` is within ATTACHMENT_LIMITS, else the reason it is not.
+  static checkAttachment(file) {
+    if (!ATTACHMENT_LIMITS.contentTypes.includes(file.type)) {
+      return `${file.type || "this file type"} is not accepted; send JPEG, PNG, GIF or PDF`;
+    }
+    if (file.size > ATTACHMENT_LIMITS.maxBytes) {
+      return "the file is larger than 5 MB";
+    }
+    return null;
+  }
+
+  /// Returns the messages written but not yet acknowledged, oldest first.
+  queued() {
+    return this.load("queue", []);
+  }
+
+  load(key, fallback) {
+    try {
+      const value = this.storage.getItem(this.prefix + key);
+      return value === null ? fallback : JSON.parse(value);
+    } catch {
+      return fallback;
+    }
+  }
+
+  store(key, value) {
+    try {
+      if (value === null) {
+        this.storage.removeItem(this.prefix + key);
+      } else {
+        this.storage.setItem(this.prefix + key, JSON.stringify(value));
+      }
+    } catch {
+      // Storage can be full or blocked (private mode); the session then lasts for the page.
+    }
+  }
+
+  open() {
+    if (this.stopped || this.socket) {
+      return;
+    }
+    if (navigator.onLine === false) {
+      this.emit("status", "offline");
+      return;
+    }
+    const url = new URL(`/webchat/${encodeURIComponent(this.inbox)}/socket`, this.baseUrl);
+    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    this.emit("status", this.attempts === 0 ? "connecting" : "reconnecting");
+    const socket = new WebSocket(url);
+    this.socket = socket;
+    socket.addEventListener("open", () => {
+      const hello = { type: "hello", last_message_id: this.lastMessageId };
+      const token = this.load("token", "");
+      if (token) {
+        hello.token = token;
+      }
+      socket.send(JSON.stringify(hello));
+    });
+    socket.addEventListener("message", (event) => this.handleFrame(event.data));
+    socket.addEventListener("close", () => {
+      if (this.socket === socket) {
+        this.socket = null;
+        this.ready = false;
+        this.scheduleReconnect();
+      }
+    });
+  }
+
+  dropSocket(status) {
+    const socket = this.socket;
+    this.socket = null;
+    this.ready = false;
+    if (socket) {
+      socket.close();
+    }
+    this.emit("status", status);
+  }
+
+  reconnectNow() {
+    clearTimeout(this.reconnectTimer);
+    this.attempts = 0;
+    this.open();
+  }
+
+  scheduleReconnect() {
+    if (this.stopped) {
+      return;
+    }
+    if (navigator.onLine === false) {
+      this.emit("status", "offline");
+      return;
+    }
+    if (this.attempts >= MAX_RECONNECT_ATTEMPTS) {
+      this.emit("status", "failed");
+      return;
+    }
+    const delays = this.reconnectDelaysMs;
+    const delay = delays[Math.min(this.attempts, delays.length - 1)];
+    this.attempts += 1;
+    this.emit("status", "reconnecting");
+    this.reconnectTimer = setTimeout(() => this.open(), delay);
+  }
+
+  sendFrame(frame) {
+    if (!this.ready || !this.socket || this.socket.readyState !== WebSocket.OPEN) {
+      return false;
+    }
+    this.socket.send(JSON.stringify(frame));
+    return true;
+  }
+
+  handleFrame(data) {
+    let frame;
+    try {
+      frame = JSON.parse(data);
+    } catch {
+      return;
+    }
+    switch (frame.type) {
+      case "session":
+        this.store("token", frame.token);
+        this.ready = true;
+        this.attempts = 0;
+        this.emit("status", "online");
+        this.flushQueue();
+        break;
+      case "history":
+        frame.messages.forEach((message) => this.receive(message));
+        if (frame.more) {
+          this.sendFrame({ type: "history", after: frame.last_message_id });
+        }
+        break;
+      case "message":
+        this.receive(frame.message);
+        break;
+      case "ack":
+        this.acknowledge(frame.client_id, frame.message_id);
+        break;
+      case "typing":
+        this.emit("typing", frame.state);
+        break;
+      case "conversation":
+        if (frame.status === "resolved") {
+          this.emit("resolved", frame);
+        }
+        break;
+      case "survey":
+        this.emit("survey", frame);
+        break;
+      case "error":
+        if (frame.code === "session_expired") {
+          // The old session is gone: start a new one; queued messages go to the new session.
+          this.store("token", null);
+          this.lastMessageId = 0;
+          this.dropSocket("reconnecting");
+          this.open();
+        } else {
+          this.emit("error", frame);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  flushQueue() {
+    for (const queued of this.queued()) {
+      this.sendFrame({ type: "message", client_id: queued.client_id, text: queued.text });
+    }
+  }
+
+  acknowledge(clientId, messageId) {
+    this.store("queue", this.queued().filter((queued) => queued.client_id !== clientId));
+    this.emit("ack", { client_id: clientId, message_id: messageId });
+  }
+
+  receive(message) {
+    if (message.id > this.lastMessageId) {
+      this.lastMessageId = message.id;
+    }
+    // A stored copy of a queued message means its ack was lost with the connection.
+    if (message.client_id && this.queued().some((queued) => queued.client_id === message.client_id)) {
+      this.acknowledge(message.client_id, message.id);
+    }
+    this.emit("message", message);
+  }
+}
