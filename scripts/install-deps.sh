@@ -16,6 +16,16 @@ packages=(
   nodejs npm chromium
 )
 
+# The KPI dashboard's charting library (Chart.js) comes from npm, pinned by
+# web/dashboard/package-lock.json; the server serves it from web/dashboard/node_modules.
+install_dashboard_modules() {
+  local dir
+  dir="$(dirname "$0")/../web/dashboard"
+  if [[ ! -f "$dir/node_modules/chart.js/dist/chart.umd.js" ]]; then
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
 missing=()
 for package in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
@@ -23,6 +33,7 @@ for package in "${packages[@]}"; do
   fi
 done
 if [[ ${#missing[@]} -eq 0 ]]; then
+  install_dashboard_modules
   exit 0
 fi
 
@@ -51,3 +62,4 @@ export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -q
 "${sudo_cmd[@]}" apt-get install -y -q --no-upgrade -o DPkg::Lock::Timeout=600 \
   "$shim_dir/local-boost-thread-dev-shim_1.0_all.deb" "${missing[@]}"
+install_dashboard_modules

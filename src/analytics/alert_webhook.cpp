@@ -14,16 +14,14 @@ constexpr int kDeliveriesPerRound = 50;
 constexpr std::chrono::milliseconds kRequestTimeout{5000};
 
 std::int64_t NowMillis(const core::TimeSource& clock) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             clock.Now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(clock.Now().time_since_epoch())
       .count();
 }
 
 }  // namespace
 
 std::string SignAlertBody(const std::string& secret, const std::string& body) {
-  return "sha256=" +
-         channels::common::HexEncode(channels::common::HmacSha256(secret, body));
+  return "sha256=" + channels::common::HexEncode(channels::common::HmacSha256(secret, body));
 }
 
 AlertWebhookSender::AlertWebhookSender(const AlertSettings& settings, store::Store& store,
@@ -67,9 +65,11 @@ int AlertWebhookSender::SendDue() {
       state = attempts >= settings_.max_attempts ? "failed" : "pending";
       const auto backoff = settings_.base_backoff * (1LL << std::min(attempts - 1, 20));
       due_at = NowMillis(clock_) + backoff.count();
-      Logger("analytics")->warn("alert webhook failed delivery_id={} attempt={} state={} "
-                                "error=\"{}\"",
-                                delivery.id, attempts, state, error);
+      Logger("analytics")
+          ->warn(
+              "alert webhook failed delivery_id={} attempt={} state={} "
+              "error=\"{}\"",
+              delivery.id, attempts, state, error);
     }
     store_.WriteAndWait([&](core::Repository& unit) {
       OpenAnalyticsRepository(unit)->UpdateWebhook(delivery.id, state, attempts, due_at, error);

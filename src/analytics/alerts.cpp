@@ -59,12 +59,10 @@ std::vector<AlertEvaluation> EvaluateAlerts(const KpiValues& window,
           {"containment", "containment", "", "at_least", 0, targets.containment_ratio, 0,
            t[Counter::kResolved]},
           window.containment, settings);
-  AddRule(rules,
-          {"fcr", "fcr", "", "at_least", 0, targets.fcr_ratio, 0, t[Counter::kResolved]},
+  AddRule(rules, {"fcr", "fcr", "", "at_least", 0, targets.fcr_ratio, 0, t[Counter::kResolved]},
           window.fcr, settings);
   AddRule(rules,
-          {"csat", "csat", "", "at_least", 0, targets.csat_ratio, 0,
-           t[Counter::kCsatResponses]},
+          {"csat", "csat", "", "at_least", 0, targets.csat_ratio, 0, t[Counter::kCsatResponses]},
           window.csat, settings);
   AddRule(rules,
           {"handle_time", "handle_time_average_seconds", "", "between", 0,
@@ -86,9 +84,10 @@ std::vector<AlertEvaluation> CheckAlerts(core::Repository& unit, const Analytics
   request.read = Granularity::kHour;
   request.group_by = Period::kTotal;
   request.last_bucket = zone.HourStart(now_ms);
-  request.first_bucket =
-      zone.HourStart(now_ms - std::chrono::duration_cast<std::chrono::milliseconds>(
-                                  settings.alerts.window).count() + kMillisPerHour);
+  request.first_bucket = zone.HourStart(
+      now_ms -
+      std::chrono::duration_cast<std::chrono::milliseconds>(settings.alerts.window).count() +
+      kMillisPerHour);
   const Report report = BuildReport(*analytics, settings, zone, request);
   const auto previous = analytics->AlertStates();
 

@@ -2,7 +2,7 @@
 
 // Alerts: every KPI with a target is compared with it over a trailing window of hour rollups.
 // When a rule crosses into breach, alert.raised is recorded, and alert.cleared when it comes
-// back; each is queued for the alert webhook, when one is configured, in the same transaction.
+// back. When a webhook is configured, each is also queued for it in the same transaction.
 
 #include <cstdint>
 #include <optional>
@@ -16,13 +16,13 @@ namespace mobilelink::analytics {
 
 /// One rule's value over the window.
 struct AlertEvaluation {
-  std::string rule;      // e.g. first_response_p95, containment, sla_critical.
+  std::string rule;  // e.g. first_response_p95, containment, sla_critical.
   std::string kpi;
-  std::string priority;  // Only for SLA rules.
+  std::string priority;    // Only for SLA rules.
   std::string comparison;  // at_most, at_least or between.
   double value = 0;
-  double target = 0;       // The bound that was crossed, or the lower bound of a band.
-  double target_max = 0;   // Upper bound of a band.
+  double target = 0;      // The bound that was crossed, or the lower bound of a band.
+  double target_max = 0;  // Upper bound of a band.
   std::int64_t samples = 0;
   bool breached = false;
 };

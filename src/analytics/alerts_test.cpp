@@ -21,7 +21,7 @@ using testing::Utc;
 
 constexpr char kSecret[] = "alert-signing-secret";
 
-// A local webhook receiver that records each request and answers with the next status of a
+// A local webhook receiver that records each request and responds with the next status of a
 // script (then 200).
 class WebhookReceiver final {
  public:
@@ -93,8 +93,7 @@ class AlertsTest : public ::testing::Test {
         event(events::kConversationCreated, start_ms, R"({"channel":"twilio_sms"})"),
         event(events::kConversationHandedOff, start_ms, R"({"reason":"customer_request"})"),
         event(events::kConversationAssigned, start_ms, "{}", 7),
-        event(events::kMessageQueued, start_ms + wait_seconds * 1000LL,
-              R"({"sender":"agent"})", 7),
+        event(events::kMessageQueued, start_ms + wait_seconds * 1000LL, R"({"sender":"agent"})", 7),
         event(events::kConversationResolved, start_ms + 300'000, "{}", 7),
     };
     ASSERT_TRUE(store_
@@ -165,7 +164,7 @@ TEST_F(AlertsTest, RecoveredRuleIsCleared) {
   const std::int64_t start = Utc(2026, 3, 10, 17, 0, 0);
   AddHandledConversation(1, start, 120);
   Check(start + 3'600'000);
-  // After the 24-hour window has passed, fast answers bring the p95 back under 60 s.
+  // After the 24-hour window has passed, fast replies bring the p95 back under 60 s.
   const std::int64_t later = start + 26 * 3'600'000LL;
   for (int i = 0; i < 3; ++i) {
     AddHandledConversation(10 + i, later + i * 1000, 20);
@@ -206,7 +205,7 @@ TEST_F(AlertsTest, WebhookSignedAndRetried) {
   core::ManualTimeSource clock{core::TimePoint(std::chrono::milliseconds(start + 3'600'000))};
   AlertWebhookSender sender(settings_.alerts, *store_, clock,
                             http::MakeHttpClient(http::ClientOptions{.loopback_only = true}));
-  EXPECT_EQ(sender.SendDue(), 1);  // The receiver answers 500 first.
+  EXPECT_EQ(sender.SendDue(), 1);  // The receiver responds 500 first.
   EXPECT_EQ(CountWebhooks("pending"), 1);
   EXPECT_EQ(sender.SendDue(), 0);  // Not due again until the backoff has passed.
   clock.Advance(std::chrono::milliseconds(1000));

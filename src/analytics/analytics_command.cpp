@@ -50,9 +50,8 @@ int Rebuild(const config::Config& config) {
   std::int64_t folded = 0;
   BatchResult result;
   do {
-    auto write = store->WriteAndWait([&](core::Repository& unit) {
-      result = processor.ProcessBatch(unit, kBatchEvents);
-    });
+    auto write = store->WriteAndWait(
+        [&](core::Repository& unit) { result = processor.ProcessBatch(unit, kBatchEvents); });
     if (!write.ok) {
       std::cerr << "folding events failed after id " << result.cursor << ": " << write.error
                 << "\n";

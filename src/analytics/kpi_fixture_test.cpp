@@ -1,11 +1,12 @@
 // The KPIs of the fixture conversations (testing/kpi_fixture.hpp) against values worked out by
 // hand, read from rollups that were folded in small batches.
 
+#include "mobilelink/analytics/testing/kpi_fixture.hpp"
+
 #include <gtest/gtest.h>
 
 #include "mobilelink/analytics/processor.hpp"
 #include "mobilelink/analytics/report.hpp"
-#include "mobilelink/analytics/testing/kpi_fixture.hpp"
 #include "mobilelink/common/testing/temp_dir.hpp"
 #include "mobilelink/store/store.hpp"
 
@@ -55,9 +56,9 @@ class KpiFixtureTest : public ::testing::Test {
     Report report;
     store_->Read([&](core::Repository& unit) {
       auto repository = OpenAnalyticsRepository(unit);
-      report = BuildReport(*repository, settings_, zone_,
-                           DateRangeRequest(zone_, *ParseDate(from), *ParseDate(to), period,
-                                            filter));
+      report =
+          BuildReport(*repository, settings_, zone_,
+                      DateRangeRequest(zone_, *ParseDate(from), *ParseDate(to), period, filter));
     });
     return report;
   }
@@ -131,7 +132,7 @@ TEST_F(KpiFixtureTest, HandleTimeFromAssignment) {
 }
 
 TEST_F(KpiFixtureTest, OutOfHoursCriticalMissesSla) {
-  // C4 was handed off at 09:30:05Z and answered at 15:00:00Z: 19,795 s of calendar time.
+  // C4 was handed off at 09:30:05Z and got its first reply at 15:00:00Z: 19,795 s of calendar time.
   const KpiValues kpis = Day("2026-03-08");
   EXPECT_EQ(kpis.first_response.count, 1);
   EXPECT_DOUBLE_EQ(*kpis.first_response.average, 19795.0);
@@ -204,7 +205,7 @@ TEST_F(KpiFixtureTest, DstDayHasTwentyThreeHours) {
   ASSERT_EQ(report.periods.size(), 23u);
   EXPECT_EQ(report.periods.front().start_ms, Utc(2026, 3, 8, 8, 0, 0));
   EXPECT_EQ(report.periods.front().label, "2026-03-08T00:00-08:00");
-  // 01:00 PST holds C4's SMS; the next hour is 03:00 PDT and holds its WhatsApp message.
+  // C4's SMS came in the 01:00 PST hour. The next hour is 03:00 PDT, with its WhatsApp message.
   EXPECT_EQ(report.periods[1].kpis.totals[Counter::kMessagesIn], 1);
   EXPECT_EQ(report.periods[2].label, "2026-03-08T03:00-07:00");
   EXPECT_EQ(report.periods[2].start_ms, Utc(2026, 3, 8, 10, 0, 0));
@@ -267,7 +268,7 @@ TEST_F(KpiFixtureTest, RollupsEqualFullRecomputation) {
 
 TEST_F(KpiFixtureTest, VerifyFindsAlteredRollup) {
   const RollupKey key{Granularity::kDay, *ParseDate("2026-03-07"), "all",
-                      RollUp(Dimensions{}, "all")};
+                      RollUp(Dimensions{}, 0)};
   ASSERT_TRUE(store_
                   ->WriteAndWait([&](core::Repository& unit) {
                     auto repository = OpenAnalyticsRepository(unit);
@@ -283,7 +284,7 @@ TEST_F(KpiFixtureTest, VerifyFindsAlteredRollup) {
 }
 
 TEST_F(KpiFixtureTest, FoldResumesAfterNewEvents) {
-  // One more CSAT answer after the fold caught up moves only 03-09.
+  // One more CSAT response after the fold caught up changes only 03-09.
   ASSERT_TRUE(store_
                   ->WriteAndWait([&](core::Repository& unit) {
                     core::Event event;

@@ -53,9 +53,8 @@ ChannelPrice PriceOf(const AnalyticsSettings& settings, const std::string& chann
 // Prices are kept in millionths so that sums of fees stay exact.
 std::int64_t Micros(double amount) { return std::llround(amount * 1e6); }
 
-// Starts a new episode: a created or a reopened conversation.
-void StartEpisode(ConversationState& state, const std::string& channel,
-                  const std::string& inbox) {
+// Starts a new episode when a conversation is created or reopened.
+void StartEpisode(ConversationState& state, const std::string& channel, const std::string& inbox) {
   state.dims.channel = channel;
   state.dims.inbox = inbox;
   state.handed_off = false;
@@ -125,8 +124,8 @@ void KpiFold::AddFact(RollupMap& deltas, std::int64_t at_ms, const Dimensions& d
   change(deltas[RollupKey{Granularity::kDay, zone_.LocalDate(at_ms), full, dims}]);
 }
 
-void KpiFold::Count(RollupMap& deltas, std::int64_t at_ms, const Dimensions& dims,
-                    Counter counter, std::int64_t amount) const {
+void KpiFold::Count(RollupMap& deltas, std::int64_t at_ms, const Dimensions& dims, Counter counter,
+                    std::int64_t amount) const {
   AddFact(deltas, at_ms, dims, [&](RollupValues& values) { values[counter] += amount; });
 }
 
@@ -141,7 +140,7 @@ void KpiFold::Apply(const core::Event& event, ConversationState& state, RollupMa
   const std::int64_t at = Millis(event.occurred_at);
   const std::string_view type = event.type;
 
-  // Routing and SLA events may carry the conversation's priority, team and intent.
+  // Routing and SLA events may carry the conversation's priority and team.
   if (auto priority = TextField(data, "priority"); !priority.empty()) {
     state.dims.priority = priority;
   }
@@ -166,22 +165,8 @@ void KpiFold::Apply(const core::Event& event, ConversationState& state, RollupMa
     state.tier = 0;
     Count(deltas, at, state.dims, Counter::kConversationsCreated);
   } else if (type == events::kConversationReopened) {
-    // A reopening within the FCR window undoes the first-contact resolution of the resolution
-    // before it, in that resolution's bucket.
-    if (state.resolved_at != 0 && !state.reopen_counted &&
-        at - state.resolved_at <= kFcrWindowMillis) {
-      Count(deltas, state.resolved_at, state.resolved_dims, Counter::kReopenedAfterResolution);
-      state.reopen_counted = true;
-    }
-    StartEpisode(state, TextField(data, "channel"), event.inbox_id);
-    state.tier = static_cast<int>(IntField(data, "tier").value_or(state.tier));
-    if (state.tier >= 1) {
-      // Reopened straight to agents: the customer waits from the reopening message.
-      state.handed_off = true;
-      state.handed_off_at = at;
-      state.waiting_since = at;
-    }
-    Count(deltas, at, state.dims, Counter::kConversationsReopened);
+    ApplyReopened(TextField(data, "channel"), event.inbox_id, IntField(data, "tier"), at, state,
+                  deltas);
   } else if (type == events::kMessageReceived) {
     if (auto intent = TextField(data, "intent"); !intent.empty() && state.dims.intent.empty()) {
       state.dims.intent = intent;
@@ -236,83 +221,25 @@ void KpiFold::Apply(const core::Event& event, ConversationState& state, RollupMa
       if (event.agent_id) {
         reply_dims.agent = std::to_string(*event.agent_id);
       }
-      const std::int64_t waited =
-          state.waiting_since != 0 ? WorkingMillis(state.waiting_since, at) : -1;
-      const bool first = waited >= 0 && !state.first_response_done;
-      const auto target_ms =
-          std::chrono::duration_cast<std::chrono::milliseconds>(
-              SlaFor(settings_, state.dims.priority).first_response)
-              .count();
-      AddFact(deltas, at, reply_dims, [&](RollupValues& values) {
-        values[Counter::kAgentMessages] += 1;
-        if (waited < 0) {
-          return;
-        }
-        values[Counter::kResponses] += 1;
-        values[Counter::kResponseMillis] += waited;
-        values.response.Add(waited);
-        if (first) {
-          values[Counter::kFirstResponses] += 1;
-          values[Counter::kFirstResponseMillis] += waited;
-          values.first_response.Add(waited);
-          if (waited <= target_ms) {
-            values[Counter::kFirstResponsesWithinTarget] += 1;
-          }
-        }
-      });
-      if (waited >= 0) {
-        state.waiting_since = 0;
-        state.first_response_done = true;
-      }
+      ApplyAgentMessage(reply_dims, at, state, deltas);
     } else if (sender == "bot") {
       Count(deltas, at, message_dims, Counter::kBotMessages);
     }
   } else if (type == events::kMessageSent) {
     const std::int64_t segments = IntField(data, "segments").value_or(0);
     const ChannelPrice price = PriceOf(settings_, message_dims.channel);
-    const std::int64_t fee = Micros(price.outbound_message) +
-                             segments * Micros(price.outbound_segment);
+    const std::int64_t fee =
+        Micros(price.outbound_message) + segments * Micros(price.outbound_segment);
     AddFact(deltas, at, message_dims, [&](RollupValues& values) {
       values[Counter::kMessagesOut] += 1;
       values[Counter::kSegmentsOut] += segments;
       values[Counter::kProviderFeeMicros] += fee;
     });
   } else if (type == events::kConversationResolved) {
-    const bool contained = !state.handed_off;
-    const std::int64_t handle_from = state.assigned_at != 0 ? state.assigned_at
-                                                            : state.handed_off_at;
-    const std::int64_t handle = contained ? 0 : WorkingMillis(handle_from, at);
-    AddFact(deltas, at, state.dims, [&](RollupValues& values) {
-      values[Counter::kResolved] += 1;
-      if (contained) {
-        values[Counter::kContained] += 1;
-        return;
-      }
-      values[Counter::kHandled] += 1;
-      values[Counter::kHandleMillis] += handle;
-      values.handle.Add(handle);
-    });
-    state.resolved_at = at;
-    state.resolved_dims = state.dims;
-    state.reopen_counted = false;
-    state.waiting_since = 0;
+    ApplyResolved(at, state, deltas);
   } else if (type == events::kSurveyAnswered) {
-    const std::string kind = TextField(data, "kind");
-    const auto score = IntField(data, "score");
-    if (!score) {
-      return;
-    }
-    if (kind == "csat" && *score >= 1 && *score <= 5) {
-      AddFact(deltas, at, state.dims, [&](RollupValues& values) {
-        values[Counter::kCsatResponses] += 1;
-        values[Counter::kCsatSatisfied] += *score >= 4 ? 1 : 0;
-      });
-    } else if (kind == "nps" && *score >= 0 && *score <= 10) {
-      AddFact(deltas, at, state.dims, [&](RollupValues& values) {
-        values[Counter::kNpsResponses] += 1;
-        values[Counter::kNpsPromoters] += *score >= 9 ? 1 : 0;
-        values[Counter::kNpsDetractors] += *score <= 6 ? 1 : 0;
-      });
+    if (const auto score = IntField(data, "score")) {
+      ApplySurvey(TextField(data, "kind"), *score, at, state, deltas);
     }
   } else if (type == events::kSlaBreached) {
     const std::string label = "sla_breach:" + TextField(data, "metric");
@@ -329,12 +256,100 @@ void KpiFold::Apply(const core::Event& event, ConversationState& state, RollupMa
   }
 }
 
+void KpiFold::ApplyReopened(const std::string& channel, const std::string& inbox,
+                            std::optional<std::int64_t> tier, std::int64_t at,
+                            ConversationState& state, RollupMap& deltas) const {
+  // A reopening within the FCR window undoes the first-contact resolution of the resolution
+  // before it, in that resolution's bucket.
+  if (state.resolved_at != 0 && !state.reopen_counted &&
+      at - state.resolved_at <= kFcrWindowMillis) {
+    Count(deltas, state.resolved_at, state.resolved_dims, Counter::kReopenedAfterResolution);
+    state.reopen_counted = true;
+  }
+  StartEpisode(state, channel, inbox);
+  state.tier = static_cast<int>(tier.value_or(state.tier));
+  if (state.tier >= 1) {
+    // Reopened straight to agents: the customer waits from the reopening message.
+    state.handed_off = true;
+    state.handed_off_at = at;
+    state.waiting_since = at;
+  }
+  Count(deltas, at, state.dims, Counter::kConversationsReopened);
+}
+
+void KpiFold::ApplyAgentMessage(const Dimensions& reply_dims, std::int64_t at,
+                                ConversationState& state, RollupMap& deltas) const {
+  const std::int64_t waited =
+      state.waiting_since != 0 ? WorkingMillis(state.waiting_since, at) : -1;
+  const bool first = waited >= 0 && !state.first_response_done;
+  const auto target_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             SlaFor(settings_, state.dims.priority).first_response)
+                             .count();
+  AddFact(deltas, at, reply_dims, [&](RollupValues& values) {
+    values[Counter::kAgentMessages] += 1;
+    if (waited < 0) {
+      return;
+    }
+    values[Counter::kResponses] += 1;
+    values[Counter::kResponseMillis] += waited;
+    values.response.Add(waited);
+    if (first) {
+      values[Counter::kFirstResponses] += 1;
+      values[Counter::kFirstResponseMillis] += waited;
+      values.first_response.Add(waited);
+      if (waited <= target_ms) {
+        values[Counter::kFirstResponsesWithinTarget] += 1;
+      }
+    }
+  });
+  if (waited >= 0) {
+    state.waiting_since = 0;
+    state.first_response_done = true;
+  }
+}
+
+void KpiFold::ApplyResolved(std::int64_t at, ConversationState& state, RollupMap& deltas) const {
+  const bool contained = !state.handed_off;
+  const std::int64_t handle_from = state.assigned_at != 0 ? state.assigned_at : state.handed_off_at;
+  const std::int64_t handle = contained ? 0 : WorkingMillis(handle_from, at);
+  AddFact(deltas, at, state.dims, [&](RollupValues& values) {
+    values[Counter::kResolved] += 1;
+    if (contained) {
+      values[Counter::kContained] += 1;
+      return;
+    }
+    values[Counter::kHandled] += 1;
+    values[Counter::kHandleMillis] += handle;
+    values.handle.Add(handle);
+  });
+  state.resolved_at = at;
+  state.resolved_dims = state.dims;
+  state.reopen_counted = false;
+  state.waiting_since = 0;
+}
+
+void KpiFold::ApplySurvey(const std::string& kind, std::int64_t score, std::int64_t at,
+                          const ConversationState& state, RollupMap& deltas) const {
+  if (kind == "csat" && score >= 1 && score <= 5) {
+    AddFact(deltas, at, state.dims, [&](RollupValues& values) {
+      values[Counter::kCsatResponses] += 1;
+      values[Counter::kCsatSatisfied] += score >= 4 ? 1 : 0;
+    });
+  } else if (kind == "nps" && score >= 0 && score <= 10) {
+    AddFact(deltas, at, state.dims, [&](RollupValues& values) {
+      values[Counter::kNpsResponses] += 1;
+      values[Counter::kNpsPromoters] += score >= 9 ? 1 : 0;
+      values[Counter::kNpsDetractors] += score <= 6 ? 1 : 0;
+    });
+  }
+}
+
 RollupMap ExpandGroupings(const RollupMap& full) {
   RollupMap expanded;
   for (const auto& [key, values] : full) {
-    for (const std::string_view grouping : kGroupings) {
-      RollupKey rolled{key.granularity, key.bucket, std::string(grouping),
-                       RollUp(key.dims, grouping)};
+    for (const GroupingSet& grouping : kGroupings) {
+      RollupKey rolled{key.granularity, key.bucket, std::string(grouping.name),
+                       RollUp(key.dims, grouping.mask)};
       expanded[rolled].Merge(values);
     }
   }

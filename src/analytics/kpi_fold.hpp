@@ -20,16 +20,16 @@ namespace mobilelink::analytics {
 
 /// What the fold remembers of one conversation. Times are Unix milliseconds, 0 for none.
 struct ConversationState {
-  Dimensions dims;        // Channel and inbox of the message that opened the episode.
+  Dimensions dims;  // Channel and inbox of the message that opened the episode.
   int tier = 0;
-  bool handed_off = false;            // The episode reached an agent.
-  std::int64_t handed_off_at = 0;     // Latest handoff of the episode.
-  std::int64_t assigned_at = 0;       // First assignment after the latest handoff.
-  std::int64_t waiting_since = 0;     // Oldest customer message no agent has answered yet.
-  bool first_response_done = false;   // Since the latest handoff or reopening.
-  std::int64_t resolved_at = 0;       // Latest resolution.
-  Dimensions resolved_dims;           // Dimensions at the latest resolution.
-  bool reopen_counted = false;        // The latest resolution was already counted as reopened.
+  bool handed_off = false;           // The episode reached an agent.
+  std::int64_t handed_off_at = 0;    // Latest handoff of the episode.
+  std::int64_t assigned_at = 0;      // First assignment after the latest handoff.
+  std::int64_t waiting_since = 0;    // Oldest customer message no agent has answered yet.
+  bool first_response_done = false;  // Since the latest handoff or reopening.
+  std::int64_t resolved_at = 0;      // Latest resolution.
+  Dimensions resolved_dims;          // Dimensions at the latest resolution.
+  bool reopen_counted = false;       // The latest resolution was already counted as reopened.
 
   bool operator==(const ConversationState&) const = default;
 };
@@ -54,6 +54,15 @@ class KpiFold final {
   void Apply(const core::Event& event, ConversationState& state, RollupMap& deltas) const;
 
  private:
+  void ApplyReopened(const std::string& channel, const std::string& inbox,
+                     std::optional<std::int64_t> tier, std::int64_t at, ConversationState& state,
+                     RollupMap& deltas) const;
+  // Records the response facts of an agent message filed under `reply_dims`.
+  void ApplyAgentMessage(const Dimensions& reply_dims, std::int64_t at, ConversationState& state,
+                         RollupMap& deltas) const;
+  void ApplyResolved(std::int64_t at, ConversationState& state, RollupMap& deltas) const;
+  void ApplySurvey(const std::string& kind, std::int64_t score, std::int64_t at,
+                   const ConversationState& state, RollupMap& deltas) const;
   void AddFact(RollupMap& deltas, std::int64_t at_ms, const Dimensions& dims,
                const std::function<void(RollupValues&)>& change) const;
   void Count(RollupMap& deltas, std::int64_t at_ms, const Dimensions& dims, Counter counter,

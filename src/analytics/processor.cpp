@@ -35,9 +35,8 @@ void Compare(const std::string& where, const RollupValues& stored, const RollupV
 }  // namespace
 
 std::string DescribeKey(const RollupKey& key) {
-  const std::string bucket = key.granularity == Granularity::kDay
-                                 ? FormatDate(key.bucket)
-                                 : std::to_string(key.bucket);
+  const std::string bucket =
+      key.granularity == Granularity::kDay ? FormatDate(key.bucket) : std::to_string(key.bucket);
   const auto& d = key.dims;
   return std::string(ToString(key.granularity)) + " " + bucket + " " + key.grouping + " " +
          d.channel + "|" + d.inbox + "|" + d.team + "|" + d.agent + "|" + d.intent + "|" +
@@ -85,8 +84,7 @@ BatchResult AnalyticsProcessor::ProcessBatch(core::Repository& unit, int limit) 
   return result;
 }
 
-RollupMap AnalyticsProcessor::Recompute(core::Repository& unit,
-                                        std::int64_t last_event_id) const {
+RollupMap AnalyticsProcessor::Recompute(core::Repository& unit, std::int64_t last_event_id) const {
   std::map<std::int64_t, ConversationState> states;
   RollupMap deltas;
   std::int64_t after = 0;
@@ -117,8 +115,7 @@ std::vector<std::string> AnalyticsProcessor::Verify(core::Repository& unit) cons
     seen.insert(key);
     const auto found = computed.find(key);
     const RollupValues empty;
-    Compare(DescribeKey(key), stored, found == computed.end() ? empty : found->second,
-            differences);
+    Compare(DescribeKey(key), stored, found == computed.end() ? empty : found->second, differences);
   });
   for (const auto& [key, values] : computed) {
     if (!seen.contains(key)) {

@@ -17,9 +17,9 @@
 namespace mobilelink::analytics {
 
 struct BatchResult {
-  int events = 0;              // Events read in this batch.
-  std::int64_t cursor = 0;     // Last folded event id after the batch.
-  int rows_written = 0;        // Rollup rows inserted or updated.
+  int events = 0;           // Events read in this batch.
+  std::int64_t cursor = 0;  // Last folded event id after the batch.
+  int rows_written = 0;     // Rollup rows inserted or updated.
 };
 
 class AnalyticsProcessor final {

@@ -8,23 +8,16 @@ namespace mobilelink::analytics {
 
 namespace {
 
-// Returns the grouping set that holds rows for `filter`, broken down by `breakdown` (empty for
-// none): a set that keeps only one dimension serves when every filtered and broken-down
-// dimension is that one.
-std::string GroupingFor(const Dimensions& filter, std::string_view breakdown) {
-  std::set<std::string_view> used;
-  if (!breakdown.empty()) {
-    used.insert(breakdown);
-  }
-  for (const auto& [name, field] : kDimensionFields) {
-    if (!(filter.*field).empty()) {
-      used.insert(name);
+// Returns the grouping set to read for `filter`, broken down by `breakdown` (empty for none).
+std::string ReadGrouping(const Dimensions& filter, std::string_view breakdown) {
+  unsigned needed = 0;
+  for (std::size_t i = 0; i < kDimensionFields.size(); ++i) {
+    const auto& [name, field] = kDimensionFields[i];
+    if (!(filter.*field).empty() || name == breakdown) {
+      needed |= 1u << i;
     }
   }
-  if (used.empty()) {
-    return "all";
-  }
-  return used.size() == 1 ? std::string(*used.begin()) : "full";
+  return std::string(analytics::GroupingFor(needed).name);
 }
 
 std::string HourLabel(const TimeZone& zone, std::int64_t start_ms) {
@@ -94,9 +87,8 @@ class PeriodCalendar {
         break;
       case Period::kTotal:
         period.label = "total";
-        period.start_ms = request_.read == Granularity::kDay
-                              ? zone_.DayStart(request_.first_bucket)
-                              : request_.first_bucket;
+        period.start_ms = request_.read == Granularity::kDay ? zone_.DayStart(request_.first_bucket)
+                                                             : request_.first_bucket;
         break;
     }
     return period;
@@ -167,25 +159,26 @@ KpiValues Derive(const PeriodSums& sums, double fixed_costs, const AnalyticsSett
   KpiValues kpis;
   const RollupValues& t = sums.totals;
   kpis.totals = t;
-  kpis.first_response = Durations(t.first_response, t[Counter::kFirstResponses],
-                                  t[Counter::kFirstResponseMillis]);
+  kpis.first_response =
+      Durations(t.first_response, t[Counter::kFirstResponses], t[Counter::kFirstResponseMillis]);
   kpis.response = Durations(t.response, t[Counter::kResponses], t[Counter::kResponseMillis]);
   kpis.handle = Durations(t.handle, t[Counter::kHandled], t[Counter::kHandleMillis]);
   kpis.containment = Ratio(t[Counter::kContained], t[Counter::kResolved]);
-  kpis.fcr = Ratio(t[Counter::kResolved] - t[Counter::kReopenedAfterResolution],
-                   t[Counter::kResolved]);
+  kpis.fcr =
+      Ratio(t[Counter::kResolved] - t[Counter::kReopenedAfterResolution], t[Counter::kResolved]);
   kpis.csat = Ratio(t[Counter::kCsatSatisfied], t[Counter::kCsatResponses]);
   if (t[Counter::kNpsResponses] > 0) {
-    kpis.nps = 100.0 * static_cast<double>(t[Counter::kNpsPromoters] -
-                                           t[Counter::kNpsDetractors]) /
+    kpis.nps = 100.0 * static_cast<double>(t[Counter::kNpsPromoters] - t[Counter::kNpsDetractors]) /
                static_cast<double>(t[Counter::kNpsResponses]);
   }
+
   kpis.contacts = t[Counter::kConversationsCreated] + t[Counter::kConversationsReopened];
   kpis.provider_fees = static_cast<double>(t[Counter::kProviderFeeMicros]) / 1e6;
   kpis.fixed_costs = fixed_costs;
   if (kpis.contacts > 0) {
     kpis.cost_per_contact = (kpis.provider_fees + fixed_costs) / kpis.contacts;
   }
+
   std::set<std::string> priorities;
   for (const auto& [priority, target] : settings.sla) {
     priorities.insert(priority);
@@ -211,6 +204,7 @@ KpiValues Derive(const PeriodSums& sums, double fixed_costs, const AnalyticsSett
     }
     kpis.sla_by_priority[priority] = sla;
   }
+
   kpis.messages_in_by_channel = sums.messages_in_by_channel;
   for (const auto& [label, count] : t.labels) {
     for (const std::string_view prefix : {"handoff:", "escalation:"}) {
@@ -280,7 +274,7 @@ Report BuildReport(AnalyticsRepository& repository, const AnalyticsSettings& set
   }
   auto read = [&](std::string_view breakdown, const Dimensions& filter, auto&& add) {
     RollupQuery query{request.read, request.first_bucket, request.last_bucket,
-                      GroupingFor(filter, breakdown), filter};
+                      ReadGrouping(filter, breakdown), filter};
     repository.QueryRollups(query, [&](const RollupKey& key, const RollupValues& values) {
       add(periods[calendar.KeyOf(key.bucket)], key.dims, values);
     });
@@ -300,7 +294,7 @@ Report BuildReport(AnalyticsRepository& repository, const AnalyticsSettings& set
        [](PeriodSums& sums, const Dimensions& dims, const RollupValues& values) {
          sums.messages_in_by_channel[dims.channel] += values[Counter::kMessagesIn];
        });
-  const bool filtered = GroupingFor(request.filter, "") != "all";
+  const bool filtered = ReadGrouping(request.filter, "") != "all";
   read("", Dimensions{}, [](PeriodSums& sums, const Dimensions&, const RollupValues& values) {
     sums.all_contacts +=
         values[Counter::kConversationsCreated] + values[Counter::kConversationsReopened];
@@ -318,9 +312,9 @@ Report BuildReport(AnalyticsRepository& repository, const AnalyticsSettings& set
     if (filtered) {
       const std::int64_t contacts = sums.totals[Counter::kConversationsCreated] +
                                     sums.totals[Counter::kConversationsReopened];
-      fixed = sums.all_contacts > 0 ? fixed * static_cast<double>(contacts) /
-                                          static_cast<double>(sums.all_contacts)
-                                    : 0;
+      fixed = sums.all_contacts > 0
+                  ? fixed * static_cast<double>(contacts) / static_cast<double>(sums.all_contacts)
+                  : 0;
     }
     ReportPeriod period = calendar.Describe(key);
     period.kpis = Derive(sums, fixed, settings);

@@ -22,7 +22,7 @@ std::optional<Period> ParsePeriod(std::string_view text);
 std::string_view ToString(Period period);
 
 struct ReportRequest {
-  Granularity read = Granularity::kDay;  // Which rollups to read.
+  Granularity read = Granularity::kDay;  // Granularity of the rollups to read.
   std::int64_t first_bucket = 0;         // Inclusive bucket range of `read`.
   std::int64_t last_bucket = 0;
   Period group_by = Period::kDay;
@@ -44,7 +44,7 @@ struct DurationKpi {
 struct SlaAttainment {
   std::int64_t first_responses = 0;
   std::int64_t within_target = 0;
-  std::optional<double> attainment;        // within_target / first_responses.
+  std::optional<double> attainment;  // within_target / first_responses.
   double target_seconds = 0;
   double percentile = 0.95;
   std::optional<double> percentile_seconds;  // The configured percentile of first responses.
@@ -83,8 +83,9 @@ struct Report {
   ReportPeriod total;
 };
 
-/// Builds the report. Reads one small row per bucket when at most one filter is set; two or
-/// more filters read the full rollups, which hold one row per combination of values.
+/// Builds the report from the smallest grouping sets that serve its filters and breakdowns.
+/// Filters on two dimensions other than channel and priority read the full rollups, which have
+/// one row per combination of values and are much slower.
 Report BuildReport(AnalyticsRepository& repository, const AnalyticsSettings& settings,
                    const TimeZone& zone, const ReportRequest& request);
 

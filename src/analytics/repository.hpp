@@ -52,8 +52,9 @@ class AnalyticsRepository {
   virtual std::optional<RollupValues> LoadRollup(const RollupKey& key) = 0;
   virtual void SaveRollup(const RollupKey& key, const RollupValues& values) = 0;
   /// Calls `row` for each matching rollup row, in key order.
-  virtual void QueryRollups(const RollupQuery& query,
-                            const std::function<void(const RollupKey&, const RollupValues&)>& row) = 0;
+  virtual void QueryRollups(
+      const RollupQuery& query,
+      const std::function<void(const RollupKey&, const RollupValues&)>& row) = 0;
   /// Calls `row` for every stored rollup row.
   virtual void ForEachRollup(
       const std::function<void(const RollupKey&, const RollupValues&)>& row) = 0;

@@ -50,18 +50,25 @@ std::string_view ToString(Granularity granularity) {
 
 std::string_view ToString(Counter counter) { return kCounterNames[static_cast<int>(counter)]; }
 
-Dimensions RollUp(const Dimensions& dims, std::string_view grouping) {
-  if (grouping == "full") {
-    return dims;
-  }
+Dimensions RollUp(const Dimensions& dims, unsigned mask) {
   const std::string all(kRolledUp);
   Dimensions rolled{all, all, all, all, all, all};
-  for (const auto& [name, field] : kDimensionFields) {
-    if (name == grouping) {
+  for (std::size_t i = 0; i < kDimensionFields.size(); ++i) {
+    if ((mask & (1u << i)) != 0) {
+      const auto field = kDimensionFields[i].second;
       rolled.*field = dims.*field;
     }
   }
   return rolled;
+}
+
+const GroupingSet& GroupingFor(unsigned needed) {
+  for (const GroupingSet& set : kGroupings) {
+    if ((set.mask & needed) == needed) {
+      return set;
+    }
+  }
+  return kGroupings.back();
 }
 
 void RollupValues::Merge(const RollupValues& other) {
@@ -80,8 +87,8 @@ std::string EncodeCounters(const std::array<std::int64_t, kCounterCount>& counte
   std::string out;
   PutVarint(out, kCounterCount);
   for (const std::int64_t value : counters) {
-    PutVarint(out, (static_cast<std::uint64_t>(value) << 1) ^
-                       static_cast<std::uint64_t>(value >> 63));
+    PutVarint(out,
+              (static_cast<std::uint64_t>(value) << 1) ^ static_cast<std::uint64_t>(value >> 63));
   }
   return out;
 }

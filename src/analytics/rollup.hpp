@@ -1,10 +1,10 @@
 #pragma once
 
 // Rollup rows: additive counters and quantile sketches per time bucket and dimension set.
-// Every fact is filed under eight grouping sets, so a report with at most one filter
-// dimension reads one small row per bucket: "all" rolls every dimension up, "channel" keeps
-// only the channel, and so on, and "full" keeps all six. In a rolled-up dimension the value is
-// "*".
+// Every fact is filed under 17 grouping sets (kGroupings), so a report with at most one filter
+// dimension, broken down by channel or priority, reads a few small rows per bucket. The set
+// "all" rolls every dimension up, "agent+priority" keeps only those two, and so on, and "full"
+// keeps all six. A rolled-up dimension is "*".
 
 #include <array>
 #include <compare>
@@ -35,11 +35,8 @@ struct Dimensions {
 
 inline constexpr std::string_view kRolledUp = "*";
 
-/// The grouping sets, in the order the store keeps them.
-inline constexpr std::array<std::string_view, 8> kGroupings = {
-    "all", "channel", "inbox", "team", "agent", "intent", "priority", "full"};
-
-/// The dimensions by name, as API filters and grouping sets name them.
+/// The dimensions by name, as API filters and grouping sets name them. Bit i of a grouping
+/// set's mask keeps dimension i.
 inline constexpr std::array<std::pair<std::string_view, std::string Dimensions::*>, 6>
     kDimensionFields = {{
         {"channel", &Dimensions::channel},
@@ -50,8 +47,40 @@ inline constexpr std::array<std::pair<std::string_view, std::string Dimensions::
         {"priority", &Dimensions::priority},
     }};
 
-/// Returns `dims` with every dimension outside `grouping` replaced by "*".
-Dimensions RollUp(const Dimensions& dims, std::string_view grouping);
+/// A grouping set: the dimensions its rows keep, the others rolled up to "*".
+struct GroupingSet {
+  std::string_view name;
+  unsigned mask = 0;
+};
+
+/// The stored grouping sets, smallest first. Besides each single dimension, each dimension is
+/// paired with channel and with priority, because reports break every filtered view down by
+/// those two.
+inline constexpr std::array<GroupingSet, 17> kGroupings = {{
+    {"all", 0},
+    {"channel", 1},
+    {"inbox", 2},
+    {"team", 4},
+    {"agent", 8},
+    {"intent", 16},
+    {"priority", 32},
+    {"channel+priority", 1 | 32},
+    {"inbox+channel", 2 | 1},
+    {"inbox+priority", 2 | 32},
+    {"team+channel", 4 | 1},
+    {"team+priority", 4 | 32},
+    {"agent+channel", 8 | 1},
+    {"agent+priority", 8 | 32},
+    {"intent+channel", 16 | 1},
+    {"intent+priority", 16 | 32},
+    {"full", 63},
+}};
+
+/// Returns `dims` with every dimension outside `mask` replaced by "*".
+Dimensions RollUp(const Dimensions& dims, unsigned mask);
+
+/// Returns the smallest grouping set that keeps every dimension in `needed`.
+const GroupingSet& GroupingFor(unsigned needed);
 
 struct RollupKey {
   Granularity granularity = Granularity::kDay;

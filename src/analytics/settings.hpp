@@ -18,11 +18,11 @@ struct ChannelPrice {
 
 /// The targets that the dashboard draws as lines and that alerts compare against.
 struct KpiTargets {
-  double response_seconds = 60;       // p95 of first response time must stay below this.
-  double containment_ratio = 0.65;    // Minimum.
-  double fcr_ratio = 0.75;            // Minimum.
-  double csat_ratio = 0.85;           // Minimum.
-  double handle_min_seconds = 240;    // Average handle time band.
+  double response_seconds = 60;     // p95 of first response time must stay below this.
+  double containment_ratio = 0.65;  // Minimum.
+  double fcr_ratio = 0.75;          // Minimum.
+  double csat_ratio = 0.85;         // Minimum.
+  double handle_min_seconds = 240;  // Average handle time band.
   double handle_max_seconds = 480;
 };
 
@@ -36,8 +36,8 @@ struct SlaTarget {
 
 /// Where and how alerts are sent.
 struct AlertSettings {
-  std::string webhook_url;     // Empty: alerts are only recorded as events.
-  std::string webhook_secret;  // HMAC-SHA256 key of the X-Mobilelink-Signature header.
+  std::string webhook_url;        // Empty: alerts are only recorded as events.
+  std::string webhook_secret;     // HMAC-SHA256 key of the X-Mobilelink-Signature header.
   std::chrono::hours window{24};  // Alerts evaluate the KPIs over this trailing window.
   int min_samples = 20;           // A KPI with fewer samples in the window raises no alert.
   int max_attempts = 8;           // Webhook attempts before a delivery is marked failed.

@@ -50,8 +50,7 @@ std::int64_t TimeZone::OffsetAt(std::int64_t utc_ms) const {
   std::lock_guard lock(impl_->mutex);
   impl_->zone->getOffset(static_cast<UDate>(utc_ms), false, raw, dst, status);
   if (U_FAILURE(status)) {
-    throw std::runtime_error("time zone offset failed for " + name_ + ": " +
-                             u_errorName(status));
+    throw std::runtime_error("time zone offset failed for " + name_ + ": " + u_errorName(status));
   }
   return static_cast<std::int64_t>(raw) + dst;
 }
@@ -61,9 +60,15 @@ std::int64_t TimeZone::LocalDate(std::int64_t utc_ms) const {
 }
 
 std::int64_t TimeZone::DayStart(std::int64_t date) const {
-  // LocalDate only grows with time (zones that move the clock back across midnight do not
-  // exist in the IANA data since 2011), so the first instant of `date` is found by bisection
-  // within a window wider than any UTC offset, which stay within 26 hours.
+  // Local midnight minus the offset in force then, unless a DST change falls near midnight.
+  const std::int64_t midnight = date * kMillisPerDay;
+  const std::int64_t guess = midnight - OffsetAt(midnight - OffsetAt(midnight));
+  if (LocalDate(guess) == date && LocalDate(guess - 1) < date) {
+    return guess;
+  }
+  // Otherwise bisect. LocalDate only grows with time, because no zone in the IANA data has
+  // moved its clock back across midnight since 2011. UTC offsets stay within 26 hours, which
+  // bounds the window.
   std::int64_t low = date * kMillisPerDay - 26 * kMillisPerHour;
   std::int64_t high = date * kMillisPerDay + 26 * kMillisPerHour;
   while (low < high) {
@@ -111,8 +116,7 @@ std::optional<std::int64_t> ParseDate(std::string_view text) {
 }
 
 std::string FormatDate(std::int64_t date) {
-  const std::chrono::year_month_day day{
-      std::chrono::sys_days(std::chrono::days(date))};
+  const std::chrono::year_month_day day{std::chrono::sys_days(std::chrono::days(date))};
   char text[16];
   std::snprintf(text, sizeof(text), "%04d-%02u-%02u", static_cast<int>(day.year()),
                 static_cast<unsigned>(day.month()), static_cast<unsigned>(day.day()));
@@ -127,8 +131,7 @@ std::int64_t MonthStart(std::int64_t date) {
 
 int DaysInMonth(std::int64_t date) {
   const std::chrono::year_month_day day{std::chrono::sys_days(std::chrono::days(date))};
-  const std::chrono::year_month_day_last last{day.year(),
-                                              std::chrono::month_day_last(day.month())};
+  const std::chrono::year_month_day_last last{day.year(), std::chrono::month_day_last(day.month())};
   return static_cast<int>(static_cast<unsigned>(last.day()));
 }
 

@@ -18,13 +18,10 @@ constexpr int kBatchEvents = 5000;
 constexpr int kMaxBatchesPerRound = 200;
 constexpr std::int64_t kAlertRecheckMillis = 60'000;
 
-double OrNan(const std::optional<double>& value) {
-  return value ? *value : std::nan("");
-}
+double OrNan(const std::optional<double>& value) { return value ? *value : std::nan(""); }
 
 std::int64_t NowMillis(const core::TimeSource& clock) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             clock.Now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(clock.Now().time_since_epoch())
       .count();
 }
 
@@ -44,8 +41,9 @@ AnalyticsWorker::~AnalyticsWorker() { Stop(); }
 
 void AnalyticsWorker::Start() {
   thread_ = std::thread([this] { Loop(); });
-  Logger("analytics")->info("analytics worker started time_zone={} poll_ms={}", zone_.Name(),
-                            settings_.poll_interval.count());
+  Logger("analytics")
+      ->info("analytics worker started time_zone={} poll_ms={}", zone_.Name(),
+             settings_.poll_interval.count());
 }
 
 void AnalyticsWorker::Stop() {
@@ -90,9 +88,8 @@ int AnalyticsWorker::RunOnce() {
   int folded = 0;
   for (int batch = 0; batch < kMaxBatchesPerRound; ++batch) {
     BatchResult result;
-    const auto write = store_.WriteAndWait([&](core::Repository& unit) {
-      result = processor_.ProcessBatch(unit, kBatchEvents);
-    });
+    const auto write = store_.WriteAndWait(
+        [&](core::Repository& unit) { result = processor_.ProcessBatch(unit, kBatchEvents); });
     if (!write.ok) {
       Logger("analytics")->error("analytics batch not stored error=\"{}\"", write.error);
       break;
@@ -123,9 +120,10 @@ int AnalyticsWorker::RunOnce() {
   last_alert_check_ms_ = now;
   const auto alerts = store_.WriteAndWait([&](core::Repository& unit) {
     for (const auto& rule : CheckAlerts(unit, settings_, zone_, now)) {
-      Logger("analytics")->warn("alert {} rule={} value={} target={} samples={}",
-                                rule.breached ? "raised" : "cleared", rule.rule, rule.value,
-                                rule.target, rule.samples);
+      Logger("analytics")
+          ->warn("alert {} rule={} value={} target={} samples={}",
+                 rule.breached ? "raised" : "cleared", rule.rule, rule.value, rule.target,
+                 rule.samples);
     }
   });
   if (!alerts.ok) {
@@ -143,10 +141,10 @@ void AnalyticsWorker::RefreshLiveMetrics() {
     report = BuildReport(*analytics, settings_, zone_,
                          DateRangeRequest(zone_, today, today, Period::kTotal, {}));
   });
+
   const KpiValues& kpis = report.total.kpis;
   Metrics& metrics = GlobalMetrics();
-  const auto quantiles = [&](std::string_view name, std::string_view help,
-                             const DurationKpi& kpi) {
+  const auto quantiles = [&](std::string_view name, std::string_view help, const DurationKpi& kpi) {
     metrics.GetGauge(name, help, {{"quantile", "0.5"}}).Set(OrNan(kpi.p50));
     metrics.GetGauge(name, help, {{"quantile", "0.95"}}).Set(OrNan(kpi.p95));
     metrics.GetGauge(name, help, {{"quantile", "0.99"}}).Set(OrNan(kpi.p99));
@@ -154,8 +152,8 @@ void AnalyticsWorker::RefreshLiveMetrics() {
   quantiles("mobilelink_kpi_first_response_seconds",
             "First agent response time today (local day), from the rollup sketches",
             kpis.first_response);
-  quantiles("mobilelink_kpi_response_seconds", "Every agent response time today",
-            kpis.response);
+  quantiles("mobilelink_kpi_response_seconds", "Every agent response time today", kpis.response);
+
   metrics.GetGauge("mobilelink_kpi_containment_ratio", "Resolved today without an agent")
       .Set(OrNan(kpis.containment));
   metrics.GetGauge("mobilelink_kpi_fcr_ratio", "Resolved today and not reopened within 7 days")
@@ -169,6 +167,7 @@ void AnalyticsWorker::RefreshLiveMetrics() {
       .Set(OrNan(kpis.cost_per_contact));
   metrics.GetGauge("mobilelink_kpi_contacts", "Conversations created or reopened today")
       .Set(static_cast<double>(kpis.contacts));
+
   for (const auto& [priority, sla] : kpis.sla_by_priority) {
     metrics
         .GetGauge("mobilelink_kpi_sla_attainment_ratio",

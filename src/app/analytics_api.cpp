@@ -15,8 +15,8 @@ namespace {
 using analytics::Dimensions;
 using analytics::Period;
 
-constexpr std::int64_t kMaxDays = 400;      // Day, month and total reports.
-constexpr std::int64_t kMaxHourDays = 31;   // Hour reports read 24 rows a day.
+constexpr std::int64_t kMaxDays = 400;     // Day, month and total reports.
+constexpr std::int64_t kMaxHourDays = 31;  // Hour reports read 24 rows a day.
 constexpr std::int64_t kDefaultDays = 7;
 
 struct ParsedRequest {
@@ -34,8 +34,7 @@ std::int64_t NowMillis(const AppContext& context) {
 
 // Reads and checks the query parameters of a report request.
 std::variant<ParsedRequest, http::HttpResponse> ParseReportRequest(
-    const http::HttpRequest& request, const AppContext& context,
-    const analytics::TimeZone& zone) {
+    const http::HttpRequest& request, const AppContext& context, const analytics::TimeZone& zone) {
   ParsedRequest parsed;
   const std::int64_t today = zone.LocalDate(NowMillis(context));
   parsed.to = today;
@@ -86,8 +85,7 @@ std::variant<ParsedRequest, http::HttpResponse> ParseReportRequest(
     return FieldError(400, "invalid_parameter", "agent", "agent must be an agent id (digits)");
   }
   const std::string& priority = parsed.filter.priority;
-  if (!priority.empty() && priority != "critical" && priority != "high" &&
-      priority != "standard") {
+  if (!priority.empty() && priority != "critical" && priority != "high" && priority != "standard") {
     return FieldError(400, "invalid_parameter", "priority",
                       "priority must be critical, high or standard");
   }
@@ -99,10 +97,10 @@ http::HttpResponse ServeFile(const std::string& path, const std::string& content
   std::ifstream file(path, std::ios::binary);
   if (!file) {
     Logger("http")->warn("dashboard file not found path={}", path);
-    return http::HttpResponse::Error(
-        404, "not_found",
-        "dashboard file " + path + " not found; check analytics.dashboard_dir and run "
-        "npm ci in it");
+    return http::HttpResponse::Error(404, "not_found",
+                                     "dashboard file " + path +
+                                         " not found; check analytics.dashboard_dir and run "
+                                         "npm ci in it");
   }
   std::ostringstream body;
   body << file.rdbuf();
@@ -135,7 +133,9 @@ void AddDashboardRoutes(http::Router& router, const analytics::AnalyticsSettings
              [dir, files](http::HttpRequest&& request, http::Responder respond) {
                const auto found = files.find(request.path_params["file"]);
                if (found == files.end()) {
-                 respond(http::HttpResponse::Error(404, "not_found", "no such dashboard file"));
+                 respond(http::HttpResponse::Error(404, "not_found",
+                                                   "dashboard file not found; the dashboard serves "
+                                                   "dashboard.js, dashboard.css and chart.umd.js"));
                  return;
                }
                respond(ServeFile(dir + found->second.first, found->second.second));
@@ -148,8 +148,7 @@ void AddAnalyticsApiRoutes(http::Router& router, AppContext& context,
                            const analytics::AnalyticsSettings& settings,
                            const analytics::TimeZone& zone) {
   auto report = [&context, &settings, &zone](bool csv) {
-    return [&context, &settings, &zone, csv](http::HttpRequest&& request,
-                                             http::Responder respond) {
+    return [&context, &settings, &zone, csv](http::HttpRequest&& request, http::Responder respond) {
       const auto caller = agent_api::Authenticate(context, request);
       if (!caller) {
         respond(agent_api::Unauthorized());
@@ -176,17 +175,17 @@ void AddAnalyticsApiRoutes(http::Router& router, AppContext& context,
       if (csv) {
         http::HttpResponse response(200);
         response.headers.Set("Content-Type", "text/csv; charset=utf-8; header=present");
-        response.headers.Set("Content-Disposition",
-                             "attachment; filename=\"kpis-" + analytics::FormatDate(query.from) +
-                                 "-" + analytics::FormatDate(query.to) + ".csv\"");
+        response.headers.Set("Content-Disposition", "attachment; filename=\"kpis-" +
+                                                        analytics::FormatDate(query.from) + "-" +
+                                                        analytics::FormatDate(query.to) + ".csv\"");
         response.body = analytics_api::ReportCsv(result, settings);
         respond(std::move(response));
         return;
       }
       respond(http::HttpResponse::Json(
-          200, analytics_api::ReportJson(result, settings, analytics::FormatDate(query.from),
-                                         analytics::FormatDate(query.to), query.period,
-                                         query.filter)));
+          200,
+          analytics_api::ReportJson(result, settings, analytics::FormatDate(query.from),
+                                    analytics::FormatDate(query.to), query.period, query.filter)));
     };
   };
   router.Add("GET", "/api/v1/analytics/report", report(false));

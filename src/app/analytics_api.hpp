@@ -18,11 +18,13 @@ void AddAnalyticsApiRoutes(http::Router& router, AppContext& context,
 namespace analytics_api {
 
 /// Renders a report as JSON, with the request's range, filters and the KPI targets.
-std::string ReportJson(const analytics::Report& report, const analytics::AnalyticsSettings& settings,
-                       const std::string& from, const std::string& to, analytics::Period period,
+std::string ReportJson(const analytics::Report& report,
+                       const analytics::AnalyticsSettings& settings, const std::string& from,
+                       const std::string& to, analytics::Period period,
                        const analytics::Dimensions& filter);
 /// Renders a report as RFC 4180 CSV: a header row, one row per period, then the total row.
-std::string ReportCsv(const analytics::Report& report, const analytics::AnalyticsSettings& settings);
+std::string ReportCsv(const analytics::Report& report,
+                      const analytics::AnalyticsSettings& settings);
 /// Quotes one CSV field when it contains a comma, a double quote, CR or LF.
 std::string CsvField(std::string_view value);
 

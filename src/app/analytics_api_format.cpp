@@ -1,8 +1,7 @@
 // JSON and CSV renderings of analytics reports.
 
-#include <fmt/format.h>
-
 #include <boost/json.hpp>
+#include <fmt/format.h>
 
 #include "mobilelink/app/analytics_api.hpp"
 
@@ -149,13 +148,27 @@ std::string ReportCsv(const analytics::Report& report,
   for (const auto& [priority, target] : settings.sla) {
     priorities.push_back(priority);
   }
-  std::vector<std::string> header = {
-      "period",           "start_ms",           "messages_in",         "messages_out",
-      "contacts",         "resolved",           "first_response_p50_s", "first_response_p95_s",
-      "first_response_p99_s", "first_response_avg_s", "response_p50_s", "response_p95_s",
-      "response_p99_s",   "response_avg_s",     "containment",         "fcr",
-      "csat",             "nps",                "handle_time_avg_s",   "cost_per_contact",
-      "escalations"};
+  std::vector<std::string> header = {"period",
+                                     "start_ms",
+                                     "messages_in",
+                                     "messages_out",
+                                     "contacts",
+                                     "resolved",
+                                     "first_response_p50_s",
+                                     "first_response_p95_s",
+                                     "first_response_p99_s",
+                                     "first_response_avg_s",
+                                     "response_p50_s",
+                                     "response_p95_s",
+                                     "response_p99_s",
+                                     "response_avg_s",
+                                     "containment",
+                                     "fcr",
+                                     "csat",
+                                     "nps",
+                                     "handle_time_avg_s",
+                                     "cost_per_contact",
+                                     "escalations"};
   for (const auto& priority : priorities) {
     header.push_back("sla_attainment_" + priority);
   }

@@ -38,6 +38,7 @@ constexpr std::string_view kBody = R"html(</head>
 <nav aria-label="Views">
 <button type="button" id="view-queue" aria-pressed="true">Queue</button>
 <button type="button" id="view-supervisor" hidden aria-pressed="false">Supervisor</button>
+<a href="/dashboard">KPIs</a>
 </nav>
 <div id="presence-panel" class="presence"></div>
 <span id="agent-name" class="agent-name"></span>

@@ -39,8 +39,8 @@ analytics::KpiTargets ParseTargets(const Node& node) {
   }
   CheckKeys(node, {"response_seconds", "containment", "fcr", "csat", "handle_min_seconds",
                    "handle_max_seconds"});
-  targets.response_seconds = Real(Child(node, "response_seconds"), targets.response_seconds,
-                                  1, 7 * 86400);
+  targets.response_seconds =
+      Real(Child(node, "response_seconds"), targets.response_seconds, 1, 7 * 86400);
   targets.containment_ratio = Real(Child(node, "containment"), targets.containment_ratio, 0, 1);
   targets.fcr_ratio = Real(Child(node, "fcr"), targets.fcr_ratio, 0, 1);
   targets.csat_ratio = Real(Child(node, "csat"), targets.csat_ratio, 0, 1);
@@ -67,8 +67,8 @@ std::map<std::string, analytics::SlaTarget> ParseSlaTargets(const Node& node) {
     RequireMap(item);
     CheckKeys(item, {"first_response_seconds", "percentile"});
     analytics::SlaTarget target;
-    target.first_response = std::chrono::seconds(
-        Integer(Child(item, "first_response_seconds"), 60, 1, 30 * 86400));
+    target.first_response =
+        std::chrono::seconds(Integer(Child(item, "first_response_seconds"), 60, 1, 30 * 86400));
     target.percentile = Real(Child(item, "percentile"), target.percentile, 0.5, 0.999);
     sla[priority] = target;
   }
@@ -80,8 +80,8 @@ analytics::AlertSettings ParseAlerts(const Node& node) {
   if (!node.node.IsDefined()) {
     return alerts;
   }
-  CheckKeys(node, {"webhook_url", "webhook_secret", "window_hours", "min_samples",
-                   "max_attempts", "base_backoff_ms"});
+  CheckKeys(node, {"webhook_url", "webhook_secret", "window_hours", "min_samples", "max_attempts",
+                   "base_backoff_ms"});
   alerts.webhook_url = Text(Child(node, "webhook_url"), false);
   if (!alerts.webhook_url.empty() && alerts.webhook_url.rfind("http://", 0) != 0 &&
       alerts.webhook_url.rfind("https://", 0) != 0) {
@@ -92,8 +92,7 @@ analytics::AlertSettings ParseAlerts(const Node& node) {
   alerts.min_samples = Integer(Child(node, "min_samples"), alerts.min_samples, 1, 1000000);
   alerts.max_attempts = Integer(Child(node, "max_attempts"), alerts.max_attempts, 1, 100);
   alerts.base_backoff = std::chrono::milliseconds(Integer(
-      Child(node, "base_backoff_ms"), static_cast<int>(alerts.base_backoff.count()), 1,
-      3600000));
+      Child(node, "base_backoff_ms"), static_cast<int>(alerts.base_backoff.count()), 1, 3600000));
   return alerts;
 }
 
@@ -115,9 +114,10 @@ analytics::AnalyticsSettings ParseAnalytics(const Node& node) {
   }
   settings.reopen_window =
       std::chrono::hours(24 * Integer(Child(node, "reopen_window_days"), 7, 0, 365));
-  settings.poll_interval = std::chrono::milliseconds(Integer(
-      Child(node, "poll_interval_ms"), static_cast<int>(settings.poll_interval.count()), 10,
-      60000));
+  settings.poll_interval = std::chrono::milliseconds(
+      Integer(Child(node, "poll_interval_ms"), static_cast<int>(settings.poll_interval.count()), 10,
+              60000));
+
   settings.currency = Text(Child(node, "currency"), false, settings.currency);
   const Node prices = Child(node, "prices");
   if (prices.node.IsDefined()) {
@@ -127,9 +127,11 @@ analytics::AnalyticsSettings ParseAnalytics(const Node& node) {
       settings.prices[channel] = ParsePrice(Child(prices, channel));
     }
   }
+
   settings.seats = Integer(Child(node, "seats"), 0, 0, 100000);
   settings.seat_cost_per_month = Real(Child(node, "seat_cost_per_month"), 0, 0, 1e9);
   settings.platform_cost_per_month = Real(Child(node, "platform_cost_per_month"), 0, 0, 1e9);
+
   settings.targets = ParseTargets(Child(node, "targets"));
   settings.sla = ParseSlaTargets(Child(node, "sla"));
   settings.alerts = ParseAlerts(Child(node, "alerts"));

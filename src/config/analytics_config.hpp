@@ -1,7 +1,8 @@
 #pragma once
 
 // The `analytics` config section: time zone of the rollups, reopen window, price table and
-// fixed costs, KPI and SLA targets, alerts. Every key is optional; see docs/configuration.md.
+// fixed costs, KPI and SLA targets, alerts. Every key is optional, and docs/configuration.md lists
+// them.
 
 #include "mobilelink/analytics/settings.hpp"
 #include "mobilelink/config/yaml_node.hpp"

@@ -511,7 +511,7 @@ TEST_F(ConversationServiceTest, ReopenedEventNamesChannelAndResolution) {
   const auto next = Receive("opening hours?", "wamid.2", "whatsapp");
   EXPECT_EQ(next.conversation_id, first.conversation_id);
   EXPECT_EQ(GetConversation(first.conversation_id).status, ConversationStatus::kPending);
-  EXPECT_EQ(next.queued.size(), 1u);  // Reopened at tier 0, so the bot answers.
+  EXPECT_EQ(next.queued.size(), 1u);  // Reopened at tier 0, so the bot replies.
 
   std::optional<Event> reopened;
   store_->Read([&](Repository& repository) {

@@ -105,7 +105,8 @@ inline constexpr std::string_view kCustomerUpdated = "customer.updated";
 // data: {channel, tier, resolved_at} (resolved_at: Unix ms of the resolution it undoes).
 inline constexpr std::string_view kConversationReopened = "conversation.reopened";
 // A KPI crossed its target (raised) or came back within it (cleared), over the alert window.
-// data: {rule, kpi, priority, value, target, comparison, window_hours, samples}.
+// data: {type, rule, kpi, priority (SLA rules), comparison (at_most, at_least, between), value,
+// target, target_max (between only), samples, window_hours, occurred_at (Unix ms)}.
 inline constexpr std::string_view kAlertRaised = "alert.raised";
 inline constexpr std::string_view kAlertCleared = "alert.cleared";
 

@@ -35,7 +35,8 @@ constexpr Query kSaveState{
 
 constexpr Query kLoadRollup{
     "analytics_load_rollup",
-    "SELECT " ROLLUP_VALUE_COLUMNS " FROM analytics_rollups WHERE granularity = ?1 AND "
+    "SELECT " ROLLUP_VALUE_COLUMNS
+    " FROM analytics_rollups WHERE granularity = ?1 AND "
     "grouping_set = ?2 AND bucket = ?3 AND channel = ?4 AND inbox_id = ?5 AND team = ?6 AND "
     "agent = ?7 AND intent = ?8 AND priority = ?9"};
 constexpr Query kSaveRollup{
@@ -92,9 +93,9 @@ RollupValues ReadValues(const Statement& row, int first) {
 
 // Reads the key from columns 0-8 and the values from columns 9-13.
 std::pair<RollupKey, RollupValues> ReadRollupRow(const Statement& row) {
-  RollupKey key{ParseGranularity(row.Text(0)), row.Int(2), row.Text(1),
-                Dimensions{row.Text(3), row.Text(4), row.Text(5), row.Text(6), row.Text(7),
-                           row.Text(8)}};
+  RollupKey key{
+      ParseGranularity(row.Text(0)), row.Int(2), row.Text(1),
+      Dimensions{row.Text(3), row.Text(4), row.Text(5), row.Text(6), row.Text(7), row.Text(8)}};
   return {std::move(key), ReadValues(row, 9)};
 }
 
@@ -212,8 +213,8 @@ class SqliteAnalyticsRepository final : public analytics::AnalyticsRepository {
     auto row = db_.Prepare(kDueWebhooks);
     row.Bind(1, now_ms).Bind(2, limit);
     while (row.Step()) {
-      deliveries.push_back({row.Int(0), row.Text(1), row.Text(2),
-                            static_cast<int>(row.Int(3)), row.Int(4)});
+      deliveries.push_back(
+          {row.Int(0), row.Text(1), row.Text(2), static_cast<int>(row.Int(3)), row.Int(4)});
     }
     return deliveries;
   }

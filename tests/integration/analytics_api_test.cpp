@@ -3,10 +3,9 @@
 
 #include <mutex>
 
-#include "server_fixture.hpp"
-
 #include "mobilelink/analytics/alert_webhook.hpp"
 #include "mobilelink/http/server.hpp"
+#include "server_fixture.hpp"
 
 namespace mobilelink::integration {
 namespace {
@@ -32,17 +31,19 @@ class AnalyticsApiTest : public ::testing::Test {
       // Nothing listens on port 9, so bot replies stay queued; the KPIs do not need them sent.
       std::string yaml =
           TestConfigYaml({"http://127.0.0.1:9", public_url_, temp_dir_.Path() / "kpi.db"});
-      yaml += "analytics:\n"
-              "  time_zone: America/Los_Angeles\n"
-              "  poll_interval_ms: 100\n"
-              "  dashboard_dir: \"" MOBILELINK_SOURCE_DIR "/web/dashboard\"\n"
-              "  alerts:\n"
-              "    min_samples: 1\n"
-              "    webhook_url: http://127.0.0.1:" +
-              std::to_string(receiver_->Port()) +
-              "/alerts\n"
-              "    webhook_secret: " +
-              kAlertSecret + "\n";
+      yaml +=
+          "analytics:\n"
+          "  time_zone: America/Los_Angeles\n"
+          "  poll_interval_ms: 100\n"
+          "  dashboard_dir: \"" MOBILELINK_SOURCE_DIR
+          "/web/dashboard\"\n"
+          "  alerts:\n"
+          "    min_samples: 1\n"
+          "    webhook_url: http://127.0.0.1:" +
+          std::to_string(receiver_->Port()) +
+          "/alerts\n"
+          "    webhook_secret: " +
+          kAlertSecret + "\n";
       app::ApplicationOptions options;
       options.port = port;
       options.client.loopback_only = true;
@@ -87,11 +88,11 @@ class AnalyticsApiTest : public ::testing::Test {
   std::string Login(const std::string& login, const std::string& password) const {
     http::Headers headers;
     headers.Set("Content-Type", "application/x-www-form-urlencoded");
-    const auto response = Request(
-        "POST", "/oauth/token",
-        channels::common::EncodeForm(
-            {{"grant_type", "password"}, {"username", login}, {"password", password}}),
-        headers);
+    const auto response =
+        Request("POST", "/oauth/token",
+                channels::common::EncodeForm(
+                    {{"grant_type", "password"}, {"username", login}, {"password", password}}),
+                headers);
     const auto body = ParseJson(response.body);
     if (response.status != 200 || !body.is_object()) {
       ADD_FAILURE() << "login failed: " << response.status << " " << response.body;
@@ -105,8 +106,8 @@ class AnalyticsApiTest : public ::testing::Test {
     const auto form = TwilioInboundForm(sid, kCustomer, text);
     http::Headers headers;
     headers.Set("Content-Type", "application/x-www-form-urlencoded");
-    headers.Set("X-Twilio-Signature", channels::twilio_sms::ComputeSignature(
-                                          kTwilioAuthToken, public_url_ + path, form));
+    headers.Set("X-Twilio-Signature",
+                channels::twilio_sms::ComputeSignature(kTwilioAuthToken, public_url_ + path, form));
     return Request("POST", path, channels::common::EncodeForm(form), headers);
   }
 
@@ -142,8 +143,8 @@ class AnalyticsApiTest : public ::testing::Test {
 TEST_F(AnalyticsApiTest, LiveFiguresMoveWithinOneSecond) {
   ASSERT_EQ(PostSms("SMkpi1", "hello").status, 200);
   const auto moved = [&] {
-    return Request("GET", "/metrics").body.find(
-               "mobilelink_kpi_messages_received{channel=\"twilio_sms\"} 1\n") !=
+    return Request("GET", "/metrics")
+               .body.find("mobilelink_kpi_messages_received{channel=\"twilio_sms\"} 1\n") !=
            std::string::npos;
   };
   EXPECT_TRUE(WaitUntil(moved, std::chrono::milliseconds(1000)));

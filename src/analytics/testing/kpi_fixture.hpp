@@ -5,7 +5,7 @@
 // values are worked out by hand in kpi_fixture_test.cpp.
 //
 // C1 bot-only on SMS, resolved without an agent (contained).
-// C2 on WhatsApp, handed off, answered twice by agent 7, resolved, CSAT 5 and NPS 10.
+// C2 on WhatsApp, handed off, replied to twice by agent 7, resolved, CSAT 5 and NPS 10.
 // C3 on SMS, handed off, resolved, reopened two days later and resolved again, CSAT 2.
 // C4 out of hours at 01:30 PST on the DST day, critical, written to again over WhatsApp,
 //    answered at 08:00 PDT, escalated, resolved, NPS 3.
@@ -22,8 +22,7 @@
 namespace mobilelink::analytics::testing {
 
 /// Returns Unix milliseconds of a UTC date and time.
-inline std::int64_t Utc(int year, unsigned month, unsigned day, int hour, int minute,
-                        int second) {
+inline std::int64_t Utc(int year, unsigned month, unsigned day, int hour, int minute, int second) {
   const std::chrono::sys_days date{std::chrono::year(year) / std::chrono::month(month) /
                                    std::chrono::day(day)};
   return (date.time_since_epoch().count() * 86400LL + hour * 3600LL + minute * 60LL + second) *
