@@ -48,6 +48,19 @@ TEST(CountFeatures, WordTrigramsAddFeatures) {
   EXPECT_EQ(trigrams.size(), bigrams.size() + 2);
 }
 
+TEST(CountFeatures, CharacterNgramRange) {
+  const std::vector<std::string> tokens{"card"};
+  FeatureOptions options;
+  options.word_ngrams = 1;
+  options.min_char_ngram = 3;
+  options.max_char_ngram = 2;
+  // No character n-grams: the word alone.
+  EXPECT_EQ(CountFeatures(tokens, options).size(), 1u);
+  // " card " has 6 code points: 4 trigrams and 3 four-grams.
+  options.max_char_ngram = 4;
+  EXPECT_EQ(CountFeatures(tokens, options).size(), 1u + 4 + 3);
+}
+
 TEST(LinearModel, LogCountRatioLearnsFixture) {
   const Fixture fixture;
   for (LinearSolver solver : {LinearSolver::kSvm, LinearSolver::kLogistic}) {
