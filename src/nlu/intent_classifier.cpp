@@ -91,6 +91,7 @@ std::uint64_t HashTrainingData(const std::vector<tools::Utterance>& train,
         double(options.linear.hash_bits), options.linear.cost, double(options.linear.solver),
         double(options.linear.cross_word_char_ngrams), double(options.linear.word_ngrams),
         double(options.linear.min_char_ngram), double(options.linear.max_char_ngram),
+        double(options.linear.word_stems),
         double(options.linear.term_weighting), double(options.linear.l2_normalize),
         double(options.linear.log_count_ratio), double(options.ensemble_fit),
         double(options.out_of_scope_rule)}) {

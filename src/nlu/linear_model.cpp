@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <libstemmer.h>
 #include <linear.h>
 #include <memory>
+#include <new>
 #include <stdexcept>
 #include <string_view>
 
@@ -78,6 +80,26 @@ std::vector<float> Dequantize(const QuantizedWeights& quantized, int label_count
   return weights;
 }
 
+// libstemmer's stemmer keeps state between calls, so each thread gets its own.
+std::string_view Stem(const std::string& word) {
+  struct Stemmer {
+    sb_stemmer* stemmer = sb_stemmer_new("english", "UTF_8");
+    ~Stemmer() { sb_stemmer_delete(stemmer); }
+  };
+  thread_local const Stemmer english;
+  if (english.stemmer == nullptr) {
+    throw std::runtime_error("libstemmer has no English UTF-8 stemmer");
+  }
+  const sb_symbol* stem = sb_stemmer_stem(english.stemmer,
+                                          reinterpret_cast<const sb_symbol*>(word.data()),
+                                          static_cast<int>(word.size()));
+  if (stem == nullptr) {
+    throw std::bad_alloc();
+  }
+  return {reinterpret_cast<const char*>(stem),
+          static_cast<std::size_t>(sb_stemmer_length(english.stemmer))};
+}
+
 void AddCharGrams(const std::string& padded, const FeatureOptions& options, std::uint32_t mask,
                   std::vector<std::uint32_t>& indices) {
   const auto offsets = CodePointOffsets(padded);
@@ -141,6 +163,9 @@ std::vector<Feature> CountFeatures(const std::vector<std::string>& tokens,
   std::string line = " ";
   for (std::size_t t = 0; t < tokens.size(); ++t) {
     indices.push_back(Hash('w', tokens[t]) & mask);
+    if (options.word_stems) {
+      indices.push_back(Hash('s', Stem(tokens[t])) & mask);
+    }
     if (options.word_ngrams >= 2 && t + 1 < tokens.size()) {
       indices.push_back(Hash('b', tokens[t], tokens[t + 1]) & mask);
     }
@@ -412,6 +437,7 @@ void LinearModel::Write(std::ostream& out) const {
   io::Put<std::uint8_t>(out, features_.l2_normalize);
   io::Put<std::int32_t>(out, features_.min_char_ngram);
   io::Put<std::int32_t>(out, features_.max_char_ngram);
+  io::Put<std::uint8_t>(out, features_.word_stems);
   io::Put<std::int32_t>(out, label_count_);
   io::PutVector(out, idf_);
   const auto quantized = Quantize(weights_, label_count_);
@@ -429,6 +455,7 @@ LinearModel LinearModel::Read(std::istream& in) {
   features.l2_normalize = io::Get<std::uint8_t>(in) != 0;
   features.min_char_ngram = io::Get<std::int32_t>(in);
   features.max_char_ngram = io::Get<std::int32_t>(in);
+  features.word_stems = io::Get<std::uint8_t>(in) != 0;
   model.label_count_ = io::Get<std::int32_t>(in);
   if (features.hash_bits < 8 || features.hash_bits > kMaxHashBits || features.word_ngrams < 1 ||
       features.word_ngrams > kMaxWordGrams || features.min_char_ngram < 1 ||

@@ -148,6 +148,10 @@ void AddTrainingOptions(CLI::App& command, NluCommandOptions& options, NamedOpti
                   "turns character n-grams off")
       ->capture_default_str();
   command
+      .add_option("--word-stems", options.training.linear.word_stems,
+                  "Linear model: add each word's English Snowball stem as a feature")
+      ->capture_default_str();
+  command
       .add_option("--term-weighting", names.term_weighting,
                   "Linear model term frequency: sublinear (1 + log count), raw or binary")
       ->capture_default_str();
