@@ -12,6 +12,7 @@ packages=(
   libboost-json1.81-dev libboost-url1.81-dev libssl-dev libsqlite3-dev libpq-dev
   libphonenumber-dev libsodium-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev libicu-dev libfasttext-dev liblinear-dev
+  libstemmer-dev
   ccache ninja-build cmake g++ pkg-config sqlite3 curl jq
   nodejs npm chromium
 )

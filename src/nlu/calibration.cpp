@@ -217,7 +217,7 @@ void Calibration::Run(IntentClassifier& classifier,
                               : 0.0f;
   classifier.out_of_scope_threshold_ = kUnusedThreshold;
   if (calibration.empty()) {
-    // Nothing to fit on: the first C, a scale of 1 and equal weights.
+    // Nothing to fit on: the one trained C, a scale of 1 and equal weights.
     for (auto& member : candidates) {
       classifier.linear_.push_back(std::move(member.front()));
       classifier.linear_scales_.push_back(1);

@@ -90,6 +90,8 @@ std::uint64_t HashTrainingData(const std::vector<tools::Utterance>& train,
         double(options.fasttext.bucket), double(options.fasttext_models),
         double(options.linear.hash_bits), options.linear.cost, double(options.linear.solver),
         double(options.linear.cross_word_char_ngrams), double(options.linear.word_ngrams),
+        double(options.linear.min_char_ngram), double(options.linear.max_char_ngram),
+        double(options.linear.word_stems),
         double(options.linear.term_weighting), double(options.linear.l2_normalize),
         double(options.linear.log_count_ratio), double(options.ensemble_fit),
         double(options.out_of_scope_rule)}) {
@@ -161,8 +163,10 @@ IntentClassifier IntentClassifier::Train(const std::vector<tools::Utterance>& al
   }
   // candidates[member][i] is that linear member trained with the i-th candidate C.
   std::vector<std::vector<LinearModel>> candidates;
-  const std::vector<double> costs =
-      options.costs.empty() ? std::vector<double>{options.linear.cost} : options.costs;
+  // Without calibration data nothing can choose among candidate C values.
+  const std::vector<double> costs = options.costs.empty() || calibration.empty()
+                                        ? std::vector<double>{options.linear.cost}
+                                        : options.costs;
   if (options.kind != ModelKind::kFastText) {
     std::vector<LinearSolver> solvers{options.linear.solver};
     solvers.insert(solvers.end(), options.extra_solvers.begin(), options.extra_solvers.end());

@@ -24,8 +24,8 @@ inline constexpr std::string_view kOutOfScope = "oos";
 
 enum class ModelKind { kFastText, kLinear, kEnsemble };
 
-/// How the ensemble weights, the linear models' C and the thresholds are fitted on calibration
-/// data.
+/// Method that fits the ensemble weights, the linear models' C and the thresholds on
+/// calibration data.
 enum class EnsembleFit {
   // Each linear model's C and softmax scale by its own log loss, then the weights by the
   // ensemble's log loss, then the thresholds by the threshold objective.
@@ -35,7 +35,7 @@ enum class EnsembleFit {
   kJoint,
 };
 
-/// When a prediction is out of scope.
+/// Rule that makes a prediction out of scope.
 enum class OutOfScopeRule {
   // The top label is `oos`, or the top probability is below the threshold.
   kTopProbability,
@@ -59,9 +59,10 @@ struct TrainingOptions {
   LinearOptions linear;
   // Solvers of further linear models over the same features, each a member of the ensemble.
   std::vector<LinearSolver> extra_solvers;
-  // Candidate values of each linear model's C, chosen on calibration data. Empty: linear.cost.
-  std::vector<double> costs;
-  EnsembleFit ensemble_fit = EnsembleFit::kLogLoss;
+  // Candidate values of each linear model's C, chosen on calibration data. Empty, or no
+  // calibration data: linear.cost.
+  std::vector<double> costs{0.5, 1, 2};
+  EnsembleFit ensemble_fit = EnsembleFit::kJoint;
   OutOfScopeRule out_of_scope_rule = OutOfScopeRule::kTopProbability;
 };
 
@@ -92,9 +93,9 @@ class IntentClassifier final : public bot::IntentDetector {
  public:
   /// Trains on `train`, then fits on `calibration` the linear models' softmax scales (by log
   /// loss), their C, the ensemble weights and the out-of-scope thresholds (as
-  /// options.ensemble_fit says). With no calibration examples the threshold is 0 and the first
-  /// C is kept, so only the `oos` class (when `train` has one) answers out of scope. Throws
-  /// std::invalid_argument when `train` has fewer than two labels.
+  /// options.ensemble_fit says). With no calibration examples the threshold is 0, the weights
+  /// are equal and C is options.linear.cost, so only the `oos` class (when `train` has one)
+  /// answers out of scope. Throws std::invalid_argument when `train` has fewer than two labels.
   static IntentClassifier Train(const std::vector<tools::Utterance>& train,
                                 const std::vector<tools::Utterance>& calibration,
                                 const TrainingOptions& options);

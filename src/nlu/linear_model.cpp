@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <libstemmer.h>
 #include <linear.h>
 #include <memory>
+#include <new>
 #include <stdexcept>
 #include <string_view>
 
@@ -14,8 +16,7 @@ namespace mobilelink::nlu {
 
 namespace {
 
-constexpr int kMinCharGram = 2;
-constexpr int kMaxCharGram = 5;
+constexpr int kMaxCharGram = 8;
 constexpr int kMaxHashBits = 24;
 constexpr int kMaxWordGrams = 3;
 // liblinear's stopping tolerance for the dual solver; its documented default.
@@ -79,12 +80,33 @@ std::vector<float> Dequantize(const QuantizedWeights& quantized, int label_count
   return weights;
 }
 
-void AddCharGrams(const std::string& padded, std::uint32_t mask,
+// libstemmer's stemmer keeps state between calls, so each thread gets its own.
+std::string_view Stem(const std::string& word) {
+  struct Stemmer {
+    sb_stemmer* stemmer = sb_stemmer_new("english", "UTF_8");
+    ~Stemmer() { sb_stemmer_delete(stemmer); }
+  };
+  thread_local const Stemmer english;
+  if (english.stemmer == nullptr) {
+    throw std::runtime_error("libstemmer has no English UTF-8 stemmer");
+  }
+  const sb_symbol* stem = sb_stemmer_stem(english.stemmer,
+                                          reinterpret_cast<const sb_symbol*>(word.data()),
+                                          static_cast<int>(word.size()));
+  if (stem == nullptr) {
+    throw std::bad_alloc();
+  }
+  return {reinterpret_cast<const char*>(stem),
+          static_cast<std::size_t>(sb_stemmer_length(english.stemmer))};
+}
+
+void AddCharGrams(const std::string& padded, const FeatureOptions& options, std::uint32_t mask,
                   std::vector<std::uint32_t>& indices) {
   const auto offsets = CodePointOffsets(padded);
   const std::size_t points = offsets.size() - 1;
   for (std::size_t start = 0; start < points; ++start) {
-    for (int n = kMinCharGram; n <= kMaxCharGram && start + n <= points; ++n) {
+    for (int n = options.min_char_ngram; n <= options.max_char_ngram && start + n <= points;
+         ++n) {
       const std::string_view gram(padded.data() + offsets[start],
                                   offsets[start + n] - offsets[start]);
       indices.push_back(Hash('c', gram) & mask);
@@ -141,6 +163,9 @@ std::vector<Feature> CountFeatures(const std::vector<std::string>& tokens,
   std::string line = " ";
   for (std::size_t t = 0; t < tokens.size(); ++t) {
     indices.push_back(Hash('w', tokens[t]) & mask);
+    if (options.word_stems) {
+      indices.push_back(Hash('s', Stem(tokens[t])) & mask);
+    }
     if (options.word_ngrams >= 2 && t + 1 < tokens.size()) {
       indices.push_back(Hash('b', tokens[t], tokens[t + 1]) & mask);
     }
@@ -150,11 +175,11 @@ std::vector<Feature> CountFeatures(const std::vector<std::string>& tokens,
     if (options.cross_word_char_ngrams) {
       line += tokens[t] + " ";
     } else {
-      AddCharGrams(" " + tokens[t] + " ", mask, indices);
+      AddCharGrams(" " + tokens[t] + " ", options, mask, indices);
     }
   }
   if (options.cross_word_char_ngrams && !tokens.empty()) {
-    AddCharGrams(line, mask, indices);
+    AddCharGrams(line, options, mask, indices);
   }
   std::sort(indices.begin(), indices.end());
   std::vector<Feature> features;
@@ -353,6 +378,12 @@ LinearModel LinearModel::Train(const std::vector<std::vector<std::string>>& exam
   if (options.word_ngrams < 1 || options.word_ngrams > kMaxWordGrams) {
     throw std::invalid_argument("linear word_ngrams must be in [1, 3]");
   }
+  if (options.min_char_ngram < 1 || options.max_char_ngram > kMaxCharGram ||
+      options.min_char_ngram > options.max_char_ngram + 1) {
+    throw std::invalid_argument(
+        "linear character n-gram lengths must satisfy 1 <= min <= max + 1 and max <= 8 (min = "
+        "max + 1 turns character n-grams off)");
+  }
   LinearModel model;
   model.features_ = options;
   model.label_count_ = label_count;
@@ -404,6 +435,9 @@ void LinearModel::Write(std::ostream& out) const {
   io::Put<std::int32_t>(out, features_.word_ngrams);
   io::Put<std::int32_t>(out, static_cast<std::int32_t>(features_.term_weighting));
   io::Put<std::uint8_t>(out, features_.l2_normalize);
+  io::Put<std::int32_t>(out, features_.min_char_ngram);
+  io::Put<std::int32_t>(out, features_.max_char_ngram);
+  io::Put<std::uint8_t>(out, features_.word_stems);
   io::Put<std::int32_t>(out, label_count_);
   io::PutVector(out, idf_);
   const auto quantized = Quantize(weights_, label_count_);
@@ -419,9 +453,13 @@ LinearModel LinearModel::Read(std::istream& in) {
   features.word_ngrams = io::Get<std::int32_t>(in);
   const auto term_weighting = io::Get<std::int32_t>(in);
   features.l2_normalize = io::Get<std::uint8_t>(in) != 0;
+  features.min_char_ngram = io::Get<std::int32_t>(in);
+  features.max_char_ngram = io::Get<std::int32_t>(in);
+  features.word_stems = io::Get<std::uint8_t>(in) != 0;
   model.label_count_ = io::Get<std::int32_t>(in);
   if (features.hash_bits < 8 || features.hash_bits > kMaxHashBits || features.word_ngrams < 1 ||
-      features.word_ngrams > kMaxWordGrams || term_weighting < 0 ||
+      features.word_ngrams > kMaxWordGrams || features.min_char_ngram < 1 ||
+      features.max_char_ngram > kMaxCharGram || term_weighting < 0 ||
       term_weighting > static_cast<std::int32_t>(TermWeighting::kBinary) ||
       model.label_count_ < 1 || model.label_count_ > 100000) {
     throw std::runtime_error("model file has an invalid linear model header");

@@ -1,7 +1,7 @@
 #pragma once
 
 // A linear classifier (liblinear's multi-class SVM by default) over hashed TF-IDF features: word
-// n-grams (unigrams and bigrams by default) plus character 2- to 5-grams of the message.
+// n-grams (unigrams and bigrams by default) plus character n-grams (2 to 5 by default).
 
 #include <cstdint>
 #include <iosfwd>
@@ -29,9 +29,14 @@ struct FeatureOptions {
   int hash_bits = 16;  // Feature space of 2^hash_bits buckets.
   // Character n-grams also span the space between words, as well as within each word.
   bool cross_word_char_ngrams = true;
-  int word_ngrams = 2;  // Longest word n-gram, 1 to 3.
+  int word_ngrams = 2;  // Maximum word n-gram length, 1 to 3.
+  int min_char_ngram = 2;  // Minimum character n-gram length, in code points.
+  int max_char_ngram = 5;  // Maximum character n-gram length, at most 8.
   TermWeighting term_weighting = TermWeighting::kSublinear;
   bool l2_normalize = true;  // Scale each message's feature vector to unit length.
+  // English Snowball stem (libstemmer) of each word as a feature of its own.
+  // NOTE: every message is stemmed as English, whatever its language.
+  bool word_stems = true;
 };
 
 struct LinearOptions : FeatureOptions {

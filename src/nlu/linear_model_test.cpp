@@ -48,6 +48,42 @@ TEST(CountFeatures, WordTrigramsAddFeatures) {
   EXPECT_EQ(trigrams.size(), bigrams.size() + 2);
 }
 
+TEST(CountFeatures, CharacterNgramRange) {
+  const std::vector<std::string> tokens{"card"};
+  FeatureOptions options;
+  options.word_ngrams = 1;
+  options.word_stems = false;
+  options.min_char_ngram = 3;
+  options.max_char_ngram = 2;
+  // No character n-grams: the word alone.
+  EXPECT_EQ(CountFeatures(tokens, options).size(), 1u);
+  // " card " has 6 code points: 4 trigrams and 3 four-grams.
+  options.max_char_ngram = 4;
+  EXPECT_EQ(CountFeatures(tokens, options).size(), 1u + 4 + 3);
+}
+
+TEST(CountFeatures, WordStemsShareFeature) {
+  FeatureOptions options;
+  options.word_ngrams = 1;
+  options.min_char_ngram = 3;
+  options.max_char_ngram = 2;
+  options.word_stems = true;
+  // "refunds" and "refunded" differ as words and share the stem "refund".
+  const auto plural = CountFeatures({"refunds"}, options);
+  const auto past = CountFeatures({"refunded"}, options);
+  ASSERT_EQ(plural.size(), 2u);
+  ASSERT_EQ(past.size(), 2u);
+  int shared = 0;
+  for (const auto& a : plural) {
+    for (const auto& b : past) {
+      shared += a.index == b.index ? 1 : 0;
+    }
+  }
+  EXPECT_EQ(shared, 1);
+  options.word_stems = false;
+  EXPECT_EQ(CountFeatures({"refunds"}, options).size(), 1u);
+}
+
 TEST(LinearModel, LogCountRatioLearnsFixture) {
   const Fixture fixture;
   for (LinearSolver solver : {LinearSolver::kSvm, LinearSolver::kLogistic}) {

@@ -70,7 +70,7 @@ struct NamedOptions {
   std::string solver = "crammer_singer";
   std::vector<std::string> extra_solvers;
   std::string term_weighting = "sublinear";
-  std::string ensemble_fit = "log_loss";
+  std::string ensemble_fit = "joint";
   std::string out_of_scope_rule = "top_probability";
 };
 
@@ -119,8 +119,13 @@ void AddTrainingOptions(CLI::App& command, NluCommandOptions& options, NamedOpti
       .add_option("--hash-bits", options.training.linear.hash_bits,
                   "Linear model feature space: 2^N hashed buckets")
       ->capture_default_str();
-  command.add_option("--cost", options.training.linear.cost, "Linear model regularization C")
-      ->capture_default_str();
+  command.add_option_function<double>(
+      "--cost",
+      [&options](double cost) {
+        options.training.linear.cost = cost;
+        options.training.costs = {cost};
+      },
+      "Linear model regularization C, fixed: the same as --costs with one value");
   command.add_option("--solver", names.solver, "Linear model: svm, crammer_singer or logistic")
       ->capture_default_str();
   command
@@ -132,6 +137,19 @@ void AddTrainingOptions(CLI::App& command, NluCommandOptions& options, NamedOpti
       .add_option("--linear-word-ngrams", options.training.linear.word_ngrams,
                   "Linear model: longest word n-gram, 1 to 3")
       ->check(CLI::Range(1, 3))
+      ->capture_default_str();
+  command
+      .add_option("--linear-minn", options.training.linear.min_char_ngram,
+                  "Linear model: shortest character n-gram")
+      ->capture_default_str();
+  command
+      .add_option("--linear-maxn", options.training.linear.max_char_ngram,
+                  "Linear model: longest character n-gram, at most 8; below --linear-minn "
+                  "turns character n-grams off")
+      ->capture_default_str();
+  command
+      .add_option("--word-stems", options.training.linear.word_stems,
+                  "Linear model: add each word's English Snowball stem as a feature")
       ->capture_default_str();
   command
       .add_option("--term-weighting", names.term_weighting,
@@ -153,8 +171,9 @@ void AddTrainingOptions(CLI::App& command, NluCommandOptions& options, NamedOpti
   command
       .add_option("--costs", options.training.costs,
                   "Candidate values of each linear model's C, comma-separated, chosen on "
-                  "validation data; default: --cost alone")
-      ->delimiter(',');
+                  "validation data; without validation data C is --cost (default 1)")
+      ->delimiter(',')
+      ->capture_default_str();
   command
       .add_option("--fasttext-models", options.training.fasttext_models,
                   "fastText models with consecutive seeds whose probabilities are averaged")
