@@ -191,7 +191,9 @@ TEST_F(SurveyFlowTest, SecondAnswerIsNormalMessage) {
   Resolve(conversation);
   Receive("5");
   const auto later = Receive("4");
-  EXPECT_NE(later.conversation_id, conversation);
+  // Within the reopen window the second "4" reopens the surveyed conversation as a message.
+  EXPECT_EQ(later.conversation_id, conversation);
+  EXPECT_EQ(db_.CountEvents(events::kConversationReopened), 1);
   EXPECT_EQ(db_.CountEvents(events::kSurveyAnswered), 1);
 }
 
@@ -199,7 +201,8 @@ TEST_F(SurveyFlowTest, NonAnswerGoesToBot) {
   const auto conversation = Receive("hello there").conversation_id;
   Resolve(conversation);
   const auto question = Receive("what are your opening hours");
-  EXPECT_NE(question.conversation_id, conversation);
+  EXPECT_EQ(question.conversation_id, conversation);
+  EXPECT_EQ(db_.CountEvents(events::kConversationReopened), 1);
   EXPECT_EQ(db_.CountEvents(events::kSurveyAnswered), 0);
   EXPECT_EQ(Messages(question.conversation_id).back().text, "We open at 8.");
   // The survey is still open for a real answer.
@@ -248,7 +251,8 @@ TEST_F(SurveyFlowTest, ExpiresWhenUnanswered) {
   db_.Write([&](core::Repository& unit) { expired = surveys_.ExpireDue(unit, clock_.Now()); });
   EXPECT_EQ(expired, 1);
   EXPECT_EQ(db_.CountEvents(events::kSurveyExpired), 1);
-  EXPECT_NE(Receive("5").conversation_id, conversation);
+  EXPECT_EQ(Receive("5").conversation_id, conversation);
+  EXPECT_EQ(db_.CountEvents(events::kConversationReopened), 1);
   EXPECT_EQ(db_.CountEvents(events::kSurveyAnswered), 0);
 }
 
@@ -256,8 +260,10 @@ TEST_F(SurveyFlowTest, LateAnswerExpiresSurvey) {
   const auto conversation = Receive("hello there").conversation_id;
   Resolve(conversation);
   clock_.Advance(minutes(61));
-  EXPECT_NE(Receive("5").conversation_id, conversation);
+  EXPECT_EQ(Receive("5").conversation_id, conversation);
+  EXPECT_EQ(db_.CountEvents(events::kConversationReopened), 1);
   EXPECT_EQ(db_.CountEvents(events::kSurveyExpired), 1);
+  EXPECT_EQ(db_.CountEvents(events::kSurveyAnswered), 0);
 }
 
 TEST_F(SurveyFlowTest, NpsAfterTransactionIntent) {

@@ -44,10 +44,12 @@ inline constexpr std::string_view kContactHelpRequested = "contact.help_requeste
 // An agent marked the conversation as waiting on the customer (status pending). No data.
 inline constexpr std::string_view kConversationPending = "conversation.pending";
 // The conversation's priority changed. data: priority, previous, source (default, rule, agent).
+inline constexpr std::string_view kConversationPriorityChanged = "conversation.priority_changed";
 // An SLA breach took the conversation from its assignee back to the queue.
 // data: previous_agent_id, reason (sla_breach).
 inline constexpr std::string_view kConversationUnassigned = "conversation.unassigned";
 // The conversation moved to a higher tier. data: from_tier, to_tier, reason, team.
+inline constexpr std::string_view kEscalationRaised = "escalation.raised";
 
 // SLA clocks. Every sla.* event carries data: clock_id, metric (first_response, next_response,
 // resolution), priority, target_seconds, and elapsed_seconds (business seconds counted so

@@ -118,7 +118,10 @@ TEST_F(AuthSurvey, SmsNonAnswerReachesBot) {
   ASSERT_TRUE(WaitForSends(kCsatQuestion));
   ASSERT_EQ(PostSms("SM-survey-4", kCustomer, "hello again").status, 200);
   ASSERT_TRUE(WaitForSends(kGreetingAnswer, 2));
-  EXPECT_NE(ConversationOf("SM-survey-4"), conversation);
+  // A message within the reopen window reopens the resolved conversation.
+  EXPECT_EQ(ConversationOf("SM-survey-4"), conversation);
+  EXPECT_EQ(Store().Integer("SELECT COUNT(*) FROM events WHERE type = 'conversation.reopened'"),
+            1);
   EXPECT_EQ(Store().Integer("SELECT COUNT(*) FROM events WHERE type = 'survey.answered'"), 0);
 }
 
