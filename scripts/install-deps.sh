@@ -13,8 +13,7 @@ packages=(
   libphonenumber-dev libsodium-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev libicu-dev libfasttext-dev liblinear-dev
   libstemmer-dev
-  ccache ninja-build cmake g++ pkg-config sqlite3 curl jq
-  nodejs npm chromium
+  ccache ninja-build cmake g++ pkg-config sqlite3 curl jq chromium
 )
 
 # The KPI dashboard's charting library (Chart.js) comes from npm, pinned by
@@ -28,6 +27,14 @@ install_dashboard_modules() {
 }
 
 missing=()
+# A nodejs package from outside Debian (NodeSource) bundles npm and conflicts with Debian's npm
+# package, so node and npm are installed only when the commands are missing.
+if ! command -v node >/dev/null; then
+  missing+=(nodejs)
+fi
+if ! command -v npm >/dev/null; then
+  missing+=(npm)
+fi
 for package in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
     missing+=("$package")
