@@ -173,9 +173,15 @@ void ConversationService::SendSurvey(Repository& repository, Conversation& conve
     return;
   }
   // A contact who opted out gets no survey: QueueOutbound rejects it and nothing is recorded.
-  auto queued = QueueOutbound(
-      repository, conversation,
-      {inbox, *recipient, SenderKind::kBot, std::nullopt, question->text, false});
+  OutboundRequest request{inbox, *recipient, SenderKind::kBot, std::nullopt, question->text, false};
+  // Where the channel shows quick replies, the customer taps a CSAT score; the answer is read
+  // from the message text either way. NPS has 11 scores, more than a WhatsApp list holds.
+  if (inbox->capabilities.quick_replies && question->kind == bot::SurveyKind::kCsat) {
+    for (int score = 1; score <= 5; ++score) {
+      request.options.push_back({"csat_" + std::to_string(score), std::to_string(score)});
+    }
+  }
+  auto queued = QueueOutbound(repository, conversation, request);
   if (!queued.ok()) {
     return;
   }

@@ -8,6 +8,9 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
+export const CSAT_QUESTION = "How happy are you with our help today? Tap a score from 1 to 5.";
+export const SURVEY_THANKS = "Thank you for your feedback!";
+
 export const AGENT = { login: "alice", password: "browser-agent-password" };
 export const SUPERVISOR = { login: "sam", password: "browser-supervisor-password" };
 export const WHATSAPP_SECRET = "browser_whatsapp_app_secret";
@@ -67,6 +70,9 @@ agents:
     password_hash: "${supervisorHash}"
 web:
   embed_origins: ["${embedOrigin}"]
+surveys:
+  csat_question: "${CSAT_QUESTION}"
+  thanks_message: "${SURVEY_THANKS}"
 canned_responses:
   - code: hours
     text: "${CANNED_HOURS}"

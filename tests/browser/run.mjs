@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
 import {
-  AGENT, api, apiToken, CANNED_HOURS, postSms, postWhatsApp, resolveAll, startHostPage, startServers, SUPERVISOR,
+  AGENT, api, apiToken, CANNED_HOURS, CSAT_QUESTION, SURVEY_THANKS, postSms, postWhatsApp, resolveAll, startHostPage, startServers, SUPERVISOR,
 } from "./harness.mjs";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -111,6 +111,12 @@ test("agent claims, replies and resolves a widget conversation", async ({ browse
   await consolePage.getByRole("button", { name: "Resolve" }).click();
   await chat.locator("#log .notice", { hasText: "resolved" }).waitFor();
   await consolePage.locator("#conversation-actions .state", { hasText: "resolved" }).waitFor();
+
+  // The survey arrives over the same channel with the CSAT scores as quick replies.
+  await chat.locator("#log .msg.outbound", { hasText: CSAT_QUESTION }).waitFor();
+  assert.equal(await chat.locator("#quick-replies .quick-reply").count(), 5);
+  await chat.locator("#quick-replies .quick-reply", { hasText: "5" }).click();
+  await chat.locator("#log .msg.outbound", { hasText: SURVEY_THANKS }).waitFor();
   await customer.close();
   await agent.close();
 });

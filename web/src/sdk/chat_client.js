@@ -18,6 +18,15 @@ const DEFAULT_RECONNECT_DELAYS_MS = [500, 1000, 2000, 4000, 8000, 15000];
 const MAX_RECONNECT_ATTEMPTS = 200;
 const TYPING_INTERVAL_MS = 3000;
 
+// Returns the protocol frame of a queued message.
+function messageFrame(queued) {
+  const frame = { type: "message", client_id: queued.client_id, text: queued.text };
+  if (queued.reply_id) {
+    frame.reply_id = queued.reply_id;
+  }
+  return frame;
+}
+
 function newClientId() {
   const bytes = new Uint8Array(12);
   crypto.getRandomValues(bytes);
@@ -86,16 +95,20 @@ export class ChatClient {
     this.dropSocket("offline");
   }
 
-  /// Queues `text` and sends it when the session is ready. Returns the message's client_id.
-  send(text) {
+  /// Queues `text` and sends it when the session is ready. `replyId` is the id of the quick
+  /// reply the customer tapped, if any. Returns the message's client_id.
+  send(text, replyId) {
     const trimmed = String(text).trim();
     if (!trimmed) {
       throw new Error("a message needs some text");
     }
     const queued = { client_id: newClientId(), text: trimmed, created_at: Date.now() };
+    if (replyId) {
+      queued.reply_id = String(replyId);
+    }
     this.store("queue", [...this.queued(), queued]);
     this.emit("pending", queued);
-    this.sendFrame({ type: "message", client_id: queued.client_id, text: queued.text });
+    this.sendFrame(messageFrame(queued));
     return queued.client_id;
   }
 
@@ -284,7 +297,7 @@ export class ChatClient {
 
   flushQueue() {
     for (const queued of this.queued()) {
-      this.sendFrame({ type: "message", client_id: queued.client_id, text: queued.text });
+      this.sendFrame(messageFrame(queued));
     }
   }
 

@@ -80,7 +80,7 @@ function showMessage(message) {
   }
   if (message.direction === "outbound") {
     announcer.textContent = `${senderLabel(message)}: ${message.text}`;
-    showQuickReplies(message.quick_replies);
+    showQuickReplies(message.options);
     typingNotice.hidden = true;
     if (document.visibilityState === "visible") {
       client.markRead(message.id);
@@ -92,15 +92,14 @@ function showMessage(message) {
 function showQuickReplies(replies) {
   replaceChildren(quickReplies);
   for (const reply of Array.isArray(replies) ? replies : []) {
-    const title = typeof reply === "string" ? reply : reply.title;
     quickReplies.appendChild(el("button", {
       type: "button",
       class: "quick-reply",
       onclick: () => {
-        client.send(title);
+        client.send(reply.title, reply.id);
         replaceChildren(quickReplies);
       },
-    }, title));
+    }, reply.title));
   }
 }
 
