@@ -61,6 +61,10 @@ void AuditAgentChange(core::Repository& unit, const AppContext& context, const C
 
 /// Sends `response` once the audit row of an agent's read is durable; error responses are
 /// sent at once. A read whose audit row cannot be stored gets a 503 response instead.
+/// Returns true when the caller may see the conversation: supervisors see all, agents the
+/// queue and their own conversations.
+bool MayView(const Caller& caller, const core::Conversation& conversation);
+
 void RespondAfterReadAudit(AppContext& context, const Caller& caller, std::string_view action,
                            std::int64_t conversation_id, http::HttpResponse response,
                            http::Responder respond);

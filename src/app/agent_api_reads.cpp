@@ -234,18 +234,20 @@ http::HttpResponse ShowConversation(AppContext& context, const Caller& caller, s
     return http::HttpResponse::Error(404, "conversation_not_found",
                                      "conversation " + std::to_string(id) + " not found", "id");
   }
-  // Agents see the queue (handed off, open, unassigned) and their own conversations;
-  // supervisors see all, including the ones the bot is still handling.
-  const bool in_queue = conversation->tier >= 1 && !conversation->assignee_agent_id &&
-                        conversation->status == core::ConversationStatus::kOpen;
-  const bool visible = caller.IsSupervisor() || in_queue ||
-                       conversation->assignee_agent_id == caller.agent.id;
-  if (!visible) {
+  if (!MayView(caller, *conversation)) {
     return http::HttpResponse::Error(403, "forbidden",
                                      "conversation " + std::to_string(id) +
                                          " is neither in the queue nor assigned to you");
   }
   return http::HttpResponse::Json(200, json::serialize(body));
+}
+
+bool MayView(const Caller& caller, const core::Conversation& conversation) {
+  // Agents see the queue (handed off, open, unassigned) and their own conversations;
+  // supervisors see all, including the ones the bot is still handling.
+  const bool in_queue = conversation.tier >= 1 && !conversation.assignee_agent_id &&
+                        conversation.status == core::ConversationStatus::kOpen;
+  return caller.IsSupervisor() || in_queue || conversation.assignee_agent_id == caller.agent.id;
 }
 
 http::HttpResponse SendTyping(AppContext& context, const Caller& caller, std::int64_t id) {

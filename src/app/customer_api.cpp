@@ -155,7 +155,8 @@ void AddCustomerApiRoutes(http::Router& router, AppContext& context) {
       http::RouteLimits{kMaxImportBodyBytes});
   router.Add("GET", "/api/v1/conversations/{id}/customer",
              [&context](http::HttpRequest&& request, http::Responder respond) {
-               if (!agent_api::Authenticate(context, request)) {
+               const auto caller = agent_api::Authenticate(context, request);
+               if (!caller) {
                  respond(agent_api::Unauthorized());
                  return;
                }
@@ -165,7 +166,20 @@ void AddCustomerApiRoutes(http::Router& router, AppContext& context) {
                                     "conversation id must be a positive integer"));
                  return;
                }
-               respond(ShowCustomer(context, *id));
+               std::optional<core::Conversation> conversation;
+               context.store->Read([&](core::Repository& repository) {
+                 conversation = repository.GetConversation(*id);
+               });
+               if (conversation && !agent_api::MayView(*caller, *conversation)) {
+                 respond(http::HttpResponse::Error(
+                     403, "forbidden",
+                     "conversation " + std::to_string(*id) +
+                         " is neither in the queue nor assigned to you"));
+                 return;
+               }
+               // The profile is answered only after its read is in the audit log.
+               agent_api::RespondAfterReadAudit(context, *caller, "customer.read", *id,
+                                                ShowCustomer(context, *id), std::move(respond));
              });
 }
 

@@ -296,11 +296,30 @@ void WebchatHub::HandleRead(const std::shared_ptr<http::WebSocketSession>& sessi
   update.provider_message_id = "webchat-" + std::to_string(message_id);
   update.status = core::DeliveryStatus::kRead;
   const core::ConversationService* service = context_.service;
+  // A visitor may mark only messages sent to its own contact in this inbox.
+  auto owned = std::make_shared<bool>(false);
   context_.store->Write(
-      [service, update](core::Repository& repository) {
+      [service, update, message_id, owned, contact_id = binding.contact_id](
+          core::Repository& repository) {
+        const auto message = repository.GetMessage(message_id);
+        if (!message || message->direction != core::Direction::kOutbound ||
+            message->inbox_id != update.inbox_id) {
+          return;
+        }
+        const auto conversation = repository.GetConversation(message->conversation_id);
+        if (!conversation || conversation->contact_id != contact_id) {
+          return;
+        }
+        *owned = true;
         service->ApplyStatus(repository, update);
       },
-      nullptr);
+      [session, owned, message_id](const store::WriteResult& result) {
+        if (result.ok && !*owned) {
+          SendError(session, "invalid_message_id", "message_id",
+                    "message " + std::to_string(message_id) +
+                        " is not a message sent to this chat; use an id from a message frame");
+        }
+      });
 }
 
 std::vector<std::shared_ptr<http::WebSocketSession>> WebchatHub::SocketsOf(

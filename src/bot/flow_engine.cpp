@@ -442,13 +442,14 @@ class FlowEngine::Turn {
       AbandonAndHandOff("authentication_failed");
       return false;
     }
-    // The code goes into the SMS text only, never into the flow's values.
-    // NOTE: the outbound message row keeps that text. The code is single-use and expires after
-    // the OTP service's ttl, so a copy of the database holds no code that still works.
+    // The code goes into the SMS text only, never into the flow's values. The stored copy of the
+    // SMS has the code masked; the outbox keeps the real text only until the send ends.
     FlowState with_code = state_;
     with_code.values["code"] = issued.code;
     FlowReply code_message;
     code_message.text = Render(step.code_message, with_code, Escape::kMasked);
+    with_code.values["code"] = std::string(issued.code.size(), '*');
+    code_message.stored_text = Render(step.code_message, with_code, Escape::kMasked);
     code_message.inbox_id = step.sms_inbox.empty() ? channel_.inbox_id : step.sms_inbox;
     code_message.recipient = phone;
     turn_.replies.push_back(std::move(code_message));

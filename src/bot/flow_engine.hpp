@@ -31,6 +31,8 @@ struct FlowReply {
   // recipient than the conversation's.
   std::string inbox_id;
   std::string recipient;
+  // The stored copy when it differs from `text`: the passcode SMS is stored with the code masked.
+  std::string stored_text;
 };
 
 /// The destination of a turn's replies and the way they render.

@@ -18,6 +18,7 @@
 #include "mobilelink/config/config.hpp"
 #include "mobilelink/core/conversation_service.hpp"
 #include "mobilelink/customers/customer_import.hpp"
+#include "mobilelink/store/sqlite_repository.hpp"
 #include "mobilelink/store/store.hpp"
 
 namespace mobilelink::bot::testing {
@@ -127,8 +128,21 @@ class FlowHarness : public ::testing::Test {
   }
 
   /// Returns the passcode in the first reply of `outcome`, the SMS of an authenticate step.
+  /// Returns the text the outbox sends for the first message queued by `outcome`: the stored
+  /// copy of a passcode SMS has the code masked, the outbox row has it in clear.
   std::string CodeIn(const core::InboundOutcome& outcome) {
-    const auto replies = Replies(outcome);
+    std::vector<std::string> replies;
+    if (!outcome.queued.empty()) {
+      store_->Read([&](core::Repository& repository) {
+        static constexpr store::Query kSendText{
+            "test_outbox_send_text", "SELECT send_text FROM outbox WHERE message_id = ?1"};
+        auto row = static_cast<store::SqliteRepository&>(repository).Db().Prepare(kSendText);
+        row.Bind(1, outcome.queued.front().message_id);
+        if (row.Step() && !row.IsNull(0)) {
+          replies.push_back(row.Text(0));
+        }
+      });
+    }
     std::string code;
     if (!replies.empty()) {
       const std::string& text = replies.front();

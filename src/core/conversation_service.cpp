@@ -139,7 +139,7 @@ InboundOutcome ConversationService::ReceiveInbound(Repository& repository,
 
   const TimePoint now = clock_.Now();
   outcome.contact_id =
-      repository.ResolveContact(inbound.from, SanitizeUtf8(inbound.profile_name), now);
+      repository.ResolveContact(inbound.from, MaskCardNumbers(SanitizeUtf8(inbound.profile_name)), now);
   if (surveys_ != nullptr && ReceiveSurveyAnswer(repository, inbound, *inbox, outcome)) {
     return outcome;
   }
@@ -383,7 +383,8 @@ ActionOutcome ConversationService::QueueOutbound(Repository& repository,
   message.direction = Direction::kOutbound;
   message.sender = request.sender;
   message.agent_id = request.agent_id;
-  message.text = text;
+  message.text = request.stored_text.empty() ? text
+                                              : MaskCardNumbers(SanitizeUtf8(request.stored_text));
   message.options = request.options;
   message.status = DeliveryStatus::kQueued;
   message.created_at = now;
@@ -400,6 +401,9 @@ ActionOutcome ConversationService::QueueOutbound(Repository& repository,
   entry.conversation_id = conversation.id;
   entry.inbox_id = inbox.id;
   entry.recipient = request.recipient;
+  if (message.text != text) {
+    entry.text = text;
+  }
   entry.due_at = now;
   repository.EnqueueOutbox(entry);
   Emit(repository, events::kMessageQueued, conversation, message.id, request.agent_id,

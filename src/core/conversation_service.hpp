@@ -217,6 +217,9 @@ class ConversationService final {
     // caller has just checked consent in the same transaction.
     bool ignore_opt_out = false;
     std::vector<QuickReply> options;
+    // The copy kept in the messages table when it differs from `text`, such as a passcode SMS
+    // stored with the code masked. Empty stores `text`.
+    std::string stored_text;
   };
   ActionOutcome QueueOutbound(Repository& repository, Conversation& conversation,
                               const OutboundRequest& request) const;

@@ -88,7 +88,8 @@ void ConversationService::ApplyFlowTurn(Repository& repository, Conversation& co
                             std::nullopt,
                             reply.text,
                             !other_address,
-                            std::move(reply.options)};
+                            std::move(reply.options),
+                            std::move(reply.stored_text)};
     auto queued = QueueOutbound(repository, conversation, request);
     outcome.queued.insert(outcome.queued.end(), queued.queued.begin(), queued.queued.end());
   }

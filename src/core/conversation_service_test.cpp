@@ -1,3 +1,4 @@
+#include "mobilelink/core/card_redactor.hpp"
 #include "mobilelink/core/conversation_service.hpp"
 
 #include <algorithm>
@@ -280,6 +281,22 @@ TEST_F(ConversationServiceTest, CardMaskedBeforeStoreAndBot) {
   const auto seen = detector_->Seen();
   ASSERT_EQ(seen.size(), 1u);
   EXPECT_EQ(seen[0], "my card **** **** **** 1111 was declined");
+}
+
+TEST_F(ConversationServiceTest, CardMaskedInProfileName) {
+  InboundMessage inbound;
+  inbound.inbox_id = "sms";
+  inbound.provider_message_id = "SM-name-card";
+  inbound.from = {IdentityKind::kPhone, kCustomer, "sms"};
+  inbound.profile_name = "Card 4012888888881881";
+  inbound.text = "hello";
+  InboundOutcome outcome;
+  Write([&](Repository& repository) { outcome = service_->ReceiveInbound(repository, inbound); });
+  std::optional<Contact> contact;
+  store_->Read([&](Repository& repository) { contact = repository.GetContact(outcome.contact_id); });
+  ASSERT_TRUE(contact.has_value());
+  EXPECT_EQ(contact->name.find("4012888888881881"), std::string::npos);
+  EXPECT_EQ(contact->name, MaskCardNumbers("Card 4012888888881881"));
 }
 
 TEST_F(ConversationServiceTest, StopQueuesOneConfirmation) {

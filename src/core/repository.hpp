@@ -22,6 +22,8 @@ struct OutboxEntry {
   std::int64_t conversation_id = 0;
   std::string inbox_id;
   std::string recipient;  // Identity value the provider addresses: E.164, web chat visitor id.
+  // Text to send. On enqueue, empty sends the stored message's text; a different text (a
+  // passcode whose stored copy is masked) is kept only until the send ends.
   std::string text;
   std::vector<Media> media;
   std::vector<QuickReply> options;

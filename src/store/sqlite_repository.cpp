@@ -209,14 +209,15 @@ constexpr Query kSetOptedOut{
     "updated_at = excluded.updated_at"};
 
 #define OUTBOX_COLUMNS                                                                    \
-  "o.id, o.message_id, o.conversation_id, o.inbox_id, o.recipient, m.text, m.media_json, " \
+  "o.id, o.message_id, o.conversation_id, o.inbox_id, o.recipient, "                      \
+  "COALESCE(o.send_text, m.text), m.media_json, "                                          \
   "o.attempts, o.due_at, o.claimed_at, o.state, m.sender, "                               \
   "(SELECT options_json FROM message_options WHERE message_id = o.message_id)"
 
 constexpr Query kEnqueueOutbox{
     "enqueue_outbox",
     "INSERT INTO outbox (message_id, conversation_id, inbox_id, recipient, state, attempts, "
-    "due_at) VALUES (?1, ?2, ?3, ?4, 'pending', 0, ?5)"};
+    "due_at, send_text) VALUES (?1, ?2, ?3, ?4, 'pending', 0, ?5, ?6)"};
 // An entry is due when no earlier entry of its conversation is still pending or in flight, so
 // replies reach the customer in the order they were written.
 constexpr Query kSelectDueOutbox{
@@ -234,7 +235,8 @@ constexpr Query kMarkSending{
     "claimed_at = CASE WHEN state = 'unknown' THEN claimed_at ELSE ?2 END WHERE id = ?1"};
 constexpr Query kUpdateOutbox{
     "update_outbox",
-    "UPDATE outbox SET state = ?2, attempts = ?3, due_at = ?4, last_error = ?5 WHERE id = ?1"};
+    "UPDATE outbox SET state = ?2, attempts = ?3, due_at = ?4, last_error = ?5, "
+    "send_text = CASE WHEN ?2 IN ('done', 'failed') THEN NULL ELSE send_text END WHERE id = ?1"};
 constexpr Query kListOutboxInState{"list_outbox_in_state",
                                    "SELECT " OUTBOX_COLUMNS
                                    " FROM outbox o JOIN messages m ON m.id = o.message_id "
@@ -647,13 +649,18 @@ void SqliteRepository::SetOptedOut(std::string_view inbox_id, std::string_view a
 }
 
 void SqliteRepository::EnqueueOutbox(core::OutboxEntry& entry) {
-  db_.Prepare(kEnqueueOutbox)
-      .Bind(1, entry.message_id)
+  auto statement = db_.Prepare(kEnqueueOutbox);
+  statement.Bind(1, entry.message_id)
       .Bind(2, entry.conversation_id)
       .Bind(3, entry.inbox_id)
       .Bind(4, entry.recipient)
-      .Bind(5, ToMillis(entry.due_at))
-      .Run();
+      .Bind(5, ToMillis(entry.due_at));
+  if (entry.text.empty()) {
+    statement.BindNull(6);
+  } else {
+    statement.Bind(6, entry.text);
+  }
+  statement.Run();
   entry.id = db_.LastInsertId();
   entry.state = "pending";
 }

@@ -140,16 +140,23 @@ class Flows : public ServerFixture {
                    text);
   }
 
-  // Returns the digits of the newest passcode SMS, after waiting for it to be stored.
+  // Returns the digits of the newest passcode SMS the fake provider received, after waiting for
+  // it. The stored copy of that SMS has the code masked.
   std::string LatestCode(std::size_t previous_codes = 0) const {
-    const std::string count_sql =
-        "SELECT COUNT(*) FROM messages WHERE text LIKE 'Your verification code is %'";
+    std::string text;
     EXPECT_TRUE(WaitUntil([&] {
-      return Store().Integer(count_sql) > static_cast<std::int64_t>(previous_codes);
+      std::size_t codes = 0;
+      for (const auto& send : fake_->Messages()) {
+        if (send.text.rfind("Your verification code is ", 0) == 0) {
+          ++codes;
+          text = send.text;
+        }
+      }
+      return codes > previous_codes;
     }));
-    const std::string text = Store().Text(
-        "SELECT text FROM messages WHERE text LIKE 'Your verification code is %' "
-        "ORDER BY id DESC LIMIT 1");
+    EXPECT_EQ(Store().Integer("SELECT COUNT(*) FROM messages WHERE text LIKE "
+                              "'Your verification code is ******.%'"),
+              static_cast<std::int64_t>(previous_codes + 1));
     const auto start = text.find_first_of("0123456789");
     if (start == std::string::npos) {
       return {};
@@ -304,12 +311,16 @@ TEST_F(Flows, WebchatCardFreezeWithOptions) {
   EXPECT_EQ(next_text()["text"],
             "Your card is frozen. If it was stolen, an agent can order a new one: just type agent.");
 
-  // The lookup linked the visitor to the customer, so agents see the profile.
+  // The lookup linked the visitor to the customer. The conversation is still with the bot, so a
+  // supervisor sees the profile, with an audit row, and an agent does not.
   const std::int64_t conversation = Store().Integer(
       "SELECT conversation_id FROM messages WHERE inbox_id = 'chat' ORDER BY id DESC LIMIT 1");
-  const auto shown = Api("GET", "/api/v1/conversations/" + std::to_string(conversation) + "/customer",
-                         Login("alice", kAgentPassword));
+  const std::string route = "/api/v1/conversations/" + std::to_string(conversation) + "/customer";
+  const auto hidden = Api("GET", route, Login("alice", kAgentPassword));
+  EXPECT_EQ(hidden.status, 403) << hidden.body;
+  const auto shown = Api("GET", route, Login("bob", kSupervisorPassword));
   ASSERT_EQ(shown.status, 200) << shown.body;
+  EXPECT_EQ(Store().Integer("SELECT COUNT(*) FROM audit_log WHERE action = 'customer.read'"), 1);
   const auto body = ParseJson(shown.body).as_object();
   EXPECT_EQ(body.at("customer").as_object().at("card_status"), "frozen");
   EXPECT_EQ(body.at("transactions").as_array().size(), 1u);

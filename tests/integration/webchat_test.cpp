@@ -127,6 +127,42 @@ TEST_F(Webchat, AgentTypingReachesSocket) {
   EXPECT_EQ(Text(*frame, "state"), "start");
 }
 
+TEST_F(Webchat, ReadOnlyOwnMessages) {
+  WebSocketClient owner;
+  Connect(owner);
+  ASSERT_TRUE(owner.SendJson({{"type", "hello"}}, kWaitLimit));
+  ASSERT_TRUE(owner.ReadType("session", kWaitLimit).has_value());
+  ASSERT_TRUE(
+      owner.SendJson({{"type", "message"}, {"client_id", "r-1"}, {"text", "hello"}}, kWaitLimit));
+  const auto pushed = owner.ReadType("message", kWaitLimit);
+  ASSERT_TRUE(pushed.has_value());
+  const std::int64_t reply_id = pushed->at("message").as_object().at("id").as_int64();
+  ASSERT_TRUE(WaitForOutboxIdle());
+
+  // Another visitor gets an error and the reply's status does not change.
+  WebSocketClient other;
+  Connect(other);
+  ASSERT_TRUE(other.SendJson({{"type", "hello"}}, kWaitLimit));
+  ASSERT_TRUE(other.ReadType("session", kWaitLimit).has_value());
+  ASSERT_TRUE(other.SendJson({{"type", "read"}, {"message_id", reply_id}}, kWaitLimit));
+  const auto error = other.ReadType("error", kWaitLimit);
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(Text(*error, "code"), "invalid_message_id");
+  const std::string status_sql = "SELECT status FROM messages WHERE id = " + std::to_string(reply_id);
+  EXPECT_NE(Store().Text(status_sql), "read");
+
+  // The visitor the reply was sent to marks it read.
+  ASSERT_TRUE(owner.SendJson({{"type", "read"}, {"message_id", reply_id}}, kWaitLimit));
+  bool read = false;
+  for (int attempt = 0; attempt < 200 && !read; ++attempt) {
+    read = Store().Text(status_sql) == "read";
+    if (!read) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  EXPECT_TRUE(read);
+}
+
 TEST_F(Webchat, HistoryPagesPastLimit) {
   WebSocketClient client;
   Connect(client);
