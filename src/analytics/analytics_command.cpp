@@ -1,5 +1,6 @@
 #include "mobilelink/analytics/analytics_command.hpp"
 
+#include <filesystem>
 #include <iostream>
 
 #include "mobilelink/analytics/processor.hpp"
@@ -14,6 +15,12 @@ constexpr int kBatchEvents = 20'000;
 constexpr std::size_t kMaxPrintedDifferences = 50;
 
 int Verify(const config::Config& config) {
+  // Opening a missing file would create an empty store whose rollups trivially match.
+  if (!std::filesystem::is_regular_file(config.store.path)) {
+    std::cerr << "database file " << config.store.path
+              << " not found; check store.path in the config\n";
+    return 2;
+  }
   auto store = store::OpenSqliteStore({config.store.path, 512, config.store.synchronous});
   const TimeZone zone(config.analytics.time_zone);
   const AnalyticsProcessor processor(config.analytics, zone);

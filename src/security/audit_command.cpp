@@ -1,5 +1,6 @@
 #include "mobilelink/security/audit_command.hpp"
 
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -25,6 +26,11 @@ int RunAuditVerify(const AuditVerifyOptions& options) {
       sqlite.path = options.database_path;
     } else if (!options.config_path.empty()) {
       sqlite.path = config::LoadConfig(options.config_path).store.path;
+    }
+    // Opening a missing file would create an empty store and report an intact log.
+    if (!std::filesystem::is_regular_file(sqlite.path)) {
+      throw std::runtime_error("database file " + sqlite.path +
+                               " not found; pass the server's store with --db or --config");
     }
     store = store::OpenSqliteStore(sqlite);
   } catch (const std::exception& error) {

@@ -74,9 +74,10 @@ class AuthSurvey : public ServerFixture {
     return Request("POST", path, body, headers);
   }
 
-  std::string RunAuditVerify() {
+  std::string RunAuditVerify(const std::string& database = {}) {
+    const std::string path = database.empty() ? StorePath().string() : database;
     const std::string command =
-        std::string(MOBILELINK_BINARY) + " audit verify --db '" + StorePath().string() + "' 2>&1";
+        std::string(MOBILELINK_BINARY) + " audit verify --db '" + path + "' 2>&1";
     std::string output;
     FILE* pipe = ::popen(command.c_str(), "r");
     if (pipe == nullptr) {
@@ -93,6 +94,14 @@ class AuthSurvey : public ServerFixture {
 
   int last_exit_code_ = -1;
 };
+
+TEST_F(AuthSurvey, AuditVerifyMissingFileFails) {
+  const auto missing = StorePath().parent_path() / "no-such-store.db";
+  const std::string output = RunAuditVerify(missing.string());
+  EXPECT_EQ(last_exit_code_, 2) << output;
+  EXPECT_NE(output.find("not found"), std::string::npos) << output;
+  EXPECT_FALSE(std::filesystem::exists(missing));
+}
 
 TEST_F(AuthSurvey, SmsSurveyAnsweredWithStars) {
   ASSERT_EQ(PostSms("SM-survey-1", kCustomer, "hello").status, 200);
