@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "mobilelink/config/config.hpp"
+#include "mobilelink/config/testing/config_error.hpp"
 
 namespace mobilelink::config {
 namespace {
@@ -24,15 +25,6 @@ inboxes:
 )";
 
 const std::string kKey = "0123456789abcdef0123456789abcdef";
-
-std::string ErrorOf(const std::string& text) {
-  try {
-    ParseConfig(text, "test.yaml");
-  } catch (const ConfigError& error) {
-    return error.what();
-  }
-  return "no error";
-}
 
 TEST(AuthConfig, DefaultsWithoutSection) {
   const Config config = ParseConfig(kBase, "test.yaml");

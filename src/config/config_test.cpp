@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "mobilelink/config/testing/config_error.hpp"
+
 namespace mobilelink::config {
 namespace {
 
@@ -30,16 +32,6 @@ const std::string kSmsInbox = R"(  - id: sms
 )";
 
 std::string ValidConfig() { return kCompliance + kBot + "inboxes:\n" + kSmsInbox; }
-
-// Returns the ConfigError message of parsing `text`, or "no error" when it parses.
-std::string ErrorOf(const std::string& text) {
-  try {
-    ParseConfig(text, "test.yaml");
-  } catch (const ConfigError& error) {
-    return error.what();
-  }
-  return "no error";
-}
 
 TEST(Config, DemoConfigLoads) {
   const Config config = LoadConfig(MOBILELINK_SOURCE_DIR "/config/demo.yaml");

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "mobilelink/config/config.hpp"
+#include "mobilelink/config/testing/config_error.hpp"
 
 namespace mobilelink::config {
 namespace {
@@ -29,15 +30,6 @@ inboxes:
 
 std::string WithFlow(const std::string& steps) {
   return kBase + "flows:\n  - name: orders\n    intents: [order_status]\n    steps:\n" + steps;
-}
-
-std::string ErrorOf(const std::string& text) {
-  try {
-    ParseConfig(text, "test.yaml");
-  } catch (const ConfigError& error) {
-    return error.what();
-  }
-  return "no error";
 }
 
 TEST(FlowConfig, DemoFlowsLoad) {

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "mobilelink/config/testing/config_error.hpp"
+
 namespace mobilelink::config {
 namespace {
 
@@ -54,15 +56,6 @@ const std::string kTeams = R"(teams:
   - id: backup
     policy: round_robin
 )";
-
-std::string ErrorOf(const std::string& text) {
-  try {
-    ParseConfig(text, "test.yaml");
-  } catch (const ConfigError& error) {
-    return error.what();
-  }
-  return "no error";
-}
 
 TEST(RoutingConfig, ParsesTeamsAndAgents) {
   const Config config = ParseConfig(kBase + kAgents + kCalendars + kTeams + R"(routing:

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "mobilelink/config/config.hpp"
+#include "mobilelink/config/testing/config_error.hpp"
 
 namespace mobilelink::config {
 namespace {
@@ -45,15 +46,6 @@ const std::string kOnCall = R"(on_call:
       - name: Ana
         phone: "+4915112345601"
 )";
-
-std::string ErrorOf(const std::string& text) {
-  try {
-    ParseConfig(text, "test.yaml");
-  } catch (const ConfigError& error) {
-    return error.what();
-  }
-  return "no error";
-}
 
 TEST(SlaConfig, DefaultsWithoutSections) {
   const Config config = ParseConfig(kBase, "test.yaml");

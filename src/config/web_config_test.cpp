@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "mobilelink/config/testing/config_error.hpp"
+
 namespace mobilelink::config {
 namespace {
 
@@ -18,15 +20,6 @@ inboxes:
   - id: chat
     channel: webchat
 )";
-
-std::string ErrorOf(const std::string& text) {
-  try {
-    ParseConfig(text, "test.yaml");
-  } catch (const ConfigError& error) {
-    return error.what();
-  }
-  return "no error";
-}
 
 TEST(WebConfig, ReadsCannedResponsesAndOrigins) {
   const Config config = ParseConfig(kMinimal + R"(canned_responses:
