@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "mobilelink/channels/common/json_fields.hpp"
 #include "mobilelink/common/log.hpp"
 #include "mobilelink/security/credentials.hpp"
 #include "mobilelink/store/sqlite_repository.hpp"
@@ -71,12 +72,11 @@ std::variant<std::string, http::HttpResponse> RequiredText(const http::HttpReque
     return FieldError(415, "unsupported_media_type", "Content-Type",
                       "send the body as application/json");
   }
-  boost::system::error_code error;
-  const json::value body = json::parse(request.body, error);
-  if (error || !body.is_object()) {
-    return FieldError(400, "invalid_json", "body", "the body is not a JSON object");
+  auto body = channels::common::ParseJsonBody(request.body);
+  if (!body.object) {
+    return FieldError(400, "invalid_json", "body", body.error + "; send a JSON object");
   }
-  const auto* value = body.as_object().if_contains(field);
+  const auto* value = body.object->if_contains(field);
   if (value == nullptr || !value->is_string() || value->as_string().empty()) {
     return FieldError(422, "invalid_field", field,
                       std::string(field) + " is required and must be a non-empty string");

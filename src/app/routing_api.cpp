@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "mobilelink/app/agent_api_internal.hpp"
+#include "mobilelink/channels/common/json_fields.hpp"
 #include "mobilelink/common/log.hpp"
 #include "mobilelink/routing/routing_repository.hpp"
 #include "mobilelink/routing/sla_repository.hpp"
@@ -42,12 +43,11 @@ std::variant<json::object, http::HttpResponse> JsonBody(const http::HttpRequest&
     return FieldError(415, "unsupported_media_type", "Content-Type",
                       "send the body as application/json");
   }
-  boost::system::error_code error;
-  json::value body = json::parse(request.body, error);
-  if (error || !body.is_object()) {
-    return FieldError(400, "invalid_json", "body", "the body is not a JSON object");
+  auto body = channels::common::ParseJsonBody(request.body);
+  if (!body.object) {
+    return FieldError(400, "invalid_json", "body", body.error + "; send a JSON object");
   }
-  return std::move(body.as_object());
+  return std::move(*body.object);
 }
 
 std::optional<std::string> StringField(const json::object& body, std::string_view field) {

@@ -65,6 +65,18 @@ std::string SanitizeUtf8(std::string_view text) {
   return output;
 }
 
+std::optional<std::size_t> FindInvalidUtf8(std::string_view text) {
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const std::size_t length = ValidSequenceLength(text, at);
+    if (length == 0) {
+      return at;
+    }
+    at += length;
+  }
+  return std::nullopt;
+}
+
 bool IsBlank(std::string_view text) {
   // Unicode White_Space characters outside ASCII, plus the zero-width characters that render as
   // nothing, as UTF-8.

@@ -26,6 +26,17 @@ TEST(SanitizeUtf8, ReplacesEncodedSurrogate) {
   EXPECT_EQ(SanitizeUtf8("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
 }
 
+TEST(FindInvalidUtf8, ReturnsNothingForValidText) {
+  EXPECT_EQ(FindInvalidUtf8("caf\xC3\xA9 \xF0\x9F\x91\x8D"), std::nullopt);
+  EXPECT_EQ(FindInvalidUtf8(""), std::nullopt);
+}
+
+TEST(FindInvalidUtf8, ReturnsTheOffsetOfTheFirstBadSequence) {
+  EXPECT_EQ(FindInvalidUtf8("ab\xFF" "cd\xFE"), 2U);
+  EXPECT_EQ(FindInvalidUtf8("caf\xC3"), 3U);
+  EXPECT_EQ(FindInvalidUtf8("x\xED\xA0\x80"), 1U);
+}
+
 TEST(IsBlank, DetectsWhitespaceOnly) {
   EXPECT_TRUE(IsBlank("  \t\n"));
   EXPECT_TRUE(IsBlank(""));

@@ -88,6 +88,32 @@ TEST_F(AgentApi, HandoffClaimReplyResolve) {
             0);
 }
 
+TEST_F(AgentApi, InvalidReplyBodyIsRejected) {
+  const std::int64_t conversation = HandOff("SM40000000000000000000000000000009");
+  const std::string token = Login("alice", kAgentPassword);
+  ASSERT_EQ(Api("POST", ConversationPath(conversation, "claim"), token).status, 200);
+  const std::int64_t messages_before = Store().Integer("SELECT COUNT(*) FROM messages");
+
+  struct Case {
+    std::string body;
+    std::string message;
+  };
+  const Case cases[] = {
+      {"{\"text\":\"caf\xC3\"}", "not valid UTF-8 at byte 12"},
+      {R"({"text": "hi",})", "not valid JSON at byte 14"},
+      {R"({"text": "hi")", "ends before its JSON value is complete"},
+      {R"(["hi"])", "top level is not an object"},
+      {R"({"text": ""})", "text is required"},
+  };
+  for (const auto& bad : cases) {
+    const auto response = Api("POST", ConversationPath(conversation, "messages"), token, bad.body);
+    EXPECT_GE(response.status, 400) << bad.body;
+    EXPECT_LT(response.status, 500) << bad.body;
+    EXPECT_NE(response.body.find(bad.message), std::string::npos) << response.body;
+  }
+  EXPECT_EQ(Store().Integer("SELECT COUNT(*) FROM messages"), messages_before);
+}
+
 TEST_F(AgentApi, ThreeMissesHandOff) {
   const char* sids[] = {"SM40000000000000000000000000000002", "SM40000000000000000000000000000003",
                         "SM40000000000000000000000000000004"};

@@ -4,24 +4,43 @@
 
 #include <boost/json/error.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/json/stream_parser.hpp>
+
+#include "mobilelink/core/text.hpp"
 
 namespace mobilelink::channels::common {
 
 JsonBody ParseJsonBody(std::string_view body) {
+  JsonBody result;
+  if (const auto invalid = core::FindInvalidUtf8(body)) {
+    result.error = "request body is not valid UTF-8 at byte " + std::to_string(*invalid);
+    return result;
+  }
   boost::json::parse_options options;
   options.max_depth = kMaxJsonDepth;
+  boost::json::stream_parser parser({}, options);
   boost::system::error_code error;
-  boost::json::value value = boost::json::parse(body, error, {}, options);
-  JsonBody result;
+  const std::size_t consumed = parser.write(body.data(), body.size(), error);
+  if (!error) {
+    parser.finish(error);
+    if (error) {
+      result.error = "request body ends before its JSON value is complete";
+      return result;
+    }
+  }
   if (error == boost::json::error::too_deep) {
     result.error = "request body nests JSON deeper than " + std::to_string(kMaxJsonDepth) +
                    " levels";
   } else if (error) {
-    result.error = "request body is not valid JSON: " + error.message();
-  } else if (!value.is_object()) {
-    result.error = "request body is valid JSON but its top level is not an object";
+    result.error = "request body is not valid JSON at byte " + std::to_string(consumed) + ": " +
+                   error.message();
   } else {
-    result.object = std::move(value.get_object());
+    boost::json::value value = parser.release();
+    if (!value.is_object()) {
+      result.error = "request body is valid JSON but its top level is not an object";
+    } else {
+      result.object = std::move(value.get_object());
+    }
   }
   return result;
 }

@@ -20,7 +20,9 @@ inline constexpr std::size_t kMaxJsonDepth = 32;
 /// The top-level object of a JSON body, or the reason there is none.
 struct JsonBody {
   std::optional<boost::json::object> object;
-  std::string error;  // Set when `object` is empty: invalid JSON, too deep, or not an object.
+  // Set when `object` is empty: invalid UTF-8 or invalid JSON (with the byte offset), a value
+  // that ends early, nesting too deep, or a top level that is not an object.
+  std::string error;
 };
 
 /// Parses `body`, nested at most kMaxJsonDepth levels, and returns its top-level object or why
