@@ -15,6 +15,7 @@
 #include "mobilelink/channels/registry.hpp"
 #include "mobilelink/common/testing/temp_dir.hpp"
 #include "mobilelink/events/event_types.hpp"
+#include "mobilelink/store/sqlite_connection.hpp"
 #include "mobilelink/store/store.hpp"
 
 namespace mobilelink::routing {
@@ -243,6 +244,21 @@ TEST_F(SlaServiceTest, HandoffStartsFirstResponseAndResolution) {
   });
   ASSERT_TRUE(timer.has_value());
   EXPECT_EQ(timer->due_at, kMonday + hours(2));
+}
+
+TEST_F(SlaServiceTest, ClockLookupScansNoOtherConversations) {
+  for (int i = 0; i < 40; ++i) {
+    Receive("I need a human please", "+120255502" + std::to_string(10 + i));
+  }
+  const std::int64_t conversation = HandOff();
+  const auto& scanned = store::FullScanRows("list_sla_clocks");
+  const double before = scanned.Value();
+
+  Receive("Any news on my order?");
+  const auto clocks = Clocks(conversation);
+
+  EXPECT_FALSE(clocks.empty());
+  EXPECT_EQ(scanned.Value(), before);
 }
 
 TEST_F(SlaServiceTest, BotConversationHasNoClocks) {

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "mobilelink/common/metrics.hpp"
+
 namespace mobilelink::store {
 
 namespace {
@@ -15,10 +17,20 @@ namespace {
 
 }  // namespace
 
+Counter& FullScanRows(std::string_view query) {
+  return GlobalMetrics().GetCounter("mobilelink_store_full_scan_rows_total",
+                                    "Rows that store queries stepped through in full table scans.",
+                                    {{"query", std::string(query)}});
+}
+
 Statement::Statement(sqlite3* db, sqlite3_stmt* stmt, std::string_view name)
     : db_(db), stmt_(stmt), name_(name) {}
 
 Statement::~Statement() {
+  const int scanned = sqlite3_stmt_status(stmt_, SQLITE_STMTSTATUS_FULLSCAN_STEP, 1);
+  if (scanned > 0) {
+    FullScanRows(name_).Increment(scanned);
+  }
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
 }

@@ -12,7 +12,13 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "mobilelink/common/metrics.hpp"
+
 namespace mobilelink::store {
+
+/// Returns the counter of the rows that statements of the query named `query` stepped through
+/// in full table scans, summed over every connection of the process.
+Counter& FullScanRows(std::string_view query);
 
 /// A prepared statement, reset and cleared of bindings when the Statement goes out of scope.
 class Statement final {

@@ -137,12 +137,20 @@ constexpr Query kAssignIfUnassigned{
     "assign_if_unassigned",
     "UPDATE conversations SET assignee_agent_id = ?2, updated_at = ?3, status = 'open' "
     "WHERE id = ?1 AND assignee_agent_id IS NULL AND status != 'resolved'"};
+// The status filter is a plain equality, so that the queue and "mine" views search the
+// conversations_queue index instead of scanning every conversation ever stored.
+#define LIST_CONVERSATIONS_FILTERS                                                       \
+  " tier >= ?2 AND (?3 = 0 OR assignee_agent_id IS NULL) "                             \
+  "AND (?4 IS NULL OR assignee_agent_id = ?4) "                                        \
+  "ORDER BY COALESCE(handed_off_at, created_at), id LIMIT ?5"
+constexpr Query kListConversationsInStatus{
+    "list_conversations_in_status",
+    "SELECT " CONVERSATION_COLUMNS
+    " FROM conversations WHERE status = ?1 AND" LIST_CONVERSATIONS_FILTERS};
 constexpr Query kListConversations{
     "list_conversations",
     "SELECT " CONVERSATION_COLUMNS
-    " FROM conversations WHERE (?1 IS NULL OR status = ?1) AND tier >= ?2 "
-    "AND (?3 = 0 OR assignee_agent_id IS NULL) AND (?4 IS NULL OR assignee_agent_id = ?4) "
-    "ORDER BY COALESCE(handed_off_at, created_at), id LIMIT ?5"};
+    " FROM conversations WHERE ?1 IS NULL AND" LIST_CONVERSATIONS_FILTERS};
 
 #define MESSAGE_COLUMNS                                                                   \
   "id, conversation_id, inbox_id, direction, sender, agent_id, text, media_json, "        \
@@ -453,7 +461,7 @@ bool SqliteRepository::AssignIfUnassigned(std::int64_t conversation_id, std::int
 
 std::vector<core::Conversation> SqliteRepository::ListConversations(
     const core::ConversationFilter& filter) {
-  auto row = db_.Prepare(kListConversations);
+  auto row = db_.Prepare(filter.status ? kListConversationsInStatus : kListConversations);
   if (filter.status) {
     row.Bind(1, core::ToString(*filter.status));
   } else {

@@ -23,6 +23,7 @@
 
 #include "mobilelink/common/testing/temp_dir.hpp"
 #include "mobilelink/store/migrations.hpp"
+#include "mobilelink/store/sqlite_connection.hpp"
 
 namespace mobilelink::store {
 namespace {
@@ -628,6 +629,37 @@ TEST_P(StoreContract, ListConversationsFiltersQueue) {
   EXPECT_EQ(queue[0].id, handed_off);
   ASSERT_EQ(all.size(), 2u);
   EXPECT_EQ(all[0].id, bot_only);
+}
+
+TEST_P(StoreContract, QueueViewSkipsResolvedConversations) {
+  std::vector<std::int64_t> resolved;
+  for (int i = 0; i < 30; ++i) {
+    resolved.push_back(NewConversation("+120255502" + std::to_string(10 + i)));
+  }
+  const auto waiting = NewConversation("+12025550199");
+  Write([&](Repository& repository) {
+    for (const auto id : resolved) {
+      auto conversation = repository.GetConversation(id);
+      conversation->status = core::ConversationStatus::kResolved;
+      conversation->tier = 1;
+      repository.UpdateConversation(*conversation);
+    }
+    auto conversation = repository.GetConversation(waiting);
+    conversation->tier = 1;
+    conversation->handed_off_at = t0_;
+    repository.UpdateConversation(*conversation);
+  });
+  const auto& scanned = store::FullScanRows("list_conversations_in_status");
+  const double before = scanned.Value();
+
+  std::vector<core::Conversation> queue;
+  store_->Read([&](Repository& repository) {
+    queue = repository.ListConversations({core::ConversationStatus::kOpen, 1, true, {}, 10});
+  });
+
+  ASSERT_EQ(queue.size(), 1u);
+  EXPECT_EQ(queue[0].id, waiting);
+  EXPECT_EQ(scanned.Value(), before);
 }
 
 TEST_P(StoreContract, ConcurrentWritesAllComplete) {
