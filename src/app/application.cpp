@@ -17,6 +17,7 @@
 #include "mobilelink/app/auth_link.hpp"
 #include "mobilelink/app/knowledge_api.hpp"
 #include "mobilelink/bot/survey_sweeper.hpp"
+#include "mobilelink/channels/common/hmac.hpp"
 #include "mobilelink/channels/registry.hpp"
 #include "mobilelink/common/log.hpp"
 #include "mobilelink/common/metrics.hpp"
@@ -193,6 +194,11 @@ class Application::Impl {
     server_->Start();
     Logger("http")->info("listening host={} port={} inboxes={}", options_.host, server_->Port(),
                          config_.inboxes.size());
+    if (config_.server.metrics_token.empty() && options_.host != "127.0.0.1" &&
+        options_.host != "::1" && options_.host != "localhost") {
+      Logger("http")->warn(
+          "/metrics is open to anyone who reaches host={}; set server.metrics_token", options_.host);
+    }
   }
 
   std::uint16_t Port() const { return server_ ? server_->Port() : 0; }
@@ -248,6 +254,16 @@ class Application::Impl {
     }
   }
 
+  // Returns true when /metrics is open or the request carries its bearer token.
+  [[nodiscard]] bool MetricsCallerAllowed(const http::HttpRequest& request) const {
+    const std::string& token = config_.server.metrics_token;
+    if (token.empty()) {
+      return true;
+    }
+    const std::string presented = request.headers.Get("Authorization").value_or("");
+    return channels::common::ConstantTimeEquals(presented, "Bearer " + token);
+  }
+
   void AddHealthRoutes(http::Router& router) {
     router.Add("GET", "/healthz", [](http::HttpRequest&&, http::Responder respond) {
       respond(http::HttpResponse::Text(200, "ok\n"));
@@ -259,7 +275,16 @@ class Application::Impl {
         respond(http::HttpResponse::Text(503, "store unreachable\n"));
       }
     });
-    router.Add("GET", "/metrics", [](http::HttpRequest&&, http::Responder respond) {
+    router.Add("GET", "/metrics", [this](http::HttpRequest&& request, http::Responder respond) {
+      if (!MetricsCallerAllowed(request)) {
+        Logger("http")->warn("metrics request rejected: missing or wrong bearer token");
+        auto rejected = http::HttpResponse::Error(
+            401, "unauthorized", "send Authorization: Bearer <server.metrics_token>",
+            "Authorization");
+        rejected.headers.Set("WWW-Authenticate", "Bearer realm=\"metrics\"");
+        respond(std::move(rejected));
+        return;
+      }
       http::HttpResponse response(200);
       response.headers.Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
       response.body = GlobalMetrics().Render();

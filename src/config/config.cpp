@@ -20,12 +20,15 @@ namespace mobilelink::config {
 
 namespace {
 
+constexpr std::size_t kMinMetricsTokenLength = 32;
+
 ServerConfig ParseServer(const Node& node) {
   ServerConfig server;
   if (!node.node.IsDefined()) {
     return server;
   }
-  CheckKeys(node, {"listen", "public_url", "trusted_proxies", "threads", "log_level"});
+  CheckKeys(node,
+            {"listen", "public_url", "trusted_proxies", "threads", "log_level", "metrics_token"});
   server.listen = Text(Child(node, "listen"), false, server.listen);
   server.public_url = Text(Child(node, "public_url"), false, server.public_url);
   while (!server.public_url.empty() && server.public_url.back() == '/') {
@@ -40,6 +43,12 @@ ServerConfig ParseServer(const Node& node) {
   static const std::set<std::string> kLevels{"trace", "debug", "info", "warn", "error"};
   if (!kLevels.contains(server.log_level)) {
     Fail(node.path + ".log_level", "expected one of: " + Join(kLevels));
+  }
+  server.metrics_token = Text(Child(node, "metrics_token"), false, "");
+  if (!server.metrics_token.empty() && server.metrics_token.size() < kMinMetricsTokenLength) {
+    Fail(node.path + ".metrics_token",
+         "must have at least " + std::to_string(kMinMetricsTokenLength) +
+             " characters; generate one with `openssl rand -hex 32`");
   }
   return server;
 }

@@ -56,6 +56,7 @@ struct ServerConfig {
   std::vector<std::string> trusted_proxies;
   int threads = 2;
   std::string log_level = "info";
+  std::string metrics_token;  // Bearer token that /metrics requires; empty leaves it open.
 };
 
 struct StoreConfig {

@@ -180,6 +180,20 @@ TEST(Config, OutOfRangeIntegerIsError) {
   EXPECT_NE(error.find("outbox.workers: must be between 1 and 256"), std::string::npos) << error;
 }
 
+TEST(Config, ShortMetricsTokenIsError) {
+  const std::string error = ErrorOf(ValidConfig() + "server:\n  metrics_token: abc123\n");
+  EXPECT_NE(error.find("server.metrics_token: must have at least 32 characters"),
+            std::string::npos)
+      << error;
+}
+
+TEST(Config, MetricsTokenIsRead) {
+  const std::string token(40, 'k');
+  const Config config = ParseConfig(ValidConfig() + "server:\n  metrics_token: " + token + "\n",
+                                    "test.yaml");
+  EXPECT_EQ(config.server.metrics_token, token);
+}
+
 TEST(Config, InvalidYamlNamesLine) {
   const std::string error = ErrorOf(ValidConfig() + "bot: [unclosed\n");
   EXPECT_NE(error.find("test.yaml: invalid YAML at line"), std::string::npos) << error;

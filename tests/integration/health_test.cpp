@@ -80,5 +80,45 @@ TEST_F(Health, MetricsCountWebhooks) {
             1);
 }
 
+constexpr char kMetricsToken[] = "m3tr1cs-t0ken-0123456789abcdef0123";
+
+// A server whose /metrics requires a bearer token.
+class ProtectedMetrics : public ServerFixture {
+ protected:
+  [[nodiscard]] std::string AdjustConfigYaml(std::string yaml) const override {
+    const std::string server = "server:\n";
+    yaml.insert(yaml.find(server) + server.size(),
+                std::string("  metrics_token: \"") + kMetricsToken + "\"\n");
+    return yaml;
+  }
+
+  http::ClientResponse Metrics(const std::string& authorization) const {
+    http::Headers headers;
+    if (!authorization.empty()) {
+      headers.Set("Authorization", authorization);
+    }
+    return Request("GET", "/metrics", "", headers);
+  }
+};
+
+TEST_F(ProtectedMetrics, MissingTokenIs401) {
+  const auto response = Metrics("");
+  EXPECT_EQ(response.status, 401);
+  EXPECT_EQ(response.headers.Get("WWW-Authenticate").value_or(""), "Bearer realm=\"metrics\"");
+  EXPECT_EQ(response.body.find("mobilelink_"), std::string::npos);
+}
+
+TEST_F(ProtectedMetrics, WrongTokenIs401) {
+  EXPECT_EQ(Metrics("Bearer not-the-token").status, 401);
+  EXPECT_EQ(Metrics(kMetricsToken).status, 401);
+  EXPECT_EQ(Metrics(std::string("Bearer ") + kMetricsToken + "x").status, 401);
+}
+
+TEST_F(ProtectedMetrics, RightTokenGetsSamples) {
+  const auto response = Metrics(std::string("Bearer ") + kMetricsToken);
+  EXPECT_EQ(response.status, 200);
+  EXPECT_NE(response.body.find("# TYPE "), std::string::npos);
+}
+
 }  // namespace
 }  // namespace mobilelink::integration
