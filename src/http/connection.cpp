@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <limits>
 #include <optional>
 
 #include <boost/asio/as_tuple.hpp>
@@ -159,6 +160,9 @@ class Connection final : public std::enable_shared_from_this<Connection> {
     request_id_ = NewRequestId();
     auto parser = std::make_unique<beast::http::request_parser<beast::http::string_body>>();
     parser->header_limit(static_cast<std::uint32_t>(state_->options.max_header_bytes));
+    // The route's limit is known only after the header, so the parser's own default (1 MB)
+    // must not turn a larger declared length into a framing error first.
+    parser->body_limit(std::numeric_limits<std::uint64_t>::max());
 
     // One expiry covers the header and the body, as header_timeout promises.
     stream_.expires_after(state_->options.header_timeout);

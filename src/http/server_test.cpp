@@ -162,6 +162,21 @@ TEST_F(HttpServerTest, RejectsOversizedBodyWith413) {
   EXPECT_EQ(Get("/small", "POST", "12345678").status, 200);
 }
 
+TEST_F(HttpServerTest, DeclaredLengthOverOneMegabyteIs413) {
+  router_->Add("POST", "/upload",
+               [](HttpRequest&&, Responder respond) { respond(HttpResponse::Text(200, "ok")); });
+  StartServer();
+  RawConnection raw(server_->Port());
+  raw.Write("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\nabc");
+  beast::http::response<beast::http::string_body> response;
+
+  ASSERT_FALSE(raw.Read(response));
+  EXPECT_EQ(response.result_int(), 413);
+  EXPECT_NE(response.body().find(std::to_string(RouteLimits{}.max_body_bytes) + " bytes"),
+            std::string::npos)
+      << response.body();
+}
+
 TEST_F(HttpServerTest, RejectsBadFramingWith400) {
   StartServer();
   RawConnection raw(server_->Port());
