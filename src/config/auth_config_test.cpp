@@ -12,17 +12,7 @@
 namespace mobilelink::config {
 namespace {
 
-const std::string kBase = R"(compliance:
-  opt_out_confirmation: "You are unsubscribed."
-  opt_in_confirmation: "You are subscribed."
-  help_reply: "Help at example.com."
-bot:
-  handoff_message: "Passing you to a person."
-  fallback_message: "Sorry, I did not understand."
-inboxes:
-  - id: app
-    channel: webchat
-)";
+const std::string kBase = MinimalConfig(WebchatInbox("app"));
 
 const std::string kKey = "0123456789abcdef0123456789abcdef";
 

@@ -13,25 +13,8 @@
 namespace mobilelink::config {
 namespace {
 
-// The smallest valid config: compliance texts, the two required bot texts and one SMS inbox.
-// Tests append or replace lines to make one key wrong.
-const std::string kCompliance = R"(compliance:
-  opt_out_confirmation: "You are unsubscribed."
-  opt_in_confirmation: "You are subscribed."
-  help_reply: "Help at example.com."
-)";
-const std::string kBot = R"(bot:
-  handoff_message: "Passing you to a person."
-  fallback_message: "Sorry, I did not understand."
-)";
-const std::string kSmsInbox = R"(  - id: sms
-    channel: twilio_sms
-    account_sid: AC00000000000000000000000000000001
-    auth_token: test_token
-    from: "+12025550145"
-)";
-
-std::string ValidConfig() { return kCompliance + kBot + "inboxes:\n" + kSmsInbox; }
+// The smallest valid config. Tests append or replace lines to make one key wrong.
+std::string ValidConfig() { return MinimalConfig(kSmsInbox); }
 
 TEST(Config, DemoConfigLoads) {
   const Config config = LoadConfig(MOBILELINK_SOURCE_DIR "/config/demo.yaml");
@@ -78,7 +61,7 @@ TEST(Config, MissingRequiredKeyNamesIt) {
 }
 
 TEST(Config, MissingSectionNamesIt) {
-  const std::string error = ErrorOf(kBot + "inboxes:\n" + kSmsInbox);
+  const std::string error = ErrorOf(kBotSection + "inboxes:\n" + kSmsInbox);
   EXPECT_NE(error.find("compliance: missing required key"), std::string::npos) << error;
 }
 
@@ -91,13 +74,13 @@ TEST(Config, MissingInboxSettingNamesIt) {
 }
 
 TEST(Config, NoInboxesIsError) {
-  const std::string error = ErrorOf(kCompliance + kBot);
+  const std::string error = ErrorOf(kComplianceSection + kBotSection);
   EXPECT_NE(error.find("inboxes: missing required key"), std::string::npos) << error;
 }
 
 TEST(Config, BadChannelListsAllowedOnes) {
   const std::string error =
-      ErrorOf(kCompliance + kBot + "inboxes:\n  - id: tg\n    channel: telegram\n");
+      ErrorOf(kComplianceSection + kBotSection + "inboxes:\n  - id: tg\n    channel: telegram\n");
   EXPECT_NE(error.find("inboxes[0].channel: unknown channel 'telegram'"), std::string::npos)
       << error;
   EXPECT_NE(error.find("twilio_sms"), std::string::npos) << error;

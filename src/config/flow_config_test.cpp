@@ -10,23 +10,10 @@
 namespace mobilelink::config {
 namespace {
 
-const std::string kBase = R"(compliance:
-  opt_out_confirmation: "You are unsubscribed."
-  opt_in_confirmation: "You are subscribed."
-  help_reply: "Help at example.com."
-bot:
-  handoff_message: "Passing you to a person."
-  fallback_message: "Sorry, I did not understand."
-  rules:
+const std::string kBase = MinimalConfig(kSmsInbox, R"(  rules:
     - name: order_status
       phrases: ["my order"]
-inboxes:
-  - id: sms
-    channel: twilio_sms
-    account_sid: AC00000000000000000000000000000001
-    auth_token: test_token
-    from: "+12025550145"
-)";
+)");
 
 std::string WithFlow(const std::string& steps) {
   return kBase + "flows:\n  - name: orders\n    intents: [order_status]\n    steps:\n" + steps;

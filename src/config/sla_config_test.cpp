@@ -13,22 +13,7 @@
 namespace mobilelink::config {
 namespace {
 
-const std::string kBase = R"(compliance:
-  opt_out_confirmation: "You are unsubscribed."
-  opt_in_confirmation: "You are subscribed."
-  help_reply: "Help at example.com."
-bot:
-  handoff_message: "Passing you to a person."
-  fallback_message: "Sorry, I did not understand."
-inboxes:
-  - id: sms
-    channel: twilio_sms
-    account_sid: AC00000000000000000000000000000001
-    auth_token: test_token
-    from: "+12025550145"
-  - id: chat
-    channel: webchat
-)";
+const std::string kBase = MinimalConfig(kSmsInbox + WebchatInbox("chat"));
 
 const std::string kCalendars = R"(calendars:
   - id: office

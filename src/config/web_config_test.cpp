@@ -9,17 +9,7 @@
 namespace mobilelink::config {
 namespace {
 
-const std::string kMinimal = R"(compliance:
-  opt_out_confirmation: "You are unsubscribed."
-  opt_in_confirmation: "You are subscribed."
-  help_reply: "Help at example.com."
-bot:
-  handoff_message: "Passing you to a person."
-  fallback_message: "Sorry, I did not understand."
-inboxes:
-  - id: chat
-    channel: webchat
-)";
+const std::string kMinimal = MinimalConfig(WebchatInbox("chat"));
 
 TEST(WebConfig, ReadsCannedResponsesAndOrigins) {
   const Config config = ParseConfig(kMinimal + R"(canned_responses:

@@ -1,6 +1,7 @@
 #pragma once
 
-// A test helper shared by the config section tests.
+// Test helpers shared by the config section tests: the error of a config text, and the pieces of
+// the smallest valid config that tests extend with the section under test.
 
 #include <string>
 
@@ -16,6 +17,38 @@ inline std::string ErrorOf(const std::string& text) {
     return error.what();
   }
   return "no error";
+}
+
+/// The `compliance:` section with its three required texts.
+inline const std::string kComplianceSection = R"(compliance:
+  opt_out_confirmation: "You are unsubscribed."
+  opt_in_confirmation: "You are subscribed."
+  help_reply: "Help at example.com."
+)";
+
+/// The `bot:` section with its two required texts; further bot keys may follow it.
+inline const std::string kBotSection = R"(bot:
+  handoff_message: "Passing you to a person."
+  fallback_message: "Sorry, I did not understand."
+)";
+
+/// An `inboxes:` entry: the Twilio SMS inbox `sms`.
+inline const std::string kSmsInbox = R"(  - id: sms
+    channel: twilio_sms
+    account_sid: AC00000000000000000000000000000001
+    auth_token: test_token
+    from: "+12025550145"
+)";
+
+/// Returns an `inboxes:` entry of a web chat inbox named `id`.
+inline std::string WebchatInbox(const std::string& id) {
+  return "  - id: " + id + "\n    channel: webchat\n";
+}
+
+/// Returns the smallest valid config with `inboxes` (entries such as kSmsInbox) and
+/// `bot_lines` (indented keys) added to the bot section.
+inline std::string MinimalConfig(const std::string& inboxes, const std::string& bot_lines = "") {
+  return kComplianceSection + kBotSection + bot_lines + "inboxes:\n" + inboxes;
 }
 
 }  // namespace mobilelink::config
