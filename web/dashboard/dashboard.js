@@ -158,6 +158,8 @@ function fillSummary(report) {
       k.handle_time.average !== null && (k.handle_time.average < t.handle_min_seconds || k.handle_time.average > t.handle_max_seconds)],
     ['Cost per contact (' + report.currency + ')', fixed(k.cost_per_contact, 2), '', false],
     ['Contacts', String(k.contacts), '', false],
+    ['Knowledge articles updated within 30 days %', fixed(percent(report.knowledge.freshness), 1),
+      report.knowledge.fresh + ' of ' + report.knowledge.articles + ' articles, now', false],
   ];
   for (const [priority, sla] of Object.entries(k.sla)) {
     rows.push(['SLA ' + priority + ': p' + sla.percentile * 100 + ' first response (s)',
