@@ -115,7 +115,13 @@ function drawCharts(report) {
     series('CSAT %', kpis.map((k) => percent(k.csat)), COLORS[1], (v) => v < t.csat * 100),
     targetLine('CSAT target', t.csat * 100, n),
     Object.assign(series('NPS', kpis.map((k) => k.nps), COLORS[3]), { yAxisID: 'nps' }),
-  ], { scales: { nps: { position: 'right', min: -100, max: 100 } } });
+  ], {
+    scales: {
+      // Without a named percent axis, Chart.js puts every dataset on the NPS axis.
+      y: { position: 'left', min: 0, max: 100 },
+      nps: { position: 'right', min: -100, max: 100, grid: { drawOnChartArea: false } },
+    },
+  });
   const minutes = (v) => (v === null ? null : v / 60);
   draw('chart-handle', 'line', labels, [
     series('average', kpis.map((k) => minutes(k.handle_time.average)), COLORS[0],
