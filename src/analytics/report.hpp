@@ -88,8 +88,9 @@ struct Report {
 };
 
 /// Builds the report from the smallest grouping sets that serve its filters and breakdowns.
-/// Filters on two or more of inbox, team, agent and intent read the full rollups, which have one
-/// row per combination of values, through an index on the most selective filtered dimension.
+/// Filters on agent and another of inbox, team and intent, or on all three of those, read the
+/// full rollups, which have one row per combination of values, through an index on the most
+/// selective filtered dimension.
 Report BuildReport(AnalyticsRepository& repository, const AnalyticsSettings& settings,
                    const TimeZone& zone, const ReportRequest& request);
 

@@ -11,8 +11,8 @@ CREATE INDEX analytics_full_team ON analytics_rollups(granularity, team, bucket)
 CREATE INDEX analytics_full_inbox ON analytics_rollups(granularity, inbox_id, bucket)
   WHERE grouping_set = 'full';
 
--- The fold now files each fact under four more grouping sets (a dimension with channel and
--- priority) and counts response and handle times in the business hours of the team's
+-- The fold now files each fact under seven more grouping sets (one or two dimensions kept with
+-- channel and priority) and counts response and handle times in the business hours of the team's
 -- calendar. Clearing the fold's state makes the analytics worker refold every event on start,
 -- so history and new events follow the same definitions. Alert states are kept, so an alert
 -- that is still in breach is not raised again.
