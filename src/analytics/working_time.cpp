@@ -62,6 +62,17 @@ std::unique_ptr<TeamCalendars> TeamCalendarsOf(const config::Config& config) {
   for (const auto& team : config.routing.teams) {
     team_calendars[team.id] = team.calendar;
   }
+  // Until an event names a team, the conversation waits in the default team's queue, and its
+  // SLA clocks count that team's calendar.
+  // NOTE: a handoff whose intent a team lists as a skill queues in that team, whose calendar
+  // the SLA clocks count, while this counts the default team's until an event names the team.
+  std::string default_team = config.routing.settings.default_team;
+  if (default_team.empty() && !config.routing.teams.empty()) {
+    default_team = config.routing.teams.front().id;
+  }
+  if (const auto found = team_calendars.find(default_team); found != team_calendars.end()) {
+    team_calendars[""] = found->second;
+  }
   return std::make_unique<TeamCalendars>(config.calendars, team_calendars, config.sla.calendar);
 }
 

@@ -38,9 +38,9 @@ class CalendarTime final : public WorkingTime {
                                     std::int64_t to_ms) const override;
 };
 
-/// Counts the open hours of each team's business calendar. A team without a calendar, an
-/// unknown team and a conversation without a team count the default calendar (`sla.calendar`),
-/// or every millisecond when there is none, as the SLA clocks do.
+/// Counts the open hours of each team's business calendar. A team without a calendar and an
+/// unknown team count the default calendar, or every millisecond when there is none. The
+/// empty team id is a key like any other, for conversations that no event has named a team for.
 class TeamCalendars final : public WorkingTime {
  public:
   /// `team_calendars` maps team ids to calendar ids, and an empty id means none. Throws
@@ -61,7 +61,8 @@ class TeamCalendars final : public WorkingTime {
 };
 
 /// Returns the team calendars of a validated config: `calendars`, each team's `calendar` and
-/// `sla.calendar` as the default.
+/// `sla.calendar` as the default. A conversation without a team counts the calendar of the
+/// routing default team (`routing.default_team`, else the first team), as its SLA clocks do.
 std::unique_ptr<TeamCalendars> TeamCalendarsOf(const config::Config& config);
 
 }  // namespace mobilelink::analytics

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "mobilelink/analytics/testing/kpi_fixture.hpp"
+#include "mobilelink/config/config.hpp"
 
 namespace mobilelink::analytics {
 namespace {
@@ -45,6 +46,26 @@ TEST(WorkingTime, OtherTeamsUseDefaultCalendar) {
   EXPECT_EQ(with_default.Millis("night", friday, monday), 120'000);
   EXPECT_EQ(with_default.Millis("", friday, monday), 120'000);
   EXPECT_EQ(with_default.Millis("unknown_team", friday, monday), 120'000);
+}
+
+TEST(WorkingTime, ConfigMapsNoTeamToDefaultTeam) {
+  const std::int64_t friday = Utc(2026, 1, 9, 16, 59, 0);
+  const std::int64_t monday = Utc(2026, 1, 12, 8, 1, 0);
+  config::Config config;
+  config.calendars = {OfficeHours()};
+  routing::Team night;
+  night.id = "night";
+  routing::Team support;
+  support.id = "support";
+  support.calendar = "office";
+  config.routing.teams = {night, support};
+  // The first team is the default, and it has no calendar.
+  EXPECT_EQ(TeamCalendarsOf(config)->Millis("", friday, monday), monday - friday);
+  config.routing.settings.default_team = "support";
+  const auto calendars = TeamCalendarsOf(config);
+  EXPECT_EQ(calendars->Millis("", friday, monday), 120'000);
+  EXPECT_EQ(calendars->Millis("night", friday, monday), monday - friday);
+  EXPECT_EQ(calendars->Millis("support", friday, monday), 120'000);
 }
 
 TEST(WorkingTime, UnknownCalendarIdThrows) {
