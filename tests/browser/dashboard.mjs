@@ -67,6 +67,10 @@ bot:
   handoff_after: 3
   handoff_message: "I am passing you to a member of our support team."
   fallback_message: "Sorry, I did not understand that."
+  knowledge_base:
+    - title: Opening hours
+      tags: [hours, open]
+      body: "We are open Monday to Friday, 9:00 to 18:00."
 agents:
   - login: ${SUPERVISOR.login}
     name: Dana Supervisor
@@ -296,6 +300,8 @@ async function main() {
     assert.equal(await containmentRow.locator("td:nth-child(2)").textContent(), "63.2");
     assert.equal(await containmentRow.locator("td:nth-child(2)").getAttribute("class"), "breach");
     console.log("ok - the breaching day and the weekly containment are highlighted");
+    // The one config article was imported when the server started, so it is fresh.
+    assert.equal(await summaryValue(page, "Knowledge articles updated within 30 days %"), "100.0");
     await page.screenshot({ path: path.join(options.screenshots, "dashboard-week.png"), fullPage: true });
 
     await page.getByLabel("Channel").fill("whatsapp");
