@@ -4,7 +4,8 @@
 #   bench/kpi.sh [MESSAGES] [RUNS]      (defaults: 10000000 messages, 20 runs per report shape)
 #
 # build/mobilelink_kpi_bench (bench/kpi_bench.cpp) generates the events, folds them into the
-# rollups with the analytics processor and times each report shape. The file needs about
+# rollups with the analytics processor and times each report shape, then each of the 63
+# combinations of the API's filters (at most 5 runs each). The file needs about
 # 3 GB per 10 million messages and is deleted on exit. Nothing listens on the network.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -140,7 +140,8 @@ class AlertsTest : public ::testing::Test {
   WebhookReceiver receiver_{{500}};
   AnalyticsSettings settings_;
   TimeZone zone_{"America/Los_Angeles"};
-  AnalyticsProcessor processor_{settings_, zone_};
+  CalendarTime working_time_;
+  AnalyticsProcessor processor_{settings_, zone_, working_time_};
   std::unique_ptr<store::Store> store_;
 };
 

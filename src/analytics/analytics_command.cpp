@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "mobilelink/analytics/processor.hpp"
+#include "mobilelink/analytics/working_time.hpp"
 #include "mobilelink/config/config.hpp"
 #include "mobilelink/store/store.hpp"
 
@@ -23,7 +24,8 @@ int Verify(const config::Config& config) {
   }
   auto store = store::OpenSqliteStore({config.store.path, 512, config.store.synchronous});
   const TimeZone zone(config.analytics.time_zone);
-  const AnalyticsProcessor processor(config.analytics, zone);
+  const auto working_time = TeamCalendarsOf(config);
+  const AnalyticsProcessor processor(config.analytics, zone, *working_time);
   std::vector<std::string> differences;
   std::int64_t cursor = 0;
   store->Read([&](core::Repository& unit) {
@@ -47,7 +49,8 @@ int Verify(const config::Config& config) {
 int Rebuild(const config::Config& config) {
   auto store = store::OpenSqliteStore({config.store.path, 512, config.store.synchronous});
   const TimeZone zone(config.analytics.time_zone);
-  const AnalyticsProcessor processor(config.analytics, zone);
+  const auto working_time = TeamCalendarsOf(config);
+  const AnalyticsProcessor processor(config.analytics, zone, *working_time);
   auto cleared = store->WriteAndWait(
       [](core::Repository& unit) { OpenAnalyticsRepository(unit)->ClearAll(); });
   if (!cleared.ok) {

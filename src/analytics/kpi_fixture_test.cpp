@@ -3,6 +3,8 @@
 
 #include "mobilelink/analytics/testing/kpi_fixture.hpp"
 
+#include <set>
+
 #include <gtest/gtest.h>
 
 #include "mobilelink/analytics/processor.hpp"
@@ -15,6 +17,7 @@ namespace {
 
 using testing::FixtureEvents;
 using testing::FixtureSettings;
+using testing::FixtureWorkingTime;
 using testing::Utc;
 
 // Sketch percentiles are within 1% of the sample at their rank.
@@ -70,7 +73,8 @@ class KpiFixtureTest : public ::testing::Test {
   mobilelink::testing::TempDir dir_;
   AnalyticsSettings settings_ = FixtureSettings();
   TimeZone zone_{settings_.time_zone};
-  AnalyticsProcessor processor_{settings_, zone_};
+  TeamCalendars working_time_ = FixtureWorkingTime();
+  AnalyticsProcessor processor_{settings_, zone_, working_time_};
   std::unique_ptr<store::Store> store_;
 };
 
@@ -260,6 +264,119 @@ TEST_F(KpiFixtureTest, TwoFiltersReadFullRollups) {
   EXPECT_EQ(refund.totals[Counter::kResolved], 1);
 }
 
+TEST_F(KpiFixtureTest, BusinessHoursSkipWeekendAcrossDst) {
+  // C6 waited from 17:59 PDT on Friday to 09:01 PST on Monday: one open minute on each side.
+  Dimensions support;
+  support.team = "support";
+  const KpiValues monday = Day("2026-11-02", support);
+  EXPECT_EQ(monday.first_response.count, 1);
+  ASSERT_TRUE(monday.first_response.average.has_value());
+  EXPECT_DOUBLE_EQ(*monday.first_response.average, 120.0);
+  const SlaAttainment& standard = monday.sla_by_priority.at("standard");
+  EXPECT_EQ(standard.within_target, 0);
+}
+
+TEST_F(KpiFixtureTest, BusinessHoursForEveryResponse) {
+  // C6's Monday 17:59:30 message was answered at 09:00:30 on Tuesday: 30 s on each day.
+  Dimensions support;
+  support.team = "support";
+  const KpiValues tuesday = Day("2026-11-03", support);
+  EXPECT_EQ(tuesday.response.count, 1);
+  EXPECT_EQ(tuesday.first_response.count, 0);
+  ASSERT_TRUE(tuesday.response.average.has_value());
+  EXPECT_DOUBLE_EQ(*tuesday.response.average, 60.0);
+  const KpiValues both = Run("2026-11-02", "2026-11-03", Period::kTotal, support).total.kpis;
+  EXPECT_EQ(both.response.count, 2);
+  EXPECT_DOUBLE_EQ(*both.response.average, 90.0);
+}
+
+TEST_F(KpiFixtureTest, HandleTimeCountsBusinessHours) {
+  // C6 was assigned at 17:59:30 on Friday and resolved at 09:05 on Tuesday: 30 s on Friday,
+  // 9 h on Monday and 5 min on Tuesday.
+  Dimensions support;
+  support.team = "support";
+  const KpiValues tuesday = Day("2026-11-03", support);
+  EXPECT_EQ(tuesday.handle.count, 1);
+  ASSERT_TRUE(tuesday.handle.average.has_value());
+  EXPECT_DOUBLE_EQ(*tuesday.handle.average, 30.0 + 9 * 3600 + 300);
+}
+
+TEST_F(KpiFixtureTest, TeamWithoutCalendarCountsEveryHour) {
+  // C7 waited from 00:59Z on 10-31 to 17:01Z on 11-02, 64 h 2 min, and its handle time runs
+  // from the handoff to the resolution a minute later.
+  Dimensions night;
+  night.team = "night";
+  const KpiValues monday = Day("2026-11-02", night);
+  EXPECT_EQ(monday.first_response.count, 1);
+  ASSERT_TRUE(monday.first_response.average.has_value());
+  EXPECT_DOUBLE_EQ(*monday.first_response.average, 64 * 3600 + 120.0);
+  EXPECT_EQ(monday.handle.count, 1);
+  EXPECT_DOUBLE_EQ(*monday.handle.average, 64 * 3600 + 180.0);
+  // Unfiltered, the day holds both teams' first responses.
+  const KpiValues all = Day("2026-11-02");
+  EXPECT_EQ(all.first_response.count, 2);
+  EXPECT_DOUBLE_EQ(*all.first_response.average, (120.0 + 64 * 3600 + 120.0) / 2);
+}
+
+TEST_F(KpiFixtureTest, AgentAndIntentFilters) {
+  // Agent 7 on C2 (refund): the 19:03 message came after the assignment, the 19:00 one before.
+  Dimensions filter;
+  filter.agent = "7";
+  filter.intent = "refund";
+  const KpiValues kpis = Run("2026-03-07", "2026-03-09", Period::kTotal, filter).total.kpis;
+  EXPECT_EQ(kpis.totals[Counter::kMessagesIn], 1);
+  EXPECT_EQ(kpis.first_response.count, 1);
+  EXPECT_EQ(kpis.response.count, 2);
+  EXPECT_EQ(kpis.totals[Counter::kResolved], 1);
+  EXPECT_EQ(kpis.messages_in_by_channel.at("whatsapp"), 1);
+  EXPECT_EQ(kpis.sla_by_priority.at("standard").first_responses, 1);
+}
+
+TEST_F(KpiFixtureTest, EveryFilterCombinationMatchesFullRows) {
+  // For each combination of filtered dimensions, with the values of each stored full row, the
+  // report's totals equal the sum of the full rows that match.
+  const std::int64_t first = *ParseDate("2026-03-07");
+  const std::int64_t last = *ParseDate("2026-11-03");
+  std::vector<std::pair<Dimensions, RollupValues>> full_rows;
+  store_->Read([&](core::Repository& unit) {
+    OpenAnalyticsRepository(unit)->ForEachRollup([&](const RollupKey& key, const RollupValues& v) {
+      if (key.granularity == Granularity::kDay && key.grouping == "full") {
+        full_rows.emplace_back(key.dims, v);
+      }
+    });
+  });
+  ASSERT_GT(full_rows.size(), 10u);
+  for (unsigned mask = 1; mask < 64; ++mask) {
+    std::set<Dimensions> filters;
+    for (const auto& [dims, values] : full_rows) {
+      Dimensions filter;
+      for (std::size_t i = 0; i < kDimensionFields.size(); ++i) {
+        if ((mask & (1u << i)) != 0) {
+          filter.*kDimensionFields[i].second = dims.*kDimensionFields[i].second;
+        }
+      }
+      filters.insert(filter);
+    }
+    for (const Dimensions& filter : filters) {
+      RollupValues expected;
+      for (const auto& [dims, values] : full_rows) {
+        bool matches = true;
+        for (const auto& [name, field] : kDimensionFields) {
+          matches = matches && ((filter.*field).empty() || filter.*field == dims.*field);
+        }
+        if (matches) {
+          expected.Merge(values);
+        }
+      }
+      const KpiValues kpis =
+          Run(FormatDate(first), FormatDate(last), Period::kTotal, filter).total.kpis;
+      EXPECT_EQ(kpis.totals.counters, expected.counters)
+          << "mask " << mask << " " << filter.agent << "|" << filter.intent;
+      EXPECT_EQ(kpis.totals.first_response, expected.first_response) << "mask " << mask;
+    }
+  }
+}
+
 TEST_F(KpiFixtureTest, RollupsEqualFullRecomputation) {
   std::vector<std::string> differences;
   store_->Read([&](core::Repository& unit) { differences = processor_.Verify(unit); });
@@ -267,8 +384,7 @@ TEST_F(KpiFixtureTest, RollupsEqualFullRecomputation) {
 }
 
 TEST_F(KpiFixtureTest, VerifyFindsAlteredRollup) {
-  const RollupKey key{Granularity::kDay, *ParseDate("2026-03-07"), "all",
-                      RollUp(Dimensions{}, 0)};
+  const RollupKey key{Granularity::kDay, *ParseDate("2026-03-07"), "all", RollUp(Dimensions{}, 0)};
   ASSERT_TRUE(store_
                   ->WriteAndWait([&](core::Repository& unit) {
                     auto repository = OpenAnalyticsRepository(unit);

@@ -110,12 +110,9 @@ ConversationState DecodeState(std::string_view text) {
   return state;
 }
 
-std::int64_t WorkingMillis(std::int64_t from_ms, std::int64_t to_ms) {
-  return to_ms > from_ms ? to_ms - from_ms : 0;
-}
-
-KpiFold::KpiFold(const AnalyticsSettings& settings, const TimeZone& zone)
-    : settings_(settings), zone_(zone) {}
+KpiFold::KpiFold(const AnalyticsSettings& settings, const TimeZone& zone,
+                 const WorkingTime& working_time)
+    : settings_(settings), zone_(zone), working_time_(working_time) {}
 
 void KpiFold::AddFact(RollupMap& deltas, std::int64_t at_ms, const Dimensions& dims,
                       const std::function<void(RollupValues&)>& change) const {
@@ -279,8 +276,9 @@ void KpiFold::ApplyReopened(const std::string& channel, const std::string& inbox
 
 void KpiFold::ApplyAgentMessage(const Dimensions& reply_dims, std::int64_t at,
                                 ConversationState& state, RollupMap& deltas) const {
-  const std::int64_t waited =
-      state.waiting_since != 0 ? WorkingMillis(state.waiting_since, at) : -1;
+  const std::int64_t waited = state.waiting_since != 0
+                                  ? working_time_.Millis(state.dims.team, state.waiting_since, at)
+                                  : -1;
   const bool first = waited >= 0 && !state.first_response_done;
   const auto target_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                              SlaFor(settings_, state.dims.priority).first_response)
@@ -311,7 +309,8 @@ void KpiFold::ApplyAgentMessage(const Dimensions& reply_dims, std::int64_t at,
 void KpiFold::ApplyResolved(std::int64_t at, ConversationState& state, RollupMap& deltas) const {
   const bool contained = !state.handed_off;
   const std::int64_t handle_from = state.assigned_at != 0 ? state.assigned_at : state.handed_off_at;
-  const std::int64_t handle = contained ? 0 : WorkingMillis(handle_from, at);
+  const std::int64_t handle =
+      contained ? 0 : working_time_.Millis(state.dims.team, handle_from, at);
   AddFact(deltas, at, state.dims, [&](RollupValues& values) {
     values[Counter::kResolved] += 1;
     if (contained) {

@@ -14,6 +14,7 @@
 #include "mobilelink/analytics/rollup.hpp"
 #include "mobilelink/analytics/settings.hpp"
 #include "mobilelink/analytics/time_zone.hpp"
+#include "mobilelink/analytics/working_time.hpp"
 #include "mobilelink/core/model.hpp"
 
 namespace mobilelink::analytics {
@@ -38,16 +39,11 @@ std::string EncodeState(const ConversationState& state);
 /// Throws std::invalid_argument when `json` is not a stored state.
 ConversationState DecodeState(std::string_view json);
 
-/// Returns the working time between two instants that counts toward response and handle
-/// times, in milliseconds.
-/// NOTE: counts calendar time. Business calendars (hours and holidays per team) are to be
-/// applied here, in this one function, once they exist.
-std::int64_t WorkingMillis(std::int64_t from_ms, std::int64_t to_ms);
-
 /// Folds events into rollup deltas. Not thread safe; one per fold run.
 class KpiFold final {
  public:
-  KpiFold(const AnalyticsSettings& settings, const TimeZone& zone);
+  /// Response and handle times count `working_time` for the conversation's team.
+  KpiFold(const AnalyticsSettings& settings, const TimeZone& zone, const WorkingTime& working_time);
 
   /// Applies `event` to the state of its conversation and adds its facts to `deltas`. Events
   /// without a conversation are skipped.
@@ -70,6 +66,7 @@ class KpiFold final {
 
   const AnalyticsSettings& settings_;
   const TimeZone& zone_;
+  const WorkingTime& working_time_;
 };
 
 /// Returns the rollups of every grouping set for deltas the fold filed under "full".

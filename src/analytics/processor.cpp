@@ -43,8 +43,9 @@ std::string DescribeKey(const RollupKey& key) {
          d.priority;
 }
 
-AnalyticsProcessor::AnalyticsProcessor(const AnalyticsSettings& settings, const TimeZone& zone)
-    : settings_(settings), zone_(zone), fold_(settings, zone) {}
+AnalyticsProcessor::AnalyticsProcessor(const AnalyticsSettings& settings, const TimeZone& zone,
+                                       const WorkingTime& working_time)
+    : settings_(settings), zone_(zone), fold_(settings, zone, working_time) {}
 
 BatchResult AnalyticsProcessor::ProcessBatch(core::Repository& unit, int limit) const {
   auto analytics = OpenAnalyticsRepository(unit);

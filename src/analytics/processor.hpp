@@ -24,7 +24,9 @@ struct BatchResult {
 
 class AnalyticsProcessor final {
  public:
-  AnalyticsProcessor(const AnalyticsSettings& settings, const TimeZone& zone);
+  /// Response and handle times count `working_time`, which must outlive the processor.
+  AnalyticsProcessor(const AnalyticsSettings& settings, const TimeZone& zone,
+                     const WorkingTime& working_time);
 
   /// Folds up to `limit` events after the cursor. Runs inside a write transaction.
   BatchResult ProcessBatch(core::Repository& unit, int limit) const;

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdio>
+#include <functional>
 #include <set>
 
 namespace mobilelink::analytics {
@@ -272,12 +273,12 @@ Report BuildReport(AnalyticsRepository& repository, const AnalyticsSettings& set
   for (const std::int64_t bucket : calendar.Buckets()) {
     periods[calendar.KeyOf(bucket)].month_share += calendar.MonthShare(bucket);
   }
-  auto read = [&](std::string_view breakdown, const Dimensions& filter, auto&& add) {
-    RollupQuery query{request.read, request.first_bucket, request.last_bucket,
-                      ReadGrouping(filter, breakdown), filter};
-    repository.QueryRollups(query, [&](const RollupKey& key, const RollupValues& values) {
-      add(periods[calendar.KeyOf(key.bucket)], key.dims, values);
-    });
+  // Each read names the grouping set that keeps its filter and breakdown. Reads of the same
+  // set and filter share one query, so a filter that needs the full rollups scans them once.
+  using RowAdder = std::function<void(PeriodSums&, const Dimensions&, const RollupValues&)>;
+  std::map<std::pair<std::string, Dimensions>, std::vector<RowAdder>> reads;
+  auto read = [&](std::string_view breakdown, const Dimensions& filter, RowAdder add) {
+    reads[{ReadGrouping(filter, breakdown), filter}].push_back(std::move(add));
   };
 
   read("", request.filter, [](PeriodSums& sums, const Dimensions&, const RollupValues& values) {
@@ -299,6 +300,17 @@ Report BuildReport(AnalyticsRepository& repository, const AnalyticsSettings& set
     sums.all_contacts +=
         values[Counter::kConversationsCreated] + values[Counter::kConversationsReopened];
   });
+
+  for (const auto& [grouping_and_filter, adders] : reads) {
+    const RollupQuery query{request.read, request.first_bucket, request.last_bucket,
+                            grouping_and_filter.first, grouping_and_filter.second};
+    repository.QueryRollups(query, [&](const RollupKey& key, const RollupValues& values) {
+      PeriodSums& sums = periods[calendar.KeyOf(key.bucket)];
+      for (const RowAdder& add : adders) {
+        add(sums, key.dims, values);
+      }
+    });
+  }
 
   const double monthly_fixed =
       settings.seats * settings.seat_cost_per_month + settings.platform_cost_per_month;

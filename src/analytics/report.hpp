@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "mobilelink/analytics/knowledge_freshness.hpp"
 #include "mobilelink/analytics/repository.hpp"
 #include "mobilelink/analytics/settings.hpp"
 #include "mobilelink/analytics/time_zone.hpp"
@@ -81,11 +82,15 @@ struct Report {
   std::string currency;
   std::vector<ReportPeriod> periods;  // In time order; empty periods are included.
   ReportPeriod total;
+  /// Knowledge-base freshness when the report was requested, not per period, because articles
+  /// keep only their latest update time. BuildReport leaves it empty; the API measures it.
+  KnowledgeFreshness knowledge;
 };
 
 /// Builds the report from the smallest grouping sets that serve its filters and breakdowns.
-/// Filters on two dimensions other than channel and priority read the full rollups, which have
-/// one row per combination of values and are much slower.
+/// Filters on agent and another of inbox, team and intent, or on all three of those, read the
+/// full rollups, which have one row per combination of values, through an index on the most
+/// selective filtered dimension.
 Report BuildReport(AnalyticsRepository& repository, const AnalyticsSettings& settings,
                    const TimeZone& zone, const ReportRequest& request);
 

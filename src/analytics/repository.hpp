@@ -1,8 +1,8 @@
 #pragma once
 
 // The persistence port of the analytics layer: the fold's cursor and per-conversation state,
-// the rollup rows, alert states and the alert webhook outbox. It runs on the same transaction
-// as the core::Repository it is opened from.
+// the rollup rows, alert states, the alert webhook outbox and counts of the knowledge base's
+// articles. It runs on the same transaction as the core::Repository it is opened from.
 
 #include <cstdint>
 #include <functional>
@@ -36,6 +36,12 @@ struct WebhookDelivery {
   std::int64_t due_at_ms = 0;
 };
 
+/// Article counts of the knowledge base.
+struct ArticleCounts {
+  std::int64_t total = 0;
+  std::int64_t updated_after = 0;  // Articles whose update time is after the given instant.
+};
+
 class AnalyticsRepository {
  public:
   virtual ~AnalyticsRepository() = default;
@@ -51,7 +57,7 @@ class AnalyticsRepository {
 
   virtual std::optional<RollupValues> LoadRollup(const RollupKey& key) = 0;
   virtual void SaveRollup(const RollupKey& key, const RollupValues& values) = 0;
-  /// Calls `row` for each matching rollup row, in key order.
+  /// Calls `row` for each matching rollup row, in no particular order.
   virtual void QueryRollups(
       const RollupQuery& query,
       const std::function<void(const RollupKey&, const RollupValues&)>& row) = 0;
@@ -74,6 +80,9 @@ class AnalyticsRepository {
   virtual void UpdateWebhook(std::int64_t id, const std::string& state, int attempts,
                              std::int64_t due_at_ms, const std::string& last_error) = 0;
   virtual std::int64_t CountWebhooks(const std::string& state) = 0;
+
+  /// Counts the knowledge-base articles, and those updated after `after_ms` (Unix ms).
+  virtual ArticleCounts CountArticles(std::int64_t after_ms) = 0;
 };
 
 /// Opens the port over the same connection and transaction as `unit`.

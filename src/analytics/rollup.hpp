@@ -1,8 +1,9 @@
 #pragma once
 
 // Rollup rows: additive counters and quantile sketches per time bucket and dimension set.
-// Every fact is filed under 17 grouping sets (kGroupings), so a report with at most one filter
-// dimension, broken down by channel or priority, reads a few small rows per bucket. The set
+// Every fact is filed under 24 grouping sets (kGroupings), so a report with at most one filter
+// dimension besides channel and priority, or with two of inbox, team and intent, broken down by
+// channel or priority, reads a few small rows per bucket. The set
 // "all" rolls every dimension up, "agent+priority" keeps only those two, and so on, and "full"
 // keeps all six. A rolled-up dimension is "*".
 
@@ -54,9 +55,12 @@ struct GroupingSet {
 };
 
 /// The stored grouping sets, smallest first. Besides each single dimension, each dimension is
-/// paired with channel and with priority, because reports break every filtered view down by
-/// those two.
-inline constexpr std::array<GroupingSet, 17> kGroupings = {{
+/// paired with channel and with priority, and kept with both, because reports break every
+/// filtered view down by those two. The pairs of inbox, team and intent are kept with both too,
+/// because those dimensions have few values, so an index on one of them still leaves many full
+/// rows to read. Other filters on two or more of inbox, team, agent and intent read "full",
+/// through the indexes of migration 0009 (docs/kpis.md).
+inline constexpr std::array<GroupingSet, 24> kGroupings = {{
     {"all", 0},
     {"channel", 1},
     {"inbox", 2},
@@ -73,6 +77,13 @@ inline constexpr std::array<GroupingSet, 17> kGroupings = {{
     {"agent+priority", 8 | 32},
     {"intent+channel", 16 | 1},
     {"intent+priority", 16 | 32},
+    {"inbox+channel+priority", 2 | 1 | 32},
+    {"team+channel+priority", 4 | 1 | 32},
+    {"agent+channel+priority", 8 | 1 | 32},
+    {"intent+channel+priority", 16 | 1 | 32},
+    {"inbox+team+channel+priority", 2 | 4 | 1 | 32},
+    {"inbox+intent+channel+priority", 2 | 16 | 1 | 32},
+    {"team+intent+channel+priority", 4 | 16 | 1 | 32},
     {"full", 63},
 }};
 

@@ -27,14 +27,16 @@ std::int64_t NowMillis(const core::TimeSource& clock) {
 
 }  // namespace
 
-AnalyticsWorker::AnalyticsWorker(const AnalyticsSettings& settings, store::Store& store,
+AnalyticsWorker::AnalyticsWorker(const AnalyticsSettings& settings,
+                                 std::unique_ptr<WorkingTime> working_time, store::Store& store,
                                  const core::TimeSource& clock,
                                  std::unique_ptr<http::HttpClient> client)
     : settings_(settings),
       store_(store),
       clock_(clock),
       zone_(settings.time_zone),
-      processor_(settings, zone_),
+      working_time_(std::move(working_time)),
+      processor_(settings, zone_, *working_time_),
       webhooks_(settings.alerts, store, clock, std::move(client)) {}
 
 AnalyticsWorker::~AnalyticsWorker() { Stop(); }
@@ -118,6 +120,7 @@ int AnalyticsWorker::RunOnce() {
     return folded;
   }
   last_alert_check_ms_ = now;
+  RefreshKnowledgeFreshness(now);
   const auto alerts = store_.WriteAndWait([&](core::Repository& unit) {
     for (const auto& rule : CheckAlerts(unit, settings_, zone_, now)) {
       Logger("analytics")
@@ -131,6 +134,20 @@ int AnalyticsWorker::RunOnce() {
   }
   webhooks_.SendDue();
   return folded;
+}
+
+void AnalyticsWorker::RefreshKnowledgeFreshness(std::int64_t now_ms) {
+  KnowledgeFreshness freshness;
+  store_.Read([&](core::Repository& unit) {
+    freshness = MeasureKnowledgeFreshness(*OpenAnalyticsRepository(unit), now_ms);
+  });
+  GlobalMetrics()
+      .GetGauge("mobilelink_kpi_knowledge_freshness_ratio",
+                "Knowledge-base articles updated within the last 30 days")
+      .Set(OrNan(freshness.ratio));
+  GlobalMetrics()
+      .GetGauge("mobilelink_knowledge_articles", "Articles in the knowledge base")
+      .Set(static_cast<double>(freshness.articles));
 }
 
 void AnalyticsWorker::RefreshLiveMetrics() {

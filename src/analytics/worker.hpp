@@ -2,7 +2,8 @@
 
 // The analytics worker: one thread that folds new events into the rollups every poll
 // interval, or sooner when notified, then refreshes the live KPI gauges of /metrics, checks
-// the alert rules and sends due alert webhooks.
+// the alert rules and sends due alert webhooks. Alert rules and the knowledge freshness gauge
+// are checked after every fold and at least once a minute.
 
 #include <atomic>
 #include <condition_variable>
@@ -20,9 +21,11 @@ namespace mobilelink::analytics {
 
 class AnalyticsWorker final {
  public:
-  /// Throws std::invalid_argument for an unknown time zone.
-  AnalyticsWorker(const AnalyticsSettings& settings, store::Store& store,
-                  const core::TimeSource& clock, std::unique_ptr<http::HttpClient> client);
+  /// Response and handle times count `working_time`. Throws std::invalid_argument for an
+  /// unknown time zone.
+  AnalyticsWorker(const AnalyticsSettings& settings, std::unique_ptr<WorkingTime> working_time,
+                  store::Store& store, const core::TimeSource& clock,
+                  std::unique_ptr<http::HttpClient> client);
   ~AnalyticsWorker();
 
   void Start();
@@ -40,11 +43,14 @@ class AnalyticsWorker final {
  private:
   void Loop();
   void RefreshLiveMetrics();
+  // Sets the knowledge freshness gauge, which changes with time alone as articles age.
+  void RefreshKnowledgeFreshness(std::int64_t now_ms);
 
   const AnalyticsSettings& settings_;
   store::Store& store_;
   const core::TimeSource& clock_;
   TimeZone zone_;
+  std::unique_ptr<WorkingTime> working_time_;
   AnalyticsProcessor processor_;
   AlertWebhookSender webhooks_;
 

@@ -171,6 +171,7 @@ void AddAnalyticsApiRoutes(http::Router& router, AppContext& context,
         result = analytics::BuildReport(
             *repository, settings, zone,
             analytics::DateRangeRequest(zone, query.from, query.to, query.period, query.filter));
+        result.knowledge = analytics::MeasureKnowledgeFreshness(*repository, NowMillis(context));
       });
       if (csv) {
         http::HttpResponse response(200);

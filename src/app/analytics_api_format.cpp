@@ -138,6 +138,9 @@ std::string ReportJson(const analytics::Report& report,
                                {"sla", std::move(sla_targets)}}},
       {"periods", std::move(periods)},
       {"total", PeriodJson(report.total)},
+      {"knowledge", json::object{{"articles", report.knowledge.articles},
+                                 {"fresh", report.knowledge.fresh},
+                                 {"freshness", Optional(report.knowledge.ratio)}}},
   });
 }
 
@@ -172,6 +175,8 @@ std::string ReportCsv(const analytics::Report& report,
   for (const auto& priority : priorities) {
     header.push_back("sla_attainment_" + priority);
   }
+  // Freshness is measured once, at the request, so only the total row carries it.
+  header.push_back("knowledge_freshness");
   std::string csv;
   auto write_row = [&csv](const std::vector<std::string>& fields) {
     for (std::size_t i = 0; i < fields.size(); ++i) {
@@ -180,7 +185,7 @@ std::string ReportCsv(const analytics::Report& report,
     csv += "\r\n";
   };
   write_row(header);
-  auto period_row = [&](const analytics::ReportPeriod& period) {
+  auto period_row = [&](const analytics::ReportPeriod& period, bool total) {
     const auto& k = period.kpis;
     const auto& t = k.totals;
     std::vector<std::string> fields = {
@@ -209,12 +214,13 @@ std::string ReportCsv(const analytics::Report& report,
       const auto found = k.sla_by_priority.find(priority);
       fields.push_back(found == k.sla_by_priority.end() ? "" : Number(found->second.attainment));
     }
+    fields.push_back(total ? Number(report.knowledge.ratio) : std::string());
     write_row(fields);
   };
   for (const auto& period : report.periods) {
-    period_row(period);
+    period_row(period, false);
   }
-  period_row(report.total);
+  period_row(report.total, true);
   return csv;
 }
 

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "mobilelink/analytics/worker.hpp"
+#include "mobilelink/analytics/working_time.hpp"
 #include "mobilelink/app/agent_api.hpp"
 #include "mobilelink/app/agent_feed.hpp"
 #include "mobilelink/app/console_routes.hpp"
@@ -90,7 +91,8 @@ class Application::Impl {
       assigner_->Notify();
     });
     analytics_ = std::make_unique<analytics::AnalyticsWorker>(
-        config_.analytics, *store_, *clock_, http::MakeHttpClient(options_.client));
+        config_.analytics, analytics::TeamCalendarsOf(config_), *store_, *clock_,
+        http::MakeHttpClient(options_.client));
     ImportKnowledgeBase(*store_, config_.bot, clock_->Now());
     service_->UseStoredArticles(true);
     if (config_.surveys) {

@@ -1,5 +1,6 @@
 // The analytics port over SQLite, on the connection and transaction of the unit of work.
 
+#include <array>
 #include <string>
 
 #include "mobilelink/analytics/repository.hpp"
@@ -43,14 +44,57 @@ constexpr Query kSaveRollup{
     "analytics_save_rollup",
     "INSERT OR REPLACE INTO analytics_rollups (" ROLLUP_KEY_COLUMNS ", " ROLLUP_VALUE_COLUMNS
     ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"};
-// An empty filter parameter matches every value of its dimension.
-constexpr Query kQueryRollups{
-    "analytics_query_rollups",
-    "SELECT " ROLLUP_KEY_COLUMNS ", " ROLLUP_VALUE_COLUMNS
-    " FROM analytics_rollups WHERE granularity = ?1 AND grouping_set = ?2 AND bucket >= ?3 AND "
-    "bucket <= ?4 AND (?5 = '' OR channel = ?5) AND (?6 = '' OR inbox_id = ?6) AND "
-    "(?7 = '' OR team = ?7) AND (?8 = '' OR agent = ?8) AND (?9 = '' OR intent = ?9) AND "
-    "(?10 = '' OR priority = ?10) ORDER BY " ROLLUP_KEY_COLUMNS};
+// The dimension columns in kDimensionFields order. Parameter ?5 + i binds dimension i.
+constexpr std::array<std::string_view, 6> kDimensionColumns = {"channel", "inbox_id", "team",
+                                                               "agent",   "intent",   "priority"};
+// Indexes of migration 0009 on the full rollups, most selective dimension first: agents
+// usually outnumber intents, intents teams, and teams inboxes.
+constexpr std::array<std::pair<int, std::string_view>, 4> kFullIndexes = {{
+    {3, "analytics_full_agent"},
+    {4, "analytics_full_intent"},
+    {2, "analytics_full_team"},
+    {1, "analytics_full_inbox"},
+}};
+
+// Builds the rollup query for filters on the dimensions in `mask`, where bit i is dimension i.
+// Each filtered dimension gets an equality term, so SQLite seeks instead of testing every row. On
+// the full rollups the grouping set is a literal, because only then can SQLite use the partial
+// indexes, and the index of the most selective filtered dimension is named.
+std::string BuildRollupQuerySql(unsigned mask, bool full) {
+  std::string sql =
+      "SELECT " ROLLUP_KEY_COLUMNS ", " ROLLUP_VALUE_COLUMNS " FROM analytics_rollups";
+  if (full) {
+    for (const auto& [dimension, index] : kFullIndexes) {
+      if ((mask & (1u << dimension)) != 0) {
+        sql += " INDEXED BY " + std::string(index);
+        break;
+      }
+    }
+  }
+  sql += full ? " WHERE granularity = ?1 AND grouping_set = 'full'"
+              : " WHERE granularity = ?1 AND grouping_set = ?2";
+  sql += " AND bucket >= ?3 AND bucket <= ?4";
+  for (std::size_t i = 0; i < kDimensionColumns.size(); ++i) {
+    if ((mask & (1u << i)) != 0) {
+      sql += " AND " + std::string(kDimensionColumns[i]) + " = ?" + std::to_string(5 + i);
+    }
+  }
+  return sql;
+}
+
+// Returns the query for `mask` and `full`. The texts live as long as the process, because the
+// connection caches prepared statements by the address of their text.
+const std::string& RollupQuerySql(unsigned mask, bool full) {
+  static const std::array<std::string, 128> kTexts = [] {
+    std::array<std::string, 128> texts;
+    for (unsigned variant = 0; variant < texts.size(); ++variant) {
+      texts[variant] = BuildRollupQuerySql(variant & 63u, variant >= 64);
+    }
+    return texts;
+  }();
+  return kTexts[mask + (full ? 64 : 0)];
+}
+
 constexpr Query kAllRollups{"analytics_all_rollups",
                             "SELECT " ROLLUP_KEY_COLUMNS ", " ROLLUP_VALUE_COLUMNS
                             " FROM analytics_rollups ORDER BY " ROLLUP_KEY_COLUMNS};
@@ -73,6 +117,9 @@ constexpr Query kUpdateWebhook{
     "analytics_update_webhook",
     "UPDATE analytics_webhook_outbox SET state = ?2, attempts = ?3, due_at = ?4, "
     "last_error = ?5 WHERE id = ?1"};
+// The articles table belongs to the knowledge base, and analytics only counts its rows.
+constexpr Query kCountArticles{"analytics_count_articles",
+                               "SELECT COUNT(*), COALESCE(SUM(updated_at > ?1), 0) FROM articles"};
 constexpr Query kCountWebhooks{"analytics_count_webhooks",
                                "SELECT COUNT(*) FROM analytics_webhook_outbox WHERE state = ?1"};
 
@@ -152,17 +199,25 @@ class SqliteAnalyticsRepository final : public analytics::AnalyticsRepository {
   void QueryRollups(
       const analytics::RollupQuery& query,
       const std::function<void(const RollupKey&, const RollupValues&)>& callback) override {
-    auto row = db_.Prepare(kQueryRollups);
+    unsigned mask = 0;
+    for (std::size_t i = 0; i < analytics::kDimensionFields.size(); ++i) {
+      if (!(query.filter.*analytics::kDimensionFields[i].second).empty()) {
+        mask |= 1u << i;
+      }
+    }
+    const bool full = query.grouping == "full";
+    auto row = db_.Prepare(Query{"analytics_query_rollups", RollupQuerySql(mask, full)});
     row.Bind(1, analytics::ToString(query.granularity))
-        .Bind(2, query.grouping)
         .Bind(3, query.first_bucket)
-        .Bind(4, query.last_bucket)
-        .Bind(5, query.filter.channel)
-        .Bind(6, query.filter.inbox)
-        .Bind(7, query.filter.team)
-        .Bind(8, query.filter.agent)
-        .Bind(9, query.filter.intent)
-        .Bind(10, query.filter.priority);
+        .Bind(4, query.last_bucket);
+    if (!full) {
+      row.Bind(2, query.grouping);
+    }
+    for (std::size_t i = 0; i < analytics::kDimensionFields.size(); ++i) {
+      if ((mask & (1u << i)) != 0) {
+        row.Bind(static_cast<int>(5 + i), query.filter.*analytics::kDimensionFields[i].second);
+      }
+    }
     while (row.Step()) {
       const auto [key, values] = ReadRollupRow(row);
       callback(key, values);
@@ -234,6 +289,15 @@ class SqliteAnalyticsRepository final : public analytics::AnalyticsRepository {
     auto row = db_.Prepare(kCountWebhooks);
     row.Bind(1, state);
     return row.Step() ? row.Int(0) : 0;
+  }
+
+  analytics::ArticleCounts CountArticles(std::int64_t after_ms) override {
+    auto row = db_.Prepare(kCountArticles);
+    row.Bind(1, after_ms);
+    if (!row.Step()) {
+      return {};
+    }
+    return {row.Int(0), row.Int(1)};
   }
 
  private:

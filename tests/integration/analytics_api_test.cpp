@@ -220,6 +220,29 @@ TEST_F(AnalyticsApiTest, CsvExportFollowsRfc4180) {
   EXPECT_NE(csv.find("\r\ntotal,"), std::string::npos);
 }
 
+TEST_F(AnalyticsApiTest, ReportsKnowledgeFreshness) {
+  // The config's one article was imported at start, so it is fresh.
+  const auto response = Get("/api/v1/analytics/report?period=total", supervisor_);
+  ASSERT_EQ(response.status, 200) << response.body;
+  const auto knowledge = ParseJson(response.body).as_object().at("knowledge").as_object();
+  EXPECT_EQ(knowledge.at("articles").as_int64(), 1);
+  EXPECT_EQ(knowledge.at("fresh").as_int64(), 1);
+  EXPECT_EQ(knowledge.at("freshness").as_double(), 1.0);
+
+  const auto csv = Get("/api/v1/analytics/report.csv?period=total", supervisor_).body;
+  const std::string header = csv.substr(0, csv.find("\r\n"));
+  EXPECT_EQ(header.substr(header.rfind(',') + 1), "knowledge_freshness");
+  const std::size_t total = csv.find("\r\ntotal,");
+  ASSERT_NE(total, std::string::npos);
+  const std::string total_row = csv.substr(total + 2, csv.size() - total - 4);
+  EXPECT_EQ(total_row.substr(total_row.rfind(',') + 1), "1");
+
+  EXPECT_TRUE(WaitUntil([&] {
+    return Request("GET", "/metrics").body.find("mobilelink_kpi_knowledge_freshness_ratio 1\n") !=
+           std::string::npos;
+  }));
+}
+
 TEST_F(AnalyticsApiTest, ResolvedHandoffRaisesSignedAlert) {
   ASSERT_EQ(PostSms("SMkpi4", "I want to talk to a person").status, 200);
   // Resolving the handed-off conversation makes containment 0 of 1, below 65%.

@@ -115,7 +115,13 @@ function drawCharts(report) {
     series('CSAT %', kpis.map((k) => percent(k.csat)), COLORS[1], (v) => v < t.csat * 100),
     targetLine('CSAT target', t.csat * 100, n),
     Object.assign(series('NPS', kpis.map((k) => k.nps), COLORS[3]), { yAxisID: 'nps' }),
-  ], { scales: { nps: { position: 'right', min: -100, max: 100 } } });
+  ], {
+    scales: {
+      // Without a named percent axis, Chart.js puts every dataset on the NPS axis.
+      y: { position: 'left', min: 0, max: 100 },
+      nps: { position: 'right', min: -100, max: 100, grid: { drawOnChartArea: false } },
+    },
+  });
   const minutes = (v) => (v === null ? null : v / 60);
   draw('chart-handle', 'line', labels, [
     series('average', kpis.map((k) => minutes(k.handle_time.average)), COLORS[0],
@@ -158,6 +164,8 @@ function fillSummary(report) {
       k.handle_time.average !== null && (k.handle_time.average < t.handle_min_seconds || k.handle_time.average > t.handle_max_seconds)],
     ['Cost per contact (' + report.currency + ')', fixed(k.cost_per_contact, 2), '', false],
     ['Contacts', String(k.contacts), '', false],
+    ['Knowledge articles updated within 30 days %', fixed(percent(report.knowledge.freshness), 1),
+      report.knowledge.fresh + ' of ' + report.knowledge.articles + ' articles, now', false],
   ];
   for (const [priority, sla] of Object.entries(k.sla)) {
     rows.push(['SLA ' + priority + ': p' + sla.percentile * 100 + ' first response (s)',

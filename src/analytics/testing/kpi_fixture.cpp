@@ -44,6 +44,47 @@ AnalyticsSettings FixtureSettings() {
   return settings;
 }
 
+TeamCalendars FixtureWorkingTime() {
+  config::CalendarConfig office;
+  office.id = "office";
+  office.time_zone = "America/Los_Angeles";
+  for (int weekday = 0; weekday < 5; ++weekday) {  // Monday to Friday.
+    office.hours[weekday].push_back(*config::ParseTimeRange("09:00-18:00"));
+  }
+  return TeamCalendars({office}, {{"support", "office"}, {"night", ""}}, "");
+}
+
+namespace {
+
+// C6 and C7, around the autumn DST change: 17:59 PDT on Friday 2026-10-30 is 00:59Z on 10-31,
+// and 09:01 PST on Monday 2026-11-02 is 17:01Z.
+void AddOutOfHours(EventList& list) {
+  using namespace mobilelink::events;
+  const std::string sms = R"({"channel":"twilio_sms"})";
+  const std::string agent_sms = R"({"sender":"agent","channel":"twilio_sms"})";
+  list.Add(Utc(2026, 10, 31, 0, 58, 0), kConversationCreated, 6, "sms", sms)
+      .Add(Utc(2026, 10, 31, 0, 58, 0), kMessageReceived, 6, "sms", sms)
+      .Add(Utc(2026, 10, 31, 0, 59, 0), kConversationHandedOff, 6, "sms",
+           R"({"reason":"customer_request","tier":1,"team":"support"})")
+      .Add(Utc(2026, 10, 31, 0, 59, 30), kConversationAssigned, 6, "sms", R"({"team":"support"})",
+           7)
+      .Add(Utc(2026, 11, 2, 17, 1, 0), kMessageQueued, 6, "sms", agent_sms, 7)
+      // 17:59:30 PST on Monday, answered at 09:00:30 on Tuesday.
+      .Add(Utc(2026, 11, 3, 1, 59, 30), kMessageReceived, 6, "sms", sms)
+      .Add(Utc(2026, 11, 3, 17, 0, 30), kMessageQueued, 6, "sms", agent_sms, 7)
+      .Add(Utc(2026, 11, 3, 17, 5, 0), kConversationResolved, 6, "sms", R"({"tier":1})", 7);
+  const std::string wa = R"({"channel":"whatsapp"})";
+  list.Add(Utc(2026, 10, 31, 0, 59, 0), kConversationCreated, 7, "wa", wa)
+      .Add(Utc(2026, 10, 31, 0, 59, 0), kMessageReceived, 7, "wa", wa)
+      .Add(Utc(2026, 10, 31, 0, 59, 0), kConversationHandedOff, 7, "wa",
+           R"({"reason":"customer_request","tier":1,"team":"night"})")
+      .Add(Utc(2026, 11, 2, 17, 1, 0), kMessageQueued, 7, "wa",
+           R"({"sender":"agent","channel":"whatsapp"})", 8)
+      .Add(Utc(2026, 11, 2, 17, 2, 0), kConversationResolved, 7, "wa", R"({"tier":1})", 8);
+}
+
+}  // namespace
+
 std::vector<core::Event> FixtureEvents() {
   using namespace mobilelink::events;
   const std::string sms = R"({"channel":"twilio_sms"})";
@@ -116,6 +157,7 @@ std::vector<core::Event> FixtureEvents() {
       .Add(Utc(2026, 3, 9, 16, 0, 45), kMessageQueued, 3, "sms", agent_sms, 8)
       .Add(Utc(2026, 3, 9, 16, 10, 0), kConversationResolved, 3, "sms", R"({"tier":1})", 8)
       .Add(Utc(2026, 3, 9, 16, 11, 0), kSurveyAnswered, 3, "sms", R"({"kind":"csat","score":2})");
+  AddOutOfHours(list);
   return list.Take();
 }
 
