@@ -59,7 +59,7 @@ struct GroupingSet {
 /// filtered view down by those two. The pairs of inbox, team and intent are kept with both too,
 /// because those dimensions have few values, so an index on one of them still leaves many full
 /// rows to read. Other filters on two or more of inbox, team, agent and intent read "full",
-/// through the indexes of migration 0009 (docs/kpis.md).
+/// through the indexes of migration 0010 (docs/kpis.md).
 inline constexpr std::array<GroupingSet, 24> kGroupings = {{
     {"all", 0},
     {"channel", 1},

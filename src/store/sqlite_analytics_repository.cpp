@@ -47,7 +47,7 @@ constexpr Query kSaveRollup{
 // The dimension columns in kDimensionFields order. Parameter ?5 + i binds dimension i.
 constexpr std::array<std::string_view, 6> kDimensionColumns = {"channel", "inbox_id", "team",
                                                                "agent",   "intent",   "priority"};
-// Indexes of migration 0009 on the full rollups, most selective dimension first: agents
+// Indexes of migration 0010 on the full rollups, most selective dimension first: agents
 // usually outnumber intents, intents teams, and teams inboxes.
 constexpr std::array<std::pair<int, std::string_view>, 4> kFullIndexes = {{
     {3, "analytics_full_agent"},
