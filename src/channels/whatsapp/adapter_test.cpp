@@ -145,7 +145,7 @@ std::vector<InboundCase> InboundCases() {
                WebhookOutcome::kMalformed, 400, "text.body is missing or not a string",
                "entry[0].changes[0].value.messages[0].text.body"),
       Rejected(Accepted("TruncatedBody", "truncated_body.json", {}), WebhookOutcome::kMalformed,
-               400, "request body is not valid JSON"),
+               400, "request body ends before its JSON value is complete"),
       Rejected(unsigned_text, WebhookOutcome::kSignatureInvalid, 403,
                "X-Hub-Signature-256 header is missing", "X-Hub-Signature-256"),
       Rejected(wrong_secret, WebhookOutcome::kSignatureInvalid, 403,
