@@ -77,6 +77,13 @@ class FlowEngine::Turn {
     }
   }
 
+  // Sends `text` unless it is empty, as the prompt of a link step may be.
+  void ReplyUnlessEmpty(const std::string& text) {
+    if (!text.empty()) {
+      Reply(text);
+    }
+  }
+
   void Save() {
     state_.updated_at = engine_.clock_.Now();
     flows_->Save(state_);
@@ -254,7 +261,7 @@ class FlowEngine::Turn {
   }
 
   // Goes on from a sensitive confirm step once every factor of the confirmation policy was
-  // verified since the flow started, or asks for the first missing one. Returns true when the
+  // verified since the flow started, or requests the first missing one. Returns true when the
   // next step should run in this turn.
   bool ConfirmSensitive(const FlowStep& step) {
     const auto missing = security::MissingFactors(repository_, conversation_,
@@ -268,7 +275,7 @@ class FlowEngine::Turn {
     return GoTo(EndOf(flow_, step));
   }
 
-  // The message that asks for the awaited factor again.
+  // The message that requests the awaited factor again.
   std::string FactorPrompt(const FlowStep& step) const {
     if (step.kind == StepKind::kConfirm) {
       return state_.awaiting == "otp" ? step.code_prompt : step.app_prompt;
@@ -285,7 +292,7 @@ class FlowEngine::Turn {
     }
     Outcome(step, "invalid");
     if (!state_.awaiting.empty()) {
-      Reply(FactorPrompt(step));
+      ReplyUnlessEmpty(FactorPrompt(step));
     } else {
       const auto& options =
           step.kind == StepKind::kConfirm ? flow_internal::YesNoOptions() : step.options;
@@ -457,7 +464,7 @@ class FlowEngine::Turn {
     return GoTo(EndOf(flow_, step));
   }
 
-  // Goes on when this flow already verified the step's method, or else asks for it.
+  // Goes on when this flow already verified the step's method, or else requests it.
   bool RunAuthenticate(const FlowStep& step) {
     const auto method = security::ParseAuthMethod(step.method).value_or(security::AuthMethod::kOtp);
     if (security::HasVerification(repository_, conversation_.id, method, state_.started_at)) {
@@ -483,9 +490,7 @@ class FlowEngine::Turn {
         if (!SendLink(step)) {
           return false;
         }
-        if (!step.text.empty()) {
-          Reply(step.text);
-        }
+        ReplyUnlessEmpty(step.text);
         Outcome(step, "link_sent");
         break;
       case security::AuthMethod::kApp:
@@ -546,7 +551,8 @@ class FlowEngine::Turn {
       AbandonAndHandOff("step_missing");
       return false;
     }
-    // The transcript keeps the link without its token, which works until it is used.
+    // The transcript stores the link without its token, so nobody who reads the transcript can
+    // confirm it.
     QueueSecret(step.link_message, "link", link->url,
                 engine_.auth_.public_url + "/auth/link/[hidden]", step.sms_inbox, phone);
     return true;
@@ -620,7 +626,7 @@ class FlowEngine::Turn {
     } else {
       Outcome(step, "reminded");
     }
-    Reply(FactorPrompt(step));
+    ReplyUnlessEmpty(FactorPrompt(step));
     Save();
   }
 

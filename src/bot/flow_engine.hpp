@@ -1,12 +1,13 @@
 #pragma once
 
 // Runs flows inside the store transaction of the message that drives them. A turn runs steps
-// until one waits for the customer (ask, confirm, a passcode), waits for a call (an HTTP call
-// step or a CRM lookup), waits for a verification that arrives through another route (an app
-// token, a signed link), or ends the flow (end, handoff). Blocking calls never run here: the
-// step is saved as waiting, a FlowWorker sends the request outside the transaction and hands
-// the result back through CompleteCall in a new write. A verification that a step awaits is handed
-// to CompleteCall in the same write that records it (POST /auth/app-token, POST /auth/link/...).
+// until one waits or the flow ends (end, handoff). A step waits for the customer (ask,
+// confirm, a passcode), for a call (an HTTP call step or a CRM lookup), or for a verification
+// that arrives through another route (an app token, a signed link). Blocking calls never run
+// here: the step is saved as waiting, a FlowWorker sends the request outside the transaction
+// and hands the result back through CompleteCall in a new write. A verification that a step
+// awaits is handed to CompleteCall in the same write that records it (POST /auth/app-token,
+// POST /auth/link/...).
 //
 // Every step's outcome is a flow.step event; flow.started, flow.completed and flow.abandoned
 // mark the flow's life. State is one flow_states row per conversation, deleted when the flow
@@ -81,7 +82,7 @@ struct CallResult {
   std::optional<VerificationResult> verification;
 };
 
-/// What authenticate steps and sensitive confirm steps need.
+/// Settings of authenticate steps and sensitive confirm steps.
 struct FlowAuthOptions {
   /// Issues and checks passcodes; without it, steps that need a passcode hand off.
   std::shared_ptr<const security::OtpService> otp;

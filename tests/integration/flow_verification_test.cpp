@@ -1,5 +1,5 @@
 // Flows that wait for an app token (in-app chat) or a signed one-time link (mobile web), over
-// the real server: POST /auth/app-token and the link pages resume the waiting flow, rejected
+// the real server. POST /auth/app-token and the link pages resume the waiting flow. Rejected
 // tokens and reused links change nothing, and a wait survives a restart.
 
 #include <yaml-cpp/yaml.h>
@@ -108,16 +108,19 @@ class FlowVerification : public ServerFixture {
     return start == std::string::npos ? std::string() : text.substr(start);
   }
 
-  // Opens the link page and posts its confirmation form.
-  http::ClientResponse ConfirmLink(const std::string& path) const {
+  // Opens the link page and returns the CSRF value of its confirmation form.
+  std::string CsrfOf(const std::string& path) const {
     const auto page = Request("GET", path);
     const std::string marker = "name=\"csrf\" value=\"";
     const auto start = page.body.find(marker);
-    std::string csrf;
-    if (start != std::string::npos) {
-      const auto value_start = start + marker.size();
-      csrf = page.body.substr(value_start, page.body.find('"', value_start) - value_start);
+    if (start == std::string::npos) {
+      return {};
     }
+    const auto value_start = start + marker.size();
+    return page.body.substr(value_start, page.body.find('"', value_start) - value_start);
+  }
+
+  http::ClientResponse PostConfirmation(const std::string& path, const std::string& csrf) const {
     http::Headers headers;
     headers.Set("Content-Type", "application/x-www-form-urlencoded");
     return Request("POST", path, "csrf=" + csrf, headers);
@@ -156,7 +159,7 @@ TEST_F(FlowVerification, AppTokenChecksBeforeContinuing) {
     const auto response = PostAppToken(session, rejected[i].first);
     EXPECT_EQ(response.status, 401) << rejected[i].second;
     EXPECT_NE(response.body.find(rejected[i].second), std::string::npos) << response.body;
-    // Each rejection counts as an invalid attempt, and the flow asks again.
+    // Each rejection counts as an invalid attempt, and the flow sends its prompt again.
     EXPECT_EQ(NextText(client), kAppPrompt) << rejected[i].second;
     EXPECT_EQ(Store().Integer("SELECT retries FROM flow_states"), static_cast<std::int64_t>(i + 1));
   }
@@ -195,20 +198,23 @@ TEST_F(FlowVerification, LinkConfirmsOnceAndContinues) {
   ASSERT_EQ(PostSms("SM-link-flow-1", kCustomer, "check with link").status, 200);
   const std::string path = LinkPath();
   ASSERT_EQ(path.rfind("/auth/link/", 0), 0u) << path;
-  // The transcript keeps the message without the link's token.
+  // The transcript stores the message without the link's token.
   EXPECT_EQ(Store().Integer(std::string("SELECT COUNT(*) FROM messages WHERE text = '") +
                             kLinkPrefix + public_url_ + "/auth/link/[hidden]'"),
             1);
   EXPECT_EQ(Store().Text("SELECT awaiting FROM flow_states"), "link");
 
-  const auto confirmed = ConfirmLink(path);
+  const std::string csrf = CsrfOf(path);
+  ASSERT_FALSE(csrf.empty());
+  const auto confirmed = PostConfirmation(path, csrf);
   ASSERT_EQ(confirmed.status, 200) << confirmed.body;
   ASSERT_TRUE(WaitForSends(kLinkDone));
   EXPECT_EQ(Store().Integer("SELECT COUNT(*) FROM flow_states"), 0);
 
   // A reused link is rejected and changes nothing.
-  const auto reused = ConfirmLink(path);
+  const auto reused = PostConfirmation(path, csrf);
   EXPECT_EQ(reused.status, 410);
+  EXPECT_NE(reused.body.find("already been used"), std::string::npos);
   EXPECT_EQ(Verifications(), 1);
   EXPECT_EQ(SendsWithText(kLinkDone).size(), 1u);
 }
@@ -219,10 +225,38 @@ TEST_F(FlowVerification, LinkWaitSurvivesRestart) {
   ASSERT_FALSE(path.empty());
   Restart();
   EXPECT_EQ(Store().Text("SELECT awaiting FROM flow_states"), "link");
-  const auto confirmed = ConfirmLink(path);
+  const auto confirmed = PostConfirmation(path, CsrfOf(path));
   ASSERT_EQ(confirmed.status, 200) << confirmed.body;
   EXPECT_TRUE(WaitForSends(kLinkDone));
   EXPECT_EQ(Store().Integer("SELECT COUNT(*) FROM flow_states"), 0);
+}
+
+class FlowVerificationClock : public FlowVerification {
+ protected:
+  FlowVerificationClock() { use_manual_clock_ = true; }
+};
+
+TEST_F(FlowVerificationClock, ExpiredLinkChangesNothing) {
+  ASSERT_EQ(PostSms("SM-link-flow-3", kCustomer, "check with link").status, 200);
+  const std::string path = LinkPath();
+  const std::string csrf = CsrfOf(path);
+  ASSERT_FALSE(csrf.empty());
+  manual_clock_.Advance(std::chrono::seconds(601));
+
+  const auto expired = PostConfirmation(path, csrf);
+  EXPECT_EQ(expired.status, 410);
+  EXPECT_NE(expired.body.find("expired"), std::string::npos);
+  EXPECT_EQ(Verifications(), 0);
+  EXPECT_EQ(Store().Text("SELECT awaiting FROM flow_states"), "link");
+
+  // A message from the customer while the flow waits sends a new link, which works.
+  ASSERT_EQ(PostSms("SM-link-flow-4", kCustomer, "the link expired").status, 200);
+  const std::string renewed = LinkPath(1);
+  ASSERT_FALSE(renewed.empty());
+  EXPECT_NE(renewed, path);
+  ASSERT_EQ(PostConfirmation(renewed, CsrfOf(renewed)).status, 200);
+  EXPECT_TRUE(WaitForSends(kLinkDone));
+  EXPECT_EQ(Verifications(), 1);
 }
 
 }  // namespace

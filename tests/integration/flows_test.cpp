@@ -354,7 +354,7 @@ TEST_F(Flows, WebchatBalanceAsksPasscodeFirst) {
   ASSERT_TRUE(client.SendJson(
       {{"type", "message"}, {"client_id", "b1"}, {"text", "what is my balance"}}, kWaitLimit));
   EXPECT_EQ(next_text(), "What is the mobile number on your account?");
-  // Whoever types the account's number gets no data: the passcode goes to that phone by SMS.
+  // A typed account number shows no data, because the passcode goes to that phone by SMS.
   ASSERT_TRUE(client.SendJson(
       {{"type", "message"}, {"client_id", "b2"}, {"text", "+12025550123"}}, kWaitLimit));
   EXPECT_EQ(next_text(), kCodePrompt);
