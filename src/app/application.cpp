@@ -73,11 +73,13 @@ class Application::Impl {
     bot_ = std::make_shared<bot::TierZeroBot>(config_.bot, nlu::LoadIntentDetector(config_.bot));
     std::shared_ptr<const bot::FlowEngine> flows;
     if (!config_.flows.flows.empty()) {
-      // NOTE: the passcode hash key is random per process, so a code sent before a restart no
-      // longer verifies after it; the customer asks for a new one.
-      flows = std::make_shared<bot::FlowEngine>(
-          config_.flows, *clock_,
-          std::make_shared<security::OtpService>(security::OtpOptions{}));
+      bot::FlowAuthOptions auth;
+      auth.otp = std::make_shared<security::OtpService>(config_.auth.otp);
+      auth.policy.in_app_inboxes.insert(config_.auth.in_app_inboxes.begin(),
+                                        config_.auth.in_app_inboxes.end());
+      auth.public_url = config_.server.public_url;
+      auth.link_ttl = config_.auth.link_ttl;
+      flows = std::make_shared<bot::FlowEngine>(config_.flows, *clock_, std::move(auth));
     }
     service_ = std::make_unique<core::ConversationService>(std::move(profiles), bot_,
                                                            config_.compliance, *clock_, flows,

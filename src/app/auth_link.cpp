@@ -6,6 +6,7 @@
 
 #include "mobilelink/app/web_assets.hpp"
 #include "mobilelink/app/webchat_hub.hpp"
+#include "mobilelink/bot/flow_worker.hpp"
 #include "mobilelink/common/log.hpp"
 #include "mobilelink/security/app_token.hpp"
 #include "mobilelink/security/credentials.hpp"
@@ -86,6 +87,13 @@ http::HttpResponse StatePage(security::LinkState state) {
               "This link is not valid. Check that you opened the whole link from the message.");
 }
 
+// Wakes the outbox for the flow's replies, and the flow worker for a call the flow now waits on.
+void NotifyAfterResume(const AppContext& context, const core::InboundOutcome& outcome) {
+  if ((!outcome.queued.empty() || outcome.flow_waiting) && context.notify_outbox) {
+    context.notify_outbox();
+  }
+}
+
 // Returns scheme://host[:port] of a URL.
 std::string OriginOf(std::string_view url) {
   const auto scheme_end = url.find("://");
@@ -135,12 +143,18 @@ void ConfirmLink(AppContext& context, const CsrfKey& csrf, const http::HttpReque
     return;
   }
   auto confirmed = std::make_shared<security::LinkLookup>();
+  auto resumed = std::make_shared<core::InboundOutcome>();
   const auto now = context.clock->Now();
   context.store->Write(
-      [token, now, confirmed](core::Repository& unit) {
+      [&context, token, now, confirmed, resumed](core::Repository& unit) {
         *confirmed = security::ConfirmSignedLink(unit, token, now);
+        if (confirmed->state == security::LinkState::kValid) {
+          *resumed = bot::ResumeAwaitingFlow(*context.service, unit, confirmed->record->conversation_id,
+                                        security::AuthMethod::kLink, true);
+        }
       },
-      [confirmed, respond, request_id = request.request_id](const store::WriteResult& result) {
+      [&context, confirmed, resumed, respond,
+       request_id = request.request_id](const store::WriteResult& result) {
         if (!result.ok) {
           Logger("security")
               ->error("link confirmation not stored request_id={} error=\"{}\"", request_id,
@@ -155,6 +169,7 @@ void ConfirmLink(AppContext& context, const CsrfKey& csrf, const http::HttpReque
         Logger("security")
             ->info("link confirmed conversation_id={} request_id={}",
                    confirmed->record->conversation_id, request_id);
+        NotifyAfterResume(context, *resumed);
         respond(Page(200, "Confirmed", "Thank you. You can return to the chat now."));
       });
 }
@@ -199,12 +214,16 @@ void VerifyAppToken(AppContext& context, std::shared_ptr<const security::AppToke
     return;
   }
   auto result = std::make_shared<security::AppTokenResult>();
+  auto resumed = std::make_shared<core::InboundOutcome>();
   context.store->Write(
-      [verifier, id = *conversation_id, token = fields->second, now,
-       result](core::Repository& unit) {
+      [&context, verifier, id = *conversation_id, token = fields->second, now, result,
+       resumed](core::Repository& unit) {
         *result = security::VerifyAppTokenForConversation(unit, *verifier, id, token, now);
+        // A rejected token counts as an invalid attempt at a step that awaits an app token.
+        *resumed = bot::ResumeAwaitingFlow(*context.service, unit, id, security::AuthMethod::kApp,
+                                      result->ok());
       },
-      [result, respond, id = *conversation_id](const store::WriteResult& written) {
+      [&context, result, resumed, respond, id = *conversation_id](const store::WriteResult& written) {
         if (!written.ok) {
           Logger("security")
               ->error("app token result not stored conversation_id={} error=\"{}\"", id,
@@ -212,6 +231,7 @@ void VerifyAppToken(AppContext& context, std::shared_ptr<const security::AppToke
           respond(http::HttpResponse::Error(503, "store_unavailable", "retry the request"));
           return;
         }
+        NotifyAfterResume(context, *resumed);
         if (!result->ok()) {
           Logger("security")
               ->info("app token rejected conversation_id={} reason={}", id,

@@ -8,6 +8,7 @@
 #include "mobilelink/common/log.hpp"
 #include "mobilelink/routing/routing_repository.hpp"
 #include "mobilelink/routing/sla_repository.hpp"
+#include "mobilelink/security/audit.hpp"
 #include "mobilelink/store/sqlite_repository.hpp"
 
 namespace mobilelink::app {
@@ -68,12 +69,80 @@ std::optional<std::int64_t> IdField(const json::object& body, std::string_view f
 
 using RoutingAction = std::function<routing::RoutingOutcome(core::Repository&)>;
 
-// Runs a routing operation on the writer and responds after the commit.
+// The audit row of a routing change: what happened to which object, and how to read the changed
+// value before and after the change in the same unit of work.
+struct RoutingAudit {
+  std::string action;  // conversation.claimed, agent.presence_changed, ...
+  std::string target;  // conversation:12 or agent:3.
+  std::function<std::string(core::Repository&)> read_value;
+};
+
+// Describes a conversation's place in the queues, such as
+// "team=support agent=3 accepted=yes priority=high tier=1", or "not queued".
+std::string QueueValue(core::Repository& repository, std::int64_t conversation_id) {
+  const auto entry = routing::OpenRoutingRepository(repository)->GetEntry(conversation_id);
+  if (!entry) {
+    return "not queued";
+  }
+  const std::string agent =
+      entry->assignee_agent_id ? std::to_string(*entry->assignee_agent_id) : "none";
+  return "team=" + entry->team_id + " agent=" + agent +
+         " accepted=" + (entry->accepted_at ? "yes" : "no") +
+         " priority=" + std::string(core::ToString(entry->priority)) +
+         " tier=" + std::to_string(entry->tier);
+}
+
+RoutingAudit ConversationAudit(std::string action, std::int64_t conversation_id) {
+  return {std::move(action), "conversation:" + std::to_string(conversation_id),
+          [conversation_id](core::Repository& repository) {
+            return QueueValue(repository, conversation_id);
+          }};
+}
+
+// Appends the audit row of a routing change made by `caller`.
+void AppendRoutingAudit(core::Repository& repository, const AppContext& context,
+                        const Caller& caller, const RoutingAudit& audit, std::string old_value,
+                        std::optional<std::int64_t> conversation_id) {
+  security::AuditRecord record;
+  record.actor_kind = security::ActorKind::kAgent;
+  record.actor_id = std::to_string(caller.agent.id);
+  record.action = audit.action;
+  record.target = audit.target;
+  record.old_value = std::move(old_value);
+  record.new_value = audit.read_value(repository);
+  // Queue places and presence are no customer data, so the row keeps them readable.
+  record.mask_values = false;
+  record.channel = "api";
+  if (conversation_id) {
+    record.conversation_id = conversation_id;
+    const auto conversation = repository.GetConversation(*conversation_id);
+    const auto* inbox =
+        conversation ? context.service->FindInbox(conversation->last_inbox_id) : nullptr;
+    if (inbox != nullptr) {
+      record.channel = inbox->channel;
+    }
+  }
+  record.occurred_at = context.clock->Now();
+  security::AppendAudit(repository, record);
+}
+
+// Runs a routing operation on the writer, with its audit row in the same transaction, and
+// responds after the commit.
 void RunRouting(AppContext& context, const Caller& caller, std::int64_t subject_id,
-                RoutingAction action, http::Responder respond) {
+                RoutingAudit audit, RoutingAction action, http::Responder respond) {
   auto outcome = std::make_shared<routing::RoutingOutcome>();
+  const bool conversation = audit.target.rfind("conversation:", 0) == 0;
   context.store->Write(
-      [outcome, action](core::Repository& repository) { *outcome = action(repository); },
+      [&context, caller, subject_id, conversation, audit = std::move(audit), outcome,
+       action](core::Repository& repository) {
+        std::string old_value = audit.read_value(repository);
+        *outcome = action(repository);
+        if (outcome->ok()) {
+          AppendRoutingAudit(repository, context, caller, audit, std::move(old_value),
+                             conversation ? std::optional<std::int64_t>(subject_id)
+                                          : std::nullopt);
+        }
+      },
       [outcome, respond, subject_id, agent_id = caller.agent.id,
        notify = context.notify_outbox](const store::WriteResult& result) {
         if (!result.ok) {
@@ -277,8 +346,15 @@ void AddRoutingApiRoutes(http::Router& router, AppContext& context) {
                                               "presence must be online, away or offline"));
                            return;
                          }
+                         RoutingAudit audit{"agent.presence_changed",
+                                            "agent:" + std::to_string(id),
+                                            [id](core::Repository& repository) {
+                                              return std::string(routing::ToString(
+                                                  routing::OpenRoutingRepository(repository)
+                                                      ->GetPresence(id)));
+                                            }};
                          RunRouting(
-                             context, caller, id,
+                             context, caller, id, std::move(audit),
                              [routing, id, actor = ActorOf(caller),
                               value = *presence](core::Repository& repository) {
                                return routing->SetPresence(repository, id, actor, value);
@@ -291,7 +367,7 @@ void AddRoutingApiRoutes(http::Router& router, AppContext& context) {
              with_id("conversation", [&context, routing](http::HttpRequest&, const Caller& caller,
                                                          std::int64_t id, http::Responder respond) {
                RunRouting(
-                   context, caller, id,
+                   context, caller, id, ConversationAudit("conversation.claimed", id),
                    [routing, id, agent_id = caller.agent.id](core::Repository& repository) {
                      return routing->Claim(repository, id, agent_id);
                    },
@@ -301,7 +377,7 @@ void AddRoutingApiRoutes(http::Router& router, AppContext& context) {
              with_id("conversation", [&context, routing](http::HttpRequest&, const Caller& caller,
                                                          std::int64_t id, http::Responder respond) {
                RunRouting(
-                   context, caller, id,
+                   context, caller, id, ConversationAudit("conversation.accepted", id),
                    [routing, id, actor = ActorOf(caller)](core::Repository& repository) {
                      return routing->Accept(repository, id, actor);
                    },
@@ -327,7 +403,7 @@ void AddRoutingApiRoutes(http::Router& router, AppContext& context) {
               return;
             }
             RunRouting(
-                context, caller, id,
+                context, caller, id, ConversationAudit("conversation.assigned", id),
                 [routing, id, actor = ActorOf(caller),
                  target = *agent_id](core::Repository& repository) {
                   return routing->TransferToAgent(repository, id, actor, target);
@@ -351,7 +427,7 @@ void AddRoutingApiRoutes(http::Router& router, AppContext& context) {
                     return;
                   }
                   RunRouting(
-                      context, caller, id,
+                      context, caller, id, ConversationAudit("conversation.transferred", id),
                       [routing, id, actor = ActorOf(caller), agent_id,
                        team](core::Repository& repository) {
                         return agent_id ? routing->TransferToAgent(repository, id, actor, *agent_id)
@@ -375,7 +451,7 @@ void AddRoutingApiRoutes(http::Router& router, AppContext& context) {
                            return;
                          }
                          RunRouting(
-                             context, caller, id,
+                             context, caller, id, ConversationAudit("conversation.escalated", id),
                              [routing, id, actor = ActorOf(caller),
                               value = *reason](core::Repository& repository) {
                                return routing->Escalate(repository, id, actor, value);
@@ -396,7 +472,7 @@ void AddRoutingApiRoutes(http::Router& router, AppContext& context) {
                            return;
                          }
                          RunRouting(
-                             context, caller, id,
+                             context, caller, id, ConversationAudit("conversation.priority_changed", id),
                              [routing, id, actor = ActorOf(caller),
                               value = *priority](core::Repository& repository) {
                                return routing->SetPriority(repository, id, actor, value);

@@ -86,15 +86,24 @@ struct FlowStep {
   std::vector<BranchCase> cases;
   std::string otherwise;
 
-  // confirm; `sensitive` confirms need every factor of the confirmation policy (an OTP) that
-  // was verified since the flow started, and record auth.confirmed.
+  // confirm; a `sensitive` confirm goes on after yes only when every factor of the
+  // confirmation policy (an OTP, plus an app token in an in-app chat inbox) was verified since
+  // the flow started. It asks for each missing factor in turn, with `code_prompt` and
+  // `code_message` for the OTP and `app_prompt` for the app token, and records auth.confirmed.
   std::string on_no;
+  std::string code_prompt;
+  std::string app_prompt;
 
-  // authenticate: `text` is the prompt in the conversation; `code_message` the SMS with the
-  // code ({{code}}), sent through `sms_inbox` (default: the conversation's inbox) to the
-  // customer's phone from the lookup, or else the number the customer writes from.
-  std::string method;  // otp.
+  // authenticate: `text` is the prompt in the conversation.
+  // otp: `code_message` is the SMS with the code ({{code}}), sent through `sms_inbox` (default:
+  //   the conversation's inbox) to the customer's phone from the lookup, or else the number the
+  //   customer writes from.
+  // app: waits until the in-app chat presents a valid app token for the conversation.
+  // link: `link_message` carries a signed one-time link ({{link}}); with `sms_inbox` it goes by
+  //   SMS to the customer's phone, otherwise into the conversation. Waits until it is confirmed.
+  std::string method;  // otp, app or link.
   std::string code_message;
+  std::string link_message;
   std::string sms_inbox;
 
   // call
@@ -143,6 +152,8 @@ struct FlowState {
   std::set<std::string> sensitive;  // Names of values that are masked outside the flow.
   int retries = 0;
   bool waiting = false;  // A worker runs this step's call outside the store writer.
+  // The verification method (otp, app, link) the current step waits for; empty for none.
+  std::string awaiting;
   int call_sequence = 0;  // Counts calls, so a late result for an older call is dropped.
   std::string inbox_id;
   std::string recipient;

@@ -8,6 +8,7 @@
 #include "mobilelink/events/event_types.hpp"
 #include "mobilelink/security/audit.hpp"
 #include "mobilelink/security/auth_level.hpp"
+#include "mobilelink/security/signed_link.hpp"
 
 namespace mobilelink::bot {
 
@@ -73,6 +74,13 @@ class FlowEngine::Turn {
       turn_.replies.push_back({rendered, options});
     } else {
       turn_.replies.push_back({NumberOptions(rendered, options), {}});
+    }
+  }
+
+  // Sends `text` unless it is empty, as the prompt of a link step may be.
+  void ReplyUnlessEmpty(const std::string& text) {
+    if (!text.empty()) {
+      Reply(text);
     }
   }
 
@@ -190,12 +198,21 @@ class FlowEngine::Turn {
       AbandonAndHandOff("step_missing");
       return;
     }
-    if (step->kind == StepKind::kConfirm) {
-      AnswerConfirm(*step, text, reply_id);
+    // A state saved before the awaiting column existed waits for its authenticate step's method.
+    const std::string awaiting = !state_.awaiting.empty()                 ? state_.awaiting
+                                 : step->kind == StepKind::kAuthenticate ? step->method
+                                                                          : std::string();
+    if (awaiting == "otp") {
+      AnswerPasscode(*step, text);
       return;
     }
-    if (step->kind == StepKind::kAuthenticate) {
-      AnswerPasscode(*step, text);
+    if (!awaiting.empty()) {
+      AnswerWhileAwaiting(*step, security::ParseAuthMethod(awaiting).value_or(
+                                     security::AuthMethod::kApp));
+      return;
+    }
+    if (step->kind == StepKind::kConfirm) {
+      AnswerConfirm(*step, text, reply_id);
       return;
     }
     const auto value = flow_internal::Validate(*step, text, reply_id);
@@ -221,11 +238,10 @@ class FlowEngine::Turn {
       return;
     }
     turn_.progress = true;
-    if (*yes && step.sensitive &&
-        !security::RecordConfirmation(repository_, conversation_, {}, flow_.name,
-                                      state_.started_at, engine_.clock_.Now())) {
-      Outcome(step, "unverified");
-      AbandonAndHandOff("authentication_required");
+    if (*yes && step.sensitive) {
+      if (ConfirmSensitive(step)) {
+        Run();
+      }
       return;
     }
     Outcome(step, *yes ? "confirmed" : "declined");
@@ -244,6 +260,29 @@ class FlowEngine::Turn {
     }
   }
 
+  // Goes on from a sensitive confirm step once every factor of the confirmation policy was
+  // verified since the flow started, or requests the first missing one. Returns true when the
+  // next step should run in this turn.
+  bool ConfirmSensitive(const FlowStep& step) {
+    const auto missing = security::MissingFactors(repository_, conversation_,
+                                                  engine_.auth_.policy, state_.started_at);
+    if (!missing.empty()) {
+      return RequestFactor(step, missing.front());
+    }
+    security::RecordConfirmation(repository_, conversation_, engine_.auth_.policy, flow_.name,
+                                 state_.started_at, engine_.clock_.Now());
+    Outcome(step, "confirmed");
+    return GoTo(EndOf(flow_, step));
+  }
+
+  // The message that requests the awaited factor again.
+  std::string FactorPrompt(const FlowStep& step) const {
+    if (step.kind == StepKind::kConfirm) {
+      return state_.awaiting == "otp" ? step.code_prompt : step.app_prompt;
+    }
+    return step.reprompt.empty() ? step.text : step.reprompt;
+  }
+
   void Reject(const FlowStep& step) {
     state_.retries += 1;
     if (state_.retries > step.max_retries) {
@@ -252,9 +291,13 @@ class FlowEngine::Turn {
       return;
     }
     Outcome(step, "invalid");
-    const auto& options =
-        step.kind == StepKind::kConfirm ? flow_internal::YesNoOptions() : step.options;
-    Reply(step.reprompt.empty() ? step.text : step.reprompt, options);
+    if (!state_.awaiting.empty()) {
+      ReplyUnlessEmpty(FactorPrompt(step));
+    } else {
+      const auto& options =
+          step.kind == StepKind::kConfirm ? flow_internal::YesNoOptions() : step.options;
+      Reply(step.reprompt.empty() ? step.text : step.reprompt, options);
+    }
     Save();
   }
 
@@ -421,22 +464,64 @@ class FlowEngine::Turn {
     return GoTo(EndOf(flow_, step));
   }
 
-  // Sends a passcode to the customer's phone unless this flow already verified one.
+  // Goes on when this flow already verified the step's method, or else requests it.
   bool RunAuthenticate(const FlowStep& step) {
-    if (security::MissingFactors(repository_, conversation_, {}, state_.started_at).empty()) {
+    const auto method = security::ParseAuthMethod(step.method).value_or(security::AuthMethod::kOtp);
+    if (security::HasVerification(repository_, conversation_.id, method, state_.started_at)) {
       Outcome(step, "already_verified");
       return GoTo(EndOf(flow_, step));
     }
-    std::string phone = state_.values["customer.phone"];
-    if (phone.empty()) {
-      phone = state_.values["contact.phone"];
+    return RequestFactor(step, method);
+  }
+
+  // Asks the customer for a verification by `method` and waits at `step` until it is recorded.
+  // Always returns false: the turn stops here, or the flow was abandoned.
+  bool RequestFactor(const FlowStep& step, security::AuthMethod method) {
+    const bool confirming = step.kind == StepKind::kConfirm;
+    switch (method) {
+      case security::AuthMethod::kOtp:
+        if (!SendPasscode(step)) {
+          return false;
+        }
+        Reply(confirming ? step.code_prompt : step.text);
+        Outcome(step, "code_sent");
+        break;
+      case security::AuthMethod::kLink:
+        if (!SendLink(step)) {
+          return false;
+        }
+        ReplyUnlessEmpty(step.text);
+        Outcome(step, "link_sent");
+        break;
+      case security::AuthMethod::kApp:
+      case security::AuthMethod::kNone:
+        Reply(confirming ? step.app_prompt : step.text);
+        Outcome(step, "app_requested");
+        break;
     }
-    if (engine_.otp_ == nullptr || phone.empty()) {
+    state_.awaiting = std::string(security::ToString(method));
+    state_.retries = 0;
+    Save();
+    return false;
+  }
+
+  // The phone that passcodes and SMS links go to: the looked-up customer's, else the sender's.
+  std::string CustomerPhone() {
+    std::string phone = state_.values["customer.phone"];
+    return phone.empty() ? state_.values["contact.phone"] : phone;
+  }
+
+  // Issues a passcode and queues its SMS. Returns false after abandoning the flow when no code
+  // can be sent.
+  bool SendPasscode(const FlowStep& step) {
+    const std::string phone = CustomerPhone();
+    if (engine_.auth_.otp == nullptr || phone.empty()) {
       Outcome(step, "no_phone");
       AbandonAndHandOff("authentication_failed");
       return false;
     }
-    const auto issued = engine_.otp_->Issue(repository_, conversation_.id, engine_.clock_.Now());
+    const auto issued =
+        engine_.auth_.otp->Issue(repository_, conversation_.id, engine_.clock_.Now());
     if (!issued.ok()) {
       Outcome(step, security::ToString(issued.error));
       AbandonAndHandOff("authentication_failed");
@@ -444,19 +529,61 @@ class FlowEngine::Turn {
     }
     // The code goes into the SMS text only, never into the flow's values. The stored copy of the
     // SMS has the code masked; the outbox keeps the real text only until the send ends.
-    FlowState with_code = state_;
-    with_code.values["code"] = issued.code;
-    FlowReply code_message;
-    code_message.text = Render(step.code_message, with_code, Escape::kMasked);
-    with_code.values["code"] = std::string(issued.code.size(), '*');
-    code_message.stored_text = Render(step.code_message, with_code, Escape::kMasked);
-    code_message.inbox_id = step.sms_inbox.empty() ? channel_.inbox_id : step.sms_inbox;
-    code_message.recipient = phone;
-    turn_.replies.push_back(std::move(code_message));
-    Reply(step.text);
-    Outcome(step, "code_sent");
-    Save();
-    return false;
+    QueueSecret(step.code_message, "code", issued.code, std::string(issued.code.size(), '*'),
+                step.sms_inbox.empty() ? channel_.inbox_id : step.sms_inbox, phone);
+    return true;
+  }
+
+  // Creates a signed one-time link and queues its message, by SMS to the customer's phone when
+  // the step names an SMS inbox, else into the conversation. Returns false after abandoning the
+  // flow when the link cannot be sent.
+  bool SendLink(const FlowStep& step) {
+    const std::string phone = step.sms_inbox.empty() ? std::string() : CustomerPhone();
+    if (!step.sms_inbox.empty() && phone.empty()) {
+      Outcome(step, "no_phone");
+      AbandonAndHandOff("authentication_failed");
+      return false;
+    }
+    const auto link =
+        security::CreateSignedLink(repository_, engine_.auth_.public_url, conversation_.id,
+                                   flow_.name, engine_.auth_.link_ttl, engine_.clock_.Now());
+    if (!link) {
+      AbandonAndHandOff("step_missing");
+      return false;
+    }
+    // The transcript stores the link without its token, so nobody who reads the transcript can
+    // confirm it.
+    QueueSecret(step.link_message, "link", link->url,
+                engine_.auth_.public_url + "/auth/link/[hidden]", step.sms_inbox, phone);
+    return true;
+  }
+
+  // Queues `message` with {{name}} rendered as `secret`, stored with `stored` in its place.
+  // An empty `recipient` sends it into the conversation.
+  void QueueSecret(const std::string& message, const std::string& name, const std::string& secret,
+                   const std::string& stored, const std::string& inbox_id,
+                   const std::string& recipient) {
+    FlowState with_secret = state_;
+    with_secret.values[name] = secret;
+    FlowReply reply;
+    reply.text = Render(message, with_secret, Escape::kMasked);
+    with_secret.values[name] = stored;
+    reply.stored_text = Render(message, with_secret, Escape::kMasked);
+    reply.inbox_id = recipient.empty() ? std::string() : inbox_id;
+    reply.recipient = recipient;
+    turn_.replies.push_back(std::move(reply));
+  }
+
+  // Goes on after a verification of the awaited method.
+  void FactorVerified(const FlowStep& step) {
+    state_.awaiting.clear();
+    turn_.progress = true;
+    Outcome(step, "verified");
+    const bool more = step.kind == StepKind::kConfirm ? ConfirmSensitive(step)
+                                                      : GoTo(EndOf(flow_, step));
+    if (more) {
+      Run();
+    }
   }
 
   void AnswerPasscode(const FlowStep& step, std::string_view text) {
@@ -466,24 +593,51 @@ class FlowEngine::Turn {
         code += c;
       }
     }
-    const auto result = engine_.otp_ == nullptr
+    const auto result = engine_.auth_.otp == nullptr
                             ? security::OtpVerifyResult::kNone
-                            : engine_.otp_->Verify(repository_, conversation_.id, code,
-                                                   engine_.clock_.Now());
+                            : engine_.auth_.otp->Verify(repository_, conversation_.id, code,
+                                                        engine_.clock_.Now());
     if (result == security::OtpVerifyResult::kOk) {
-      turn_.progress = true;
-      Outcome(step, "verified");
-      if (GoTo(EndOf(flow_, step))) {
-        Run();
-      }
+      FactorVerified(step);
       return;
     }
     if (result == security::OtpVerifyResult::kWrong) {
+      state_.awaiting = "otp";
       Reject(step);
       return;
     }
     Outcome(step, security::ToString(result));
     AbandonAndHandOff("authentication_failed");
+  }
+
+  // Handles a customer message while the step waits for an app token or a link confirmation,
+  // which arrive outside the conversation. The message moves nothing unless the verification
+  // is already recorded; a link step sends a new link, because the old one may have expired.
+  void AnswerWhileAwaiting(const FlowStep& step, security::AuthMethod method) {
+    if (security::HasVerification(repository_, conversation_.id, method, state_.started_at)) {
+      FactorVerified(step);
+      return;
+    }
+    if (method == security::AuthMethod::kLink && step.kind == StepKind::kAuthenticate) {
+      if (!SendLink(step)) {
+        return;
+      }
+      Outcome(step, "link_sent");
+    } else {
+      Outcome(step, "reminded");
+    }
+    ReplyUnlessEmpty(FactorPrompt(step));
+    Save();
+  }
+
+  // Applies an app token or link result for the awaited method: a verified one goes on, and a
+  // rejected one counts as an invalid attempt.
+  void CompleteVerification(const FlowStep& step, const VerificationResult& result) {
+    if (result.verified) {
+      FactorVerified(step);
+      return;
+    }
+    Reject(step);
   }
 
   bool ApplyHttpResult(const FlowStep& step, const http::ClientResult& result) {
@@ -560,6 +714,10 @@ class FlowEngine::Turn {
       AbandonAndHandOff("step_missing");
       return;
     }
+    if (call.verification) {
+      CompleteVerification(*step, result.verification.value_or(VerificationResult{}));
+      return;
+    }
     bool more = false;
     if (call.crm && result.crm) {
       more = ApplyCrmResult(*step, *result.crm);
@@ -586,9 +744,8 @@ class FlowEngine::Turn {
   FlowTurn turn_;
 };
 
-FlowEngine::FlowEngine(FlowsConfig config, const core::TimeSource& clock,
-                       std::shared_ptr<const security::OtpService> otp)
-    : config_(std::move(config)), clock_(clock), otp_(std::move(otp)) {}
+FlowEngine::FlowEngine(FlowsConfig config, const core::TimeSource& clock, FlowAuthOptions auth)
+    : config_(std::move(config)), clock_(clock), auth_(std::move(auth)) {}
 
 const Flow* FlowEngine::FindByIntent(std::string_view intent) const {
   if (intent.empty()) {
@@ -713,12 +870,30 @@ std::optional<PendingCall> FlowEngine::PrepareCall(const FlowState& state) const
   return call;
 }
 
+std::optional<PendingCall> FlowEngine::PrepareVerification(const FlowState& state,
+                                                           security::AuthMethod method) const {
+  if (state.awaiting != security::ToString(method)) {
+    return std::nullopt;
+  }
+  PendingCall call;
+  call.conversation_id = state.conversation_id;
+  call.step = state.step;
+  call.call_sequence = state.call_sequence;
+  call.verification = method;
+  return call;
+}
+
 FlowTurn FlowEngine::CompleteCall(core::Repository& repository,
                                   const core::Conversation& conversation, const PendingCall& call,
                                   const CallResult& result, const FlowChannel& channel) const {
   auto state = ActiveState(repository, call.conversation_id);
-  if (!state || !state->waiting || state->step != call.step ||
-      state->call_sequence != call.call_sequence) {
+  if (!state || state->step != call.step || state->call_sequence != call.call_sequence) {
+    return {};
+  }
+  const bool expected = call.verification
+                            ? state->awaiting == security::ToString(*call.verification)
+                            : state->waiting;
+  if (!expected) {
     return {};
   }
   const Flow* flow = nullptr;

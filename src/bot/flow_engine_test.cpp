@@ -13,6 +13,8 @@ using testing::FlowHarness;
 
 constexpr char kDana[] = "+12025550123";  // C-1001 in data/demo: gold, card active.
 constexpr char kLee[] = "+12025550124";   // C-1002: card frozen.
+constexpr char kCodePrompt[] =
+    "I sent a 6-digit code by SMS to the phone number on your account. Please send it here.";
 
 class DemoFlows : public FlowHarness {
  protected:
@@ -31,7 +33,12 @@ class DemoFlows : public FlowHarness {
 };
 
 TEST_F(DemoFlows, OrderStatusOverSmsUsesSenderPhone) {
-  const auto outcome = Receive("where is my order");
+  const auto start = Receive("where is my order");
+  const auto asked = Replies(start);
+  ASSERT_EQ(asked.size(), 2u);
+  EXPECT_EQ(asked[0].rfind("Your verification code is ******.", 0), 0u);
+  EXPECT_EQ(asked[1], kCodePrompt);
+  const auto outcome = Receive(CodeIn(start));
   const auto replies = Replies(outcome);
   ASSERT_EQ(replies.size(), 2u);
   EXPECT_EQ(replies[0], "Your order A-5521 (Wireless earbuds) is shipped, last updated 2026-11-28.");
@@ -42,8 +49,10 @@ TEST_F(DemoFlows, OrderStatusOverSmsUsesSenderPhone) {
   ASSERT_EQ(EventData(events::kFlowCompleted).size(), 1u);
   EXPECT_NE(EventData(events::kFlowCompleted)[0].find("\"outcome\":\"end\""), std::string::npos);
   const auto steps = EventData(events::kFlowStep);
-  ASSERT_EQ(steps.size(), 5u);
+  ASSERT_EQ(steps.size(), 7u);
   EXPECT_NE(steps[0].find("\"step\":\"phone\",\"outcome\":\"prefilled\""), std::string::npos);
+  EXPECT_NE(steps[2].find("\"step\":\"verify\",\"outcome\":\"code_sent\""), std::string::npos);
+  EXPECT_NE(steps[3].find("\"step\":\"verify\",\"outcome\":\"verified\""), std::string::npos);
   EXPECT_EQ(Conversation(outcome.conversation_id).tier, 0);
 }
 
@@ -59,11 +68,15 @@ TEST_F(DemoFlows, WebchatAsksPhoneAndValidates) {
   EXPECT_EQ(State(first.conversation_id)->retries, 1);
   EXPECT_EQ(Conversation(first.conversation_id).bot_unresolved_count, 1);
 
+  // A typed number shows no order data until the passcode sent to that number comes back.
   const auto answered = Receive("+1 (202) 555-0124", "chat", "visitor-1");
-  const auto replies = Replies(answered);
+  const auto asked = Replies(answered);
+  ASSERT_EQ(asked.size(), 2u);
+  EXPECT_EQ(asked[1], kCodePrompt);
+  EXPECT_EQ(Conversation(first.conversation_id).bot_unresolved_count, 0);
+  const auto replies = Replies(Receive(CodeIn(answered), "chat", "visitor-1"));
   ASSERT_EQ(replies.size(), 2u);
   EXPECT_EQ(replies[0], "Your order A-5530 (Tablet 11 inch) is processing, last updated 2026-12-01.");
-  EXPECT_EQ(Conversation(first.conversation_id).bot_unresolved_count, 0);
 }
 
 TEST_F(DemoFlows, RetriesExhaustedHandsOffWithSummary) {
@@ -85,7 +98,11 @@ TEST_F(DemoFlows, RetriesExhaustedHandsOffWithSummary) {
 }
 
 TEST_F(DemoFlows, BalanceAndLastPayment) {
-  const auto replies = Replies(Receive("what is my balance", "sms", kLee));
+  const auto start = Receive("what is my balance", "sms", kLee);
+  const auto asked = Replies(start);
+  ASSERT_EQ(asked.size(), 2u);
+  EXPECT_EQ(asked[1], kCodePrompt);
+  const auto replies = Replies(Receive(CodeIn(start), "sms", kLee));
   ASSERT_EQ(replies.size(), 2u);
   EXPECT_EQ(replies[0], "Your balance is -52.10 USD. Your last payment of 60.00 USD on 2026-11-29 "
                         "is failed.");

@@ -54,8 +54,13 @@ class FlowHarness : public ::testing::Test {
     }
     security::OtpOptions otp;
     otp.hash_key = "flow-test-key";
-    engine_ = std::make_shared<FlowEngine>(config_.flows, clock_,
-                                           std::make_shared<security::OtpService>(otp));
+    FlowAuthOptions auth;
+    auth.otp = std::make_shared<security::OtpService>(otp);
+    auth.policy.in_app_inboxes.insert(config_.auth.in_app_inboxes.begin(),
+                                      config_.auth.in_app_inboxes.end());
+    auth.public_url = config_.server.public_url;
+    auth.link_ttl = config_.auth.link_ttl;
+    engine_ = std::make_shared<FlowEngine>(config_.flows, clock_, std::move(auth));
     service_ = std::make_unique<core::ConversationService>(
         inboxes, std::make_shared<TierZeroBot>(config_.bot), config_.compliance, clock_, engine_);
   }
@@ -84,14 +89,15 @@ class FlowHarness : public ::testing::Test {
     ASSERT_TRUE(result.ok) << result.error;
   }
 
-  /// Receives `text` from `from` on `inbox`. Web chat senders are visitor ids.
+  /// Receives `text` from `from` on `inbox`. Senders on the web chat inboxes (chat, and app, the
+  /// demo's in-app chat) are visitor ids.
   core::InboundOutcome Receive(const std::string& text, const std::string& inbox = "sms",
                                const std::string& from = "+12025550123",
                                const std::string& reply_id = {}) {
     core::InboundMessage inbound;
     inbound.inbox_id = inbox;
     inbound.provider_message_id = "in-" + std::to_string(++received_);
-    inbound.from = inbox == "chat"
+    inbound.from = inbox == "chat" || inbox == "app"
                        ? core::ContactIdentity{core::IdentityKind::kWebchat, from, inbox}
                        : core::ContactIdentity{core::IdentityKind::kPhone, from, ""};
     inbound.text = text;

@@ -176,7 +176,8 @@ std::vector<LongMessage> FindLongMessages(const FlowsConfig& config) {
     for (const auto& step : flow.steps) {
       const auto& options =
           step.kind == StepKind::kConfirm ? flow_internal::YesNoOptions() : step.options;
-      for (const std::string* text : {&step.text, &step.reprompt, &step.code_message}) {
+      for (const std::string* text : {&step.text, &step.reprompt, &step.code_message,
+                                       &step.link_message, &step.code_prompt, &step.app_prompt}) {
         if (text->empty()) {
           continue;
         }

@@ -115,4 +115,21 @@ int FlowWorker::RunWaiting(http::HttpClient& client) {
   return static_cast<int>(calls.size());
 }
 
+core::InboundOutcome ResumeAwaitingFlow(const core::ConversationService& service,
+                                        core::Repository& unit, std::int64_t conversation_id,
+                                        security::AuthMethod method, bool verified) {
+  const FlowEngine* flows = service.Flows();
+  if (flows == nullptr) {
+    return {};
+  }
+  const auto state = flows->ActiveState(unit, conversation_id);
+  const auto call = state ? flows->PrepareVerification(*state, method) : std::nullopt;
+  if (!call) {
+    return {};
+  }
+  CallResult result;
+  result.verification = VerificationResult{verified};
+  return service.ResumeFlow(unit, *call, result);
+}
+
 }  // namespace mobilelink::bot

@@ -58,4 +58,12 @@ class FlowWorker final {
   std::thread thread_;
 };
 
+/// Continues the conversation's flow when its step awaits a verification by `method`, in the
+/// unit of work that recorded the verification or the rejected attempt, so a restart never
+/// separates the two. Returns what the flow queued: queued messages need the outbox woken, and
+/// a flow that now waits on a call needs the FlowWorker woken.
+core::InboundOutcome ResumeAwaitingFlow(const core::ConversationService& service,
+                                        core::Repository& unit, std::int64_t conversation_id,
+                                        security::AuthMethod method, bool verified);
+
 }  // namespace mobilelink::bot

@@ -18,7 +18,7 @@ std::string ValidConfig() { return MinimalConfig(kSmsInbox); }
 
 TEST(Config, DemoConfigLoads) {
   const Config config = LoadConfig(MOBILELINK_SOURCE_DIR "/config/demo.yaml");
-  EXPECT_EQ(config.inboxes.size(), 3u);
+  EXPECT_EQ(config.inboxes.size(), 4u);
   EXPECT_EQ(config.agents.size(), 2u);
   EXPECT_EQ(config.bot.handoff_after, 3);
   EXPECT_FALSE(config.bot.articles.empty());

@@ -19,8 +19,11 @@ const std::map<std::string, std::set<std::string>> kKeysByKind{
     {"lookup", {"by", "key", "kind", "save_as", "on_not_found", "on_error"}},
     {"branch", {"otherwise"}},
     {"answer", {}},
-    {"confirm", {"on_no", "reprompt", "max_retries", "sensitive"}},
-    {"authenticate", {"prompt", "code_message", "sms_inbox", "reprompt", "max_retries"}},
+    {"confirm",
+     {"on_no", "reprompt", "max_retries", "sensitive", "code_prompt", "code_message", "sms_inbox",
+      "app_prompt"}},
+    {"authenticate",
+     {"prompt", "code_message", "link_message", "sms_inbox", "reprompt", "max_retries"}},
     {"call", {"on_error"}},
     {"update", {"value"}},
     {"handoff", {}},
@@ -210,6 +213,48 @@ void ParseCall(const Node& node, bot::FlowStep& step) {
   step.on_error = Text(Child(node, "on_error"), false);
 }
 
+constexpr char kDefaultCodePrompt[] =
+    "I sent a 6-digit code by SMS to the phone number on your account. Please send it here.";
+constexpr char kDefaultAppPrompt[] = "Please confirm it is you in the app to continue.";
+
+std::string CodeMessage(const Node& node) {
+  std::string message = Text(Child(node, "code_message"), false,
+                             "Your verification code is {{code}}. It expires in 5 minutes. "
+                             "Never share it.");
+  if (message.find("{{code}}") == std::string::npos) {
+    Fail(node.path + ".code_message", "must contain {{code}}");
+  }
+  return message;
+}
+
+void ParseAuthenticate(const Node& node, bot::FlowStep& step) {
+  step.method = step.text;
+  step.sms_inbox = Text(Child(node, "sms_inbox"), false);
+  if (step.method == "otp") {
+    step.text = Text(Child(node, "prompt"), false, kDefaultCodePrompt);
+    step.code_message = CodeMessage(node);
+    return;
+  }
+  if (step.method == "app") {
+    step.text = Text(Child(node, "prompt"), false, kDefaultAppPrompt);
+    return;
+  }
+  if (step.method == "link") {
+    step.text = Text(Child(node, "prompt"), false,
+                     step.sms_inbox.empty()
+                         ? std::string()
+                         : "I sent a link by SMS to the phone number on your account. Open it "
+                           "and tap Confirm to continue.");
+    step.link_message = Text(Child(node, "link_message"), false,
+                             "Open this link and tap Confirm to continue: {{link}}");
+    if (step.link_message.find("{{link}}") == std::string::npos) {
+      Fail(node.path + ".link_message", "must contain {{link}}");
+    }
+    return;
+  }
+  Fail(node.path + ".authenticate", "'" + step.method + "' is not one of: app, link, otp");
+}
+
 bot::FlowStep ParseStep(const Node& node, std::size_t index) {
   RequireMap(node);
   std::string kind;
@@ -259,22 +304,13 @@ bot::FlowStep ParseStep(const Node& node, std::size_t index) {
     case bot::StepKind::kConfirm:
       step.on_no = Text(Child(node, "on_no"), false);
       step.sensitive = Boolean(Child(node, "sensitive"), false);
+      step.code_prompt = Text(Child(node, "code_prompt"), false, kDefaultCodePrompt);
+      step.code_message = CodeMessage(node);
+      step.sms_inbox = Text(Child(node, "sms_inbox"), false);
+      step.app_prompt = Text(Child(node, "app_prompt"), false, kDefaultAppPrompt);
       break;
     case bot::StepKind::kAuthenticate:
-      step.method = step.text;
-      if (step.method != "otp") {
-        Fail(node.path + ".authenticate", "'" + step.method + "' is not one of: otp");
-      }
-      step.text = Text(Child(node, "prompt"), false,
-                       "I sent a 6-digit code by SMS to the phone number on your account. "
-                       "Please send it here.");
-      step.code_message = Text(Child(node, "code_message"), false,
-                               "Your verification code is {{code}}. It expires in 5 minutes. "
-                               "Never share it.");
-      if (step.code_message.find("{{code}}") == std::string::npos) {
-        Fail(node.path + ".code_message", "must contain {{code}}");
-      }
-      step.sms_inbox = Text(Child(node, "sms_inbox"), false);
+      ParseAuthenticate(node, step);
       break;
     case bot::StepKind::kCall:
       ParseCall(node, step);

@@ -80,7 +80,7 @@ TEST(FlowConfig, RejectsBadSteps) {
       {"      - id: a\n        end: \"\"\n      - id: a\n        end: \"\"\n",
        "steps[1].id: 'a' is already the id"},
       {"      - branch: []\n", "needs at least one case"},
-      {"      - authenticate: fingerprint\n", "authenticate: 'fingerprint' is not one of: otp"},
+      {"      - authenticate: fingerprint\n", "authenticate: 'fingerprint' is not one of: app, link, otp"},
       {"      - authenticate: otp\n        code_message: \"hi\"\n", "must contain {{code}}"},
       {"      - authenticate: otp\n        sms_inbox: nowhere\n",
        "sms_inbox: names inbox 'nowhere'"},

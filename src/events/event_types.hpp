@@ -92,10 +92,10 @@ inline constexpr std::string_view kSurveyAnswered = "survey.answered";
 inline constexpr std::string_view kSurveyExpired = "survey.expired";
 
 
-// Flows. data_json: flow.started {flow, intent}; flow.step {flow, step, outcome};
-// flow.completed {flow, outcome} with outcome end, declined or handoff; flow.abandoned
-// {flow, step, reason} with reason opt_out, customer_request, retries_exhausted, call_failed,
-// step_missing or step_limit.
+// Flows. data_json: flow.started {flow, intent}; flow.step {flow, step, outcome}, outcomes
+// listed in docs/flows.md; flow.completed {flow, outcome} with outcome end, declined or
+// handoff; flow.abandoned {flow, step, reason} with reason opt_out, customer_request, unresolved,
+// retries_exhausted, not_found, call_failed, authentication_failed, step_missing or step_limit.
 inline constexpr std::string_view kFlowStarted = "flow.started";
 inline constexpr std::string_view kFlowStep = "flow.step";
 inline constexpr std::string_view kFlowCompleted = "flow.completed";

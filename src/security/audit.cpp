@@ -99,8 +99,13 @@ std::string HashAuditRecord(const AuditRecord& record) {
 void AppendAudit(core::Repository& unit, AuditRecord& record) {
   auto log = OpenAuditRepository(unit);
   const auto last = log->Last();
-  record.old_value = MaskValue(record.old_value);
-  record.new_value = MaskValue(record.new_value);
+  if (record.mask_values) {
+    record.old_value = MaskValue(record.old_value);
+    record.new_value = MaskValue(record.new_value);
+  } else {
+    record.old_value = core::MaskCardNumbers(record.old_value);
+    record.new_value = core::MaskCardNumbers(record.new_value);
+  }
   record.id = last ? last->first + 1 : 1;
   record.prev_hash = last ? last->second : kGenesisHash;
   record.hash = HashAuditRecord(record);

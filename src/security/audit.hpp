@@ -21,7 +21,8 @@ enum class ActorKind { kAgent, kCustomer, kBot, kApiClient, kSystem };
 
 std::string_view ToString(ActorKind kind);
 
-/// One audit row. old_value and new_value are stored masked (see MaskValue).
+/// One audit row. old_value and new_value are stored masked (see MaskValue) unless
+/// `mask_values` is false.
 struct AuditRecord {
   std::int64_t id = 0;
   ActorKind actor_kind = ActorKind::kSystem;
@@ -35,6 +36,9 @@ struct AuditRecord {
   core::TimePoint occurred_at;
   std::string prev_hash;  // Lowercase hex; 64 zeros for the first row.
   std::string hash;
+  // False for values that are no customer data, such as agent ids, team ids and priorities:
+  // AppendAudit then masks only card numbers in them. Not stored.
+  bool mask_values = true;
 };
 
 /// The persistence port of the audit log. Runs on the unit of work it was opened on.
@@ -57,7 +61,7 @@ std::unique_ptr<AuditRepository> OpenAuditRepository(core::Repository& unit);
 /// last two (all of them when the value has 6 characters or fewer). Counts UTF-8 code points.
 std::string MaskValue(std::string_view value);
 
-/// Masks the values of `record`, chains it to the newest row and appends it. Sets id, hash and
+/// Masks the values of `record` (see mask_values), chains it to the newest row and appends it. Sets id, hash and
 /// prev_hash. Runs on the single writer, so two appends never share a predecessor.
 void AppendAudit(core::Repository& unit, AuditRecord& record);
 

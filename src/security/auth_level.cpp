@@ -80,6 +80,16 @@ void RecordFailure(core::Repository& unit, const core::Conversation& conversatio
          {{"method", ToString(method)}, {"reason", reason}}, now);
 }
 
+bool HasVerification(core::Repository& unit, std::int64_t conversation_id, AuthMethod method,
+                     core::TimePoint since) {
+  for (const auto& verification : OpenAuthLevelRepository(unit)->List(conversation_id)) {
+    if (verification.method == method && verification.verified_at >= since) {
+      return true;
+    }
+  }
+  return false;
+}
+
 std::vector<AuthMethod> MissingFactors(core::Repository& unit,
                                        const core::Conversation& conversation,
                                        const ConfirmationPolicy& policy, core::TimePoint since) {
@@ -87,16 +97,9 @@ std::vector<AuthMethod> MissingFactors(core::Repository& unit,
   if (policy.in_app_inboxes.contains(conversation.last_inbox_id)) {
     required.push_back(AuthMethod::kApp);
   }
-  const auto verifications = OpenAuthLevelRepository(unit)->List(conversation.id);
   std::vector<AuthMethod> missing;
   for (AuthMethod factor : required) {
-    bool present = false;
-    for (const auto& verification : verifications) {
-      if (verification.method == factor && verification.verified_at >= since) {
-        present = true;
-      }
-    }
-    if (!present) {
+    if (!HasVerification(unit, conversation.id, factor, since)) {
       missing.push_back(factor);
     }
   }

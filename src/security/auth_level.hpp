@@ -64,6 +64,10 @@ void RecordVerification(core::Repository& unit, const core::Conversation& conver
 void RecordFailure(core::Repository& unit, const core::Conversation& conversation,
                    AuthMethod method, std::string_view reason, core::TimePoint now);
 
+/// Returns whether the conversation has a verification by `method` at or after `since`.
+bool HasVerification(core::Repository& unit, std::int64_t conversation_id, AuthMethod method,
+                     core::TimePoint since);
+
 /// The factors that a sensitive change or payment needs: an OTP always, and an app-linked token
 /// too when the conversation's latest inbox is an in-app chat inbox.
 struct ConfirmationPolicy {

@@ -14,7 +14,7 @@ namespace json = boost::json;
 
 #define FLOW_STATE_COLUMNS                                                               \
   "conversation_id, flow, step, values_json, sensitive_json, retries, waiting, "         \
-  "call_sequence, inbox_id, recipient, started_at, updated_at"
+  "call_sequence, inbox_id, recipient, started_at, updated_at, awaiting"
 
 constexpr Query kLoadFlowState{
     "load_flow_state",
@@ -22,7 +22,7 @@ constexpr Query kLoadFlowState{
 constexpr Query kSaveFlowState{
     "save_flow_state",
     "INSERT OR REPLACE INTO flow_states (" FLOW_STATE_COLUMNS
-    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"};
+    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"};
 constexpr Query kDeleteFlowState{"delete_flow_state",
                                  "DELETE FROM flow_states WHERE conversation_id = ?1"};
 constexpr Query kListWaitingFlowStates{
@@ -90,6 +90,7 @@ bot::FlowState ReadState(const Statement& row) {
   state.recipient = row.Text(9);
   state.started_at = FromMillis(row.Int(10));
   state.updated_at = FromMillis(row.Int(11));
+  state.awaiting = row.Text(12);
   return state;
 }
 
@@ -120,7 +121,8 @@ class SqliteFlowRepository final : public bot::FlowRepository {
         .Bind(9, state.inbox_id)
         .Bind(10, state.recipient)
         .Bind(11, ToMillis(state.started_at))
-        .Bind(12, ToMillis(state.updated_at));
+        .Bind(12, ToMillis(state.updated_at))
+        .Bind(13, state.awaiting);
     statement.Run();
   }
 

@@ -16,6 +16,8 @@ namespace json = boost::json;
 
 constexpr char kDana[] = "+12025550123";
 constexpr char kRefundLink[] = "https://pay.example.com/r/77";
+constexpr char kCodePrompt[] =
+    "I sent a 6-digit code by SMS to the phone number on your account. Please send it here.";
 
 // A payment provider's refunds API on 127.0.0.1: POST /refunds responds with an id and a hosted
 // payment page URL. While held, requests wait unanswered until Release.
@@ -173,6 +175,7 @@ class Flows : public ServerFixture {
 
 TEST_F(Flows, SmsOrderStatus) {
   ASSERT_EQ(Sms("where is my order").status, 200);
+  ASSERT_EQ(Sms(LatestCode()).status, 200);
   EXPECT_TRUE(WaitForReply("Your order A-5521 (Wireless earbuds) is shipped, last updated 2026-11-28."));
   EXPECT_TRUE(WaitForReply("Anything else I can help with?"));
   ASSERT_TRUE(WaitForOutboxIdle());
@@ -324,6 +327,41 @@ TEST_F(Flows, WebchatCardFreezeWithOptions) {
   const auto body = ParseJson(shown.body).as_object();
   EXPECT_EQ(body.at("customer").as_object().at("card_status"), "frozen");
   EXPECT_EQ(body.at("transactions").as_array().size(), 1u);
+}
+
+TEST_F(Flows, SmsBalanceAsksPasscodeFirst) {
+  ASSERT_EQ(Sms("what is my balance").status, 200);
+  const std::string code = LatestCode();
+  ASSERT_TRUE(WaitForReply(kCodePrompt));
+  ASSERT_TRUE(WaitForOutboxIdle());
+  for (const auto& send : fake_->Messages()) {
+    EXPECT_EQ(send.text.find("1843.27"), std::string::npos) << send.text;
+  }
+  ASSERT_EQ(Sms(code).status, 200);
+  EXPECT_TRUE(WaitForReply("Your balance is 1843.27 USD. I found no payments yet."));
+}
+
+TEST_F(Flows, WebchatBalanceAsksPasscodeFirst) {
+  WebSocketClient client;
+  ASSERT_TRUE(client.Connect(app_->Port(), "/webchat/chat/socket", kWaitLimit).empty());
+  ASSERT_TRUE(client.SendJson({{"type", "hello"}}, kWaitLimit));
+  ASSERT_TRUE(client.ReadType("session", kWaitLimit).has_value());
+  auto next_text = [&]() -> std::string {
+    const auto frame = client.ReadType("message", kWaitLimit);
+    return frame ? std::string(frame->at("message").as_object().at("text").as_string())
+                 : std::string();
+  };
+  ASSERT_TRUE(client.SendJson(
+      {{"type", "message"}, {"client_id", "b1"}, {"text", "what is my balance"}}, kWaitLimit));
+  EXPECT_EQ(next_text(), "What is the mobile number on your account?");
+  // A typed account number shows no data, because the passcode goes to that phone by SMS.
+  ASSERT_TRUE(client.SendJson(
+      {{"type", "message"}, {"client_id", "b2"}, {"text", "+12025550123"}}, kWaitLimit));
+  EXPECT_EQ(next_text(), kCodePrompt);
+  const std::string code = LatestCode();
+  ASSERT_TRUE(client.SendJson({{"type", "message"}, {"client_id", "b3"}, {"text", code}},
+                              kWaitLimit));
+  EXPECT_EQ(next_text(), "Your balance is 1843.27 USD. I found no payments yet.");
 }
 
 TEST_F(Flows, ImportApiChecksRoleAndRecords) {
