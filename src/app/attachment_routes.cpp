@@ -198,7 +198,7 @@ void Download(AppContext& context, http::HttpRequest&& request, http::Responder 
     return;
   }
   Found found = Load(context, id);
-  // Another visitor gets the same answer as for a missing id, so ids cannot be probed.
+  // Another visitor gets the same response as for a missing id, so ids cannot be probed.
   if (!found.attachment || found.attachment->contact_id != session->contact_id ||
       found.attachment->inbox_id != session->inbox_id) {
     respond(AttachmentNotFound(id));

@@ -159,9 +159,9 @@ class Connection final : public std::enable_shared_from_this<Connection> {
     request_id_ = NewRequestId();
     auto parser = std::make_unique<beast::http::request_parser<beast::http::string_body>>();
     parser->header_limit(static_cast<std::uint32_t>(state_->options.max_header_bytes));
-    // Beast compares Content-Length with the body limit while it reads the header, and its
-    // default for requests is 1 MiB. The route's limit is known only after the header, so the
-    // header is read without a limit and the declared length is checked below.
+    // Beast's basic_parser compares Content-Length with the body limit while it reads the header,
+    // and its default for requests is 1 MiB. The route's limit is known only after the header, so
+    // the header is read without a limit and the declared length is checked below.
     parser->body_limit(boost::none);
 
     // One expiry covers the header and the body, as header_timeout promises.

@@ -122,6 +122,8 @@ test("agent claims, replies and resolves a widget conversation", async ({ browse
   await prompt.waitFor();
   assert.equal(await prompt.getByRole("button").count(), 5);
   assert.equal(await chat.locator("#quick-replies .quick-reply").count(), 0);
+  mkdirSync(options.screenshots, { recursive: true });
+  await chat.screenshot({ path: path.join(options.screenshots, "widget-survey-390x844.png") });
   await prompt.getByRole("button", { name: "5 of 5" }).click();
   await prompt.getByRole("status").filter({ hasText: "Thank you" }).waitFor();
   await chat.locator("#log .msg.outbound", { hasText: SURVEY_THANKS }).waitFor();
@@ -166,6 +168,8 @@ test("attachment with a hostile file name shows as text", async ({ browser, dial
   assert.equal(await sent.textContent(), HOSTILE_FILE_NAME);
   await chat.locator("#log .msg.inbound img.attachment-preview").waitFor();
   assert.equal(await chat.locator("#log img:not(.attachment-preview), #log script").count(), 0);
+  mkdirSync(options.screenshots, { recursive: true });
+  await chat.screenshot({ path: path.join(options.screenshots, "widget-attachment-360x640.png") });
 
   // An HTML file named .png is rejected by its content, with the reason shown.
   await chat.locator("#attach").setInputFiles({ name: "page.png", mimeType: "image/png", buffer: Buffer.from("<html><script>alert(5)</script></html>") });
