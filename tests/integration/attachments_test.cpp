@@ -139,6 +139,19 @@ TEST_F(Attachments, PdfDownloadsAsAttachment) {
             "attachment; filename=\"invoice.pdf\"; filename*=UTF-8''invoice.pdf");
 }
 
+TEST_F(Attachments, UploadAtLimitIsStored) {
+  WebSocketClient client;
+  const std::string token = StartChat(client);
+  std::string at_limit = kPng;
+  at_limit.resize(5 * 1024 * 1024, 'x');
+  const std::string id = UploadId(token, at_limit, "image/png", "large.png");
+  ASSERT_FALSE(id.empty());
+  EXPECT_EQ(Store().Integer("SELECT size_bytes FROM attachments WHERE id = '" + id + "'"),
+            5 * 1024 * 1024);
+  EXPECT_EQ(Store().Integer("SELECT length(content) FROM attachments WHERE id = '" + id + "'"),
+            5 * 1024 * 1024);
+}
+
 TEST_F(Attachments, UploadRejectsOverLimitAndWrongType) {
   WebSocketClient client;
   const std::string token = StartChat(client);
