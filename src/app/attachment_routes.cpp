@@ -73,6 +73,8 @@ void AppendUploaded(core::Repository& repository, const Attachment& attachment) 
   repository.AppendEvent(event);
 }
 
+// NOTE: uploads have no per-chat count or rate limit, and an upload that no message sends stays
+// stored; nothing deletes attachments yet.
 void Upload(AppContext& context, http::HttpRequest&& request, http::Responder respond) {
   const std::string inbox_id = request.path_params.at("inbox");
   const auto inbox = context.inboxes.find(inbox_id);
