@@ -107,7 +107,8 @@ json::object ConversationJson(const core::Conversation& conversation) {
 json::object MessageJson(const core::Message& message) {
   json::array media;
   for (const auto& item : message.media) {
-    media.push_back(json::object{{"url", item.url}, {"content_type", item.content_type}});
+    media.push_back(json::object{
+        {"url", item.url}, {"content_type", item.content_type}, {"file_name", item.file_name}});
   }
   json::object object{{"id", message.id},
                       {"direction", core::ToString(message.direction)},

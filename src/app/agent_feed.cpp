@@ -167,6 +167,11 @@ std::optional<http::HttpResponse> AgentFeed::Accept(const http::HttpRequest& req
   return std::nullopt;
 }
 
+std::string AgentFeed::SelectProtocol(const http::HttpRequest& request) {
+  const auto token = BearerProtocolToken(request);
+  return token ? std::string(kBearerProtocolPrefix) + *token : std::string();
+}
+
 void AgentFeed::OnOpen(const std::shared_ptr<http::WebSocketSession>& session) {
   GlobalMetrics().GetGauge("mobilelink_agent_feed_sockets", "Open agent feed sockets.").Add(1);
   {

@@ -36,6 +36,8 @@ class AgentFeed final : public http::WebSocketHandler,
 
   // http::WebSocketHandler
   std::optional<http::HttpResponse> Accept(const http::HttpRequest& request) override;
+  /// Names the offered `bearer.<token>` value, which Accept has already checked.
+  std::string SelectProtocol(const http::HttpRequest& request) override;
   void OnOpen(const std::shared_ptr<http::WebSocketSession>& session) override;
   void OnText(const std::shared_ptr<http::WebSocketSession>& session, std::string text) override;
   void OnClose(const std::shared_ptr<http::WebSocketSession>& session) override;

@@ -7,6 +7,7 @@
 #include "mobilelink/analytics/working_time.hpp"
 #include "mobilelink/app/agent_api.hpp"
 #include "mobilelink/app/agent_feed.hpp"
+#include "mobilelink/app/attachment_routes.hpp"
 #include "mobilelink/app/console_routes.hpp"
 #include "mobilelink/app/customer_api.hpp"
 #include "mobilelink/app/analytics_api.hpp"
@@ -125,6 +126,7 @@ class Application::Impl {
     context_.service = service_.get();
     context_.routing = routing_.get();
     context_.clock = clock_;
+    context_.surveys = surveys_.get();
     hub_ = std::make_shared<WebchatHub>(context_);
     feed_ = std::make_shared<AgentFeed>(context_);
     context_.feed_connections = [feed = feed_](std::int64_t agent_id) {
@@ -180,6 +182,7 @@ class Application::Impl {
     AddRoutingApiRoutes(*router, context_);
     router->AddWebSocket("/api/v1/feed", feed_);
     AddConsoleRoutes(*router, context_);
+    AddAttachmentRoutes(*router, context_);
 
     outbox_->Start();
     timers_->Start();

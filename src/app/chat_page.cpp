@@ -38,7 +38,10 @@ constexpr std::string_view kPageTemplate = R"html(<!doctype html>
 <p id="survey-question"></p>
 <div id="survey-choices" class="survey-choices" role="group" aria-labelledby="survey-question"></div>
 </section>
+<p id="attach-error" class="attach-error" role="alert" hidden></p>
 <form id="compose" class="compose" autocomplete="off">
+<input type="file" id="attach" class="visually-hidden" tabindex="-1" aria-hidden="true" accept="image/jpeg,image/png,image/gif,application/pdf">
+<button type="button" id="attach-button" class="attach-button" aria-label="Attach a file (JPEG, PNG, GIF or PDF, up to 5 MB)">+</button>
 <label for="text" class="visually-hidden">Message</label>
 <textarea id="text" rows="1" maxlength="4000" placeholder="Type a message" required></textarea>
 <button type="submit" id="send">Send</button>

@@ -37,6 +37,8 @@ struct AppContext {
   core::TimerWorker* timers = nullptr;
   /// SLA clocks and priorities; SetPriority is the agent's priority action.
   const routing::SlaService* sla = nullptr;
+  /// The survey rules, or nullptr when the config has no surveys section.
+  const bot::SurveyService* surveys = nullptr;
   /// Returns how many agent feed sockets of an agent are open and authenticated.
   std::function<int(std::int64_t agent_id)> feed_connections;
 };

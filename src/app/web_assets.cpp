@@ -98,7 +98,7 @@ http::HttpResponse WebAssets::Serve(const http::HttpRequest& request,
 void SetPageSecurityHeaders(http::HttpResponse& response, std::string_view frame_ancestors) {
   response.headers.Set(
       "Content-Security-Policy",
-      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
       "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors " +
           std::string(frame_ancestors));
   response.headers.Set("X-Content-Type-Options", "nosniff");

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "mobilelink/attachments/attachment.hpp"
 #include "mobilelink/common/log.hpp"
 #include "mobilelink/common/metrics.hpp"
 #include "mobilelink/core/card_redactor.hpp"
@@ -20,7 +21,9 @@ namespace {
 constexpr std::size_t kMaxClientIdBytes = 128;
 constexpr int kHistoryLimit = 200;
 
-void SendError(const std::shared_ptr<http::WebSocketSession>& session, std::string_view code,
+}  // namespace
+
+void SendErrorFrame(const std::shared_ptr<http::WebSocketSession>& session, std::string_view code,
                std::string_view field, std::string_view message) {
   json::object error{{"type", "error"}, {"code", code}, {"message", message}};
   if (!field.empty()) {
@@ -29,14 +32,25 @@ void SendError(const std::shared_ptr<http::WebSocketSession>& session, std::stri
   session->Send(json::serialize(error));
 }
 
+namespace {
+
 json::object MessageJson(const core::Message& message) {
-  return {{"id", message.id},
-          {"direction", core::ToString(message.direction)},
-          {"sender", core::ToString(message.sender)},
-          {"text", message.text},
-          {"status", core::ToString(message.status)},
-          {"client_id", message.client_message_id},
-          {"created_at", store::ToMillis(message.created_at)}};
+  json::object object{{"id", message.id},
+                      {"direction", core::ToString(message.direction)},
+                      {"sender", core::ToString(message.sender)},
+                      {"text", message.text},
+                      {"status", core::ToString(message.status)},
+                      {"client_id", message.client_message_id},
+                      {"created_at", store::ToMillis(message.created_at)}};
+  if (!message.media.empty()) {
+    json::array media;
+    for (const auto& item : message.media) {
+      media.push_back(json::object{
+          {"url", item.url}, {"content_type", item.content_type}, {"file_name", item.file_name}});
+    }
+    object["media"] = std::move(media);
+  }
+  return object;
 }
 
 std::string StringField(const json::object& object, std::string_view key) {
@@ -112,7 +126,7 @@ void WebchatHub::OnText(const std::shared_ptr<http::WebSocketSession>& session, 
   boost::system::error_code parse_error;
   const json::value parsed = json::parse(text, parse_error);
   if (parse_error || !parsed.is_object()) {
-    SendError(session, "invalid_json", "", "frame is not a JSON object; send {\"type\":...}");
+    SendErrorFrame(session, "invalid_json", "", "frame is not a JSON object; send {\"type\":...}");
     return;
   }
   const auto& frame = parsed.as_object();
@@ -122,20 +136,28 @@ void WebchatHub::OnText(const std::shared_ptr<http::WebSocketSession>& session, 
 
   if (type == "hello") {
     if (binding) {
-      SendError(session, "already_started", "type", "hello was already sent on this socket");
+      SendErrorFrame(session, "already_started", "type", "hello was already sent on this socket");
       return;
     }
     HandleHello(session, inbox_id, StringField(frame, "token"), IntField(frame, "last_message_id"));
     return;
   }
   if (!binding) {
-    SendError(session, "hello_required", "type", "send a hello frame first");
+    SendErrorFrame(session, "hello_required", "type", "send a hello frame first");
     return;
   }
   if (type == "message") {
-    // reply_id is the id of a quick-reply option the visitor tapped.
-    HandleMessage(session, *binding, StringField(frame, "client_id"), StringField(frame, "text"),
-                  StringField(frame, "reply_id").substr(0, 256));
+    HandleMessage(session, *binding,
+                  {StringField(frame, "client_id"), StringField(frame, "text"),
+                   StringField(frame, "reply_id").substr(0, 256),
+                   StringField(frame, "attachment_id").substr(0, 64)});
+  } else if (type == "survey_answer") {
+    const auto* score = frame.if_contains("score");
+    if (score == nullptr || !score->is_int64()) {
+      SendErrorFrame(session, "invalid_score", "score", "score must be a whole number on the survey's scale");
+      return;
+    }
+    HandleSurveyAnswer(session, *binding, IntField(frame, "survey_id"), score->as_int64());
   } else if (type == "read") {
     HandleRead(session, *binding, IntField(frame, "message_id"));
   } else if (type == "history") {
@@ -143,8 +165,9 @@ void WebchatHub::OnText(const std::shared_ptr<http::WebSocketSession>& session, 
   } else if (type == "typing") {
     // Typing notices are not stored; they reach agents through the agent feed.
   } else {
-    SendError(session, "unknown_type", "type",
-              "type '" + type + "' is unknown; expected hello, message, history, read or typing");
+    SendErrorFrame(session, "unknown_type", "type",
+              "type '" + type +
+                  "' is unknown; expected hello, message, history, read, typing or survey_answer");
   }
 }
 
@@ -158,7 +181,7 @@ void WebchatHub::HandleHello(const std::shared_ptr<http::WebSocketSession>& sess
       existing = repository.FindWebchatSession(security::HashToken(token), now);
     });
     if (!existing || existing->inbox_id != inbox_id) {
-      SendError(session, "session_expired", "token",
+      SendErrorFrame(session, "session_expired", "token",
                 "the session token is unknown or expired; send hello without a token");
       return;
     }
@@ -166,6 +189,7 @@ void WebchatHub::HandleHello(const std::shared_ptr<http::WebSocketSession>& sess
     session->Send(json::serialize(json::object{{"type", "session"}, {"token", token},
                                                {"resumed", true}}));
     SendHistory(session, existing->contact_id, last_message_id);
+    SendSurveyPrompt({session}, existing->contact_id, inbox_id, std::nullopt);
     return;
   }
 
@@ -193,7 +217,7 @@ void WebchatHub::HandleHello(const std::shared_ptr<http::WebSocketSession>& sess
         if (!result.ok) {
           Logger("ws")->error("webchat session not stored inbox_id={} error=\"{}\"", inbox_id,
                               result.error);
-          SendError(open, "internal", "", "the session could not be stored; retry hello");
+          SendErrorFrame(open, "internal", "", "the session could not be stored; retry hello");
           return;
         }
         self->Bind(open, {inbox_id, visitor_id, *contact_id});
@@ -232,15 +256,16 @@ void WebchatHub::SendHistory(const std::shared_ptr<http::WebSocketSession>& sess
 }
 
 void WebchatHub::HandleMessage(const std::shared_ptr<http::WebSocketSession>& session,
-                               const Binding& binding, const std::string& client_id,
-                               const std::string& text, const std::string& reply_id) {
+                               const Binding& binding, const MessageFields& fields) {
+  const std::string& client_id = fields.client_id;
   if (client_id.empty() || client_id.size() > kMaxClientIdBytes) {
-    SendError(session, "invalid_client_id", "client_id",
+    SendErrorFrame(session, "invalid_client_id", "client_id",
               "client_id is required: a unique id of 1 to 128 bytes chosen by the client");
     return;
   }
-  if (core::IsBlank(text)) {
-    SendError(session, "empty_text", "text", "text is empty; send at least one visible character");
+  if (core::IsBlank(fields.text) && fields.attachment_id.empty()) {
+    SendErrorFrame(session, "empty_text", "text",
+              "text is empty; send at least one visible character or an attachment_id");
     return;
   }
   core::InboundMessage inbound;
@@ -253,22 +278,35 @@ void WebchatHub::HandleMessage(const std::shared_ptr<http::WebSocketSession>& se
   inbound.provider_message_id = binding.visitor_id + ":" + stored_id;
   inbound.client_message_id = stored_id;
   inbound.from = {core::IdentityKind::kWebchat, binding.visitor_id, binding.inbox_id};
-  inbound.text = text;
-  inbound.reply_id = reply_id;
+  inbound.text = fields.text;
+  inbound.reply_id = fields.reply_id;
   auto outcome = std::make_shared<core::InboundOutcome>();
+  auto rejection = std::make_shared<std::string>();
   std::weak_ptr<http::WebSocketSession> weak = session;
   const core::ConversationService* service = context_.service;
   auto notify = context_.notify_outbox;
   context_.store->Write(
-      [service, inbound, outcome](core::Repository& repository) {
-        *outcome = service->ReceiveInbound(repository, inbound);
+      [service, inbound, outcome, rejection, attachment_id = fields.attachment_id,
+       contact_id = binding.contact_id, clock = context_.clock](core::Repository& repository) {
+        if (attachment_id.empty()) {
+          *outcome = service->ReceiveInbound(repository, inbound);
+          return;
+        }
+        *outcome = attachments::ReceiveWithAttachment(repository, *service, inbound, attachment_id,
+                                         contact_id, clock->Now(), *rejection);
       },
-      [weak, outcome, client_id, notify](const store::WriteResult& result) {
+      [weak, outcome, rejection, client_id, notify](const store::WriteResult& result) {
         auto open = weak.lock();
+        if (!rejection->empty()) {
+          if (open) {
+            SendErrorFrame(open, "invalid_attachment_id", "attachment_id", *rejection);
+          }
+          return;
+        }
         if (!result.ok) {
           Logger("ws")->error("webchat message not stored error=\"{}\"", result.error);
           if (open) {
-            SendError(open, "internal", "", "the message was not stored; send it again");
+            SendErrorFrame(open, "internal", "", "the message was not stored; send it again");
           }
           return;
         }
@@ -288,7 +326,7 @@ void WebchatHub::HandleMessage(const std::shared_ptr<http::WebSocketSession>& se
 void WebchatHub::HandleRead(const std::shared_ptr<http::WebSocketSession>& session,
                             const Binding& binding, std::int64_t message_id) {
   if (message_id <= 0) {
-    SendError(session, "invalid_message_id", "message_id", "message_id must be a positive id");
+    SendErrorFrame(session, "invalid_message_id", "message_id", "message_id must be a positive id");
     return;
   }
   core::StatusUpdate update;
@@ -315,7 +353,7 @@ void WebchatHub::HandleRead(const std::shared_ptr<http::WebSocketSession>& sessi
       },
       [session, owned, message_id](const store::WriteResult& result) {
         if (result.ok && !*owned) {
-          SendError(session, "invalid_message_id", "message_id",
+          SendErrorFrame(session, "invalid_message_id", "message_id",
                     "message " + std::to_string(message_id) +
                         " is not a message sent to this chat; use an id from a message frame");
         }
@@ -369,6 +407,15 @@ bool WebchatHub::Push(const core::OutboxEntry& entry) {
   bool delivered = false;
   for (const auto& target : targets) {
     delivered = target->Send(frame) || delivered;
+  }
+  if (delivered && context_.surveys != nullptr && message->sender == core::SenderKind::kBot) {
+    std::optional<core::Conversation> conversation;
+    context_.store->Read([&](core::Repository& repository) {
+      conversation = repository.GetConversation(message->conversation_id);
+    });
+    if (conversation) {
+      SendSurveyPrompt(targets, conversation->contact_id, message->inbox_id, message);
+    }
   }
   return delivered;
 }

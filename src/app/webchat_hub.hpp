@@ -15,6 +15,11 @@
 
 namespace mobilelink::app {
 
+/// Sends a web chat error frame `{"type":"error","code","field","message"}`, without the field
+/// when it is empty.
+void SendErrorFrame(const std::shared_ptr<http::WebSocketSession>& session, std::string_view code,
+                    std::string_view field, std::string_view message);
+
 class WebchatHub final : public http::WebSocketHandler,
                          public std::enable_shared_from_this<WebchatHub> {
  public:
@@ -41,9 +46,22 @@ class WebchatHub final : public http::WebSocketHandler,
   void HandleHello(const std::shared_ptr<http::WebSocketSession>& session,
                    const std::string& inbox_id, const std::string& token,
                    std::int64_t last_message_id);
+  /// A message frame's fields.
+  struct MessageFields {
+    std::string client_id;
+    std::string text;
+    std::string reply_id;       // The quick-reply option the visitor tapped, if any.
+    std::string attachment_id;  // An upload of this visitor that the message sends, if any.
+  };
   void HandleMessage(const std::shared_ptr<http::WebSocketSession>& session,
-                     const Binding& binding, const std::string& client_id,
-                     const std::string& text, const std::string& reply_id);
+                     const Binding& binding, const MessageFields& fields);
+  void HandleSurveyAnswer(const std::shared_ptr<http::WebSocketSession>& session,
+                          const Binding& binding, std::int64_t survey_id, std::int64_t score);
+  /// Sends the survey frame of the contact's open survey, if any, to `targets`. With
+  /// `question_message` set, sends it only when that message is the survey's question.
+  void SendSurveyPrompt(const std::vector<std::shared_ptr<http::WebSocketSession>>& targets,
+                        std::int64_t contact_id, const std::string& inbox_id,
+                        const std::optional<core::Message>& question_message);
   void HandleRead(const std::shared_ptr<http::WebSocketSession>& session, const Binding& binding,
                   std::int64_t message_id);
   void Bind(const std::shared_ptr<http::WebSocketSession>& session, Binding binding);

@@ -215,6 +215,19 @@ std::optional<Survey> SurveyService::RecordAnswer(core::Repository& unit, std::i
   return survey;
 }
 
+std::optional<SurveyPrompt> SurveyService::FindPrompt(core::Repository& unit,
+                                                      std::int64_t contact_id,
+                                                      std::string_view inbox_id,
+                                                      core::TimePoint now) const {
+  const auto survey = OpenSurveyRepository(unit)->FindOpen(contact_id, inbox_id);
+  if (!survey || now >= survey->expires_at) {
+    return std::nullopt;
+  }
+  const std::string& question =
+      survey->kind == SurveyKind::kNps ? options_.nps_question : options_.csat_question;
+  return SurveyPrompt{survey->id, survey->conversation_id, survey->kind, question};
+}
+
 void SurveyService::Expire(core::Repository& unit, Survey& survey, core::TimePoint now) const {
   survey.state = "expired";
   OpenSurveyRepository(unit)->Update(survey);

@@ -85,6 +85,14 @@ struct SurveyQuestion {
   std::string text;
 };
 
+/// An open survey, as a channel with its own survey prompt (web chat) shows it.
+struct SurveyPrompt {
+  std::int64_t survey_id = 0;
+  std::int64_t conversation_id = 0;
+  SurveyKind kind = SurveyKind::kCsat;
+  std::string question;
+};
+
 /// The survey rules. Thread safe: holds only its options.
 class SurveyService final {
  public:
@@ -108,6 +116,11 @@ class SurveyService final {
   std::optional<Survey> RecordAnswer(core::Repository& unit, std::int64_t contact_id,
                                      std::string_view inbox_id, std::string_view text,
                                      core::TimePoint now) const;
+
+  /// Returns the prompt of the contact's open survey on `inbox_id` while it can still be
+  /// answered, or nullopt. Changes nothing.
+  std::optional<SurveyPrompt> FindPrompt(core::Repository& unit, std::int64_t contact_id,
+                                         std::string_view inbox_id, core::TimePoint now) const;
 
   /// Expires up to `limit` surveys that are due and appends survey.expired {kind} for each.
   /// Returns how many expired.

@@ -43,7 +43,8 @@ Message NewInboundMessage(std::int64_t conversation_id, const InboundMessage& in
   message.sender = SenderKind::kCustomer;
   message.text = MaskCardNumbers(SanitizeUtf8(inbound.text));
   for (const auto& media : inbound.media) {
-    message.media.push_back({SanitizeUtf8(media.url), SanitizeUtf8(media.content_type)});
+    message.media.push_back({SanitizeUtf8(media.url), SanitizeUtf8(media.content_type),
+                             MaskCardNumbers(SanitizeUtf8(media.file_name))});
   }
   message.provider_message_id = inbound.provider_message_id;
   message.client_message_id = inbound.client_message_id;

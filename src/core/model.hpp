@@ -50,9 +50,11 @@ std::optional<Priority> ParsePriority(std::string_view text);
 std::optional<IdentityKind> ParseIdentityKind(std::string_view text);
 
 /// A media attachment, kept by reference: the provider's URL or media id and its MIME type.
+/// `file_name` is the name the sender gave, shown as text; empty when the channel gives none.
 struct Media {
   std::string url;
   std::string content_type;
+  std::string file_name;
 };
 
 /// A choice offered with an outbound message. Channels with quick replies show `title` as a

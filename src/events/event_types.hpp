@@ -111,5 +111,12 @@ inline constexpr std::string_view kConversationReopened = "conversation.reopened
 // target, target_max (between only), samples, window_hours, occurred_at (Unix ms)}.
 inline constexpr std::string_view kAlertRaised = "alert.raised";
 inline constexpr std::string_view kAlertCleared = "alert.cleared";
+// Attachments. attachment.uploaded: a customer stored a file. data: {attachment_id,
+// content_type, size_bytes, sha256}, and the event has the contact and inbox.
+// attachment.sent: a message refers to the file. data: {attachment_id, content_type,
+// size_bytes, file_name}, and the event has the conversation and message. file_name is
+// card-masked.
+inline constexpr std::string_view kAttachmentUploaded = "attachment.uploaded";
+inline constexpr std::string_view kAttachmentSent = "attachment.sent";
 
 }  // namespace mobilelink::events

@@ -95,6 +95,13 @@ class WebSocketHandler {
   virtual ~WebSocketHandler() = default;
   /// Decides on the upgrade. Returning a response rejects the upgrade with it.
   virtual std::optional<HttpResponse> Accept(const HttpRequest& request) = 0;
+  /// Returns the subprotocol to name in the upgrade response's Sec-WebSocket-Protocol: one of
+  /// the values the request offered, or empty for none. Called after Accept lets the upgrade
+  /// through. Browsers close a socket whose offered subprotocol the server does not name.
+  virtual std::string SelectProtocol(const HttpRequest& request) {
+    (void)request;
+    return {};
+  }
   virtual void OnOpen(const std::shared_ptr<WebSocketSession>& session) = 0;
   virtual void OnText(const std::shared_ptr<WebSocketSession>& session, std::string text) = 0;
   virtual void OnClose(const std::shared_ptr<WebSocketSession>& session) = 0;

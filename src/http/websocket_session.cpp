@@ -218,6 +218,12 @@ net::awaitable<void> RunWebSocket(std::shared_ptr<ServerState> state, beast::tcp
   beast::get_lowest_layer(ws).expires_never();
   ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
   ws.read_message_max(state->options.ws_max_message_bytes);
+  if (std::string protocol = handler->SelectProtocol(upgrade); !protocol.empty()) {
+    ws.set_option(websocket::stream_base::decorator(
+        [protocol](websocket::response_type& response) {
+          response.set(beast::http::field::sec_websocket_protocol, protocol);
+        }));
+  }
   auto [accept_ec] = co_await ws.async_accept(request, kUseTuple);
   if (accept_ec) {
     Logger("ws")->debug("websocket upgrade failed request_id={} error=\"{}\"", upgrade.request_id,

@@ -36,6 +36,8 @@ class Statement final {
   Statement& Bind(int index, const char* value) { return Bind(index, std::string_view(value)); }
   Statement& Bind(int index, std::optional<std::int64_t> value);
   Statement& BindNull(int index);
+  /// Binds `bytes` as a BLOB, for binary content that is not text.
+  Statement& BindBlob(int index, std::string_view bytes);
 
   /// Steps once. Returns true when a row is available. Throws std::runtime_error on errors,
   /// naming the query.
@@ -46,6 +48,8 @@ class Statement final {
   [[nodiscard]] std::int64_t Int(int column) const;
   [[nodiscard]] double Real(int column) const;
   [[nodiscard]] std::string Text(int column) const;
+  /// Returns a BLOB column's bytes.
+  [[nodiscard]] std::string Blob(int column) const;
   [[nodiscard]] bool IsNull(int column) const;
   [[nodiscard]] std::optional<std::int64_t> OptionalInt(int column) const;
 

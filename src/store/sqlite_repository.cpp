@@ -28,7 +28,11 @@ std::optional<std::int64_t> OptionalMillis(const std::optional<core::TimePoint>&
 std::string MediaToJson(const std::vector<core::Media>& media) {
   json::array items;
   for (const auto& item : media) {
-    items.push_back(json::object{{"url", item.url}, {"content_type", item.content_type}});
+    json::object entry{{"url", item.url}, {"content_type", item.content_type}};
+    if (!item.file_name.empty()) {
+      entry["file_name"] = item.file_name;
+    }
+    items.push_back(std::move(entry));
   }
   return json::serialize(items);
 }
@@ -51,6 +55,9 @@ std::vector<core::Media> MediaFromJson(const std::string& text) {
     }
     if (const auto* type = object.if_contains("content_type"); type && type->is_string()) {
       entry.content_type = std::string(type->as_string());
+    }
+    if (const auto* name = object.if_contains("file_name"); name && name->is_string()) {
+      entry.file_name = std::string(name->as_string());
     }
     media.push_back(std::move(entry));
   }

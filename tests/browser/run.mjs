@@ -27,6 +27,9 @@ const { values: options } = parseArgs({
 });
 const HOSTILE_NAME = "<img src=x onerror=alert(1)>";
 const HOSTILE_TEXT = "<script>alert(2)</script><img src=x onerror=alert(3)> agent";
+const HOSTILE_FILE_NAME = "<img src=x onerror=alert(1)>.png";
+// A 1x1 PNG.
+const PNG_BYTES = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
 const STEP_TIMEOUT_MS = 15000;
 const MOBILE_SIZES = [{ width: 360, height: 640 }, { width: 390, height: 844 }];
 
@@ -112,11 +115,19 @@ test("agent claims, replies and resolves a widget conversation", async ({ browse
   await chat.locator("#log .notice", { hasText: "resolved" }).waitFor();
   await consolePage.locator("#conversation-actions .state", { hasText: "resolved" }).waitFor();
 
-  // The survey arrives over the same channel with the CSAT scores as quick replies.
+  // The survey question arrives as a message and as a prompt whose score buttons replace the
+  // quick replies; the answer lands in the agent's transcript.
   await chat.locator("#log .msg.outbound", { hasText: CSAT_QUESTION }).waitFor();
-  assert.equal(await chat.locator("#quick-replies .quick-reply").count(), 5);
-  await chat.locator("#quick-replies .quick-reply", { hasText: "5" }).click();
+  const prompt = chat.getByRole("region", { name: "How did we do?" });
+  await prompt.waitFor();
+  assert.equal(await prompt.getByRole("button").count(), 5);
+  assert.equal(await chat.locator("#quick-replies .quick-reply").count(), 0);
+  mkdirSync(options.screenshots, { recursive: true });
+  await chat.screenshot({ path: path.join(options.screenshots, "widget-survey-390x844.png") });
+  await prompt.getByRole("button", { name: "5 of 5" }).click();
+  await prompt.getByRole("status").filter({ hasText: "Thank you" }).waitFor();
   await chat.locator("#log .msg.outbound", { hasText: SURVEY_THANKS }).waitFor();
+  await consolePage.locator("#transcript .entry.inbound .entry-text", { hasText: /^5$/ }).waitFor();
   await customer.close();
   await agent.close();
 });
@@ -139,6 +150,44 @@ test("hostile name and message render as text", async ({ browser, dialogs }) => 
   assert.equal(await consolePage.locator("#transcript .entry.inbound .entry-text").first().textContent(), HOSTILE_TEXT);
   assert.match(await consolePage.locator("#conversation-title").textContent(), /^<img src=x onerror=alert\(1\)>/);
   assert.equal(await consolePage.locator("#root img, #root script, #transcript img").count(), 0, "the console created an element from customer text");
+  await consolePage.waitForTimeout(500);
+  assert.deepEqual(dialogs, [], "a dialog opened");
+  await customer.close();
+  await agent.close();
+});
+
+test("attachment with a hostile file name shows as text", async ({ browser, dialogs }) => {
+  await resolveAll(env.baseUrl, await apiToken(env.baseUrl, SUPERVISOR));
+  const customer = await newContext(browser, MOBILE_SIZES[0], dialogs);
+  const chat = await openWidget(customer);
+  await sendFromWidget(chat, "agent, here is a photo");
+  await chat.locator("#log .msg.outbound", { hasText: "passing you" }).waitFor();
+  await chat.locator("#attach").setInputFiles({ name: HOSTILE_FILE_NAME, mimeType: "image/png", buffer: PNG_BYTES });
+  const sent = chat.locator("#log .msg.inbound:not([data-pending]) .attachment-name");
+  await sent.waitFor();
+  assert.equal(await sent.textContent(), HOSTILE_FILE_NAME);
+  await chat.locator("#log .msg.inbound img.attachment-preview").waitFor();
+  assert.equal(await chat.locator("#log img:not(.attachment-preview), #log script").count(), 0);
+  mkdirSync(options.screenshots, { recursive: true });
+  await chat.screenshot({ path: path.join(options.screenshots, "widget-attachment-360x640.png") });
+
+  // An HTML file named .png is rejected by its content, with the reason shown.
+  await chat.locator("#attach").setInputFiles({ name: "page.png", mimeType: "image/png", buffer: Buffer.from("<html><script>alert(5)</script></html>") });
+  await chat.locator("#attach-error:not([hidden])", { hasText: "not a JPEG, PNG, GIF or PDF" }).waitFor();
+  assert.equal(await chat.locator("#log .attachment-name").count(), 1);
+
+  const agent = await newContext(browser, { width: 1280, height: 800 }, dialogs);
+  const consolePage = await logInConsole(agent, AGENT);
+  await (await queueRow(consolePage, "Contact")).click();
+  const link = consolePage.locator("#transcript .attachment a");
+  await link.waitFor();
+  assert.equal(await link.textContent(), HOSTILE_FILE_NAME);
+  await consolePage.waitForFunction(() => document.querySelector("#transcript img.attachment-preview")?.naturalWidth === 1);
+  const download = await consolePage.request.get(await link.getAttribute("href"));
+  assert.equal(download.status(), 200);
+  assert.equal(download.headers()["content-type"], "image/png");
+  assert.equal(download.headers()["x-content-type-options"], "nosniff");
+  assert.equal(await consolePage.locator("#transcript img:not(.attachment-preview), #transcript script").count(), 0);
   await consolePage.waitForTimeout(500);
   assert.deepEqual(dialogs, [], "a dialog opened");
   await customer.close();

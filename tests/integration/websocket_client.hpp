@@ -27,11 +27,18 @@ class WebSocketClient final {
   WebSocketClient(const WebSocketClient&) = delete;
   WebSocketClient& operator=(const WebSocketClient&) = delete;
 
-  /// Connects to ws://127.0.0.1:`port``target` and completes the upgrade. Returns an error
-  /// message, or an empty string on success.
+  /// Connects to ws://127.0.0.1:`port``target` and completes the upgrade, offering
+  /// `protocol` as Sec-WebSocket-Protocol when it is not empty. Returns an error message, or an
+  /// empty string on success.
   std::string Connect(std::uint16_t port, const std::string& target,
-                      std::chrono::milliseconds timeout) {
+                      std::chrono::milliseconds timeout, const std::string& protocol = "") {
     namespace net = boost::asio;
+    if (!protocol.empty()) {
+      socket_.set_option(beast::websocket::stream_base::decorator(
+          [protocol](beast::websocket::request_type& request) {
+            request.set(beast::http::field::sec_websocket_protocol, protocol);
+          }));
+    }
     boost::system::error_code error = net::error::timed_out;
     const net::ip::tcp::endpoint endpoint(net::ip::make_address("127.0.0.1"), port);
     bool finished = false;
@@ -42,7 +49,7 @@ class WebSocketClient final {
             finished = true;
             return;
           }
-          socket_.async_handshake("127.0.0.1:" + std::to_string(port), target,
+          socket_.async_handshake(upgrade_response_, "127.0.0.1:" + std::to_string(port), target,
                                   [&](boost::system::error_code handshake_error) {
                                     error = handshake_error;
                                     finished = true;
@@ -51,6 +58,11 @@ class WebSocketClient final {
     RunFor(timeout, finished);
     open_ = finished && !error;
     return open_ ? std::string() : "WebSocket connect to " + target + " failed: " + error.message();
+  }
+
+  /// Returns the Sec-WebSocket-Protocol of the server's upgrade response.
+  std::string AcceptedProtocol() const {
+    return std::string(upgrade_response_[beast::http::field::sec_websocket_protocol]);
   }
 
   /// Sends one text frame. Returns false when the write failed or timed out.
@@ -163,6 +175,7 @@ class WebSocketClient final {
   }
 
   boost::asio::io_context io_;
+  beast::websocket::response_type upgrade_response_;
   boost::beast::websocket::stream<boost::beast::tcp_stream> socket_;
   std::vector<boost::json::object> received_;
   std::vector<boost::json::object> pending_;

@@ -6,6 +6,7 @@ import { ApiError, request, requestOptional } from "./api.js";
 import { channelLabel, contactName } from "./format.js";
 import { byId, el, fileNameOf, formatTime, replaceChildren, safeHttpUrl } from "../shared/dom.js";
 
+const IMAGE_TYPES = ["image/jpeg", "image/png", "image/gif"];
 const STATUS_LABELS = { queued: "queued", sent: "sent", delivered: "delivered", read: "read", failed: "failed" };
 
 export function createConversationView({ session, onChanged, onError, replyBox, onLoaded }) {
@@ -31,8 +32,11 @@ export function createConversationView({ session, onChanged, onError, replyBox, 
     }
     const media = (message.media ?? []).map((item) => {
       const url = safeHttpUrl(item.url);
-      const name = fileNameOf(item.url);
-      return el("li", {}, url ? el("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, name) : name);
+      const name = item.file_name || fileNameOf(item.url);
+      const image = url && IMAGE_TYPES.includes(item.content_type)
+        ? el("img", { class: "attachment-preview", src: url, alt: name }) : null;
+      return el("li", { class: "attachment" }, image,
+        url ? el("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, name) : name);
     });
     return el("li", { class: `entry ${message.direction}`, id: `message-${message.id}` },
       el("div", { class: "entry-head" },

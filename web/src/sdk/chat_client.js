@@ -24,6 +24,9 @@ function messageFrame(queued) {
   if (queued.reply_id) {
     frame.reply_id = queued.reply_id;
   }
+  if (queued.attachment) {
+    frame.attachment_id = queued.attachment.id;
+  }
   return frame;
 }
 
@@ -59,7 +62,8 @@ export class ChatClient {
 
   /// Registers `listener` for an event: "status" (connecting, online, offline, reconnecting,
   /// failed), "message" (a stored message), "pending" (a queued message of this client),
-  /// "ack", "typing", "resolved", "survey", "error". Returns a function that unregisters it.
+  /// "ack", "typing", "resolved", "survey", "survey_answered", "error". Returns a function
+  /// that unregisters it.
   on(type, listener) {
     if (!this.listeners.has(type)) {
       this.listeners.set(type, new Set());
@@ -112,6 +116,53 @@ export class ChatClient {
     return queued.client_id;
   }
 
+  /// Uploads `file` (a File or Blob with a name) and queues a message that sends it, with
+  /// optional `text`. Resolves to the message's client_id once the upload is stored. Rejects
+  /// with the reason when the file is over the limits, the chat has no session yet, or the
+  /// server rejects the upload, which checks the type by the file's bytes.
+  async sendAttachment(file, text = "") {
+    const problem = ChatClient.checkAttachment(file);
+    if (problem) {
+      throw new Error(problem);
+    }
+    const token = this.load("token", "");
+    if (!token) {
+      throw new Error("the chat is not connected yet; try again when it is online");
+    }
+    const url = new URL(`/webchat/${encodeURIComponent(this.inbox)}/attachments`, this.baseUrl);
+    url.searchParams.set("name", file.name ?? "attachment");
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": file.type || "application/octet-stream" },
+      body: file,
+    });
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      throw new Error(body.error?.message ?? `the upload failed with HTTP ${response.status}`);
+    }
+    const queued = {
+      client_id: newClientId(),
+      text: String(text).trim(),
+      created_at: Date.now(),
+      attachment: { id: body.id, file_name: body.file_name, content_type: body.content_type, url: body.url },
+    };
+    this.store("queue", [...this.queued(), queued]);
+    this.emit("pending", queued);
+    this.sendFrame(messageFrame(queued));
+    return queued.client_id;
+  }
+
+  /// Downloads an attachment of this chat (a message's media url) as a Blob.
+  async fetchAttachment(url) {
+    const response = await fetch(new URL(url, this.baseUrl), {
+      headers: { Authorization: `Bearer ${this.load("token", "")}` },
+    });
+    if (!response.ok) {
+      throw new Error(`the attachment could not be loaded: HTTP ${response.status}`);
+    }
+    return response.blob();
+  }
+
   /// Tells the server that the customer has seen an outbound message.
   markRead(messageId) {
     this.sendFrame({ type: "read", message_id: messageId });
@@ -125,7 +176,9 @@ export class ChatClient {
     }
   }
 
-  /// Answers a survey prompt with a score.
+  /// Answers a survey prompt with a score. Returns false when the chat is not connected. The
+  /// server replies with a "survey_answered" event, or an "error" with code survey_closed for
+  /// a survey that was already answered or expired.
   answerSurvey(surveyId, score) {
     return this.sendFrame({ type: "survey_answer", survey_id: surveyId, score });
   }
@@ -278,6 +331,9 @@ export class ChatClient {
         break;
       case "survey":
         this.emit("survey", frame);
+        break;
+      case "survey_answered":
+        this.emit("survey_answered", frame);
         break;
       case "error":
         if (frame.code === "session_expired") {

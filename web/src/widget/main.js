@@ -12,6 +12,8 @@ const STATUS_TEXT = {
 };
 const DELIVERY_TEXT = { queued: "Sending", sent: "Sent", delivered: "Delivered", read: "Read", failed: "Not delivered" };
 const TYPING_SHOWN_MS = 4000;
+const ATTACHMENT_PATH = "/api/v1/attachments/";
+const IMAGE_TYPES = ["image/jpeg", "image/png", "image/gif"];
 
 const log = byId("log");
 const announcer = byId("announcer");
@@ -28,15 +30,41 @@ function senderLabel(message) {
   return message.sender === "bot" ? "Assistant" : "Agent";
 }
 
+// Saves an attachment of this chat. Downloads need the session token in a header, so the file
+// is fetched and handed to the browser as a blob URL.
+async function saveAttachment(item, name) {
+  try {
+    const blob = await client.fetchAttachment(item.url);
+    const link = el("a", { href: URL.createObjectURL(blob), download: name });
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 60000);
+  } catch (error) {
+    showAttachError(error.message);
+  }
+}
+
+function attachmentItem(item) {
+  const name = item.file_name || fileNameOf(item.url);
+  if (!item.url || !item.url.startsWith(ATTACHMENT_PATH)) {
+    const url = safeHttpUrl(item.url);
+    return el("li", {}, url ? el("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, name) : name);
+  }
+  const node = el("li", { class: "attachment" },
+    el("button", { type: "button", class: "attachment-name", "aria-label": `Download ${name}`,
+      onclick: () => saveAttachment(item, name) }, name));
+  if (IMAGE_TYPES.includes(item.content_type)) {
+    client.fetchAttachment(item.url).then((blob) => {
+      node.prepend(el("img", { class: "attachment-preview", src: URL.createObjectURL(blob), alt: name }));
+    }).catch(() => {});
+  }
+  return node;
+}
+
 function attachmentList(media) {
   if (!media || media.length === 0) {
     return null;
   }
-  return el("ul", { class: "attachments" }, media.map((item) => {
-    const url = safeHttpUrl(item.url);
-    const name = fileNameOf(item.url);
-    return el("li", {}, url ? el("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, name) : name);
-  }));
+  return el("ul", { class: "attachments" }, media.map(attachmentItem));
 }
 
 function messageNode(key, direction, sender, text, status, createdAt, media) {
@@ -58,7 +86,8 @@ function showPending(queued) {
     return;
   }
   const status = navigator.onLine === false ? "Queued" : "Sending";
-  const node = messageNode(`c-${queued.client_id}`, "inbound", "You", queued.text, status, queued.created_at);
+  const media = queued.attachment ? [queued.attachment] : [];
+  const node = messageNode(`c-${queued.client_id}`, "inbound", "You", queued.text, status, queued.created_at, media);
   node.dataset.pending = "true";
   log.appendChild(node);
   scrollToEnd();
@@ -138,23 +167,43 @@ function showResolved() {
 
 function showSurvey(survey) {
   const panel = byId("survey");
-  const maximum = survey.kind === "nps" ? 10 : 5;
-  const minimum = survey.kind === "nps" ? 0 : 1;
+  const maximum = survey.max_score ?? (survey.kind === "nps" ? 10 : 5);
+  const minimum = survey.min_score ?? (survey.kind === "nps" ? 0 : 1);
   byId("survey-question").textContent = survey.question ?? "How satisfied are you with the help you got?";
+  // The prompt replaces the score quick replies of the question message.
+  replaceChildren(quickReplies);
   const choices = byId("survey-choices");
   replaceChildren(choices);
   for (let score = minimum; score <= maximum; score += 1) {
     choices.appendChild(el("button", {
       type: "button",
+      class: "survey-score",
       "aria-label": `${score} of ${maximum}`,
-      onclick: () => {
-        client.answerSurvey(survey.survey_id, score);
-        replaceChildren(choices, el("p", { role: "status" }, "Thank you for your answer."));
-      },
+      onclick: () => client.answerSurvey(survey.survey_id, score),
     }, String(score)));
   }
   panel.hidden = false;
   choices.querySelector("button")?.focus();
+}
+
+function showSurveyAnswered() {
+  const notice = "Thank you for your answer.";
+  replaceChildren(byId("survey-choices"), el("p", { role: "status" }, notice));
+  announcer.textContent = notice;
+}
+
+function showAttachError(message) {
+  const node = byId("attach-error");
+  node.textContent = message;
+  node.hidden = !message;
+}
+
+function showError(error) {
+  if (error.code === "survey_closed") {
+    byId("survey").hidden = true;
+  } else if (error.code === "invalid_attachment_id") {
+    showAttachError(error.message);
+  }
 }
 
 client.on("status", showStatus);
@@ -164,6 +213,23 @@ client.on("ack", acknowledge);
 client.on("typing", showTyping);
 client.on("resolved", showResolved);
 client.on("survey", showSurvey);
+client.on("survey_answered", showSurveyAnswered);
+client.on("error", showError);
+
+byId("attach-button").addEventListener("click", () => byId("attach").click());
+byId("attach").addEventListener("change", async (event) => {
+  const file = event.target.files[0];
+  event.target.value = "";
+  if (!file) {
+    return;
+  }
+  showAttachError("");
+  try {
+    await client.sendAttachment(file);
+  } catch (error) {
+    showAttachError(error.message);
+  }
+});
 
 byId("compose").addEventListener("submit", (event) => {
   event.preventDefault();
