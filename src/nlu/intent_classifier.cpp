@@ -16,7 +16,7 @@ namespace mobilelink::nlu {
 
 namespace {
 
-constexpr char kMagic[8] = {'M', 'L', 'N', 'L', 'U', '0', '0', '3'};
+constexpr char kMagic[8] = {'M', 'L', 'N', 'L', 'U', '0', '0', '4'};
 constexpr std::uint64_t kMaxLabels = 100000;
 constexpr std::uint64_t kMaxLabelBytes = 1024;
 constexpr std::uint64_t kMaxMembers = 64;
@@ -94,9 +94,11 @@ std::uint64_t HashTrainingData(const std::vector<tools::Utterance>& train,
         double(options.linear.word_stems),
         double(options.linear.term_weighting), double(options.linear.l2_normalize),
         double(options.linear.log_count_ratio), double(options.ensemble_fit),
-        double(options.out_of_scope_rule)}) {
+        double(options.out_of_scope_rule), double(options.fasttext.augment_copies),
+        double(options.fasttext_temperature), double(options.nearest_neighbour)}) {
     hash.Add(value);
   }
+  hash.Add(options.fasttext.pretrained_vectors);
   hash.Add(std::to_string(options.extra_solvers.size()));
   for (LinearSolver solver : options.extra_solvers) {
     hash.Add(double(solver));
@@ -181,6 +183,9 @@ IntentClassifier IntentClassifier::Train(const std::vector<tools::Utterance>& al
       }
     }
   }
+  if (options.nearest_neighbour && options.kind != ModelKind::kFastText) {
+    classifier.neighbour_ = NeighbourModel::Train(tokens, labels, label_count);
+  }
   Calibration::Run(classifier, std::move(candidates), costs, calibration, options);
   return classifier;
 }
@@ -193,10 +198,13 @@ std::vector<std::vector<float>> IntentClassifier::MemberProbabilities(
     for (const auto& token : tokens) {
       line += line.empty() ? token : " " + token;
     }
-    members.push_back(AverageFastText(fasttext_, line));
+    members.push_back(Sharpen(AverageFastText(fasttext_, line), fasttext_power_));
   }
   for (std::size_t i = 0; i < linear_.size(); ++i) {
     members.push_back(Softmax(linear_[i].Scores(tokens), linear_scales_[i]));
+  }
+  if (neighbour_) {
+    members.push_back(Softmax(neighbour_->Scores(tokens), neighbour_scale_));
   }
   return members;
 }
@@ -269,6 +277,7 @@ void IntentClassifier::Save(const std::filesystem::path& path) const {
     io::Put<float>(out, out_of_scope_threshold_);
     io::PutVector(out, weights_);
     io::Put<std::uint64_t>(out, fasttext_.size());
+    io::Put<float>(out, fasttext_power_);
     for (const auto& model : fasttext_) {
       model.Write(out);
     }
@@ -277,6 +286,11 @@ void IntentClassifier::Save(const std::filesystem::path& path) const {
       io::Put<float>(out, linear_scales_[i]);
       io::Put<double>(out, linear_costs_[i]);
       linear_[i].Write(out);
+    }
+    io::Put<std::uint8_t>(out, neighbour_ ? 1 : 0);
+    if (neighbour_) {
+      io::Put<float>(out, neighbour_scale_);
+      neighbour_->Write(out);
     }
     if (!out.flush()) {
       throw std::runtime_error("failed to write " + temporary.string());
@@ -339,6 +353,10 @@ IntentClassifier IntentClassifier::Load(const std::filesystem::path& path) {
   if (fasttext_count > kMaxMembers) {
     throw std::runtime_error("model file has an invalid fastText model count: " + path.string());
   }
+  classifier.fasttext_power_ = io::Get<float>(in);
+  if (!(classifier.fasttext_power_ > 0)) {
+    throw std::runtime_error("model file has an invalid fastText power: " + path.string());
+  }
   for (std::uint64_t i = 0; i < fasttext_count; ++i) {
     classifier.fasttext_.push_back(FastTextModel::Read(in, static_cast<int>(label_count)));
   }
@@ -354,7 +372,16 @@ IntentClassifier IntentClassifier::Load(const std::filesystem::path& path) {
       throw std::runtime_error("model file has a linear model for other labels: " + path.string());
     }
   }
-  const std::size_t members = (fasttext_count > 0 ? 1 : 0) + linear_count;
+  if (io::Get<std::uint8_t>(in) != 0) {
+    classifier.neighbour_scale_ = io::Get<float>(in);
+    classifier.neighbour_ = NeighbourModel::Read(in);
+    if (classifier.neighbour_->LabelCount() != static_cast<int>(label_count)) {
+      throw std::runtime_error("model file has a neighbour model for other labels: " +
+                               path.string());
+    }
+  }
+  const std::size_t members =
+      (fasttext_count > 0 ? 1 : 0) + linear_count + (classifier.neighbour_ ? 1 : 0);
   if (members == 0) {
     throw std::runtime_error("model file contains no model: " + path.string());
   }

@@ -224,6 +224,60 @@ TEST(IntentClassifier, EnsembleOptionsKeepBytesAndPredictions) {
   }
 }
 
+TEST(IntentClassifier, NeighbourAndTemperatureKeepBytesAndPredictions) {
+  auto options = SmallOptions();
+  options.nearest_neighbour = true;
+  options.fasttext_temperature = true;
+  options.fasttext.augment_copies = 1;
+  TemporaryDirectory directory;
+  const auto first = directory.Path() / "first.intent-model";
+  const auto second = directory.Path() / "second.intent-model";
+  const auto trained = IntentClassifier::Train(TrainData(), TestData(), options);
+  trained.Save(first);
+  IntentClassifier::Train(TrainData(), TestData(), options).Save(second);
+  EXPECT_EQ(ReadBytes(first), ReadBytes(second));
+
+  // fastText, the SVM and the neighbour model.
+  ASSERT_EQ(trained.Weights().size(), 3u);
+  EXPECT_GT(trained.FastTextPower(), 0);
+  EXPECT_GE(Evaluate(trained, TestData()).in_scope_accuracy, 0.75);
+  const auto loaded = IntentClassifier::Load(first);
+  EXPECT_EQ(loaded.Weights(), trained.Weights());
+  EXPECT_EQ(loaded.FastTextPower(), trained.FastTextPower());
+  for (const auto& example : TestData()) {
+    const Prediction before = trained.Predict(example.text);
+    const Prediction after = loaded.Predict(example.text);
+    EXPECT_EQ(after.intent, before.intent) << example.text;
+    EXPECT_FLOAT_EQ(after.confidence, before.confidence) << example.text;
+  }
+}
+
+TEST(IntentClassifier, NewOptionsChangeDataHash) {
+  const auto base = SmallOptions();
+  const auto base_hash = HashTrainingData(TrainData(), TestData(), base);
+  auto neighbour = base;
+  neighbour.nearest_neighbour = true;
+  auto temperature = base;
+  temperature.fasttext_temperature = true;
+  auto augment = base;
+  augment.fasttext.augment_copies = 1;
+  auto vectors = base;
+  vectors.fasttext.pretrained_vectors = "vectors.vec";
+  EXPECT_NE(HashTrainingData(TrainData(), TestData(), neighbour), base_hash);
+  EXPECT_NE(HashTrainingData(TrainData(), TestData(), temperature), base_hash);
+  EXPECT_NE(HashTrainingData(TrainData(), TestData(), augment), base_hash);
+  EXPECT_NE(HashTrainingData(TrainData(), TestData(), vectors), base_hash);
+}
+
+TEST(Sharpen, RaisesToPowerAndRenormalizes) {
+  const auto sharpened = Sharpen({0.2f, 0.8f}, 2);
+  ASSERT_EQ(sharpened.size(), 2u);
+  EXPECT_NEAR(sharpened[0], 0.04f / 0.68f, 1e-6f);
+  EXPECT_NEAR(sharpened[1], 0.64f / 0.68f, 1e-6f);
+  EXPECT_EQ(Sharpen({0.3f, 0.7f}, 1), (std::vector<float>{0.3f, 0.7f}));
+  EXPECT_EQ(Sharpen({0, 0}, 2), (std::vector<float>{0, 0}));
+}
+
 TEST(IntentClassifier, JointFitReachesAtLeastLogLossFit) {
   // The joint search tries the log-loss choice among its settings, so it cannot do worse on
   // the calibration data. Two thresholds include the single-threshold rule in the same way.
