@@ -56,6 +56,27 @@ std::string ReadBytes(const std::filesystem::path& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
+void ExpectSamePredictions(const IntentClassifier& loaded, const IntentClassifier& trained) {
+  for (const auto& example : TestData()) {
+    const Prediction before = trained.Predict(example.text);
+    const Prediction after = loaded.Predict(example.text);
+    EXPECT_EQ(after.intent, before.intent) << example.text;
+    EXPECT_FLOAT_EQ(after.confidence, before.confidence) << example.text;
+  }
+}
+
+// Trains twice with `options`, expects the saved files to be the same bytes, and returns the
+// first model, which is saved at `path`.
+IntentClassifier TrainTwiceExpectSameBytes(const TrainingOptions& options,
+                                           const std::filesystem::path& path) {
+  const std::filesystem::path second = path.string() + ".second";
+  auto trained = IntentClassifier::Train(TrainData(), TestData(), options);
+  trained.Save(path);
+  IntentClassifier::Train(TrainData(), TestData(), options).Save(second);
+  EXPECT_EQ(ReadBytes(path), ReadBytes(second));
+  return trained;
+}
+
 TEST(FixtureCsv, ReadsQuotedCommasAndNewlines) {
   const auto train = TrainData();
   ASSERT_EQ(train.size(), 47u);
@@ -124,12 +145,7 @@ TEST(IntentClassifier, SaveLoadKeepsPredictions) {
   EXPECT_EQ(loaded.Labels(), trained.Labels());
   EXPECT_EQ(loaded.Threshold(), trained.Threshold());
   EXPECT_EQ(loaded.DataHash(), trained.DataHash());
-  for (const auto& example : TestData()) {
-    const Prediction before = trained.Predict(example.text);
-    const Prediction after = loaded.Predict(example.text);
-    EXPECT_EQ(after.intent, before.intent) << example.text;
-    EXPECT_FLOAT_EQ(after.confidence, before.confidence) << example.text;
-  }
+  ExpectSamePredictions(loaded, trained);
 }
 
 TEST(IntentClassifier, LoadRejectsInvalidFile) {
@@ -203,11 +219,7 @@ TEST(IntentClassifier, EnsembleOptionsKeepBytesAndPredictions) {
   options.out_of_scope_rule = OutOfScopeRule::kTwoThresholds;
   TemporaryDirectory directory;
   const auto first = directory.Path() / "first.intent-model";
-  const auto second = directory.Path() / "second.intent-model";
-  const auto trained = IntentClassifier::Train(TrainData(), TestData(), options);
-  trained.Save(first);
-  IntentClassifier::Train(TrainData(), TestData(), options).Save(second);
-  EXPECT_EQ(ReadBytes(first), ReadBytes(second));
+  const auto trained = TrainTwiceExpectSameBytes(options, first);
 
   ASSERT_EQ(trained.Weights().size(), 3u);
   ASSERT_EQ(trained.Costs().size(), 2u);
@@ -231,11 +243,7 @@ TEST(IntentClassifier, NeighbourAndTemperatureKeepBytesAndPredictions) {
   options.fasttext.augment_copies = 1;
   TemporaryDirectory directory;
   const auto first = directory.Path() / "first.intent-model";
-  const auto second = directory.Path() / "second.intent-model";
-  const auto trained = IntentClassifier::Train(TrainData(), TestData(), options);
-  trained.Save(first);
-  IntentClassifier::Train(TrainData(), TestData(), options).Save(second);
-  EXPECT_EQ(ReadBytes(first), ReadBytes(second));
+  const auto trained = TrainTwiceExpectSameBytes(options, first);
 
   // fastText, the SVM and the neighbour model.
   ASSERT_EQ(trained.Weights().size(), 3u);
@@ -244,12 +252,7 @@ TEST(IntentClassifier, NeighbourAndTemperatureKeepBytesAndPredictions) {
   const auto loaded = IntentClassifier::Load(first);
   EXPECT_EQ(loaded.Weights(), trained.Weights());
   EXPECT_EQ(loaded.FastTextPower(), trained.FastTextPower());
-  for (const auto& example : TestData()) {
-    const Prediction before = trained.Predict(example.text);
-    const Prediction after = loaded.Predict(example.text);
-    EXPECT_EQ(after.intent, before.intent) << example.text;
-    EXPECT_FLOAT_EQ(after.confidence, before.confidence) << example.text;
-  }
+  ExpectSamePredictions(loaded, trained);
 }
 
 TEST(IntentClassifier, NewOptionsChangeDataHash) {

@@ -111,24 +111,25 @@ TEST(AugmentLines, ZeroCopiesKeepsLines) {
   EXPECT_EQ(labels, std::vector<int>{4});
 }
 
+FastTextOptions VectorOptions(const TemporaryFile& file, int dim) {
+  FastTextOptions options;
+  options.dim = dim;
+  options.bucket = 1000;
+  options.epoch = 50;
+  options.pretrained_vectors = file.Path().string();
+  return options;
+}
+
 TEST(FastTextModel, RejectsVectorsOfOtherSize) {
   const TemporaryFile file(kWinkJson);
-  FastTextOptions options;
-  options.dim = 8;
-  options.bucket = 1000;
-  options.epoch = 1;
-  options.pretrained_vectors = file.Path().string();
+  const FastTextOptions options = VectorOptions(file, 8);
   EXPECT_THROW(FastTextModel::Train({"cat dog", "card"}, {0, 1}, 2, options, 1),
                std::invalid_argument);
 }
 
 TEST(FastTextModel, TrainsFromWordVectors) {
   const TemporaryFile file(kWinkJson);
-  FastTextOptions options;
-  options.dim = 3;
-  options.bucket = 1000;
-  options.epoch = 50;
-  options.pretrained_vectors = file.Path().string();
+  const FastTextOptions options = VectorOptions(file, 3);
   const std::vector<std::string> lines{"cat dog", "my card", "dog cat", "the card"};
   const auto model = FastTextModel::Train(lines, {0, 1, 0, 1}, 2, options, 1);
   EXPECT_GT(model.Probabilities("cat")[0], 0.5f);
