@@ -78,7 +78,8 @@ MemberTable FitScale(const Examples& examples, const std::vector<std::vector<flo
   return best;
 }
 
-// Fits the power of fastText's probabilities by log loss; the table holds them unchanged.
+// Replaces the table, which contains fastText's probabilities unchanged, with them raised to the
+// power of lowest log loss.
 void FitPower(const Examples& examples, MemberTable& table) {
   const std::size_t labels = static_cast<std::size_t>(examples.label_count);
   MemberTable best;

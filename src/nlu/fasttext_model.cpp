@@ -93,23 +93,23 @@ std::vector<std::string> AugmentLines(const std::vector<std::string>& lines,
   for (int copy = 0; copy < copies; ++copy) {
     for (std::size_t i = 0; i < original_count; ++i) {
       const auto words = SplitWords(lines[i]);
-      std::vector<std::string> kept;
+      std::vector<std::string> remaining;
       for (const auto& word : words) {
         if (random() % kOneIn != 0) {
-          kept.push_back(word);
+          remaining.push_back(word);
         }
       }
-      if (kept.empty() && !words.empty()) {
-        kept.push_back(words[random() % words.size()]);
+      if (remaining.empty() && !words.empty()) {
+        remaining.push_back(words[random() % words.size()]);
       }
-      for (std::size_t w = 0; w + 1 < kept.size(); ++w) {
+      for (std::size_t w = 0; w + 1 < remaining.size(); ++w) {
         if (random() % kOneIn == 0) {
-          std::swap(kept[w], kept[w + 1]);
+          std::swap(remaining[w], remaining[w + 1]);
           w += 1;
         }
       }
       std::string line;
-      for (const auto& word : kept) {
+      for (const auto& word : remaining) {
         line += line.empty() ? word : " " + word;
       }
       augmented.push_back(std::move(line));

@@ -32,9 +32,9 @@ struct FastTextOptions {
 };
 
 /// Returns `lines` followed by `copies` altered copies of each line, in order. In each copy
-/// every word is dropped with probability 1/10 (a line keeps at least one word), and each
-/// remaining pair of adjacent words is swapped with probability 1/10. `labels` grows to match.
-/// The same seed gives the same lines.
+/// every word is dropped with probability 1/10, but a line keeps at least one word. Then, left
+/// to right, each pair of adjacent words is swapped with probability 1/10, and a swapped word
+/// is not swapped again. `labels` grows to match. The same seed gives the same lines.
 std::vector<std::string> AugmentLines(const std::vector<std::string>& lines,
                                       std::vector<int>& labels, int copies, unsigned seed);
 

@@ -20,8 +20,8 @@ struct WordVectors {
 /// Reads the vectors of `words` from `path`, which is in either of two formats:
 /// - fastText's text format: a "count dim" line, then one "word v1 ... vdim" line per word;
 /// - the JSON layout of the wink-embeddings npm packages: an object whose `dimensions` is the
-///   size and whose `vectors` maps each word to an array of at least that many numbers (the
-///   packages append the vector's norm and the word's index, which are ignored).
+///   size and whose `vectors` maps each word to an array of at least that many numbers. The
+///   packages append the vector's norm and the word's index, and those are ignored.
 /// Words of `words` that the file lacks are left out. Throws std::runtime_error when the file is
 /// missing, cannot be parsed, or has a vector shorter than its size.
 WordVectors ReadWordVectors(const std::filesystem::path& path, const std::set<std::string>& words);
