@@ -98,30 +98,19 @@ NeighbourModel NeighbourModel::Train(const std::vector<std::vector<std::string>>
 std::vector<float> NeighbourModel::Scores(const std::vector<std::string>& tokens) const {
   std::vector<float> scores(static_cast<std::size_t>(label_count_), 0);
   const auto query = Weigh(tokens);
-  // Similarities only of the examples that share a feature with the query.
-  std::vector<std::uint32_t> touched;
-  std::vector<float> similarity;
-  std::vector<std::uint32_t> position;  // Index into `touched` of each example, by lookup.
+  // One dot product per training example, accumulated feature by feature from the postings.
+  // Examples that share no feature keep 0, which never raises a label's score.
+  std::vector<float> similarity(example_labels_.size(), 0);
   for (const auto& feature : query) {
+    const float weight = feature.value / kValueScale;
     for (std::uint32_t slot = offsets_[feature.index]; slot < offsets_[feature.index + 1];
          ++slot) {
-      touched.push_back(posting_examples_[slot]);
+      similarity[posting_examples_[slot]] += weight * static_cast<float>(posting_values_[slot]);
     }
   }
-  std::sort(touched.begin(), touched.end());
-  touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
-  similarity.assign(touched.size(), 0);
-  for (const auto& feature : query) {
-    for (std::uint32_t slot = offsets_[feature.index]; slot < offsets_[feature.index + 1];
-         ++slot) {
-      const auto found = std::lower_bound(touched.begin(), touched.end(), posting_examples_[slot]);
-      similarity[static_cast<std::size_t>(found - touched.begin())] +=
-          feature.value * (static_cast<float>(posting_values_[slot]) / kValueScale);
-    }
-  }
-  for (std::size_t i = 0; i < touched.size(); ++i) {
-    float& score = scores[static_cast<std::size_t>(example_labels_[touched[i]])];
-    score = std::max(score, std::min(similarity[i], 1.0f));
+  for (std::size_t example = 0; example < similarity.size(); ++example) {
+    float& score = scores[static_cast<std::size_t>(example_labels_[example])];
+    score = std::max(score, std::min(similarity[example], 1.0f));
   }
   return scores;
 }
