@@ -28,7 +28,7 @@ struct FastTextOptions {
   std::string pretrained_vectors;
   // Extra copies of each training line, each with some words dropped or swapped with their
   // neighbour (see AugmentLines). 0 trains on the lines as given.
-  int augment_copies = 0;
+  int augment_copies = 1;
 };
 
 /// Returns `lines` followed by `copies` altered copies of each line, in order. In each copy

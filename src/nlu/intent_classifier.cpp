@@ -98,6 +98,8 @@ std::uint64_t HashTrainingData(const std::vector<tools::Utterance>& train,
         double(options.fasttext_temperature), double(options.nearest_neighbour)}) {
     hash.Add(value);
   }
+  // NOTE: only the path of the word vectors is hashed, so a changed file at the same path
+  // keeps a saved model.
   hash.Add(options.fasttext.pretrained_vectors);
   hash.Add(std::to_string(options.extra_solvers.size()));
   for (LinearSolver solver : options.extra_solvers) {
@@ -183,7 +185,9 @@ IntentClassifier IntentClassifier::Train(const std::vector<tools::Utterance>& al
       }
     }
   }
-  if (options.nearest_neighbour && options.kind != ModelKind::kFastText) {
+  // Without calibration data nothing fits the neighbour model's scale and weight, and an equal
+  // share of its unscaled, nearly uniform softmax would only flatten the probabilities.
+  if (options.nearest_neighbour && options.kind != ModelKind::kFastText && !calibration.empty()) {
     classifier.neighbour_ = NeighbourModel::Train(tokens, labels, label_count);
   }
   Calibration::Run(classifier, std::move(candidates), costs, calibration, options);

@@ -67,10 +67,11 @@ struct TrainingOptions {
   OutOfScopeRule out_of_scope_rule = OutOfScopeRule::kTopProbability;
   // Raise fastText's probabilities to a power fitted on calibration data by log loss, and
   // renormalize, before they are averaged (temperature scaling of its log-probabilities).
-  bool fasttext_temperature = false;
+  bool fasttext_temperature = true;
   // A nearest-neighbour member (NeighbourModel) after the linear models, with its softmax
-  // scale and weight fitted like theirs. Not used by ModelKind::kFastText.
-  bool nearest_neighbour = false;
+  // scale and weight fitted like theirs. Not used by ModelKind::kFastText, nor without
+  // calibration data.
+  bool nearest_neighbour = true;
 };
 
 /// Parses "fasttext", "linear" or "ensemble". Throws std::invalid_argument otherwise.

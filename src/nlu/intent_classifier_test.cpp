@@ -217,6 +217,7 @@ TEST(IntentClassifier, EnsembleOptionsKeepBytesAndPredictions) {
   options.costs = {0.5, 2};
   options.ensemble_fit = EnsembleFit::kJoint;
   options.out_of_scope_rule = OutOfScopeRule::kTwoThresholds;
+  options.nearest_neighbour = false;
   TemporaryDirectory directory;
   const auto first = directory.Path() / "first.intent-model";
   const auto trained = TrainTwiceExpectSameBytes(options, first);
@@ -247,6 +248,8 @@ TEST(IntentClassifier, NeighbourAndTemperatureKeepBytesAndPredictions) {
 
   // fastText, the SVM and the neighbour model.
   ASSERT_EQ(trained.Weights().size(), 3u);
+  // Without calibration data there is no neighbour model to weigh.
+  EXPECT_EQ(IntentClassifier::Train(TrainData(), {}, options).Weights().size(), 2u);
   EXPECT_GT(trained.FastTextPower(), 0);
   EXPECT_GE(Evaluate(trained, TestData()).in_scope_accuracy, 0.75);
   const auto loaded = IntentClassifier::Load(first);
@@ -259,11 +262,11 @@ TEST(IntentClassifier, NewOptionsChangeDataHash) {
   const auto base = SmallOptions();
   const auto base_hash = HashTrainingData(TrainData(), TestData(), base);
   auto neighbour = base;
-  neighbour.nearest_neighbour = true;
+  neighbour.nearest_neighbour = !base.nearest_neighbour;
   auto temperature = base;
-  temperature.fasttext_temperature = true;
+  temperature.fasttext_temperature = !base.fasttext_temperature;
   auto augment = base;
-  augment.fasttext.augment_copies = 1;
+  augment.fasttext.augment_copies = base.fasttext.augment_copies + 1;
   auto vectors = base;
   vectors.fasttext.pretrained_vectors = "vectors.vec";
   EXPECT_NE(HashTrainingData(TrainData(), TestData(), neighbour), base_hash);
