@@ -43,6 +43,22 @@ TEST(NeighbourModel, UnknownWordsScoreZero) {
   EXPECT_EQ(model.Scores({}), (std::vector<float>{0, 0, 0}));
 }
 
+TEST(NeighbourModel, SkipsFeaturesOfMostExamples) {
+  // "please" is in all 200 examples, over both the 5% share and the count of 100.
+  std::vector<std::vector<std::string>> examples;
+  std::vector<int> labels;
+  for (int i = 0; i < 200; ++i) {
+    examples.push_back({"please", "item" + std::to_string(i)});
+    labels.push_back(i % 2);
+  }
+  const auto model = NeighbourModel::Train(examples, labels, 2);
+  EXPECT_EQ(model.Scores({"please"}), (std::vector<float>{0, 0}));
+  const auto scores = model.Scores({"please", "item7"});
+  EXPECT_EQ(scores[0], 0.0f);
+  EXPECT_GT(scores[1], 0.5f);
+  EXPECT_LT(scores[1], 1.0f);
+}
+
 TEST(NeighbourModel, WriteReadKeepsScores) {
   const auto model = NeighbourModel::Train(Examples(), kLabels, 3);
   std::stringstream bytes;
