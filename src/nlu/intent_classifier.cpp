@@ -6,6 +6,7 @@
 #include <fstream>
 #include <limits>
 #include <map>
+#include <sstream>
 #include <stdexcept>
 
 #include "mobilelink/nlu/binary_io.hpp"
@@ -95,7 +96,8 @@ std::uint64_t HashTrainingData(const std::vector<tools::Utterance>& train,
         double(options.linear.term_weighting), double(options.linear.l2_normalize),
         double(options.linear.log_count_ratio), double(options.ensemble_fit),
         double(options.out_of_scope_rule), double(options.fasttext.augment_copies),
-        double(options.fasttext_temperature), double(options.nearest_neighbour)}) {
+        double(options.fasttext_temperature), double(options.nearest_neighbour),
+        double(options.linear_augment_copies)}) {
     hash.Add(value);
   }
   // NOTE: only the path of the word vectors is hashed, so a changed file at the same path
@@ -171,6 +173,20 @@ IntentClassifier IntentClassifier::Train(const std::vector<tools::Utterance>& al
   const std::vector<double> costs = options.costs.empty() || calibration.empty()
                                         ? std::vector<double>{options.linear.cost}
                                         : options.costs;
+  std::vector<std::vector<std::string>> linear_tokens = tokens;
+  std::vector<int> linear_labels = labels;
+  if (options.linear_augment_copies > 0) {
+    const auto augmented = AugmentLines(lines, linear_labels, options.linear_augment_copies,
+                                        static_cast<unsigned>(options.seed + 1));
+    for (std::size_t i = lines.size(); i < augmented.size(); ++i) {
+      std::vector<std::string> words;
+      std::istringstream in(augmented[i]);
+      for (std::string word; in >> word;) {
+        words.push_back(word);
+      }
+      linear_tokens.push_back(std::move(words));
+    }
+  }
   if (options.kind != ModelKind::kFastText) {
     std::vector<LinearSolver> solvers{options.linear.solver};
     solvers.insert(solvers.end(), options.extra_solvers.begin(), options.extra_solvers.end());
@@ -180,8 +196,8 @@ IntentClassifier IntentClassifier::Train(const std::vector<tools::Utterance>& al
         LinearOptions linear = options.linear;
         linear.solver = solver;
         linear.cost = cost;
-        candidates.back().push_back(LinearModel::Train(tokens, labels, label_count, linear,
-                                                       static_cast<unsigned>(options.seed)));
+        candidates.back().push_back(LinearModel::Train(linear_tokens, linear_labels, label_count,
+                                                       linear, static_cast<unsigned>(options.seed)));
       }
     }
   }

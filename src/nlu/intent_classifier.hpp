@@ -72,6 +72,9 @@ struct TrainingOptions {
   // scale and weight fitted like theirs. Not used by ModelKind::kFastText, nor without
   // calibration data.
   bool nearest_neighbour = true;
+  // Extra copies of each training message for the linear models, altered as fastText's are
+  // (AugmentLines, seeded with seed + 1). 0 trains them on the messages as given.
+  int linear_augment_copies = 0;
 };
 
 /// Parses "fasttext", "linear" or "ensemble". Throws std::invalid_argument otherwise.

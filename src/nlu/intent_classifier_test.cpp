@@ -267,12 +267,30 @@ TEST(IntentClassifier, NewOptionsChangeDataHash) {
   temperature.fasttext_temperature = !base.fasttext_temperature;
   auto augment = base;
   augment.fasttext.augment_copies = base.fasttext.augment_copies + 1;
+  auto linear_augment = base;
+  linear_augment.linear_augment_copies = base.linear_augment_copies + 1;
   auto vectors = base;
   vectors.fasttext.pretrained_vectors = "vectors.vec";
   EXPECT_NE(HashTrainingData(TrainData(), TestData(), neighbour), base_hash);
   EXPECT_NE(HashTrainingData(TrainData(), TestData(), temperature), base_hash);
   EXPECT_NE(HashTrainingData(TrainData(), TestData(), augment), base_hash);
   EXPECT_NE(HashTrainingData(TrainData(), TestData(), vectors), base_hash);
+  EXPECT_NE(HashTrainingData(TrainData(), TestData(), linear_augment), base_hash);
+}
+
+TEST(IntentClassifier, LinearAugmentChangesLinearModel) {
+  auto options = SmallOptions(ModelKind::kLinear);
+  const auto plain = IntentClassifier::Train(TrainData(), {}, options);
+  options.linear_augment_copies = 2;
+  const auto augmented = IntentClassifier::Train(TrainData(), {}, options);
+  bool any_confidence_changed = false;
+  for (const auto& example : TestData()) {
+    any_confidence_changed = any_confidence_changed || plain.Predict(example.text).confidence !=
+                                                           augmented.Predict(example.text).confidence;
+  }
+  EXPECT_TRUE(any_confidence_changed);
+  EXPECT_EQ(augmented.Predict("please refund my order").intent, "refund");
+  EXPECT_GE(Evaluate(augmented, TestData()).in_scope_accuracy, 0.75);
 }
 
 TEST(Sharpen, RaisesToPowerAndRenormalizes) {

@@ -21,8 +21,8 @@ class NeighbourModel final {
                               const std::vector<int>& labels, int label_count);
 
   /// Returns, for each label, the highest cosine similarity in [0, 1] between `tokens` and an
-  /// example of that label, or 0 when none shares a feature. Features found in over 5% of the
-  /// training examples (and in over 100) are left out of the dot products, but not of the
+  /// example of that label, or 0 when none shares a feature. A feature found in over 5% of the
+  /// training examples, and in over 100 of them, is left out of the dot products but not of the
   /// vector lengths, so a score can be below the exact cosine.
   [[nodiscard]] std::vector<float> Scores(const std::vector<std::string>& tokens) const;
 

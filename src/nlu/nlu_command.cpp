@@ -131,6 +131,12 @@ void AddTrainingOptions(CLI::App& command, NluCommandOptions& options, NamedOpti
                   "similarity to its training examples over word TF-IDF")
       ->capture_default_str();
   command
+      .add_option("--linear-augment", options.training.linear_augment_copies,
+                  "Linear models: extra copies of each training message with words dropped or "
+                  "swapped")
+      ->check(CLI::Range(0, 10))
+      ->capture_default_str();
+  command
       .add_option("--augment", fasttext.augment_copies,
                   "fastText: extra copies of each training message with words dropped or "
                   "swapped")
