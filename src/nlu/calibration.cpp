@@ -15,6 +15,8 @@ namespace {
 // Softmax temperatures tried for linear model scores. The one with the lowest log loss on the
 // calibration examples is kept.
 constexpr float kLinearScales[] = {1, 2, 3, 5, 8, 12, 20, 30, 50};
+// Powers tried for fastText's probabilities when options.fasttext_temperature is set.
+constexpr float kFastTextPowers[] = {0.25f, 0.35f, 0.5f, 0.7f, 1, 1.4f, 2, 3};
 // Ensemble weights are tried in steps of 1 / kWeightSteps.
 constexpr int kWeightSteps = 10;
 // Floor of a probability inside a log loss, so that one confident miss cannot dominate.
@@ -74,6 +76,31 @@ MemberTable FitScale(const Examples& examples, const std::vector<std::vector<flo
     }
   }
   return best;
+}
+
+// Replaces the table, which contains fastText's probabilities unchanged, with them raised to the
+// power of lowest log loss.
+void FitPower(const Examples& examples, MemberTable& table) {
+  const std::size_t labels = static_cast<std::size_t>(examples.label_count);
+  MemberTable best;
+  best.loss = std::numeric_limits<double>::infinity();
+  for (float power : kFastTextPowers) {
+    MemberTable candidate;
+    candidate.scale = power;
+    candidate.probabilities.reserve(table.probabilities.size());
+    for (std::size_t row = 0; row < examples.label.size(); ++row) {
+      const auto first = table.probabilities.begin() + static_cast<std::ptrdiff_t>(row * labels);
+      const auto sharpened =
+          Sharpen(std::vector<float>(first, first + static_cast<std::ptrdiff_t>(labels)), power);
+      candidate.probabilities.insert(candidate.probabilities.end(), sharpened.begin(),
+                                     sharpened.end());
+    }
+    candidate.loss = LogLoss(examples, candidate.probabilities);
+    if (candidate.loss < best.loss) {
+      best = std::move(candidate);
+    }
+  }
+  table = std::move(best);
 }
 
 std::vector<float> Mix(const std::vector<const MemberTable*>& members,
@@ -167,6 +194,23 @@ std::vector<float> Softmax(const std::vector<float>& scores, float scale) {
   return result;
 }
 
+std::vector<float> Sharpen(std::vector<float> probabilities, float power) {
+  if (power == 1) {
+    return probabilities;
+  }
+  double sum = 0;
+  for (auto& value : probabilities) {
+    value = std::pow(value, power);
+    sum += value;
+  }
+  if (sum > 0) {
+    for (auto& value : probabilities) {
+      value = static_cast<float>(value / sum);
+    }
+  }
+  return probabilities;
+}
+
 std::vector<float> AverageFastText(const std::vector<FastTextModel>& models,
                                    const std::string& line) {
   std::vector<float> average;
@@ -211,7 +255,8 @@ void Calibration::Run(IntentClassifier& classifier,
                       const std::vector<tools::Utterance>& calibration,
                       const TrainingOptions& options) {
   const auto& labels = classifier.labels_;
-  const std::size_t member_count = (classifier.fasttext_.empty() ? 0 : 1) + candidates.size();
+  const std::size_t member_count = (classifier.fasttext_.empty() ? 0 : 1) + candidates.size() +
+                                   (classifier.neighbour_ ? 1 : 0);
   classifier.threshold_ = options.fixed_threshold >= 0
                               ? static_cast<float>(options.fixed_threshold)
                               : 0.0f;
@@ -250,6 +295,10 @@ void Calibration::Run(IntentClassifier& classifier,
       fasttext->probabilities.insert(fasttext->probabilities.end(), probabilities.begin(),
                                      probabilities.end());
     }
+    if (options.fasttext_temperature) {
+      FitPower(examples, *fasttext);
+      classifier.fasttext_power_ = fasttext->scale;
+    }
   }
   // tables[member][i] holds the member trained with costs[i].
   std::vector<std::vector<MemberTable>> tables;
@@ -263,6 +312,17 @@ void Calibration::Run(IntentClassifier& classifier,
       }
       tables.back().push_back(FitScale(examples, scores));
     }
+  }
+
+  std::optional<MemberTable> neighbour;
+  if (classifier.neighbour_) {
+    std::vector<std::vector<float>> scores;
+    scores.reserve(tokens.size());
+    for (const auto& example_tokens : tokens) {
+      scores.push_back(classifier.neighbour_->Scores(example_tokens));
+    }
+    neighbour = FitScale(examples, scores);
+    classifier.neighbour_scale_ = neighbour->scale;
   }
 
   // Each setting picks one C per linear member. kLogLoss tries only the one of lowest loss.
@@ -306,6 +366,9 @@ void Calibration::Run(IntentClassifier& classifier,
     }
     for (std::size_t m = 0; m < setting.size(); ++m) {
       members.push_back(&tables[m][setting[m]]);
+    }
+    if (neighbour) {
+      members.push_back(&*neighbour);
     }
     if (options.ensemble_fit == EnsembleFit::kLogLoss) {
       double best_loss = std::numeric_limits<double>::infinity();

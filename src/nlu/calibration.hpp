@@ -16,6 +16,10 @@ namespace mobilelink::nlu {
 /// Returns softmax(scale * scores).
 std::vector<float> Softmax(const std::vector<float>& scores, float scale);
 
+/// Returns `probabilities` raised to `power` and renormalized to sum to 1, or unchanged when
+/// power is 1 or all are 0.
+std::vector<float> Sharpen(std::vector<float> probabilities, float power);
+
 /// Returns the mean of the models' probabilities for a line of normalized tokens.
 std::vector<float> AverageFastText(const std::vector<FastTextModel>& models,
                                    const std::string& line);

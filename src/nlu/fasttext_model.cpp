@@ -6,11 +6,14 @@
 #include <fasttext/fasttext.h>
 #include <filesystem>
 #include <fstream>
+#include <random>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <unistd.h>
 
 #include "mobilelink/nlu/binary_io.hpp"
+#include "mobilelink/nlu/word_vectors.hpp"
 
 namespace mobilelink::nlu {
 
@@ -67,16 +70,66 @@ fasttext::Args SupervisedArgs(const FastTextOptions& options, int seed) {
   return args;
 }
 
+std::vector<std::string> SplitWords(const std::string& line) {
+  std::vector<std::string> words;
+  std::istringstream in(line);
+  std::string word;
+  while (in >> word) {
+    words.push_back(word);
+  }
+  return words;
+}
+
 }  // namespace
+
+std::vector<std::string> AugmentLines(const std::vector<std::string>& lines,
+                                      std::vector<int>& labels, int copies, unsigned seed) {
+  // One draw in ten alters a word. std::mt19937's output is fixed by the C++ standard, unlike
+  // the standard distributions, so the augmented lines are the same on every platform.
+  constexpr std::uint32_t kOneIn = 10;
+  std::vector<std::string> augmented = lines;
+  const std::size_t original_count = lines.size();
+  std::mt19937 random(seed);
+  for (int copy = 0; copy < copies; ++copy) {
+    for (std::size_t i = 0; i < original_count; ++i) {
+      const auto words = SplitWords(lines[i]);
+      std::vector<std::string> remaining;
+      for (const auto& word : words) {
+        if (random() % kOneIn != 0) {
+          remaining.push_back(word);
+        }
+      }
+      if (remaining.empty() && !words.empty()) {
+        remaining.push_back(words[random() % words.size()]);
+      }
+      for (std::size_t w = 0; w + 1 < remaining.size(); ++w) {
+        if (random() % kOneIn == 0) {
+          std::swap(remaining[w], remaining[w + 1]);
+          w += 1;
+        }
+      }
+      std::string line;
+      for (const auto& word : remaining) {
+        line += line.empty() ? word : " " + word;
+      }
+      augmented.push_back(std::move(line));
+      labels.push_back(labels[i]);
+    }
+  }
+  return augmented;
+}
 
 FastTextModel::FastTextModel() = default;
 FastTextModel::FastTextModel(FastTextModel&&) noexcept = default;
 FastTextModel& FastTextModel::operator=(FastTextModel&&) noexcept = default;
 FastTextModel::~FastTextModel() = default;
 
-FastTextModel FastTextModel::Train(const std::vector<std::string>& lines,
-                                   const std::vector<int>& labels, int label_count,
+FastTextModel FastTextModel::Train(const std::vector<std::string>& original_lines,
+                                   const std::vector<int>& original_labels, int label_count,
                                    const FastTextOptions& options, int seed) {
+  std::vector<int> labels = original_labels;
+  const std::vector<std::string> lines =
+      AugmentLines(original_lines, labels, options.augment_copies, static_cast<unsigned>(seed));
   TemporaryFile input;
   {
     std::ofstream out(input.Path(), std::ios::binary);
@@ -89,6 +142,30 @@ FastTextModel FastTextModel::Train(const std::vector<std::string>& lines,
   }
   fasttext::Args args = SupervisedArgs(options, seed);
   args.input = input.Path();
+  // fastText reads its start vectors from a file in its text format, so the vectors of the
+  // training words are copied into one.
+  TemporaryFile start_vectors;
+  if (!options.pretrained_vectors.empty()) {
+    std::set<std::string> vocabulary;
+    for (const auto& line : lines) {
+      for (auto& word : SplitWords(line)) {
+        vocabulary.insert(std::move(word));
+      }
+    }
+    const WordVectors vectors = ReadWordVectors(options.pretrained_vectors, vocabulary);
+    if (vectors.dim != options.dim) {
+      throw std::invalid_argument("the word vectors in " + options.pretrained_vectors + " have " +
+                                  std::to_string(vectors.dim) + " dimensions, but the fastText " +
+                                  "dim is " + std::to_string(options.dim) +
+                                  ": set the dim to " + std::to_string(vectors.dim));
+    }
+    std::ofstream out(start_vectors.Path(), std::ios::binary);
+    WriteWordVectors(vectors, out);
+    if (!out.flush()) {
+      throw std::runtime_error("failed to write word vectors to " + start_vectors.Path());
+    }
+    args.pretrainedVectors = start_vectors.Path();
+  }
   FastTextModel model;
   model.fasttext_ = std::make_unique<fasttext::FastText>();
   model.fasttext_->train(args);

@@ -22,7 +22,21 @@ struct FastTextOptions {
   int min_char_ngram = 3;  // fastText's minn; 0 turns character n-grams off.
   int max_char_ngram = 5;  // fastText's maxn.
   int bucket = 100000;     // Hash buckets shared by word and character n-grams.
+  // Word vectors in fastText's text format (a "count dim" line, then "word v1 ... vdim"),
+  // which start the input vectors of the words they contain. Empty: random start. `dim` must
+  // equal their size.
+  std::string pretrained_vectors;
+  // Extra copies of each training line, each with some words dropped or swapped with their
+  // neighbour (see AugmentLines). 0 trains on the lines as given.
+  int augment_copies = 1;
 };
+
+/// Returns `lines` followed by `copies` altered copies of each line, in order. In each copy
+/// every word is dropped with probability 1/10, but a line keeps at least one word. Then, left
+/// to right, each pair of adjacent words is swapped with probability 1/10, and a swapped word
+/// is not swapped again. `labels` grows to match. The same seed gives the same lines.
+std::vector<std::string> AugmentLines(const std::vector<std::string>& lines,
+                                      std::vector<int>& labels, int copies, unsigned seed);
 
 /// Thread safe after construction.
 class FastTextModel final {

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <limits>
 #include <map>
+#include <sstream>
 #include <stdexcept>
 
 #include "mobilelink/nlu/binary_io.hpp"
@@ -16,7 +17,7 @@ namespace mobilelink::nlu {
 
 namespace {
 
-constexpr char kMagic[8] = {'M', 'L', 'N', 'L', 'U', '0', '0', '3'};
+constexpr char kMagic[8] = {'M', 'L', 'N', 'L', 'U', '0', '0', '4'};
 constexpr std::uint64_t kMaxLabels = 100000;
 constexpr std::uint64_t kMaxLabelBytes = 1024;
 constexpr std::uint64_t kMaxMembers = 64;
@@ -94,9 +95,14 @@ std::uint64_t HashTrainingData(const std::vector<tools::Utterance>& train,
         double(options.linear.word_stems),
         double(options.linear.term_weighting), double(options.linear.l2_normalize),
         double(options.linear.log_count_ratio), double(options.ensemble_fit),
-        double(options.out_of_scope_rule)}) {
+        double(options.out_of_scope_rule), double(options.fasttext.augment_copies),
+        double(options.fasttext_temperature), double(options.nearest_neighbour),
+        double(options.linear_augment_copies)}) {
     hash.Add(value);
   }
+  // NOTE: only the path of the word vectors is hashed, so a changed file at the same path
+  // keeps a saved model.
+  hash.Add(options.fasttext.pretrained_vectors);
   hash.Add(std::to_string(options.extra_solvers.size()));
   for (LinearSolver solver : options.extra_solvers) {
     hash.Add(double(solver));
@@ -167,6 +173,20 @@ IntentClassifier IntentClassifier::Train(const std::vector<tools::Utterance>& al
   const std::vector<double> costs = options.costs.empty() || calibration.empty()
                                         ? std::vector<double>{options.linear.cost}
                                         : options.costs;
+  std::vector<std::vector<std::string>> linear_tokens = tokens;
+  std::vector<int> linear_labels = labels;
+  if (options.linear_augment_copies > 0) {
+    const auto augmented = AugmentLines(lines, linear_labels, options.linear_augment_copies,
+                                        static_cast<unsigned>(options.seed + 1));
+    for (std::size_t i = lines.size(); i < augmented.size(); ++i) {
+      std::vector<std::string> words;
+      std::istringstream in(augmented[i]);
+      for (std::string word; in >> word;) {
+        words.push_back(word);
+      }
+      linear_tokens.push_back(std::move(words));
+    }
+  }
   if (options.kind != ModelKind::kFastText) {
     std::vector<LinearSolver> solvers{options.linear.solver};
     solvers.insert(solvers.end(), options.extra_solvers.begin(), options.extra_solvers.end());
@@ -176,10 +196,15 @@ IntentClassifier IntentClassifier::Train(const std::vector<tools::Utterance>& al
         LinearOptions linear = options.linear;
         linear.solver = solver;
         linear.cost = cost;
-        candidates.back().push_back(LinearModel::Train(tokens, labels, label_count, linear,
-                                                       static_cast<unsigned>(options.seed)));
+        candidates.back().push_back(LinearModel::Train(linear_tokens, linear_labels, label_count,
+                                                       linear, static_cast<unsigned>(options.seed)));
       }
     }
+  }
+  // Without calibration data nothing fits the neighbour model's scale and weight, and an equal
+  // share of its unscaled, nearly uniform softmax would only flatten the probabilities.
+  if (options.nearest_neighbour && options.kind != ModelKind::kFastText && !calibration.empty()) {
+    classifier.neighbour_ = NeighbourModel::Train(tokens, labels, label_count);
   }
   Calibration::Run(classifier, std::move(candidates), costs, calibration, options);
   return classifier;
@@ -193,10 +218,13 @@ std::vector<std::vector<float>> IntentClassifier::MemberProbabilities(
     for (const auto& token : tokens) {
       line += line.empty() ? token : " " + token;
     }
-    members.push_back(AverageFastText(fasttext_, line));
+    members.push_back(Sharpen(AverageFastText(fasttext_, line), fasttext_power_));
   }
   for (std::size_t i = 0; i < linear_.size(); ++i) {
     members.push_back(Softmax(linear_[i].Scores(tokens), linear_scales_[i]));
+  }
+  if (neighbour_) {
+    members.push_back(Softmax(neighbour_->Scores(tokens), neighbour_scale_));
   }
   return members;
 }
@@ -269,6 +297,7 @@ void IntentClassifier::Save(const std::filesystem::path& path) const {
     io::Put<float>(out, out_of_scope_threshold_);
     io::PutVector(out, weights_);
     io::Put<std::uint64_t>(out, fasttext_.size());
+    io::Put<float>(out, fasttext_power_);
     for (const auto& model : fasttext_) {
       model.Write(out);
     }
@@ -277,6 +306,11 @@ void IntentClassifier::Save(const std::filesystem::path& path) const {
       io::Put<float>(out, linear_scales_[i]);
       io::Put<double>(out, linear_costs_[i]);
       linear_[i].Write(out);
+    }
+    io::Put<std::uint8_t>(out, neighbour_ ? 1 : 0);
+    if (neighbour_) {
+      io::Put<float>(out, neighbour_scale_);
+      neighbour_->Write(out);
     }
     if (!out.flush()) {
       throw std::runtime_error("failed to write " + temporary.string());
@@ -339,6 +373,10 @@ IntentClassifier IntentClassifier::Load(const std::filesystem::path& path) {
   if (fasttext_count > kMaxMembers) {
     throw std::runtime_error("model file has an invalid fastText model count: " + path.string());
   }
+  classifier.fasttext_power_ = io::Get<float>(in);
+  if (!(classifier.fasttext_power_ > 0)) {
+    throw std::runtime_error("model file has an invalid fastText power: " + path.string());
+  }
   for (std::uint64_t i = 0; i < fasttext_count; ++i) {
     classifier.fasttext_.push_back(FastTextModel::Read(in, static_cast<int>(label_count)));
   }
@@ -354,7 +392,16 @@ IntentClassifier IntentClassifier::Load(const std::filesystem::path& path) {
       throw std::runtime_error("model file has a linear model for other labels: " + path.string());
     }
   }
-  const std::size_t members = (fasttext_count > 0 ? 1 : 0) + linear_count;
+  if (io::Get<std::uint8_t>(in) != 0) {
+    classifier.neighbour_scale_ = io::Get<float>(in);
+    classifier.neighbour_ = NeighbourModel::Read(in);
+    if (classifier.neighbour_->LabelCount() != static_cast<int>(label_count)) {
+      throw std::runtime_error("model file has a neighbour model for other labels: " +
+                               path.string());
+    }
+  }
+  const std::size_t members =
+      (fasttext_count > 0 ? 1 : 0) + linear_count + (classifier.neighbour_ ? 1 : 0);
   if (members == 0) {
     throw std::runtime_error("model file contains no model: " + path.string());
   }

@@ -13,6 +13,7 @@
 #include "mobilelink/bot/tier_zero_bot.hpp"
 #include "mobilelink/nlu/fasttext_model.hpp"
 #include "mobilelink/nlu/linear_model.hpp"
+#include "mobilelink/nlu/neighbour_model.hpp"
 #include "mobilelink/nlu/threshold.hpp"
 #include "mobilelink/tools/dataset.hpp"
 
@@ -64,6 +65,16 @@ struct TrainingOptions {
   std::vector<double> costs{0.5, 1, 2};
   EnsembleFit ensemble_fit = EnsembleFit::kJoint;
   OutOfScopeRule out_of_scope_rule = OutOfScopeRule::kTopProbability;
+  // Raise fastText's probabilities to a power fitted on calibration data by log loss, and
+  // renormalize, before they are averaged (temperature scaling of its log-probabilities).
+  bool fasttext_temperature = true;
+  // A nearest-neighbour member (NeighbourModel) after the linear models, with its softmax
+  // scale and weight fitted like theirs. Not used by ModelKind::kFastText, nor without
+  // calibration data.
+  bool nearest_neighbour = true;
+  // Extra copies of each training message for the linear models, altered as fastText's are
+  // (AugmentLines, seeded with seed + 1). 0 trains them on the messages as given.
+  int linear_augment_copies = 0;
 };
 
 /// Parses "fasttext", "linear" or "ensemble". Throws std::invalid_argument otherwise.
@@ -119,8 +130,11 @@ class IntentClassifier final : public bot::IntentDetector {
   [[nodiscard]] double OutOfScopeThreshold() const { return out_of_scope_threshold_; }
   /// fastText's share of the ensemble probability, 0 without fastText.
   [[nodiscard]] double FastTextWeight() const;
-  /// Weight of each member: the fastText models as one (when any), then each linear model.
+  /// Weight of each member: the fastText models as one (when any), then each linear model,
+  /// then the nearest-neighbour model (when any).
   [[nodiscard]] const std::vector<float>& Weights() const { return weights_; }
+  /// Power applied to fastText's probabilities before averaging; 1 when not fitted.
+  [[nodiscard]] double FastTextPower() const { return fasttext_power_; }
   /// C of each linear model.
   [[nodiscard]] std::vector<double> Costs() const;
   /// The threshold objective that training reached on the calibration examples (accuracy as a
@@ -132,7 +146,7 @@ class IntentClassifier final : public bot::IntentDetector {
 
   // Returns one ensemble probability per label.
   [[nodiscard]] std::vector<float> Probabilities(const std::vector<std::string>& tokens) const;
-  // Returns each member's probabilities: the fastText average first, then each linear model.
+  // Returns each member's probabilities in the order of weights_.
   [[nodiscard]] std::vector<std::vector<float>> MemberProbabilities(
       const std::vector<std::string>& tokens) const;
 
@@ -144,9 +158,12 @@ class IntentClassifier final : public bot::IntentDetector {
   std::vector<float> weights_;
   std::uint64_t data_hash_ = 0;
   std::vector<FastTextModel> fasttext_;
+  float fasttext_power_ = 1;  // Power of the fastText average, 1 unless fitted.
   std::vector<LinearModel> linear_;
   std::vector<float> linear_scales_;  // Softmax temperature of each linear model's scores.
   std::vector<double> linear_costs_;
+  std::optional<NeighbourModel> neighbour_;
+  float neighbour_scale_ = 1;  // Softmax temperature of the neighbour model's scores.
   double calibration_objective_ = 0;
 };
 

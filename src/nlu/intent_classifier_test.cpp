@@ -56,6 +56,27 @@ std::string ReadBytes(const std::filesystem::path& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
+void ExpectSamePredictions(const IntentClassifier& loaded, const IntentClassifier& trained) {
+  for (const auto& example : TestData()) {
+    const Prediction before = trained.Predict(example.text);
+    const Prediction after = loaded.Predict(example.text);
+    EXPECT_EQ(after.intent, before.intent) << example.text;
+    EXPECT_FLOAT_EQ(after.confidence, before.confidence) << example.text;
+  }
+}
+
+// Trains twice with `options`, expects the saved files to be the same bytes, and returns the
+// first model, which is saved at `path`.
+IntentClassifier TrainTwiceExpectSameBytes(const TrainingOptions& options,
+                                           const std::filesystem::path& path) {
+  const std::filesystem::path second = path.string() + ".second";
+  auto trained = IntentClassifier::Train(TrainData(), TestData(), options);
+  trained.Save(path);
+  IntentClassifier::Train(TrainData(), TestData(), options).Save(second);
+  EXPECT_EQ(ReadBytes(path), ReadBytes(second));
+  return trained;
+}
+
 TEST(FixtureCsv, ReadsQuotedCommasAndNewlines) {
   const auto train = TrainData();
   ASSERT_EQ(train.size(), 47u);
@@ -124,12 +145,7 @@ TEST(IntentClassifier, SaveLoadKeepsPredictions) {
   EXPECT_EQ(loaded.Labels(), trained.Labels());
   EXPECT_EQ(loaded.Threshold(), trained.Threshold());
   EXPECT_EQ(loaded.DataHash(), trained.DataHash());
-  for (const auto& example : TestData()) {
-    const Prediction before = trained.Predict(example.text);
-    const Prediction after = loaded.Predict(example.text);
-    EXPECT_EQ(after.intent, before.intent) << example.text;
-    EXPECT_FLOAT_EQ(after.confidence, before.confidence) << example.text;
-  }
+  ExpectSamePredictions(loaded, trained);
 }
 
 TEST(IntentClassifier, LoadRejectsInvalidFile) {
@@ -201,13 +217,10 @@ TEST(IntentClassifier, EnsembleOptionsKeepBytesAndPredictions) {
   options.costs = {0.5, 2};
   options.ensemble_fit = EnsembleFit::kJoint;
   options.out_of_scope_rule = OutOfScopeRule::kTwoThresholds;
+  options.nearest_neighbour = false;
   TemporaryDirectory directory;
   const auto first = directory.Path() / "first.intent-model";
-  const auto second = directory.Path() / "second.intent-model";
-  const auto trained = IntentClassifier::Train(TrainData(), TestData(), options);
-  trained.Save(first);
-  IntentClassifier::Train(TrainData(), TestData(), options).Save(second);
-  EXPECT_EQ(ReadBytes(first), ReadBytes(second));
+  const auto trained = TrainTwiceExpectSameBytes(options, first);
 
   ASSERT_EQ(trained.Weights().size(), 3u);
   ASSERT_EQ(trained.Costs().size(), 2u);
@@ -222,6 +235,71 @@ TEST(IntentClassifier, EnsembleOptionsKeepBytesAndPredictions) {
     EXPECT_EQ(loaded.Predict(example.text).intent, trained.Predict(example.text).intent)
         << example.text;
   }
+}
+
+TEST(IntentClassifier, NeighbourAndTemperatureKeepBytesAndPredictions) {
+  auto options = SmallOptions();
+  options.nearest_neighbour = true;
+  options.fasttext_temperature = true;
+  options.fasttext.augment_copies = 1;
+  TemporaryDirectory directory;
+  const auto first = directory.Path() / "first.intent-model";
+  const auto trained = TrainTwiceExpectSameBytes(options, first);
+
+  // fastText, the SVM and the neighbour model.
+  ASSERT_EQ(trained.Weights().size(), 3u);
+  // Without calibration data there is no neighbour model to weigh.
+  EXPECT_EQ(IntentClassifier::Train(TrainData(), {}, options).Weights().size(), 2u);
+  EXPECT_GT(trained.FastTextPower(), 0);
+  EXPECT_GE(Evaluate(trained, TestData()).in_scope_accuracy, 0.75);
+  const auto loaded = IntentClassifier::Load(first);
+  EXPECT_EQ(loaded.Weights(), trained.Weights());
+  EXPECT_EQ(loaded.FastTextPower(), trained.FastTextPower());
+  ExpectSamePredictions(loaded, trained);
+}
+
+TEST(IntentClassifier, NewOptionsChangeDataHash) {
+  const auto base = SmallOptions();
+  const auto base_hash = HashTrainingData(TrainData(), TestData(), base);
+  auto neighbour = base;
+  neighbour.nearest_neighbour = !base.nearest_neighbour;
+  auto temperature = base;
+  temperature.fasttext_temperature = !base.fasttext_temperature;
+  auto augment = base;
+  augment.fasttext.augment_copies = base.fasttext.augment_copies + 1;
+  auto linear_augment = base;
+  linear_augment.linear_augment_copies = base.linear_augment_copies + 1;
+  auto vectors = base;
+  vectors.fasttext.pretrained_vectors = "vectors.vec";
+  EXPECT_NE(HashTrainingData(TrainData(), TestData(), neighbour), base_hash);
+  EXPECT_NE(HashTrainingData(TrainData(), TestData(), temperature), base_hash);
+  EXPECT_NE(HashTrainingData(TrainData(), TestData(), augment), base_hash);
+  EXPECT_NE(HashTrainingData(TrainData(), TestData(), vectors), base_hash);
+  EXPECT_NE(HashTrainingData(TrainData(), TestData(), linear_augment), base_hash);
+}
+
+TEST(IntentClassifier, LinearAugmentChangesLinearModel) {
+  auto options = SmallOptions(ModelKind::kLinear);
+  const auto plain = IntentClassifier::Train(TrainData(), {}, options);
+  options.linear_augment_copies = 2;
+  const auto augmented = IntentClassifier::Train(TrainData(), {}, options);
+  bool any_confidence_changed = false;
+  for (const auto& example : TestData()) {
+    any_confidence_changed = any_confidence_changed || plain.Predict(example.text).confidence !=
+                                                           augmented.Predict(example.text).confidence;
+  }
+  EXPECT_TRUE(any_confidence_changed);
+  EXPECT_EQ(augmented.Predict("please refund my order").intent, "refund");
+  EXPECT_GE(Evaluate(augmented, TestData()).in_scope_accuracy, 0.75);
+}
+
+TEST(Sharpen, RaisesToPowerAndRenormalizes) {
+  const auto sharpened = Sharpen({0.2f, 0.8f}, 2);
+  ASSERT_EQ(sharpened.size(), 2u);
+  EXPECT_NEAR(sharpened[0], 0.04f / 0.68f, 1e-6f);
+  EXPECT_NEAR(sharpened[1], 0.64f / 0.68f, 1e-6f);
+  EXPECT_EQ(Sharpen({0.3f, 0.7f}, 1), (std::vector<float>{0.3f, 0.7f}));
+  EXPECT_EQ(Sharpen({0, 0}, 2), (std::vector<float>{0, 0}));
 }
 
 TEST(IntentClassifier, JointFitReachesAtLeastLogLossFit) {

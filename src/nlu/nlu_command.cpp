@@ -116,6 +116,33 @@ void AddTrainingOptions(CLI::App& command, NluCommandOptions& options, NamedOpti
   command.add_option("--maxn", fasttext.max_char_ngram, "fastText longest character n-gram")
       ->capture_default_str();
   command
+      .add_option("--fasttext-vectors", fasttext.pretrained_vectors,
+                  "Word vectors that start fastText's training, in fastText's text format; "
+                  "--dim must equal their size")
+      ->check(CLI::ExistingFile);
+  command
+      .add_option("--fasttext-temperature", options.training.fasttext_temperature,
+                  "Fit a power of fastText's probabilities on validation data by log loss "
+                  "before averaging")
+      ->capture_default_str();
+  command
+      .add_option("--nearest-neighbour", options.training.nearest_neighbour,
+                  "Add a nearest-neighbour member: each intent's score is the highest cosine "
+                  "similarity to its training examples over word TF-IDF")
+      ->capture_default_str();
+  command
+      .add_option("--linear-augment", options.training.linear_augment_copies,
+                  "Linear models: extra copies of each training message with words dropped or "
+                  "swapped")
+      ->check(CLI::Range(0, 10))
+      ->capture_default_str();
+  command
+      .add_option("--augment", fasttext.augment_copies,
+                  "fastText: extra copies of each training message with words dropped or "
+                  "swapped")
+      ->check(CLI::Range(0, 10))
+      ->capture_default_str();
+  command
       .add_option("--hash-bits", options.training.linear.hash_bits,
                   "Linear model feature space: 2^N hashed buckets")
       ->capture_default_str();
@@ -292,6 +319,7 @@ int RunNluEval(const NluCommandOptions& options) {
                      {"model_bytes", Number(report.model_bytes)},
                      {"threshold", Number(classifier.Threshold(), 4)},
                      {"fasttext_weight", Number(classifier.FastTextWeight(), 2)},
+                     {"fasttext_power", Number(classifier.FastTextPower(), 2)},
                      {"oos_threshold", Number(classifier.OutOfScopeThreshold(), 2)},
                      {"weights", NumberList(classifier.Weights(), 2)},
                      {"costs", NumberList(classifier.Costs(), 3)},
