@@ -67,13 +67,13 @@ done
 echo "# mobilelink webhook-to-reply latency at 2000 messages/s offered (CLINC150 test split)"
 ./build/mobilelink replay --input data/clinc150/data_full.json --inbox sms \
   --url http://127.0.0.1:18180 --provider http://127.0.0.1:18190 --config "$work/config.yaml" \
-  --rate 2000 --concurrency 256 --limit $((2000 * seconds)) | tail -1
+  --rate 2000 --concurrency 256 --limit $((2000 * seconds)) | tail -1 || echo "# the replay above reported messages without a reply (its exit status was not 0)"
 echo "# server-side queue-to-accepted reply time after that run (mobilelink_reply_latency_seconds)"
 curl -s http://127.0.0.1:18180/metrics | grep -E '^mobilelink_reply_latency_seconds_(bucket|count)'
 echo "# mobilelink webhook-to-reply latency at 500 messages/s offered"
 ./build/mobilelink replay --input data/clinc150/data_full.json --inbox sms \
   --url http://127.0.0.1:18180 --provider http://127.0.0.1:18190 --config "$work/config.yaml" \
-  --rate 500 --concurrency 64 --limit 3000 | tail -1
+  --rate 500 --concurrency 64 --limit 3000 | tail -1 || echo "# the replay above reported messages without a reply (its exit status was not 0)"
 echo "# mobilelink signed Twilio webhooks, 32 connections, ${seconds}s"
 ./build/mobilelink_loadgen --mode twilio --port 18180 --signed-base http://127.0.0.1:18180 \
   --connections 32 --seconds "$seconds"
