@@ -3,30 +3,31 @@
 // server is rendered as text (textContent or chart labels), never as HTML.
 'use strict';
 
-const TOKEN_KEY = 'mobilelink.token';
 const BREACH = '#b3261e';
 const COLORS = ['#1f6feb', '#2da44e', '#bf8700', '#8250df', '#cf222e', '#0a7b83', '#6e7781'];
 const REFRESH_MS = 30000;
 const charts = {};
 
-function token() { return sessionStorage.getItem(TOKEN_KEY); }
+let signedIn = false;
 
 function show(id, visible) { document.getElementById(id).hidden = !visible; }
 
 function setError(id, text) { document.getElementById(id).textContent = text || ''; }
 
+// Signs in the way the console does: the server sets its HttpOnly session cookie, so no script
+// on the page can read the access token.
 async function login(event) {
   event.preventDefault();
   const form = new FormData(event.target);
   const body = new URLSearchParams({
     grant_type: 'password', username: form.get('username'), password: form.get('password'),
   });
-  const response = await fetch('/oauth/token', { method: 'POST', body });
+  const response = await fetch('/console/session', { method: 'POST', body, credentials: 'same-origin' });
   if (!response.ok) {
     setError('login-error', 'Login failed: check the login and password.');
     return;
   }
-  sessionStorage.setItem(TOKEN_KEY, (await response.json()).access_token);
+  setError('login-error', '');
   start();
 }
 
@@ -40,10 +41,9 @@ function reportQuery() {
 }
 
 async function fetchReport(path) {
-  const response = await fetch(path, { headers: { Authorization: 'Bearer ' + token() } });
+  const response = await fetch(path, { credentials: 'same-origin' });
   if (response.status === 401) {
-    sessionStorage.removeItem(TOKEN_KEY);
-    start();
+    showSignedIn(false);
     return null;
   }
   if (!response.ok) {
@@ -193,17 +193,23 @@ async function refresh() {
   drawCharts(report);
 }
 
-function start() {
-  const loggedIn = Boolean(token());
-  show('login', !loggedIn);
-  show('dashboard', loggedIn);
-  if (loggedIn) refresh();
+function showSignedIn(value) {
+  signedIn = value;
+  show('login', !value);
+  show('dashboard', value);
+}
+
+// Shows the dashboard when the console's session cookie is valid, else the login form.
+async function start() {
+  const session = await fetch('/console/session', { credentials: 'same-origin' });
+  showSignedIn(session.ok);
+  if (session.ok) refresh();
 }
 
 document.addEventListener('DOMContentLoaded', () => {
   document.getElementById('login').addEventListener('submit', login);
   document.getElementById('filters').addEventListener('submit', (event) => { event.preventDefault(); refresh(); });
   document.getElementById('csv').addEventListener('click', downloadCsv);
-  setInterval(() => { if (token()) refresh(); }, REFRESH_MS);
+  setInterval(() => { if (signedIn) refresh(); }, REFRESH_MS);
   start();
 });
