@@ -65,6 +65,9 @@ void AuditAgentChange(core::Repository& unit, const AppContext& context, const C
 /// queue and their own conversations.
 bool MayView(const Caller& caller, const core::Conversation& conversation);
 
+/// Returns the 403 response for a conversation that MayView rejects.
+http::HttpResponse NotVisible(std::int64_t conversation_id);
+
 void RespondAfterReadAudit(AppContext& context, const Caller& caller, std::string_view action,
                            std::int64_t conversation_id, http::HttpResponse response,
                            http::Responder respond);

@@ -236,9 +236,7 @@ http::HttpResponse ShowConversation(AppContext& context, const Caller& caller, s
                                      "conversation " + std::to_string(id) + " not found", "id");
   }
   if (!MayView(caller, *conversation)) {
-    return http::HttpResponse::Error(403, "forbidden",
-                                     "conversation " + std::to_string(id) +
-                                         " is neither in the queue nor assigned to you");
+    return NotVisible(id);
   }
   return http::HttpResponse::Json(200, json::serialize(body));
 }
@@ -249,6 +247,12 @@ bool MayView(const Caller& caller, const core::Conversation& conversation) {
   const bool in_queue = conversation.tier >= 1 && !conversation.assignee_agent_id &&
                         conversation.status == core::ConversationStatus::kOpen;
   return caller.IsSupervisor() || in_queue || conversation.assignee_agent_id == caller.agent.id;
+}
+
+http::HttpResponse NotVisible(std::int64_t conversation_id) {
+  return http::HttpResponse::Error(403, "forbidden",
+                                   "conversation " + std::to_string(conversation_id) +
+                                       " is neither in the queue nor assigned to you");
 }
 
 http::HttpResponse SendTyping(AppContext& context, const Caller& caller, std::int64_t id) {

@@ -1,5 +1,8 @@
 #include "mobilelink/app/application.hpp"
 
+#include <set>
+#include <string>
+
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -248,12 +251,24 @@ class Application::Impl {
   }
 
  private:
+  // Stores the config's agents and deactivates the stored agents that the config no longer
+  // lists: they can no longer log in, and their tokens stop working.
   void SyncAgents() {
     auto result = store_->WriteAndWait([&](core::Repository& repository) {
+      std::set<std::string, std::less<>> logins;
       for (const auto& configured : config_.agents) {
         core::Agent agent{0, configured.login, configured.name, configured.role,
                           configured.password_hash, true};
         repository.UpsertAgent(agent);
+        logins.insert(configured.login);
+      }
+      for (auto& stored : repository.ListAgents()) {
+        if (stored.active && !logins.contains(stored.login)) {
+          stored.active = false;
+          repository.UpsertAgent(stored);
+          Logger("http")->warn("agent deactivated: not in the config agent_id={} login={}",
+                               stored.id, stored.login);
+        }
       }
     });
     if (!result.ok) {

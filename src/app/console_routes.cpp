@@ -7,6 +7,8 @@
 #include "mobilelink/app/session_auth.hpp"
 #include "mobilelink/app/web_assets.hpp"
 #include "mobilelink/common/log.hpp"
+#include "mobilelink/security/credentials.hpp"
+#include "mobilelink/store/store.hpp"
 
 namespace mobilelink::app {
 
@@ -106,11 +108,32 @@ void AddSessionRoutes(http::Router& router, AppContext& context) {
                  respond(std::move(*rejection));
                  return;
                }
-               // NOTE: the access token stays valid in the store until it expires (12 hours),
-               // because the store has no revocation yet. Only the browser's cookie is deleted.
-               http::HttpResponse response(204);
-               response.headers.Set("Set-Cookie", ExpiredSessionCookie(UsesHttps(context)));
-               respond(std::move(response));
+               const bool https = UsesHttps(context);
+               const auto* found = std::get_if<RequestCredential>(&credential);
+               if (found == nullptr) {
+                 http::HttpResponse response(204);
+                 response.headers.Set("Set-Cookie", ExpiredSessionCookie(https));
+                 respond(std::move(response));
+                 return;
+               }
+               // The token is deleted from the store before the response, so a copy of the cookie
+               // or the same value as a bearer token stops working at once.
+               const std::string hash = security::HashToken(found->token);
+               context.store->Write(
+                   [hash](core::Repository& repository) { repository.RevokeAccessToken(hash); },
+                   [https, respond](const store::WriteResult& result) {
+                     if (!result.ok) {
+                       Logger("http")->error("logout failed: token not revoked error={}",
+                                             result.error);
+                       respond(http::HttpResponse::Error(
+                           503, "store_unavailable",
+                           "the session could not be ended; try logging out again"));
+                       return;
+                     }
+                     http::HttpResponse response(204);
+                     response.headers.Set("Set-Cookie", ExpiredSessionCookie(https));
+                     respond(std::move(response));
+                   });
              });
 }
 

@@ -171,10 +171,7 @@ void AddCustomerApiRoutes(http::Router& router, AppContext& context) {
                  conversation = repository.GetConversation(*id);
                });
                if (conversation && !agent_api::MayView(*caller, *conversation)) {
-                 respond(http::HttpResponse::Error(
-                     403, "forbidden",
-                     "conversation " + std::to_string(*id) +
-                         " is neither in the queue nor assigned to you"));
+                 respond(agent_api::NotVisible(*id));
                  return;
                }
                // The profile is answered only after its read is in the audit log.

@@ -102,11 +102,9 @@ http::HttpResponse Suggestions(AppContext& context, const agent_api::Caller& cal
         404, "conversation_not_found",
         "conversation " + std::to_string(conversation_id) + " not found", "id");
   }
-  if (!caller.IsSupervisor() && conversation->assignee_agent_id != caller.agent.id &&
-      conversation->assignee_agent_id.has_value()) {
-    return http::HttpResponse::Error(
-        403, "forbidden",
-        "conversation " + std::to_string(conversation_id) + " is assigned to another agent");
+  // The response carries the customer's newest message, so it follows the transcript's rule.
+  if (!agent_api::MayView(caller, *conversation)) {
+    return agent_api::NotVisible(conversation_id);
   }
   const auto now = context.clock->Now();
   json::array items;

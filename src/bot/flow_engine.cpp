@@ -521,7 +521,7 @@ class FlowEngine::Turn {
       return false;
     }
     const auto issued =
-        engine_.auth_.otp->Issue(repository_, conversation_.id, engine_.clock_.Now());
+        engine_.auth_.otp->Issue(repository_, conversation_.id, phone, engine_.clock_.Now());
     if (!issued.ok()) {
       Outcome(step, security::ToString(issued.error));
       AbandonAndHandOff("authentication_failed");

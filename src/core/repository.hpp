@@ -150,6 +150,8 @@ class Repository {
   /// Returns the agent id of an unexpired token.
   virtual std::optional<std::int64_t> FindAccessToken(std::string_view token_hash,
                                                       TimePoint now) = 0;
+  /// Deletes a token, so that it no longer authenticates. Returns false when it was not stored.
+  virtual bool RevokeAccessToken(std::string_view token_hash) = 0;
   /// Counts the agent's conversations that are assigned and not resolved.
   virtual int CountAssigned(std::int64_t agent_id) = 0;
 

@@ -1,5 +1,7 @@
 #include "mobilelink/security/otp.hpp"
 
+#include <algorithm>
+
 #include <stdexcept>
 
 #include <boost/json.hpp>
@@ -107,7 +109,7 @@ std::string OtpService::HashCode(std::string_view code, std::string_view salt_he
 }
 
 OtpIssueResult OtpService::Issue(core::Repository& unit, std::int64_t conversation_id,
-                                 core::TimePoint now) const {
+                                 const std::string& recipient, core::TimePoint now) const {
   OtpIssueResult result;
   const auto conversation = unit.GetConversation(conversation_id);
   if (!conversation) {
@@ -116,12 +118,17 @@ OtpIssueResult OtpService::Issue(core::Repository& unit, std::int64_t conversati
   }
   auto codes = OpenOtpRepository(unit);
   const core::TimePoint window_start = now - options_.rate_window;
-  if (codes->CountIssuedSince(conversation->contact_id, window_start) >=
-      options_.max_codes_per_window) {
+  for (const IssuedCodes& issued : {codes->IssuedToContactSince(conversation->contact_id, window_start),
+                                    codes->IssuedToRecipientSince(recipient, window_start)}) {
+    if (issued.count < options_.max_codes_per_window) {
+      continue;
+    }
     result.error = OtpIssueError::kRateLimited;
     // The window slides, so the next code is allowed once the oldest code in it leaves.
-    const auto oldest = codes->OldestIssuedSince(conversation->contact_id, window_start);
-    result.retry_at = oldest.value_or(now) + options_.rate_window;
+    const core::TimePoint retry_at = issued.oldest.value_or(now) + options_.rate_window;
+    result.retry_at = std::max(result.retry_at.value_or(retry_at), retry_at);
+  }
+  if (result.error == OtpIssueError::kRateLimited) {
     return result;
   }
   codes->ReplaceActive(conversation_id);
@@ -131,6 +138,7 @@ OtpIssueResult OtpService::Issue(core::Repository& unit, std::int64_t conversati
   OtpRecord record;
   record.conversation_id = conversation_id;
   record.contact_id = conversation->contact_id;
+  record.recipient = recipient;
   record.salt = ToHex(salt, sizeof salt);
   result.code = NewCode();
   record.code_hash = HashCode(result.code, record.salt);

@@ -24,7 +24,7 @@ namespace mobilelink::security {
 /// | --- | --- | --- | --- |
 /// | ttl | how long a code is valid after it is issued | seconds | 300 |
 /// | max_attempts | wrong entries after which the code is locked | count | 3 |
-/// | max_codes_per_window | codes issued to one contact within `rate_window` | count | 3 |
+/// | max_codes_per_window | codes issued to one contact, and sent to one phone number, within `rate_window` | count | 3 |
 /// | rate_window | the window of the issue rate limit | seconds | 900 |
 /// | hash_key | key of the stored code hashes; random per process when empty | text | empty |
 struct OtpOptions {
@@ -40,12 +40,19 @@ struct OtpRecord {
   std::int64_t id = 0;
   std::int64_t conversation_id = 0;
   std::int64_t contact_id = 0;
+  std::string recipient;  // The phone number the code was sent to, E.164.
   std::string code_hash;
   std::string salt;
   std::string state;  // active, verified, expired, locked, replaced.
   int attempts = 0;   // Wrong entries so far.
   core::TimePoint created_at;
   core::TimePoint expires_at;
+};
+
+/// The codes issued within a rate window: how many, and when the oldest of them was issued.
+struct IssuedCodes {
+  int count = 0;
+  std::optional<core::TimePoint> oldest;
 };
 
 /// The persistence port of the passcodes. Runs on the unit of work it was opened on.
@@ -60,11 +67,11 @@ class OtpRepository {
   virtual void Update(const OtpRecord& record) = 0;
   /// Marks every active code of the conversation as replaced.
   virtual void ReplaceActive(std::int64_t conversation_id) = 0;
-  /// Counts the codes issued to the contact after `since`.
-  virtual int CountIssuedSince(std::int64_t contact_id, core::TimePoint since) = 0;
-  /// Returns the issue time of the contact's oldest code issued after `since`.
-  virtual std::optional<core::TimePoint> OldestIssuedSince(std::int64_t contact_id,
-                                                           core::TimePoint since) = 0;
+  /// Returns the codes issued to the contact after `since`.
+  virtual IssuedCodes IssuedToContactSince(std::int64_t contact_id, core::TimePoint since) = 0;
+  /// Returns the codes sent to the phone number `recipient` after `since`.
+  virtual IssuedCodes IssuedToRecipientSince(const std::string& recipient,
+                                             core::TimePoint since) = 0;
 };
 
 /// Opens the port on the same connection and transaction as `unit`.
@@ -91,10 +98,12 @@ class OtpService final {
   /// Throws std::invalid_argument when an option is out of range.
   explicit OtpService(OtpOptions options);
 
-  /// Issues a new code for the conversation's contact, replacing the conversation's active
-  /// code. Appends auth.otp_sent.
+  /// Issues a new code for the conversation's contact, to be sent to the phone number
+  /// `recipient`, replacing the conversation's active code. Returns kRateLimited when the
+  /// contact or the recipient already got max_codes_per_window codes in the window. Appends
+  /// auth.otp_sent.
   OtpIssueResult Issue(core::Repository& unit, std::int64_t conversation_id,
-                       core::TimePoint now) const;
+                       const std::string& recipient, core::TimePoint now) const;
 
   /// Checks `code` against the conversation's latest code. A code is valid while
   /// now < expires_at. The entry that uses up the last attempt returns kLocked, and so does

@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -18,6 +20,7 @@ using std::chrono::minutes;
 using std::chrono::seconds;
 
 const core::TimePoint kStart = core::TimePoint(seconds(1'800'000'000));
+constexpr char kPhone[] = "+15551230001";
 
 class OtpTest : public ::testing::Test {
  protected:
@@ -26,9 +29,12 @@ class OtpTest : public ::testing::Test {
         db_.NewConversation({core::IdentityKind::kPhone, "+15551230001", ""}, "sms", kStart);
   }
 
-  OtpIssueResult Issue(std::int64_t conversation_id, core::TimePoint now) {
+  OtpIssueResult Issue(std::int64_t conversation_id, core::TimePoint now,
+                       const std::string& recipient = kPhone) {
     OtpIssueResult result;
-    db_.Write([&](core::Repository& unit) { result = otp_.Issue(unit, conversation_id, now); });
+    db_.Write([&](core::Repository& unit) {
+      result = otp_.Issue(unit, conversation_id, recipient, now);
+    });
     return result;
   }
 
@@ -136,7 +142,26 @@ TEST_F(OtpTest, OtherContactNotRateLimited) {
   for (int i = 0; i < 3; ++i) {
     EXPECT_TRUE(Issue(conversation_, kStart + seconds(i)).ok());
   }
-  EXPECT_TRUE(Issue(stranger, kStart + seconds(5)).ok());
+  EXPECT_TRUE(Issue(stranger, kStart + seconds(5), "+15551230002").ok());
+}
+
+TEST_F(OtpTest, RateLimitedPerRecipient) {
+  // Web chat visitors are new contacts each time, but their codes go to one customer's phone.
+  std::vector<std::int64_t> visitors;
+  for (int i = 0; i < 5; ++i) {
+    visitors.push_back(db_.NewConversation(
+        {core::IdentityKind::kWebchat, "visitor-" + std::to_string(i), "chat"}, "chat", kStart));
+  }
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_TRUE(Issue(visitors[i], kStart + minutes(i)).ok());
+  }
+
+  const auto limited = Issue(visitors[3], kStart + minutes(3));
+  EXPECT_EQ(limited.error, OtpIssueError::kRateLimited);
+  ASSERT_TRUE(limited.retry_at.has_value());
+  EXPECT_EQ(*limited.retry_at, kStart + minutes(15));
+  EXPECT_TRUE(Issue(visitors[4], kStart + minutes(3), "+15551230009").ok());
+  EXPECT_TRUE(Issue(visitors[3], kStart + minutes(15)).ok());
 }
 
 TEST_F(OtpTest, SetsAuthLevelOtp) {

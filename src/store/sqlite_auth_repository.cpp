@@ -13,11 +13,11 @@ namespace {
 constexpr Query kInsertOtp{
     "insert_otp",
     "INSERT INTO otp_codes (conversation_id, contact_id, code_hash, salt, state, attempts, "
-    "created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"};
+    "created_at, expires_at, recipient) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"};
 constexpr Query kFindLatestOtp{
     "find_latest_otp",
     "SELECT id, conversation_id, contact_id, code_hash, salt, state, attempts, created_at, "
-    "expires_at FROM otp_codes WHERE conversation_id = ?1 ORDER BY id DESC LIMIT 1"};
+    "expires_at, recipient FROM otp_codes WHERE conversation_id = ?1 ORDER BY id DESC LIMIT 1"};
 constexpr Query kUpdateOtp{"update_otp",
                            "UPDATE otp_codes SET state = ?2, attempts = ?3 WHERE id = ?1"};
 constexpr Query kReplaceActiveOtp{
@@ -26,6 +26,9 @@ constexpr Query kReplaceActiveOtp{
 constexpr Query kCountOtpSince{
     "count_otp_since",
     "SELECT COUNT(*), MIN(created_at) FROM otp_codes WHERE contact_id = ?1 AND created_at > ?2"};
+constexpr Query kCountOtpToRecipientSince{
+    "count_otp_to_recipient_since",
+    "SELECT COUNT(*), MIN(created_at) FROM otp_codes WHERE recipient = ?1 AND created_at > ?2"};
 
 constexpr Query kUpsertVerification{
     "upsert_verification",
@@ -49,6 +52,18 @@ constexpr Query kMarkSignedLinkUsed{
     "mark_signed_link_used",
     "UPDATE signed_links SET used_at = ?2 WHERE token_hash = ?1 AND used_at IS NULL"};
 
+// Reads the COUNT(*) and MIN(created_at) row of a count_otp query.
+security::IssuedCodes ReadIssued(Statement& statement) {
+  security::IssuedCodes issued;
+  if (statement.Step()) {
+    issued.count = static_cast<int>(statement.Int(0));
+    if (!statement.IsNull(1)) {
+      issued.oldest = FromMillis(statement.Int(1));
+    }
+  }
+  return issued;
+}
+
 class SqliteOtpRepository final : public security::OtpRepository {
  public:
   explicit SqliteOtpRepository(Connection& db) : db_(db) {}
@@ -63,6 +78,7 @@ class SqliteOtpRepository final : public security::OtpRepository {
         .Bind(6, record.attempts)
         .Bind(7, ToMillis(record.created_at))
         .Bind(8, ToMillis(record.expires_at))
+        .Bind(9, record.recipient)
         .Run();
     record.id = db_.LastInsertId();
   }
@@ -83,6 +99,7 @@ class SqliteOtpRepository final : public security::OtpRepository {
     record.attempts = static_cast<int>(statement.Int(6));
     record.created_at = FromMillis(statement.Int(7));
     record.expires_at = FromMillis(statement.Int(8));
+    record.recipient = statement.Text(9);
     return record;
   }
 
@@ -94,21 +111,18 @@ class SqliteOtpRepository final : public security::OtpRepository {
     db_.Prepare(kReplaceActiveOtp).Bind(1, conversation_id).Run();
   }
 
-  int CountIssuedSince(std::int64_t contact_id, core::TimePoint since) override {
+  security::IssuedCodes IssuedToContactSince(std::int64_t contact_id,
+                                             core::TimePoint since) override {
     auto statement = db_.Prepare(kCountOtpSince);
     statement.Bind(1, contact_id).Bind(2, ToMillis(since));
-    statement.Step();
-    return static_cast<int>(statement.Int(0));
+    return ReadIssued(statement);
   }
 
-  std::optional<core::TimePoint> OldestIssuedSince(std::int64_t contact_id,
-                                                   core::TimePoint since) override {
-    auto statement = db_.Prepare(kCountOtpSince);
-    statement.Bind(1, contact_id).Bind(2, ToMillis(since));
-    if (!statement.Step() || statement.IsNull(1)) {
-      return std::nullopt;
-    }
-    return FromMillis(statement.Int(1));
+  security::IssuedCodes IssuedToRecipientSince(const std::string& recipient,
+                                               core::TimePoint since) override {
+    auto statement = db_.Prepare(kCountOtpToRecipientSince);
+    statement.Bind(1, recipient).Bind(2, ToMillis(since));
+    return ReadIssued(statement);
   }
 
  private:

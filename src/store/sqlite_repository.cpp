@@ -282,6 +282,8 @@ constexpr Query kInsertToken{
 constexpr Query kFindToken{"find_access_token",
                            "SELECT agent_id FROM access_tokens WHERE token_hash = ?1 "
                            "AND expires_at > ?2"};
+constexpr Query kRevokeToken{"revoke_access_token",
+                             "DELETE FROM access_tokens WHERE token_hash = ?1"};
 constexpr Query kCountAssigned{"count_assigned",
                                "SELECT COUNT(*) FROM conversations WHERE assignee_agent_id = ?1 "
                                "AND status != 'resolved'"};
@@ -812,6 +814,11 @@ std::optional<std::int64_t> SqliteRepository::FindAccessToken(std::string_view t
     return std::nullopt;
   }
   return row.Int(0);
+}
+
+bool SqliteRepository::RevokeAccessToken(std::string_view token_hash) {
+  db_.Prepare(kRevokeToken).Bind(1, token_hash).Run();
+  return db_.Changes() > 0;
 }
 
 int SqliteRepository::CountAssigned(std::int64_t agent_id) {

@@ -66,6 +66,7 @@ class SqliteRepository final : public core::Repository {
                          core::TimePoint expires_at) override;
   std::optional<std::int64_t> FindAccessToken(std::string_view token_hash,
                                               core::TimePoint now) override;
+  bool RevokeAccessToken(std::string_view token_hash) override;
   int CountAssigned(std::int64_t agent_id) override;
   void InsertWebchatSession(const core::WebchatSession& session) override;
   std::optional<core::WebchatSession> FindWebchatSession(std::string_view token_hash,
