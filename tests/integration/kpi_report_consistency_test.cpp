@@ -14,8 +14,9 @@ constexpr char kReport[] = "/api/v1/analytics/report";
 
 class KpiReportConsistency : public ServerFixture {
  protected:
-  // Returns the cells of the CSV row whose first cell is `label`, split at commas. The rows
-  // compared here contain numbers only, so no cell is quoted.
+  // Returns the cells of the first CSV row whose first cell is `label`, split at commas. The
+  // rows compared here contain numbers only, so no cell is quoted. A trailing empty cell is
+  // kept, so every row has as many cells as the header.
   static std::vector<std::string> CsvRow(const std::string& csv, const std::string& label) {
     std::istringstream lines(csv);
     std::string line;
@@ -24,12 +25,16 @@ class KpiReportConsistency : public ServerFixture {
         line.pop_back();
       }
       std::vector<std::string> cells;
-      std::istringstream fields(line);
-      std::string cell;
-      while (std::getline(fields, cell, ',')) {
-        cells.push_back(cell);
+      std::size_t start = 0;
+      while (true) {
+        const std::size_t comma = line.find(',', start);
+        cells.push_back(line.substr(start, comma - start));
+        if (comma == std::string::npos) {
+          break;
+        }
+        start = comma + 1;
       }
-      if (!cells.empty() && cells[0] == label) {
+      if (cells[0] == label) {
         return cells;
       }
     }
@@ -68,10 +73,30 @@ TEST_F(KpiReportConsistency, CsvEscalationsMatchJson) {
 
 TEST_F(KpiReportConsistency, UnknownFiltersRejected) {
   const std::string token = Login("bob", kSupervisorPassword);
-  const char* const bad_queries[] = {"?agent_id=1", "?chanel=webchat", "?channel=telegram"};
-  for (const char* query : bad_queries) {
-    const auto report = Api("GET", std::string(kReport) + query, token);
-    EXPECT_EQ(report.status, 400) << query << " " << report.body.substr(0, 200);
+  struct BadQuery {
+    const char* query;
+    const char* field;
+    const char* accepted;  // One accepted value that the message must list.
+  };
+  const BadQuery bad_queries[] = {
+      {"?agent_id=1", "agent_id", "priority"},
+      {"?chanel=webchat", "chanel", "channel"},
+      {"?channel=telegram", "channel", "webchat"},
+  };
+  for (const auto& bad : bad_queries) {
+    for (const char* suffix : {"", ".csv"}) {
+      const std::string target = std::string(kReport) + suffix + bad.query;
+      const auto report = Api("GET", target, token);
+      EXPECT_EQ(report.status, 400) << target << " " << report.body.substr(0, 200);
+      if (report.status != 400) {
+        continue;
+      }
+      const auto body = ParseJson(report.body);
+      const auto& error = body.as_object().at("error").as_object();
+      EXPECT_EQ(error.at("field").as_string(), bad.field) << target;
+      const std::string message(error.at("message").as_string());
+      EXPECT_NE(message.find(bad.accepted), std::string::npos) << target << " " << message;
+    }
   }
 }
 
