@@ -1,11 +1,17 @@
 #include "mobilelink/app/analytics_api.hpp"
 
+#include <algorithm>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <variant>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include "mobilelink/analytics/report.hpp"
 #include "mobilelink/app/agent_api_internal.hpp"
+#include "mobilelink/channels/registry.hpp"
 #include "mobilelink/common/log.hpp"
 
 namespace mobilelink::app {
@@ -32,9 +38,55 @@ std::int64_t NowMillis(const AppContext& context) {
       .count();
 }
 
+// Rejects a query string that cannot be decoded, a parameter the report does not take and a
+// parameter given twice. Without this check a misspelled filter such as `chanel` would be ignored
+// and the report would return unfiltered figures.
+std::optional<http::HttpResponse> CheckParameterNames(const http::HttpRequest& request) {
+  const auto pairs = http::ParseForm(request.query);
+  if (!pairs) {
+    return FieldError(400, "invalid_parameter", "query",
+                      "the query string has a malformed percent escape; encode '%' as %25");
+  }
+  std::vector<std::string_view> accepted = {"from", "to", "period"};
+  for (const auto& [name, field] : analytics::kDimensionFields) {
+    accepted.push_back(name);
+  }
+  std::set<std::string_view> seen;
+  for (const auto& [name, value] : *pairs) {
+    if (std::find(accepted.begin(), accepted.end(), name) == accepted.end()) {
+      return FieldError(400, "unknown_parameter", name,
+                        fmt::format("unknown parameter '{}'; the report accepts {}", name,
+                                    fmt::join(accepted, ", ")));
+    }
+    if (!seen.insert(name).second) {
+      return FieldError(400, "invalid_parameter", name,
+                        name + " is given more than once; give each parameter at most once");
+    }
+  }
+  return std::nullopt;
+}
+
+// Rejects a channel filter that names no channel adapter, because such a filter matches no
+// rollup row and would return zero figures. An empty value means every channel.
+std::optional<http::HttpResponse> CheckChannel(const std::string& channel) {
+  if (channel.empty() || channels::FindAdapter(channel) != nullptr) {
+    return std::nullopt;
+  }
+  std::vector<std::string_view> known;
+  for (const auto* adapter : channels::AllAdapters()) {
+    known.push_back(adapter->Channel());
+  }
+  return FieldError(400, "invalid_parameter", "channel",
+                    fmt::format("unknown channel '{}'; channel must be one of {}", channel,
+                                fmt::join(known, ", ")));
+}
+
 // Reads and checks the query parameters of a report request.
 std::variant<ParsedRequest, http::HttpResponse> ParseReportRequest(
     const http::HttpRequest& request, const AppContext& context, const analytics::TimeZone& zone) {
+  if (auto error = CheckParameterNames(request)) {
+    return std::move(*error);
+  }
   ParsedRequest parsed;
   const std::int64_t today = zone.LocalDate(NowMillis(context));
   parsed.to = today;
@@ -79,6 +131,9 @@ std::variant<ParsedRequest, http::HttpResponse> ParseReportRequest(
       }
       parsed.filter.*field = *value;
     }
+  }
+  if (auto error = CheckChannel(parsed.filter.channel)) {
+    return std::move(*error);
   }
   if (!parsed.filter.agent.empty() &&
       parsed.filter.agent.find_first_not_of("0123456789") != std::string::npos) {

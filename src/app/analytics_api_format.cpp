@@ -171,6 +171,7 @@ std::string ReportCsv(const analytics::Report& report,
                                      "nps",
                                      "handle_time_avg_s",
                                      "cost_per_contact",
+                                     "handoffs",
                                      "escalations"};
   for (const auto& priority : priorities) {
     header.push_back("sla_attainment_" + priority);
@@ -209,7 +210,9 @@ std::string ReportCsv(const analytics::Report& report,
         Number(k.nps),
         Number(k.handle.average),
         Number(k.cost_per_contact),
-        std::to_string(t[Counter::kHandoffs] + t[Counter::kEscalations])};
+        std::to_string(t[Counter::kHandoffs]),
+        std::to_string(t[Counter::kEscalations]),
+    };
     for (const auto& priority : priorities) {
       const auto found = k.sla_by_priority.find(priority);
       fields.push_back(found == k.sla_by_priority.end() ? "" : Number(found->second.attainment));

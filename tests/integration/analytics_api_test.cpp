@@ -192,6 +192,9 @@ TEST_F(AnalyticsApiTest, InvalidParametersNamed) {
       {"priority=urgent", "priority"},
       {"agent=alice", "agent"},
       {"from=2026-01-01&to=2026-03-01&period=hour", "from"},
+      {"agent_id=1", "agent_id"},
+      {"channel=telegram", "channel"},
+      {"period=day&period=total", "period"},
   };
   for (const auto& [query, field] : cases) {
     const auto response = Get("/api/v1/analytics/report?" + query, supervisor_);
