@@ -104,18 +104,25 @@ RoutingOutcome RoutingService::OnAcceptTimeout(core::Repository& repository,
   const Team* overflow =
       team != nullptr && !team->overflow_team.empty() ? FindTeam(team->overflow_team) : team;
   const std::string to_team = overflow != nullptr ? overflow->id : from_team;
+  // A team without an overflow team keeps the conversation. Staying is no escalation, so no
+  // escalation.raised is recorded and the customer gets no second busy notice.
+  const bool moved = to_team != from_team;
   const core::TimePoint now = clock_.Now();
 
-  // An offer that was not accepted in time is withdrawn, so the overflow team can take it.
+  // An offer that was not accepted in time is withdrawn, so another agent can take it.
   if (conversation->assignee_agent_id) {
     routes->Unassign(conversation_id, now);
   }
-  entry->team_id = to_team;
   entry->offered_at.reset();
   entry->accepted_at.reset();
-  entry->escalations += 1;
+  if (moved) {
+    entry->team_id = to_team;
+    entry->escalations += 1;
+  }
   routes->SaveEntry(*entry);
-  EmitEscalation(repository, *conversation, 1, 1, EscalationReason::kAcceptTimeout, to_team);
+  if (moved) {
+    EmitEscalation(repository, *conversation, 1, 1, EscalationReason::kAcceptTimeout, to_team);
+  }
 
   json::array supervisor_ids;
   if (team != nullptr) {
@@ -134,16 +141,20 @@ RoutingOutcome RoutingService::OnAcceptTimeout(core::Repository& repository,
                                     {"supervisor_ids", supervisor_ids},
                                     {"waiting_s", waiting}}));
 
+  if (!moved) {
+    RequestDrain();
+    return {};
+  }
+
   // The overflow team gets its own accept timeout. The count bounds a cycle of overflow teams.
-  const bool moved = to_team != from_team;
-  if (moved && timers_ != nullptr && entry->escalations <= static_cast<int>(config_.teams.size())) {
+  if (timers_ != nullptr && entry->escalations <= static_cast<int>(config_.teams.size())) {
     timers_->ScheduleAcceptTimeout(repository, conversation_id,
                                    now + config_.settings.accept_timeout);
   }
   RoutingOutcome outcome;
   outcome.queued_messages =
       SendNotice(repository, conversation_id, config_.settings.notices.accept_timeout,
-                 overflow != nullptr ? overflow->name : to_team, config_.settings.accept_timeout);
+                 overflow->name, config_.settings.accept_timeout);
   RequestDrain();
   return outcome;
 }

@@ -119,7 +119,8 @@ class RoutingService final : public core::HandoffListener {
                              const Actor& actor, Presence presence) const;
 
   /// Fired by the accept timer: an unaccepted conversation moves to the overflow team's queue
-  /// and the team's supervisors are alerted.
+  /// and the team's supervisors are alerted. A team without an overflow team keeps the
+  /// conversation, and then no escalation is recorded and no notice is sent.
   RoutingOutcome OnAcceptTimeout(core::Repository& repository, std::int64_t conversation_id) const;
   /// Fired by the tier 2 timer: a conversation still unresolved at tier 1 is raised to tier 2.
   RoutingOutcome OnResolutionTimeout(core::Repository& repository,

@@ -1,5 +1,6 @@
 #include "mobilelink/routing/routing_service.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -407,6 +408,42 @@ TEST_F(RoutingTest, AcceptTimeoutMovesToOverflow) {
   const auto texts = OutboundTexts(conversation);
   ASSERT_FALSE(texts.empty());
   EXPECT_EQ(texts.back(), "Everyone is busy; Backup will answer within 2 minutes.");
+}
+
+TEST_F(RoutingTest, AcceptTimeoutWithoutOverflowStays) {
+  GoOnline("alice");
+  const auto conversation = HandOff("whatsapp");
+  ASSERT_EQ(Drain(), 1);
+  const auto time_out = [&] {
+    clock_.Advance(seconds(120));
+    Act([&](core::Repository& repository) {
+      return routing_->OnAcceptTimeout(repository, conversation);
+    });
+  };
+  const auto busy_notices = [&] {
+    const auto texts = OutboundTexts(conversation);
+    return std::count(texts.begin(), texts.end(),
+                      "Everyone is busy; Backup will answer within 2 minutes.");
+  };
+  time_out();
+  ASSERT_EQ(Entry(conversation).team_id, "backup");
+  ASSERT_EQ(EventsOfType(events::kEscalationRaised).size(), 2u);
+  ASSERT_EQ(busy_notices(), 1);
+
+  // Backup has no overflow team: its offer is withdrawn and its supervisors are alerted, but
+  // the conversation stays, so nothing is escalated or sent again.
+  ASSERT_EQ(Drain(), 1);
+  ASSERT_EQ(Get(conversation).assignee_agent_id, ids_["alice"]);
+  time_out();
+  EXPECT_FALSE(Get(conversation).assignee_agent_id);
+  EXPECT_EQ(Entry(conversation).team_id, "backup");
+  EXPECT_EQ(Entry(conversation).escalations, 1);
+  EXPECT_EQ(EventsOfType(events::kEscalationRaised).size(), 2u);
+  EXPECT_EQ(busy_notices(), 1);
+  const auto alerts = EventsOfType(events::kSupervisorAlerted);
+  ASSERT_EQ(alerts.size(), 2u);
+  EXPECT_EQ(DataOf(alerts.back()).at("team").as_string(), "backup");
+  EXPECT_EQ(DataOf(alerts.back()).at("overflow_team").as_string(), "backup");
 }
 
 TEST_F(RoutingTest, AcceptedConversationIgnoresTimeout) {
