@@ -65,6 +65,12 @@ class DemoFlowChannels : public Flows, public ::testing::WithParamInterface<Chan
     }
   }
 
+  // Closes the socket while the server still runs, so the server stops without waiting for it.
+  void TearDown() override {
+    client_.Close();
+    Flows::TearDown();
+  }
+
   // The Flows config with the demo's Markdown articles, whose folder the demo names relative
   // to the repository root while tests run in the build folder.
   [[nodiscard]] std::string ConfigYaml(const std::string& fake_url) const override {
@@ -87,13 +93,33 @@ class DemoFlowChannels : public Flows, public ::testing::WithParamInterface<Chan
       ASSERT_EQ(Sms(text).status, 200);
       return;
     }
+    ASSERT_TRUE(client_.SendJson(ChatFrame(text, reply_id), kWaitLimit));
+  }
+
+  // Delivers `text` twice with the same id, as Twilio does when it retries a webhook and a web
+  // chat client does when it resends a frame whose ack it missed.
+  void SayTwice(const std::string& text, const std::string& reply_id = "") {
+    if (IsSms()) {
+      std::string message_sid = "SM9" + std::to_string(++client_messages_);
+      message_sid.resize(34, '0');
+      ASSERT_EQ(PostSms(message_sid, kDana, text).status, 200);
+      ASSERT_EQ(PostSms(message_sid, kDana, text).status, 200);
+      return;
+    }
+    const json::object frame = ChatFrame(text, reply_id);
+    ASSERT_TRUE(client_.SendJson(frame, kWaitLimit));
+    ASSERT_TRUE(client_.SendJson(frame, kWaitLimit));
+  }
+
+  // Returns a web chat message frame with a new client_id.
+  json::object ChatFrame(const std::string& text, const std::string& reply_id) {
     json::object frame{{"type", "message"},
                        {"client_id", "m" + std::to_string(++client_messages_)},
                        {"text", text}};
     if (!reply_id.empty()) {
       frame["reply_id"] = reply_id;
     }
-    ASSERT_TRUE(client_.SendJson(frame, kWaitLimit));
+    return frame;
   }
 
   // Returns the next reply the customer receives, or an empty reply when none arrives in time.
@@ -155,6 +181,15 @@ class DemoFlowChannels : public Flows, public ::testing::WithParamInterface<Chan
       EXPECT_EQ(reply.text, question);
       EXPECT_EQ(reply.option_ids, (std::vector<std::string>{"yes", "no"}));
     }
+  }
+
+  // Runs the change_address flow up to its confirmation of the new address.
+  void RunAddressChangeToConfirmation() {
+    StartFlow("change my address");
+    PassVerification();
+    ExpectReply("What is your new address? Please write it on one line.");
+    Say(kNewAddress);
+    ExpectConfirmation("Should I replace the address on your account with the one you just sent?");
   }
 
   void ConfirmYes() {
@@ -296,11 +331,7 @@ TEST_P(DemoFlowChannels, BalanceAndLastPayment) {
 }
 
 TEST_P(DemoFlowChannels, ChangeOfAddress) {
-  StartFlow("change my address");
-  PassVerification();
-  ExpectReply("What is your new address? Please write it on one line.");
-  Say(kNewAddress);
-  ExpectConfirmation("Should I replace the address on your account with the one you just sent?");
+  RunAddressChangeToConfirmation();
   ConfirmYes();
   ExpectReply("Done: your address is updated. We will send a note to your email address too.");
   ExpectEachReplyOnce(1);
@@ -330,6 +361,39 @@ TEST_P(DemoFlowChannels, ChangeOfAddress) {
   EXPECT_EQ(Store().Integer("SELECT COUNT(*) FROM audit_log WHERE new_value LIKE '%New Street%' OR "
                             "old_value LIKE '%New Street%'"),
             0);
+}
+
+TEST_P(DemoFlowChannels, RepeatedConfirmationAppliesOnce) {
+  RunAddressChangeToConfirmation();
+  if (IsSms()) {
+    SayTwice("1");
+  } else {
+    SayTwice("Yes", "yes");
+  }
+  ExpectReply("Done: your address is updated. We will send a note to your email address too.");
+  ExpectEachReplyOnce(1);
+
+  ExpectFlowEnded("change_address");
+  EXPECT_EQ(ProfileField("address"), kNewAddress);
+  EXPECT_EQ(Store().Integer("SELECT COUNT(*) FROM audit_log"), 1);
+  EXPECT_EQ(EventCount("customer.updated"), 1);
+  EXPECT_EQ(EventCount("auth.confirmed"), 1);
+  if (!IsSms()) {
+    std::size_t duplicate_acks = 0;
+    for (const auto& frame : client_.Received()) {
+      const auto* duplicate = frame.if_contains("duplicate");
+      if (frame.at("type") == "ack" && duplicate != nullptr && duplicate->is_bool() &&
+          duplicate->as_bool()) {
+        ++duplicate_acks;
+      }
+    }
+    EXPECT_EQ(duplicate_acks, 1u);
+  }
+  const std::string yes = IsSms() ? "1" : "Yes";
+  EXPECT_EQ(Store().Integer("SELECT COUNT(*) FROM messages WHERE direction = 'inbound' AND "
+                            "text = '" +
+                            yes + "'"),
+            1);
 }
 
 TEST_P(DemoFlowChannels, CardFreeze) {
