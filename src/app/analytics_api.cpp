@@ -81,6 +81,37 @@ std::optional<http::HttpResponse> CheckChannel(const std::string& channel) {
                                 fmt::join(known, ", ")));
 }
 
+// Rejects a filter value that is not in `known`, for the reason of CheckChannel. An empty value
+// means every value.
+std::optional<http::HttpResponse> CheckKnown(std::string_view name, const std::string& value,
+                                             const std::vector<std::string>& known) {
+  if (value.empty() || std::find(known.begin(), known.end(), value) != known.end()) {
+    return std::nullopt;
+  }
+  const std::string choices =
+      known.empty() ? std::string("none is configured") : fmt::format("{}", fmt::join(known, ", "));
+  return FieldError(400, "invalid_parameter", name,
+                    fmt::format("unknown {} '{}'; {} must be a configured one: {}", name, value,
+                                name, choices));
+}
+
+// Rejects inbox and team filters that name no configured inbox or team.
+std::optional<http::HttpResponse> CheckInboxAndTeam(const analytics::Dimensions& filter,
+                                                    const AppContext& context) {
+  std::vector<std::string> inboxes;
+  for (const auto& inbox : context.config->inboxes) {
+    inboxes.push_back(inbox.id);
+  }
+  std::vector<std::string> teams;
+  for (const auto& team : context.config->routing.teams) {
+    teams.push_back(team.id);
+  }
+  if (auto error = CheckKnown("inbox", filter.inbox, inboxes)) {
+    return error;
+  }
+  return CheckKnown("team", filter.team, teams);
+}
+
 // Reads and checks the query parameters of a report request.
 std::variant<ParsedRequest, http::HttpResponse> ParseReportRequest(
     const http::HttpRequest& request, const AppContext& context, const analytics::TimeZone& zone) {
@@ -135,9 +166,24 @@ std::variant<ParsedRequest, http::HttpResponse> ParseReportRequest(
   if (auto error = CheckChannel(parsed.filter.channel)) {
     return std::move(*error);
   }
+  if (auto error = CheckInboxAndTeam(parsed.filter, context)) {
+    return std::move(*error);
+  }
   if (!parsed.filter.agent.empty() &&
-      parsed.filter.agent.find_first_not_of("0123456789") != std::string::npos) {
+      (parsed.filter.agent.size() > 18 ||
+       parsed.filter.agent.find_first_not_of("0123456789") != std::string::npos)) {
     return FieldError(400, "invalid_parameter", "agent", "agent must be an agent id (digits)");
+  }
+  if (!parsed.filter.agent.empty()) {
+    std::optional<core::Agent> agent;
+    context.store->Read([&](core::Repository& repository) {
+      agent = repository.GetAgent(std::stoll(parsed.filter.agent));
+    });
+    if (!agent) {
+      return FieldError(400, "invalid_parameter", "agent",
+                        "agent " + parsed.filter.agent +
+                            " not found; use an id from GET /api/v1/agents");
+    }
   }
   const std::string& priority = parsed.filter.priority;
   if (!priority.empty() && priority != "critical" && priority != "high" && priority != "standard") {

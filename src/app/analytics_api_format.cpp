@@ -220,8 +220,12 @@ std::string ReportCsv(const analytics::Report& report,
     fields.push_back(total ? Number(report.knowledge.ratio) : std::string());
     write_row(fields);
   };
-  for (const auto& period : report.periods) {
-    period_row(period, false);
+  // With period=total the one period is the total itself, so only the total row is written.
+  const bool only_total = report.periods.size() == 1 && report.periods[0].label == "total";
+  if (!only_total) {
+    for (const auto& period : report.periods) {
+      period_row(period, false);
+    }
   }
   period_row(report.total, true);
   return csv;
