@@ -186,7 +186,9 @@ void WebchatHub::HandleHello(const std::shared_ptr<http::WebSocketSession>& sess
       return;
     }
     Bind(session, {inbox_id, existing->visitor_id, existing->contact_id});
-    session->Send(json::serialize(json::object{{"type", "session"}, {"token", token},
+    session->Send(json::serialize(json::object{{"type", "session"},
+                                               {"token", token},
+                                               {"visitor_id", existing->visitor_id},
                                                {"resumed", true}}));
     SendHistory(session, existing->contact_id, last_message_id);
     SendSurveyPrompt({session}, existing->contact_id, inbox_id, std::nullopt);
@@ -221,7 +223,9 @@ void WebchatHub::HandleHello(const std::shared_ptr<http::WebSocketSession>& sess
           return;
         }
         self->Bind(open, {inbox_id, visitor_id, *contact_id});
-        open->Send(json::serialize(json::object{{"type", "session"}, {"token", new_token},
+        open->Send(json::serialize(json::object{{"type", "session"},
+                                                {"token", new_token},
+                                                {"visitor_id", visitor_id},
                                                 {"resumed", false}}));
       });
 }

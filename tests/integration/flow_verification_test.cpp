@@ -63,6 +63,8 @@ class FlowVerification : public ServerFixture {
     EXPECT_TRUE(client.SendJson({{"type", "hello"}}, kWaitLimit));
     const auto session = client.ReadType("session", kWaitLimit);
     EXPECT_TRUE(session.has_value());
+    // The app backend signs its token for the visitor id that the session frame carries.
+    visitor_id_ = session ? std::string(session->at("visitor_id").as_string()) : std::string();
     EXPECT_TRUE(client.SendJson(
         {{"type", "message"}, {"client_id", "a-1"}, {"text", "check with app"}}, kWaitLimit));
     EXPECT_EQ(NextText(client), kAppPrompt);
@@ -76,7 +78,9 @@ class FlowVerification : public ServerFixture {
   }
 
   std::string VisitorId() const {
-    return Store().Texts("SELECT value FROM contact_identities WHERE kind = 'webchat'").at(0);
+    EXPECT_EQ(visitor_id_,
+              Store().Texts("SELECT value FROM contact_identities WHERE kind = 'webchat'").at(0));
+    return visitor_id_;
   }
 
   http::ClientResponse PostAppToken(const std::string& session, const std::string& token) const {
@@ -133,6 +137,8 @@ class FlowVerification : public ServerFixture {
     fake_options.loopback_callbacks_only = true;
     StartServers(fake_options, port);
   }
+
+  std::string visitor_id_;
 };
 
 // Returns `token` with the character at `index` replaced by another base64url character.

@@ -54,6 +54,7 @@ export class ChatClient {
     this.attempts = 0;
     this.stopped = true;
     this.lastMessageId = 0;
+    this.visitorId = "";
     this.lastTypingAt = 0;
     this.reconnectTimer = null;
     this.onOnline = () => this.reconnectNow();
@@ -161,6 +162,22 @@ export class ChatClient {
       throw new Error(`the attachment could not be loaded: HTTP ${response.status}`);
     }
     return response.blob();
+  }
+
+  /// Presents a token from the business's app backend, signed with `sub` set to this chat's
+  /// visitor id (the `session` event's `visitor_id`), to POST /auth/app-token. Resolves to the
+  /// new authentication level; rejects with the server's reason, such as `expired`.
+  async presentAppToken(appToken) {
+    const response = await fetch(new URL("/auth/app-token", this.baseUrl), {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ session_token: this.load("token", ""), token: appToken }),
+    });
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      throw new Error(body.error?.message ?? `the app token was rejected: HTTP ${response.status}`);
+    }
+    return body;
   }
 
   /// Tells the server that the customer has seen an outbound message.
@@ -304,6 +321,8 @@ export class ChatClient {
     switch (frame.type) {
       case "session":
         this.store("token", frame.token);
+        this.visitorId = frame.visitor_id;
+        this.emit("session", { visitor_id: frame.visitor_id, resumed: frame.resumed });
         this.ready = true;
         this.attempts = 0;
         this.emit("status", "online");
