@@ -544,9 +544,21 @@ class FlowEngine::Turn {
       AbandonAndHandOff("authentication_failed");
       return false;
     }
+    // Link SMS share the passcodes' limit per receiving phone, for the same reason: anyone who
+    // knows a customer's number could otherwise have links sent to it without end.
+    const security::OtpOptions limits =
+        engine_.auth_.otp != nullptr ? engine_.auth_.otp->Options() : security::OtpOptions{};
+    if (!phone.empty() &&
+        security::OpenSignedLinkRepository(repository_)
+                ->CountSentToSince(phone, engine_.clock_.Now() - limits.rate_window) >=
+            limits.max_codes_per_window) {
+      Outcome(step, "rate_limited");
+      AbandonAndHandOff("authentication_failed");
+      return false;
+    }
     const auto link =
         security::CreateSignedLink(repository_, engine_.auth_.public_url, conversation_.id,
-                                   flow_.name, engine_.auth_.link_ttl, engine_.clock_.Now());
+                                   flow_.name, engine_.auth_.link_ttl, engine_.clock_.Now(), phone);
     if (!link) {
       AbandonAndHandOff("step_missing");
       return false;

@@ -24,7 +24,8 @@ std::string_view ToString(LinkState state) {
 
 std::optional<CreatedLink> CreateSignedLink(core::Repository& unit, std::string_view public_url,
                                             std::int64_t conversation_id, std::string_view purpose,
-                                            std::chrono::seconds ttl, core::TimePoint now) {
+                                            std::chrono::seconds ttl, core::TimePoint now,
+                                            const std::string& recipient) {
   const auto conversation = unit.GetConversation(conversation_id);
   if (!conversation) {
     return std::nullopt;
@@ -34,7 +35,8 @@ std::optional<CreatedLink> CreateSignedLink(core::Repository& unit, std::string_
   link.expires_at = now + ttl;
   link.url = std::string(public_url) + "/auth/link/" + link.token;
   OpenSignedLinkRepository(unit)->Insert(
-      {HashToken(link.token), conversation_id, std::string(purpose), now, link.expires_at, {}});
+      {HashToken(link.token), conversation_id, std::string(purpose), now, link.expires_at, {},
+       recipient});
 
   core::Event event;
   event.type = std::string(events::kAuthLinkCreated);

@@ -24,6 +24,7 @@ struct SignedLinkRecord {
   core::TimePoint created_at;
   core::TimePoint expires_at;
   std::optional<core::TimePoint> used_at;
+  std::string recipient;  // The phone number the link went to by SMS; empty in a conversation.
 };
 
 /// The persistence port of signed links. Runs on the unit of work it was opened on.
@@ -34,6 +35,8 @@ class SignedLinkRepository {
   virtual std::optional<SignedLinkRecord> Find(std::string_view token_hash) = 0;
   /// Sets used_at when it is not set yet. Returns false when the link was already used.
   virtual bool MarkUsed(std::string_view token_hash, core::TimePoint now) = 0;
+  /// Counts the links sent by SMS to the phone number `recipient` after `since`.
+  virtual int CountSentToSince(const std::string& recipient, core::TimePoint since) = 0;
 };
 
 std::unique_ptr<SignedLinkRepository> OpenSignedLinkRepository(core::Repository& unit);
@@ -48,7 +51,8 @@ struct CreatedLink {
 /// conversation does not exist.
 std::optional<CreatedLink> CreateSignedLink(core::Repository& unit, std::string_view public_url,
                                             std::int64_t conversation_id, std::string_view purpose,
-                                            std::chrono::seconds ttl, core::TimePoint now);
+                                            std::chrono::seconds ttl, core::TimePoint now,
+                                            const std::string& recipient = {});
 
 enum class LinkState { kValid, kUsed, kExpired, kUnknown };
 

@@ -42,12 +42,15 @@ constexpr Query kListVerifications{
 
 constexpr Query kInsertSignedLink{
     "insert_signed_link",
-    "INSERT INTO signed_links (token_hash, conversation_id, purpose, created_at, expires_at) "
-    "VALUES (?1, ?2, ?3, ?4, ?5)"};
+    "INSERT INTO signed_links (token_hash, conversation_id, purpose, created_at, expires_at, "
+    "recipient) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"};
 constexpr Query kFindSignedLink{
     "find_signed_link",
     "SELECT token_hash, conversation_id, purpose, created_at, expires_at, used_at "
     "FROM signed_links WHERE token_hash = ?1"};
+constexpr Query kCountLinksToRecipientSince{
+    "count_links_to_recipient_since",
+    "SELECT COUNT(*) FROM signed_links WHERE recipient = ?1 AND created_at > ?2"};
 constexpr Query kMarkSignedLinkUsed{
     "mark_signed_link_used",
     "UPDATE signed_links SET used_at = ?2 WHERE token_hash = ?1 AND used_at IS NULL"};
@@ -172,7 +175,14 @@ class SqliteSignedLinkRepository final : public security::SignedLinkRepository {
         .Bind(3, record.purpose)
         .Bind(4, ToMillis(record.created_at))
         .Bind(5, ToMillis(record.expires_at))
+        .Bind(6, record.recipient)
         .Run();
+  }
+
+  int CountSentToSince(const std::string& recipient, core::TimePoint since) override {
+    auto statement = db_.Prepare(kCountLinksToRecipientSince);
+    statement.Bind(1, recipient).Bind(2, ToMillis(since));
+    return statement.Step() ? static_cast<int>(statement.Int(0)) : 0;
   }
 
   std::optional<security::SignedLinkRecord> Find(std::string_view token_hash) override {
