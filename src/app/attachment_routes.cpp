@@ -1,5 +1,7 @@
 #include "mobilelink/app/attachment_routes.hpp"
 
+#include <chrono>
+
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -73,8 +75,14 @@ void AppendUploaded(core::Repository& repository, const Attachment& attachment) 
   repository.AppendEvent(event);
 }
 
-// NOTE: uploads have no per-chat count or rate limit, and an upload that no message sends stays
-// stored; nothing deletes attachments yet.
+constexpr int kMaxUnsentUploads = 5;
+constexpr auto kUnsentLifetime = std::chrono::hours(24);
+
+// A contact may keep at most kMaxUnsentUploads uploads that no message has sent, and such
+// uploads are deleted kUnsentLifetime after their upload.
+// NOTE: every new web chat session is a new contact, so this bounds one session, not one
+// client: a client that opens many sessions can still store kMaxUnsentUploads files in each
+// until they expire.
 void Upload(AppContext& context, http::HttpRequest&& request, http::Responder respond) {
   const std::string inbox_id = request.path_params.at("inbox");
   const auto inbox = context.inboxes.find(inbox_id);
@@ -106,12 +114,29 @@ void Upload(AppContext& context, http::HttpRequest&& request, http::Responder re
   attachment->sha256 = security::HashToken(request.body);
   attachment->created_at = context.clock->Now();
   auto content = std::make_shared<std::string>(std::move(request.body));
+  auto over_limit = std::make_shared<bool>(false);
   context.store->Write(
-      [attachment, content](core::Repository& repository) {
-        attachments::OpenAttachmentRepository(repository)->Insert(*attachment, *content);
+      [attachment, content, over_limit](core::Repository& repository) {
+        auto port = attachments::OpenAttachmentRepository(repository);
+        port->DeleteUnsentBefore(attachment->created_at - kUnsentLifetime);
+        if (port->CountUnsentSince(attachment->contact_id,
+                                   attachment->created_at - kUnsentLifetime) >= kMaxUnsentUploads) {
+          *over_limit = true;
+          return;
+        }
+        port->Insert(*attachment, *content);
         AppendUploaded(repository, *attachment);
       },
-      [attachment, respond](const store::WriteResult& result) {
+      [attachment, respond, over_limit](const store::WriteResult& result) {
+        if (result.ok && *over_limit) {
+          Logger("http")->warn("attachment rejected: too many unsent uploads contact_id={}",
+                               attachment->contact_id);
+          respond(FieldError(429, "too_many_uploads", "",
+                             "this chat already has " + std::to_string(kMaxUnsentUploads) +
+                                 " uploaded files that no message has sent; send them or wait "
+                                 "until they expire after 24 hours"));
+          return;
+        }
         if (!result.ok) {
           Logger("http")->error("attachment not stored inbox_id={} error=\"{}\"",
                                 attachment->inbox_id, result.error);

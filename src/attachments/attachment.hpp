@@ -81,6 +81,10 @@ class AttachmentRepository {
   virtual std::optional<Attachment> Find(std::string_view id) = 0;
   /// Returns the bytes of an attachment.
   virtual std::optional<std::string> ReadContent(std::string_view id) = 0;
+  /// Counts the contact's uploads after `since` that no message has sent.
+  virtual int CountUnsentSince(std::int64_t contact_id, core::TimePoint since) = 0;
+  /// Deletes the uploads created before `before` that no message has sent. Returns how many.
+  virtual int DeleteUnsentBefore(core::TimePoint before) = 0;
   /// Records the message that first referred to the attachment.
   virtual void LinkMessage(std::string_view id, std::int64_t conversation_id,
                            std::int64_t message_id) = 0;

@@ -18,6 +18,13 @@ constexpr Query kFindAttachment{
     "conversation_id, message_id, created_at FROM attachments WHERE id = ?1"};
 constexpr Query kReadAttachmentContent{"read_attachment_content",
                                        "SELECT content FROM attachments WHERE id = ?1"};
+constexpr Query kCountUnsentAttachments{
+    "count_unsent_attachments",
+    "SELECT COUNT(*) FROM attachments WHERE contact_id = ?1 AND created_at > ?2 "
+    "AND message_id IS NULL"};
+constexpr Query kDeleteUnsentAttachments{
+    "delete_unsent_attachments",
+    "DELETE FROM attachments WHERE message_id IS NULL AND created_at < ?1"};
 constexpr Query kLinkAttachment{
     "link_attachment",
     "UPDATE attachments SET conversation_id = ?2, message_id = ?3 "
@@ -59,6 +66,17 @@ class SqliteAttachmentRepository final : public attachments::AttachmentRepositor
     attachment.message_id = statement.OptionalInt(8);
     attachment.created_at = FromMillis(statement.Int(9));
     return attachment;
+  }
+
+  int CountUnsentSince(std::int64_t contact_id, core::TimePoint since) override {
+    auto statement = db_.Prepare(kCountUnsentAttachments);
+    statement.Bind(1, contact_id).Bind(2, ToMillis(since));
+    return statement.Step() ? static_cast<int>(statement.Int(0)) : 0;
+  }
+
+  int DeleteUnsentBefore(core::TimePoint before) override {
+    db_.Prepare(kDeleteUnsentAttachments).Bind(1, ToMillis(before)).Run();
+    return db_.Changes();
   }
 
   std::optional<std::string> ReadContent(std::string_view id) override {

@@ -2,6 +2,8 @@
 // chat's session token, the content check, the message that sends the file, who may download
 // it with which headers, the survey frame with its one answer, and the feed's subprotocol.
 
+#include <sqlite3.h>
+
 #include "server_fixture.hpp"
 #include "websocket_client.hpp"
 
@@ -150,6 +152,30 @@ TEST_F(Attachments, UploadAtLimitIsStored) {
             5 * 1024 * 1024);
   EXPECT_EQ(Store().Integer("SELECT length(content) FROM attachments WHERE id = '" + id + "'"),
             5 * 1024 * 1024);
+}
+
+TEST_F(Attachments, UnsentUploadsAreCapped) {
+  WebSocketClient client;
+  const std::string token = StartChat(client);
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_FALSE(UploadId(token, kPng, "image/png", "p" + std::to_string(i) + ".png").empty());
+  }
+
+  const auto sixth = Upload(token, kPng, "image/png", "p5.png");
+
+  EXPECT_EQ(sixth.status, 429) << sixth.body;
+  EXPECT_EQ(ErrorCode(sixth.body), "too_many_uploads") << sixth.body;
+  EXPECT_EQ(Count("attachments"), 5);
+  // An old upload that no message sent is deleted by the next upload after 24 hours.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(StorePath().string().c_str(), &db), SQLITE_OK);
+  sqlite3_busy_timeout(db, 5000);
+  const int aged = sqlite3_exec(db, "UPDATE attachments SET created_at = created_at - 90000000",
+                                nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  ASSERT_EQ(aged, SQLITE_OK);
+  ASSERT_FALSE(UploadId(token, kPng, "image/png", "later.png").empty());
+  EXPECT_EQ(Count("attachments"), 1);
 }
 
 TEST_F(Attachments, UploadRejectsOverLimitAndWrongType) {
