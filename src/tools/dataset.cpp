@@ -1,5 +1,7 @@
 #include "mobilelink/tools/dataset.hpp"
 
+#include "mobilelink/core/text.hpp"
+
 #include <algorithm>
 #include <fstream>
 #include <sstream>
@@ -210,7 +212,25 @@ std::vector<Utterance> ParseUtteranceCsv(std::string_view text) {
                                         " fields as in the header, found " +
                                         std::to_string(row->fields.size()));
     }
-    utterances.push_back(Utterance{row->fields[text_column], row->fields[label_column]});
+    const std::string& text = row->fields[text_column];
+    const std::string& label = row->fields[label_column];
+    for (const std::string* field : {&text, &label}) {
+      if (const auto invalid = core::FindInvalidUtf8(*field)) {
+        throw DatasetError(row->line, std::string(field == &text ? "text" : "label") +
+                                          " is not valid UTF-8 at byte " +
+                                          std::to_string(*invalid) + "; save the file as UTF-8");
+      }
+    }
+    if (core::IsBlank(text)) {
+      throw DatasetError(row->line, "text is empty; remove the row or write the message");
+    }
+    if (core::IsBlank(label)) {
+      throw DatasetError(row->line, "label is empty; every example needs its intent");
+    }
+    utterances.push_back(Utterance{text, label});
+  }
+  if (utterances.empty()) {
+    throw DatasetError(header.line, "no examples after the header row");
   }
   return utterances;
 }

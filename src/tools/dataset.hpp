@@ -56,8 +56,9 @@ struct CsvRow {
 std::vector<CsvRow> ParseCsv(std::string_view text);
 
 /// Parses CSV with a header row that names a `text` and a `label` column, in any order, among
-/// others. Throws DatasetError for a missing header or column, or a row with a different field
-/// count than the header. Blank lines are skipped.
+/// others. Throws DatasetError for a missing header or column, a row with a different field
+/// count than the header, a text or label that is blank or not valid UTF-8, and a file with no
+/// example rows. Blank lines are skipped.
 std::vector<Utterance> ParseUtteranceCsv(std::string_view text);
 
 /// Reads a dataset file: JSON when the first non-space byte after an optional BOM is '{',

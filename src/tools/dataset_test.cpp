@@ -64,10 +64,26 @@ TEST(Csv, FindsColumnsInAnyOrder) {
 }
 
 TEST(Csv, KeepsEmptyFields) {
-  const auto rows = ParseUtteranceCsv("text,label\n,oos\n\"\",oos\n");
-  ASSERT_EQ(rows.size(), 2u);
-  EXPECT_EQ(rows[0].text, "");
-  EXPECT_EQ(rows[1].text, "");
+  const auto rows = ParseCsv("text,label\n,oos\n\"\",oos\n");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[1].fields.at(0), "");
+  EXPECT_EQ(rows[2].fields.at(0), "");
+}
+
+TEST(Csv, RejectsBlankTextOrLabel) {
+  EXPECT_EQ(ErrorLine("text,label\na,x\n,oos\n"), 3u);
+  EXPECT_EQ(ErrorLine("text,label\n\"  \",oos\n"), 2u);
+  EXPECT_EQ(ErrorLine("text,label\na,\n"), 2u);
+}
+
+TEST(Csv, RejectsInvalidUtf8) {
+  EXPECT_EQ(ErrorLine("text,label\na,x\n\"b\xFF\",x\n"), 3u);
+  EXPECT_EQ(ErrorLine("text,label\na,\xFE\n"), 2u);
+}
+
+TEST(Csv, RejectsHeaderWithoutExamples) {
+  EXPECT_EQ(ErrorLine("text,label\n"), 1u);
+  EXPECT_EQ(ErrorLine("text,label\r\n\r\n"), 1u);
 }
 
 TEST(Csv, SkipsBlankLines) {
