@@ -225,6 +225,13 @@ ImportReport SyncArticles(core::Repository& unit, const std::vector<ArticleSourc
       report.errors.push_back(source.slug + ": the same article appears twice; the first is kept");
       continue;
     }
+    // A date after the import would count the article as fresh until that date.
+    if (source.updated_at && *source.updated_at > now) {
+      report.errors.push_back(source.slug +
+                              ": updated is a future date; use the date of the last real "
+                              "change (YYYY-MM-DD) or leave it out");
+      continue;
+    }
     const std::string hash = ContentHashOf(source);
     const auto stored = knowledge->ContentHash(source.slug);
     if (stored && *stored == hash) {

@@ -136,6 +136,16 @@ TEST_F(KnowledgeTest, UnchangedArticleKeepsUpdatedAt) {
   }
 }
 
+TEST_F(KnowledgeTest, FutureUpdatedDateIsRejected) {
+  auto sources = Sources();
+  sources[0].updated_at = kNow + hours(24);
+  const auto report = Sync(sources, kNow);
+  EXPECT_EQ(report.added, 4);
+  ASSERT_EQ(report.errors.size(), 1u);
+  EXPECT_NE(report.errors[0].find("future date"), std::string::npos) << report.errors[0];
+  EXPECT_EQ(List().size(), 4u);
+}
+
 TEST_F(KnowledgeTest, StaleAfterThirtyDays) {
   Sync(Sources(), kNow);
   const auto article = List().front();
