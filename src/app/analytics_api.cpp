@@ -11,6 +11,7 @@
 
 #include "mobilelink/analytics/report.hpp"
 #include "mobilelink/app/agent_api_internal.hpp"
+#include "mobilelink/app/web_assets.hpp"
 #include "mobilelink/channels/registry.hpp"
 #include "mobilelink/common/log.hpp"
 
@@ -217,10 +218,9 @@ void AddDashboardRoutes(http::Router& router, const analytics::AnalyticsSettings
   const std::string dir = settings.dashboard_dir;
   router.Add("GET", "/dashboard", [dir](http::HttpRequest&&, http::Responder respond) {
     auto page = ServeFile(dir + "/index.html", "text/html; charset=utf-8");
-    page.headers.Set("Content-Security-Policy",
-                     "default-src 'self'; script-src 'self'; style-src 'self'; "
-                     "connect-src 'self'; img-src 'self' data:; frame-ancestors 'self'; "
-                     "base-uri 'none'; form-action 'none'");
+    if (page.status == 200) {
+      SetPageSecurityHeaders(page, "'none'");
+    }
     respond(std::move(page));
   });
   // Only these files are served, so no request path reaches the file system.

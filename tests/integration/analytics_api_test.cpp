@@ -290,6 +290,9 @@ TEST_F(AnalyticsApiTest, DashboardServedWithoutInlineScripts) {
   EXPECT_NE(page.body.find("<script src=\"/dashboard/dashboard.js\""), std::string::npos);
   EXPECT_NE(page.headers.Get("Content-Security-Policy")->find("script-src 'self'"),
             std::string::npos);
+  EXPECT_EQ(page.headers.Get("Referrer-Policy").value_or(""), "no-referrer");
+  EXPECT_FALSE(page.headers.Get("Permissions-Policy").value_or("").empty());
+  EXPECT_EQ(page.headers.Get("X-Frame-Options").value_or(""), "DENY");
   EXPECT_EQ(Request("GET", "/dashboard/dashboard.js").status, 200);
   EXPECT_EQ(Request("GET", "/dashboard/..%2Fconfig.yaml").status, 404);
 }
