@@ -65,6 +65,24 @@ std::int64_t IntField(const json::object& object, std::string_view key) {
 
 }  // namespace
 
+bool OriginListed(std::string_view allowed, std::string_view origin) {
+  while (!origin.empty() && !allowed.empty()) {
+    const auto comma = allowed.find(',');
+    std::string_view item = allowed.substr(0, comma);
+    allowed = comma == std::string_view::npos ? std::string_view() : allowed.substr(comma + 1);
+    while (!item.empty() && item.front() == ' ') {
+      item.remove_prefix(1);
+    }
+    while (!item.empty() && item.back() == ' ') {
+      item.remove_suffix(1);
+    }
+    if (item == origin) {
+      return true;
+    }
+  }
+  return false;
+}
+
 std::optional<http::HttpResponse> WebchatHub::Accept(const http::HttpRequest& request) {
   const auto inbox_id = request.path_params.count("inbox") ? request.path_params.at("inbox") : "";
   const auto found = context_.inboxes.find(inbox_id);
@@ -75,8 +93,8 @@ std::optional<http::HttpResponse> WebchatHub::Accept(const http::HttpRequest& re
   const std::string allowed = found->second.Get("allowed_origins");
   if (!allowed.empty()) {
     const std::string origin = request.headers.Get("Origin").value_or("");
-    const std::string padded = "," + allowed + ",";
-    if (origin.empty() || padded.find("," + origin + ",") == std::string::npos) {
+    const bool listed = OriginListed(allowed, origin);
+    if (!listed) {
       return http::HttpResponse::Error(403, "origin_not_allowed",
                                        "Origin '" + origin + "' may not open this chat", "Origin");
     }

@@ -20,6 +20,10 @@ namespace mobilelink::app {
 void SendErrorFrame(const std::shared_ptr<http::WebSocketSession>& session, std::string_view code,
                     std::string_view field, std::string_view message);
 
+/// Returns true when `origin` is one of the comma-separated origins of `allowed`, with spaces
+/// around the commas ignored. An empty origin is never listed.
+bool OriginListed(std::string_view allowed, std::string_view origin);
+
 class WebchatHub final : public http::WebSocketHandler,
                          public std::enable_shared_from_this<WebchatHub> {
  public:

@@ -25,6 +25,12 @@ security::OtpOptions ParseOtp(const Node& node) {
       Integer(Child(node, "max_codes_per_window"), otp.max_codes_per_window, 1, 100);
   otp.rate_window = Seconds(Child(node, "rate_window_seconds"), otp.rate_window, 1, kDay);
   otp.hash_key = Text(Child(node, "hash_key"), false);
+  // A short key lets anyone who copies the database try every six-digit code against it.
+  if (!otp.hash_key.empty() && otp.hash_key.size() < 32) {
+    Fail(node.path + ".hash_key", "is " + std::to_string(otp.hash_key.size()) +
+                                      " bytes; use a random key of at least 32 bytes, or leave "
+                                      "it out for a random key per process");
+  }
   return otp;
 }
 

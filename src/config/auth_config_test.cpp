@@ -27,6 +27,13 @@ TEST(AuthConfig, DefaultsWithoutSection) {
   EXPECT_FALSE(config.surveys.has_value());
 }
 
+TEST(AuthConfig, ShortHashKeyIsError) {
+  const std::string error = ErrorOf(kBase + "auth:\n  otp:\n    hash_key: x\n");
+  EXPECT_NE(error.find("auth.otp.hash_key: is 1 bytes; use a random key of at least 32 bytes"),
+            std::string::npos)
+      << error;
+}
+
 TEST(AuthConfig, ReadsEverySetting) {
   const Config config = ParseConfig(kBase + R"(auth:
   otp:
@@ -34,7 +41,7 @@ TEST(AuthConfig, ReadsEverySetting) {
     max_attempts: 5
     max_codes_per_window: 4
     rate_window_seconds: 600
-    hash_key: secret
+    hash_key: )" + kKey + R"(
   app_token:
     key: )" + kKey + R"(
     issuer: shop
@@ -49,7 +56,7 @@ TEST(AuthConfig, ReadsEverySetting) {
   EXPECT_EQ(config.auth.otp.max_attempts, 5);
   EXPECT_EQ(config.auth.otp.max_codes_per_window, 4);
   EXPECT_EQ(config.auth.otp.rate_window, std::chrono::seconds(600));
-  EXPECT_EQ(config.auth.otp.hash_key, "secret");
+  EXPECT_EQ(config.auth.otp.hash_key, kKey);
   ASSERT_TRUE(config.auth.app_token.has_value());
   EXPECT_EQ(config.auth.app_token->key, kKey);
   EXPECT_EQ(config.auth.app_token->issuer, "shop");
