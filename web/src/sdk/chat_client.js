@@ -62,9 +62,9 @@ export class ChatClient {
   }
 
   /// Registers `listener` for an event: "status" (connecting, online, offline, reconnecting,
-  /// failed), "message" (a stored message), "pending" (a queued message of this client),
-  /// "ack", "typing", "resolved", "survey", "survey_answered", "error". Returns a function
-  /// that unregisters it.
+  /// failed), "session" (visitor_id, resumed), "message" (a stored message), "pending" (a
+  /// queued message of this client), "ack", "typing", "resolved", "survey", "survey_answered",
+  /// "error". Returns a function that unregisters it.
   on(type, listener) {
     if (!this.listeners.has(type)) {
       this.listeners.set(type, new Set());
