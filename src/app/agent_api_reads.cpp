@@ -14,6 +14,8 @@ namespace {
 
 constexpr auto kTokenLifetime = std::chrono::hours(12);
 constexpr int kTranscriptLimit = 1000;
+constexpr int kDefaultListLimit = 100;
+constexpr int kMaxListLimit = 1000;
 
 // Reads grant_type, username and password from a form or JSON body.
 std::optional<std::map<std::string, std::string>> TokenFields(const http::HttpRequest& request) {
@@ -189,9 +191,27 @@ http::HttpResponse ListConversations(AppContext& context, const http::HttpReques
   } else {
     return FieldError(400, "invalid_view", "view", "view must be queue, mine or all");
   }
+  int limit = kDefaultListLimit;
+  if (const auto text = request.QueryParam("limit")) {
+    const bool digits = !text->empty() && text->size() <= 4 &&
+                        text->find_first_not_of("0123456789") == std::string::npos;
+    limit = digits ? std::stoi(*text) : 0;
+    if (limit < 1 || limit > kMaxListLimit) {
+      return FieldError(400, "invalid_limit", "limit",
+                        "limit must be a whole number from 1 to " + std::to_string(kMaxListLimit));
+    }
+  }
+  // One row more than the limit tells whether the list was cut.
+  filter.limit = limit + 1;
   json::array items;
+  bool truncated = false;
   context.store->Read([&](core::Repository& repository) {
-    for (const auto& conversation : repository.ListConversations(filter)) {
+    auto conversations = repository.ListConversations(filter);
+    if (conversations.size() > static_cast<std::size_t>(limit)) {
+      truncated = true;
+      conversations.resize(static_cast<std::size_t>(limit));
+    }
+    for (const auto& conversation : conversations) {
       auto item = ConversationJson(conversation);
       if (auto contact = repository.GetContact(conversation.contact_id)) {
         item["contact_name"] = contact->name;
@@ -199,7 +219,8 @@ http::HttpResponse ListConversations(AppContext& context, const http::HttpReques
       items.push_back(std::move(item));
     }
   });
-  return http::HttpResponse::Json(200, json::serialize(json::object{{"conversations", items}}));
+  return http::HttpResponse::Json(
+      200, json::serialize(json::object{{"conversations", items}, {"truncated", truncated}}));
 }
 
 http::HttpResponse ShowConversation(AppContext& context, const Caller& caller, std::int64_t id,

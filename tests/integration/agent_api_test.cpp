@@ -114,6 +114,25 @@ TEST_F(AgentApi, InvalidReplyBodyIsRejected) {
   EXPECT_EQ(Store().Integer("SELECT COUNT(*) FROM messages"), messages_before);
 }
 
+TEST_F(AgentApi, ListSaysWhenItIsCut) {
+  HandOff("SM40000000000000000000000000000010");
+  ASSERT_EQ(PostSms("SM40000000000000000000000000000011", "+12025550177", "hello").status, 200);
+  const std::string token = Login("bob", kSupervisorPassword);
+
+  const auto cut = Api("GET", "/api/v1/conversations?view=all&limit=1", token);
+  const auto whole = Api("GET", "/api/v1/conversations?view=all&limit=2", token);
+  const auto zero = Api("GET", "/api/v1/conversations?view=all&limit=0", token);
+
+  ASSERT_EQ(cut.status, 200) << cut.body;
+  EXPECT_EQ(ParseJson(cut.body).as_object().at("conversations").as_array().size(), 1u);
+  EXPECT_TRUE(ParseJson(cut.body).as_object().at("truncated").as_bool());
+  ASSERT_EQ(whole.status, 200) << whole.body;
+  EXPECT_EQ(ParseJson(whole.body).as_object().at("conversations").as_array().size(), 2u);
+  EXPECT_FALSE(ParseJson(whole.body).as_object().at("truncated").as_bool());
+  EXPECT_EQ(zero.status, 400) << zero.body;
+  EXPECT_NE(zero.body.find("limit must be a whole number from 1 to 1000"), std::string::npos);
+}
+
 TEST_F(AgentApi, ThreeMissesHandOff) {
   const char* sids[] = {"SM40000000000000000000000000000002", "SM40000000000000000000000000000003",
                         "SM40000000000000000000000000000004"};

@@ -5,6 +5,9 @@ import { request, requestOptional } from "./api.js";
 import { contactName, formatDuration, PRIORITY_ORDER } from "./format.js";
 import { byId, el, replaceChildren } from "../shared/dom.js";
 
+// The most conversations the view reads; the API says when there are more.
+const ALL_LIMIT = 1000;
+
 function queueOf(conversation) {
   if (conversation.status === "resolved") {
     return "resolved";
@@ -17,7 +20,7 @@ function queueOf(conversation) {
 
 export async function showSupervisorView({ onOpen }) {
   const [all, agents, teams] = await Promise.all([
-    request("GET", "/api/v1/conversations?view=all"),
+    request("GET", `/api/v1/conversations?view=all&limit=${ALL_LIMIT}`),
     request("GET", "/api/v1/agents"),
     requestOptional("GET", "/api/v1/queues"),
   ]);
@@ -42,6 +45,7 @@ export async function showSupervisorView({ onOpen }) {
 
   replaceChildren(byId("supervisor-queues"),
     el("h3", {}, "Queues"),
+    all.truncated ? el("p", { class: "note" }, `Counts cover the oldest ${ALL_LIMIT} conversations; more exist.`) : null,
     el("table", { class: "grid" },
       el("caption", { class: "visually-hidden" }, "Conversations by queue"),
       el("thead", {}, el("tr", {}, ["Queue", "Conversations", "Longest wait"].map((text) => el("th", { scope: "col" }, text)))),
