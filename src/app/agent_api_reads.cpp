@@ -201,7 +201,7 @@ http::HttpResponse ListConversations(AppContext& context, const http::HttpReques
                         "limit must be a whole number from 1 to " + std::to_string(kMaxListLimit));
     }
   }
-  // One row more than the limit tells whether the list was cut.
+  // One row more than the limit shows whether the list was cut.
   filter.limit = limit + 1;
   json::array items;
   bool truncated = false;

@@ -114,7 +114,7 @@ TEST_F(AgentApi, InvalidReplyBodyIsRejected) {
   EXPECT_EQ(Store().Integer("SELECT COUNT(*) FROM messages"), messages_before);
 }
 
-TEST_F(AgentApi, ListSaysWhenItIsCut) {
+TEST_F(AgentApi, ListMarksTruncation) {
   HandOff("SM40000000000000000000000000000010");
   ASSERT_EQ(PostSms("SM40000000000000000000000000000011", "+12025550177", "hello").status, 200);
   const std::string token = Login("bob", kSupervisorPassword);
