@@ -130,7 +130,7 @@ void WebchatHub::HandleSurveyAnswer(const std::shared_ptr<http::WebSocketSession
           Logger("ws")->error("survey answer not stored survey_id={} error=\"{}\"", survey_id,
                               result.error);
           if (open) {
-            SendErrorFrame(open, "internal", "", "the answer was not stored; send it again");
+            SendErrorFrame(open, "internal", "", "the survey response was not stored; send it again");
           }
           return;
         }

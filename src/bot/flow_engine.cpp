@@ -544,8 +544,8 @@ class FlowEngine::Turn {
       AbandonAndHandOff("authentication_failed");
       return false;
     }
-    // Link SMS share the passcodes' limit per receiving phone, for the same reason: anyone who
-    // knows a customer's number could otherwise have links sent to it without end.
+    // Link SMS share the passcodes' limit per receiving phone, because otherwise anyone with a
+    // customer's number could have links sent to it without end.
     const security::OtpOptions limits =
         engine_.auth_.otp != nullptr ? engine_.auth_.otp->Options() : security::OtpOptions{};
     if (!phone.empty() &&
@@ -563,7 +563,7 @@ class FlowEngine::Turn {
       AbandonAndHandOff("step_missing");
       return false;
     }
-    // The transcript stores the link without its token, so nobody who reads the transcript can
+    // The transcript stores the link without its token, so a reader of the transcript cannot
     // confirm it.
     QueueSecret(step.link_message, "link", link->url,
                 engine_.auth_.public_url + "/auth/link/[hidden]", step.sms_inbox, phone);

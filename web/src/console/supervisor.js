@@ -5,7 +5,7 @@ import { request, requestOptional } from "./api.js";
 import { contactName, formatDuration, PRIORITY_ORDER } from "./format.js";
 import { byId, el, replaceChildren } from "../shared/dom.js";
 
-// The most conversations the view reads; the API marks a longer list as truncated.
+// The maximum number of conversations the view reads; the API marks a longer list as truncated.
 const ALL_LIMIT = 1000;
 
 function queueOf(conversation) {
