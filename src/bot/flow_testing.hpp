@@ -16,6 +16,7 @@
 #include "mobilelink/channels/registry.hpp"
 #include "mobilelink/common/testing/temp_dir.hpp"
 #include "mobilelink/config/config.hpp"
+#include "mobilelink/config/testing/demo_config.hpp"
 #include "mobilelink/core/conversation_service.hpp"
 #include "mobilelink/customers/customer_import.hpp"
 #include "mobilelink/store/sqlite_repository.hpp"
@@ -34,9 +35,8 @@ class FlowHarness : public ::testing::Test {
  protected:
   /// Loads `config_text` (the demo config when empty) and opens the store.
   void Open(const std::string& config_text = {}) {
-    config_ = config::ParseConfig(config_text.empty() ? ReadSourceFile("config/demo.yaml")
-                                                      : config_text,
-                                  "test");
+    config_ =
+        config_text.empty() ? config::LoadDemoConfig() : config::ParseConfig(config_text, "test");
     store::SqliteOptions options;
     options.path = (dir_.Path() / "flows.db").string();
     options.synchronous = "NORMAL";

@@ -3,6 +3,8 @@
 #include <cmath>
 
 #include "mobilelink/analytics/time_zone.hpp"
+#include "mobilelink/channels/registry.hpp"
+#include "mobilelink/config/value_checks.hpp"
 
 namespace mobilelink::config {
 
@@ -30,6 +32,19 @@ analytics::ChannelPrice ParsePrice(const Node& node) {
   return {Real(Child(node, "inbound_message"), 0, 0, 1000),
           Real(Child(node, "outbound_message"), 0, 0, 1000),
           Real(Child(node, "outbound_segment"), 0, 0, 1000)};
+}
+
+// Prices are looked up by the channel of each message, so a key that names no channel would
+// leave that channel's fees at 0.
+void CheckChannel(const std::string& path, const std::string& channel) {
+  if (channels::FindAdapter(channel) != nullptr) {
+    return;
+  }
+  std::set<std::string> names;
+  for (const auto* adapter : channels::AllAdapters()) {
+    names.insert(std::string(adapter->Channel()));
+  }
+  Fail(path, "unknown channel '" + channel + "'; expected one of: " + Join(names));
 }
 
 analytics::KpiTargets ParseTargets(const Node& node) {
@@ -83,9 +98,8 @@ analytics::AlertSettings ParseAlerts(const Node& node) {
   CheckKeys(node, {"webhook_url", "webhook_secret", "window_hours", "min_samples", "max_attempts",
                    "base_backoff_ms"});
   alerts.webhook_url = Text(Child(node, "webhook_url"), false);
-  if (!alerts.webhook_url.empty() && alerts.webhook_url.rfind("http://", 0) != 0 &&
-      alerts.webhook_url.rfind("https://", 0) != 0) {
-    Fail(node.path + ".webhook_url", "must start with http:// or https://");
+  if (!alerts.webhook_url.empty()) {
+    CheckHttpUrl(node.path + ".webhook_url", alerts.webhook_url, UrlKind::kFull);
   }
   alerts.webhook_secret = Text(Child(node, "webhook_secret"), !alerts.webhook_url.empty());
   alerts.window = std::chrono::hours(Integer(Child(node, "window_hours"), 24, 1, 24 * 31));
@@ -124,6 +138,7 @@ analytics::AnalyticsSettings ParseAnalytics(const Node& node) {
     RequireMap(prices);
     for (const auto& entry : prices.node) {
       const std::string channel = entry.first.as<std::string>();
+      CheckChannel(prices.path + "." + channel, channel);
       settings.prices[channel] = ParsePrice(Child(prices, channel));
     }
   }

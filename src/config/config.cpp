@@ -9,10 +9,11 @@
 #include <yaml-cpp/yaml.h>
 
 #include "mobilelink/channels/registry.hpp"
-#include "mobilelink/config/routing_config.hpp"
+#include "mobilelink/config/analytics_config.hpp"
 #include "mobilelink/config/crm_config.hpp"
 #include "mobilelink/config/flow_config.hpp"
-#include "mobilelink/config/analytics_config.hpp"
+#include "mobilelink/config/routing_config.hpp"
+#include "mobilelink/config/value_checks.hpp"
 #include "mobilelink/config/web_config.hpp"
 #include "mobilelink/config/yaml_node.hpp"
 
@@ -31,11 +32,9 @@ ServerConfig ParseServer(const Node& node) {
             {"listen", "public_url", "trusted_proxies", "threads", "log_level", "metrics_token"});
   server.listen = Text(Child(node, "listen"), false, server.listen);
   server.public_url = Text(Child(node, "public_url"), false, server.public_url);
-  while (!server.public_url.empty() && server.public_url.back() == '/') {
+  CheckHttpUrl(node.path + ".public_url", server.public_url, UrlKind::kBase);
+  while (server.public_url.back() == '/') {
     server.public_url.pop_back();
-  }
-  if (server.public_url.rfind("http://", 0) != 0 && server.public_url.rfind("https://", 0) != 0) {
-    Fail(node.path + ".public_url", "must start with http:// or https://");
   }
   server.trusted_proxies = TextList(Child(node, "trusted_proxies"));
   server.threads = Integer(Child(node, "threads"), server.threads, 1, 64);
@@ -115,6 +114,11 @@ bot::BotConfig ParseBot(const Node& node) {
   }
   bot.intent_model = Text(Child(node, "intent_model"), false);
   bot.knowledge_base_dir = Text(Child(node, "knowledge_base_dir"), false);
+  // The import at start removes every folder article that it does not find, so a folder that
+  // cannot be read would remove them all.
+  if (!bot.knowledge_base_dir.empty()) {
+    CheckReadableDirectory(node.path + ".knowledge_base_dir", bot.knowledge_base_dir);
+  }
   ForEachItem(Child(node, "rules"), [&](const Node& item) {
     CheckKeys(item, {"name", "phrases", "keywords", "answer", "examples"});
     bot::Rule rule{Text(Child(item, "name"), true), TextList(Child(item, "phrases")),
@@ -205,6 +209,9 @@ channels::InboxConfig ParseInbox(const Node& item) {
     if (auto reason = adapter->ValidateSetting(spec.key, value)) {
       Fail(setting.path, *reason);
     }
+    if (spec.key.ends_with("_url")) {
+      CheckHttpUrl(setting.path, value, UrlKind::kBase);
+    }
     inbox.settings[spec.key] = value;
   }
   return inbox;
@@ -231,11 +238,9 @@ void CheckFlowsAgainstBot(const Config& config) {
              "crm lookups need a crm section with base_url");
       }
       const std::string& sms_inbox = flow.steps[s].sms_inbox;
-      if (!sms_inbox.empty() &&
-          std::none_of(config.inboxes.begin(), config.inboxes.end(),
-                       [&](const channels::InboxConfig& inbox) { return inbox.id == sms_inbox; })) {
-        Fail(path + ".steps[" + std::to_string(s) + "].sms_inbox",
-             "names inbox '" + sms_inbox + "', which is not in inboxes");
+      if (!sms_inbox.empty()) {
+        RequireInboxOfChannel(config.inboxes, path + ".steps[" + std::to_string(s) + "].sms_inbox",
+                              sms_inbox, "twilio_sms", "this step sends its message by SMS");
       }
     }
   }
@@ -292,10 +297,10 @@ Config ParseValidated(const std::string& text) {
   config.sla = ParseSla(Child(top, "sla"));
   config.on_call = ParseOnCall(Child(top, "on_call"));
   ValidateSlaReferences(config);
-  for (const auto& inbox_id : config.auth.in_app_inboxes) {
-    if (!inbox_ids.contains(inbox_id)) {
-      Fail("auth.app_token.inboxes", "inbox '" + inbox_id + "' is not configured under inboxes");
-    }
+  for (std::size_t i = 0; i < config.auth.in_app_inboxes.size(); ++i) {
+    RequireInboxOfChannel(config.inboxes, "auth.app_token.inboxes[" + std::to_string(i) + "]",
+                          config.auth.in_app_inboxes[i], "webchat",
+                          "app tokens arrive with a web chat session token");
   }
   CheckFlowsAgainstBot(config);
   WarnLongFlowMessages(config.flows);

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "mobilelink/config/testing/config_error.hpp"
+#include "mobilelink/config/testing/demo_config.hpp"
 
 namespace mobilelink::config {
 namespace {
@@ -17,7 +18,7 @@ namespace {
 std::string ValidConfig() { return MinimalConfig(kSmsInbox); }
 
 TEST(Config, DemoConfigLoads) {
-  const Config config = LoadConfig(MOBILELINK_SOURCE_DIR "/config/demo.yaml");
+  const Config config = LoadDemoConfig();
   EXPECT_EQ(config.inboxes.size(), 4u);
   EXPECT_EQ(config.agents.size(), 2u);
   EXPECT_EQ(config.bot.handoff_after, 3);

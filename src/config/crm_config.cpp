@@ -1,5 +1,7 @@
 #include "mobilelink/config/crm_config.hpp"
 
+#include "mobilelink/config/value_checks.hpp"
+
 namespace mobilelink::config {
 
 namespace {
@@ -23,10 +25,13 @@ std::map<std::string, std::string> PointerMap(const Node& node,
   return mapping;
 }
 
-void CheckBaseUrl(const Node& node, const std::string& url) {
-  if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
-    Fail(node.path, "must start with http:// or https://");
+// A CRM path follows base_url, so it starts with '/'. The connector fills {phone} and
+// {customer_id} and leaves other names empty.
+void CheckPath(const std::string& path, const std::string& value) {
+  if (value.front() != '/') {
+    Fail(path, "'" + value + "' must start with '/', because it is appended to base_url");
   }
+  CheckTemplate(path, value, kSingleBraces, {"customer_id", "phone"});
 }
 
 }  // namespace
@@ -40,16 +45,20 @@ customers::CrmConfig ParseCrm(const Node& node) {
                    "profile_fields", "transactions_list", "transaction_fields",
                    "max_transactions"});
   crm.base_url = Text(Child(node, "base_url"), true);
-  CheckBaseUrl(Child(node, "base_url"), crm.base_url);
+  CheckHttpUrl(node.path + ".base_url", crm.base_url, UrlKind::kBase);
   while (crm.base_url.back() == '/') {
     crm.base_url.pop_back();
   }
   crm.profile_path = Text(Child(node, "profile_path"), true);
+  CheckPath(node.path + ".profile_path", crm.profile_path);
   if (crm.profile_path.find("{phone}") == std::string::npos &&
       crm.profile_path.find("{customer_id}") == std::string::npos) {
     Fail(node.path + ".profile_path", "must contain {phone} or {customer_id}");
   }
   crm.transactions_path = Text(Child(node, "transactions_path"), false);
+  if (!crm.transactions_path.empty()) {
+    CheckPath(node.path + ".transactions_path", crm.transactions_path);
+  }
   crm.timeout = std::chrono::milliseconds(Integer(Child(node, "timeout_ms"), 3000, 100, 60000));
   crm.auth_header = Text(Child(node, "auth_header"), false);
   crm.profile_fields = PointerMap(Child(node, "profile_fields"),

@@ -3,6 +3,8 @@
 #include <regex>
 
 #include "mobilelink/common/log.hpp"
+#include "mobilelink/config/flow_templates.hpp"
+#include "mobilelink/config/value_checks.hpp"
 
 namespace mobilelink::config {
 
@@ -180,9 +182,9 @@ void ParseCall(const Node& node, bot::FlowStep& step) {
   RequireMap(call);
   CheckKeys(call, {"url", "method", "body", "headers", "timeout_ms", "response"});
   step.call.url = Text(Child(call, "url"), true);
-  if (step.call.url.rfind("http://", 0) != 0 && step.call.url.rfind("https://", 0) != 0) {
-    Fail(call.path + ".url", "must start with http:// or https://");
-  }
+  // Placeholders are checked with the flow's values later; a stand-in lets the rest parse.
+  CheckHttpUrl(call.path + ".url", ReplacePlaceholders(step.call.url, kDoubleBraces, "x"),
+               UrlKind::kFull, step.call.url);
   step.call.method = Text(Child(call, "method"), false, "POST");
   if (step.call.method != "GET" && step.call.method != "POST" && step.call.method != "PUT" &&
       step.call.method != "PATCH" && step.call.method != "DELETE") {
@@ -202,6 +204,13 @@ void ParseCall(const Node& node, bot::FlowStep& step) {
     for (const auto& entry : map.node) {
       const std::string name = entry.first.as<std::string>();
       (*target)[name] = Text(Child(map, name), true);
+    }
+  }
+  for (const auto& [name, value] : step.call.headers) {
+    if (value.find("{{") != std::string::npos) {
+      Fail(call.path + ".headers." + name,
+           "headers are sent as written and take no {{name}} placeholders; put the value in "
+           "the header, or use ${NAME} for a value from the environment");
     }
   }
   for (const auto& [name, pointer] : step.call.response) {
@@ -386,6 +395,7 @@ bot::FlowsConfig ParseFlows(const Node& node) {
       Fail(steps.path, "needs at least one step");
     }
     CheckReferences(steps, flow);
+    CheckFlowTemplates(steps, flow);
     config.flows.push_back(std::move(flow));
   });
   return config;

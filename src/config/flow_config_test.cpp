@@ -6,6 +6,7 @@
 
 #include "mobilelink/config/config.hpp"
 #include "mobilelink/config/testing/config_error.hpp"
+#include "mobilelink/config/testing/demo_config.hpp"
 
 namespace mobilelink::config {
 namespace {
@@ -20,7 +21,7 @@ std::string WithFlow(const std::string& steps) {
 }
 
 TEST(FlowConfig, DemoFlowsLoad) {
-  const Config config = LoadConfig(MOBILELINK_SOURCE_DIR "/config/demo.yaml");
+  const Config config = LoadDemoConfig();
   ASSERT_EQ(config.flows.flows.size(), 5u);
   EXPECT_EQ(config.flows.flows[0].name, "order_status");
   // The demo's messages fit two SMS segments, so loading it warns about none.
@@ -71,19 +72,23 @@ TEST(FlowConfig, RejectsBadSteps) {
        "flows[0].steps[0].next: names step 'nowhere'"},
       {"      - ask: \"Q\"\n        save_as: x\n        validate: regex\n        pattern: \"(\"\n",
        "flows[0].steps[0].pattern: is not a valid regular expression"},
-      {"      - ask: \"Q\"\n        save_as: x\n        validate: choice\n", "needs at least one option"},
+      {"      - ask: \"Q\"\n        save_as: x\n        validate: choice\n",
+       "needs at least one option"},
       {"      - ask: \"Q\"\n        save_as: x\n        validate: colour\n", "validate: 'colour'"},
-      {"      - lookup: crm\n        key: \"{{phone}}\"\n", "crm lookups need a crm section"},
+      {"      - lookup: crm\n        key: \"{{contact.phone}}\"\n",
+       "crm lookups need a crm section"},
       {"      - lookup: transactions\n        kind: gift\n", "kind: 'gift' is not one of"},
       {"      - update: password\n        value: x\n", "update: 'password' is not one of"},
-      {"      - call:\n          url: ftp://x\n", "url: must start with http"},
+      {"      - call:\n          url: ftp://x\n",
+       "call.url: 'ftp://x' must start with http:// or https://"},
       {"      - id: a\n        end: \"\"\n      - id: a\n        end: \"\"\n",
        "steps[1].id: 'a' is already the id"},
       {"      - branch: []\n", "needs at least one case"},
-      {"      - authenticate: fingerprint\n", "authenticate: 'fingerprint' is not one of: app, link, otp"},
+      {"      - authenticate: fingerprint\n",
+       "authenticate: 'fingerprint' is not one of: app, link, otp"},
       {"      - authenticate: otp\n        code_message: \"hi\"\n", "must contain {{code}}"},
       {"      - authenticate: otp\n        sms_inbox: nowhere\n",
-       "sms_inbox: names inbox 'nowhere'"},
+       "sms_inbox: inbox 'nowhere' is not configured under inboxes"},
   };
   for (const auto& test : cases) {
     const std::string error = ErrorOf(WithFlow(test.steps));

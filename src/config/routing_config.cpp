@@ -4,6 +4,8 @@
 #include <map>
 #include <set>
 
+#include "mobilelink/config/value_checks.hpp"
+
 namespace mobilelink::config {
 
 namespace {
@@ -18,10 +20,15 @@ routing::EscalationNotices ParseNotices(const Node& node) {
     return notices;
   }
   CheckKeys(node, {"accept_timeout", "resolution_timeout", "needs_engineering", "manual"});
-  notices.accept_timeout = Text(Child(node, "accept_timeout"), false);
-  notices.resolution_timeout = Text(Child(node, "resolution_timeout"), false);
-  notices.needs_engineering = Text(Child(node, "needs_engineering"), false);
-  notices.manual = Text(Child(node, "manual"), false);
+  for (auto [key, text] : {std::pair{"accept_timeout", &notices.accept_timeout},
+                           std::pair{"resolution_timeout", &notices.resolution_timeout},
+                           std::pair{"needs_engineering", &notices.needs_engineering},
+                           std::pair{"manual", &notices.manual}}) {
+    const Node notice = Child(node, key);
+    *text = Text(notice, false);
+    // The escalation fills {team} with the team's name and {wait} with the expected wait.
+    CheckTemplate(notice.path, *text, kSingleBraces, {"team", "wait"});
+  }
   return notices;
 }
 

@@ -11,6 +11,7 @@
 
 #include "mobilelink/channels/common/phone.hpp"
 #include "mobilelink/config/config.hpp"
+#include "mobilelink/config/value_checks.hpp"
 #include "mobilelink/config/yaml_node.hpp"
 
 namespace mobilelink::config {
@@ -385,14 +386,8 @@ void ValidateSlaReferences(const Config& config) {
          "no on_call entry has team '" + config.sla.on_call_team + "'; add it under on_call");
   }
   for (std::size_t i = 0; i < config.on_call.size(); ++i) {
-    const auto& on_call = config.on_call[i];
-    const auto inbox =
-        std::find_if(config.inboxes.begin(), config.inboxes.end(),
-                     [&](const auto& candidate) { return candidate.id == on_call.inbox; });
-    if (inbox == config.inboxes.end() || inbox->channel != "twilio_sms") {
-      Fail("on_call[" + std::to_string(i) + "].inbox",
-           "'" + on_call.inbox + "' is not a configured twilio_sms inbox; pages go out by SMS");
-    }
+    RequireInboxOfChannel(config.inboxes, "on_call[" + std::to_string(i) + "].inbox",
+                          config.on_call[i].inbox, "twilio_sms", "pages go out by SMS");
   }
 }
 

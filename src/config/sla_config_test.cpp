@@ -155,7 +155,8 @@ TEST(SlaConfig, OnCallNeedsSmsInbox) {
   std::string on_call = kOnCall;
   on_call.replace(on_call.find("inbox: sms"), 10, "inbox: chat");
   const std::string error = ErrorOf(kBase + on_call);
-  EXPECT_NE(error.find("on_call[0].inbox: 'chat' is not a configured twilio_sms inbox"),
+  EXPECT_NE(error.find("on_call[0].inbox: inbox 'chat' is a webchat inbox, but pages go out by "
+                       "SMS; name a twilio_sms inbox"),
             std::string::npos)
       << error;
 }

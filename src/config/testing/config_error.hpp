@@ -40,6 +40,15 @@ inline const std::string kSmsInbox = R"(  - id: sms
     from: "+12025550145"
 )";
 
+/// An `inboxes:` entry: the WhatsApp inbox `wa`.
+inline const std::string kWhatsAppInbox = R"(  - id: wa
+    channel: whatsapp
+    phone_number_id: "1234567890"
+    access_token: test_access_token
+    app_secret: test_app_secret
+    verify_token: test_verify_token
+)";
+
 /// Returns an `inboxes:` entry of a web chat inbox named `id`.
 inline std::string WebchatInbox(const std::string& id) {
   return "  - id: " + id + "\n    channel: webchat\n";

@@ -1,0 +1,338 @@
+// Config values that parse but cannot work: URLs the HTTP client cannot send to, templates with
+// names that nothing fills, inbox references of the wrong channel and unreadable folders.
+
+#include "mobilelink/config/value_checks.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "mobilelink/common/testing/temp_dir.hpp"
+#include "mobilelink/config/config.hpp"
+#include "mobilelink/config/testing/config_error.hpp"
+
+namespace mobilelink::config {
+namespace {
+
+bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+// A rule `order_status` whose flow `orders` has `steps` (indented list items).
+std::string WithFlow(const std::string& steps, const std::string& inboxes = kSmsInbox) {
+  return MinimalConfig(inboxes,
+                       "  rules:\n    - name: order_status\n      phrases: [\"my order\"]\n") +
+         "flows:\n  - name: orders\n    intents: [order_status]\n    steps:\n" + steps;
+}
+
+// A config whose URL key under test holds `url`, and the key's path.
+struct UrlKey {
+  std::string path;
+  std::string (*config)(const std::string& url);
+};
+
+const std::vector<UrlKey> kUrlKeys{
+    {"server.public_url",
+     [](const std::string& url) {
+       return MinimalConfig(kSmsInbox) + "server:\n  public_url: \"" + url + "\"\n";
+     }},
+    {"inboxes[0].api_base_url",
+     [](const std::string& url) {
+       return MinimalConfig(kSmsInbox + "    api_base_url: \"" + url + "\"\n");
+     }},
+    {"inboxes[0].public_url",
+     [](const std::string& url) {
+       return MinimalConfig(kSmsInbox + "    public_url: \"" + url + "\"\n");
+     }},
+    {"inboxes[1].api_base_url",
+     [](const std::string& url) {
+       return MinimalConfig(kSmsInbox + kWhatsAppInbox + "    api_base_url: \"" + url + "\"\n");
+     }},
+    {"crm.base_url",
+     [](const std::string& url) {
+       return MinimalConfig(kSmsInbox) + "crm:\n  base_url: \"" + url +
+              "\"\n  profile_path: /customers/{phone}\n  profile_fields: {customer_id: /id}\n";
+     }},
+    {"analytics.alerts.webhook_url",
+     [](const std::string& url) {
+       return MinimalConfig(kSmsInbox) + "analytics:\n  alerts:\n    webhook_url: \"" + url +
+              "\"\n    webhook_secret: test_secret\n";
+     }},
+    {"flows[0].steps[0].call.url",
+     [](const std::string& url) {
+       return WithFlow("      - call:\n          url: \"" + url + "\"\n");
+     }},
+};
+
+TEST(UrlKeys, AcceptValidHttpUrls) {
+  for (const auto& key : kUrlKeys) {
+    for (const std::string url : {"http://127.0.0.1:9100", "https://api.example.com/v1"}) {
+      EXPECT_EQ(ErrorOf(key.config(url)), "no error") << key.path << " = " << url;
+    }
+  }
+}
+
+TEST(UrlKeys, RejectUnusableUrls) {
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"ftp://files.example.com/in", "must start with http:// or https://"},
+      {"file:///etc/passwd", "must start with http:// or https://"},
+      {"api.example.com", "must start with http:// or https://"},
+      {"HTTPS://api.example.com", "must start with http:// or https://"},
+      {"https://", "has no host"},
+      {"http://:8080/x", "has no host"},
+      {"https://api example.com", "is not a valid URL"},
+      {"https://user:secret@api.example.com", "contains a user name or password"},
+      {"https://api.example.com:99999", "has an invalid port"},
+      {"https://api.example.com:0", "has an invalid port"},
+      {"https://api.example.com/#top", "has a fragment"},
+  };
+  for (const auto& key : kUrlKeys) {
+    for (const auto& [url, reason] : cases) {
+      const std::string error = ErrorOf(key.config(url));
+      EXPECT_TRUE(Contains(error, key.path + ": '" + url + "' " + reason)) << error;
+    }
+  }
+}
+
+TEST(UrlKeys, BaseUrlsRejectQuery) {
+  for (const auto& key : kUrlKeys) {
+    const std::string error = ErrorOf(key.config("https://api.example.com/v1?key=1"));
+    const bool full_url =
+        key.path == "analytics.alerts.webhook_url" || key.path == "flows[0].steps[0].call.url";
+    if (full_url) {
+      EXPECT_EQ(error, "no error") << key.path;
+    } else {
+      EXPECT_TRUE(Contains(error, key.path + ": 'https://api.example.com/v1?key=1' has a query"))
+          << error;
+    }
+  }
+}
+
+TEST(UrlKeys, CallUrlQuotesItsTemplate) {
+  const std::string error = ErrorOf(
+      WithFlow("      - ask: \"Order?\"\n        save_as: order\n"
+               "      - call:\n          url: \"https://shop.example.com/orders/{{order}}#x\"\n"));
+  EXPECT_TRUE(Contains(error,
+                       "flows[0].steps[1].call.url: "
+                       "'https://shop.example.com/orders/{{order}}#x' has a fragment"))
+      << error;
+}
+
+TEST(FlowTemplates, UnknownNameListsAllowedNames) {
+  const std::string error =
+      ErrorOf(WithFlow("      - ask: \"Your name?\"\n        save_as: name\n"
+                       "      - answer: \"Thanks, {{nmae}}.\"\n"));
+  EXPECT_TRUE(Contains(error,
+                       "flows[0].steps[1].answer: unknown placeholder {{nmae}}; this "
+                       "template can use: contact.phone, name"))
+      << error;
+}
+
+TEST(FlowTemplates, KnownNamesLoad) {
+  const std::string text = WithFlow(
+      "      - ask: \"Your name?\"\n        save_as: name\n        prefill: contact.phone\n"
+      "        reprompt: \"Please write your name, {{ name | mask }}.\"\n"
+      "      - lookup: transactions\n        kind: order\n        save_as: last\n"
+      "      - call:\n          url: \"https://shop.example.com/o/{{last.id}}\"\n"
+      "          response: {ticket: /id}\n"
+      "      - branch:\n          - value: ticket\n            exists: true\n            goto: "
+      "done\n"
+      "      - id: done\n        end: \"{{name}}: order {{last.id}} {{last.status}}, ticket "
+      "{{ticket}}, {{customer.name}}.\"\n");
+  EXPECT_EQ(ErrorOf(text), "no error");
+}
+
+TEST(FlowTemplates, RejectsBadPlaceholders) {
+  struct Case {
+    std::string steps;
+    std::string expected;
+  };
+  const std::vector<Case> cases{
+      {"      - answer: \"Order {{order.id\"\n",
+       "flows[0].steps[0].answer: '{{' at character 7 is not closed; write {{name}}"},
+      {"      - answer: \"Order {{ }}\"\n",
+       "flows[0].steps[0].answer: placeholder {{ }} has no name"},
+      {"      - ask: \"Q\"\n        save_as: x\n      - answer: \"{{x|upper}}\"\n",
+       "flows[0].steps[1].answer: unknown filter 'upper' in {{x}}; expected one of: mask"},
+      {"      - answer: \"Your code is {{code}}\"\n",
+       "flows[0].steps[0].answer: unknown placeholder {{code}}"},
+      {"      - authenticate: otp\n        code_message: \"{{code}} {{link}}\"\n",
+       "flows[0].steps[0].code_message: unknown placeholder {{link}}"},
+      {"      - authenticate: link\n        link_message: \"{{link}} for {{who}}\"\n",
+       "flows[0].steps[0].link_message: unknown placeholder {{who}}"},
+      {"      - lookup: transactions\n        kind: order\n      - answer: \"{{payment.id}}\"\n",
+       "flows[0].steps[1].answer: unknown placeholder {{payment.id}}"},
+      {"      - lookup: customer\n        key: \"{{phone}}\"\n",
+       "flows[0].steps[0].key: unknown placeholder {{phone}}"},
+      {"      - update: email\n        value: \"{{new_email}}\"\n",
+       "flows[0].steps[0].value: unknown placeholder {{new_email}}"},
+      {"      - call:\n          url: http://127.0.0.1:9/r\n          body: '{\"a\": \"{{b}}\"}'\n",
+       "flows[0].steps[0].call.body: unknown placeholder {{b}}"},
+      {"      - ask: \"Q\"\n        save_as: x\n        reprompt: \"{{y}}\"\n",
+       "flows[0].steps[0].reprompt: unknown placeholder {{y}}"},
+      {"      - confirm: \"Go?\"\n        code_prompt: \"{{y}}\"\n",
+       "flows[0].steps[0].code_prompt: unknown placeholder {{y}}"},
+      {"      - handoff: \"Bye {{y}}\"\n", "flows[0].steps[0].handoff: unknown placeholder {{y}}"},
+      {"      - authenticate: app\n        prompt: \"{{y}}\"\n",
+       "flows[0].steps[0].prompt: unknown placeholder {{y}}"},
+  };
+  for (const auto& test : cases) {
+    const std::string error = ErrorOf(WithFlow(test.steps));
+    EXPECT_TRUE(Contains(error, test.expected)) << "steps:\n" << test.steps << "error: " << error;
+  }
+}
+
+TEST(FlowTemplates, NamesInPrefillAndBranchMustBeSaved) {
+  const std::string prefill =
+      ErrorOf(WithFlow("      - ask: \"Q\"\n        save_as: x\n        prefill: contact.email\n"));
+  EXPECT_TRUE(Contains(prefill,
+                       "flows[0].steps[0].prefill: 'contact.email' is not a value that "
+                       "this flow saves; expected one of: contact.phone, x"))
+      << prefill;
+  const std::string branch = ErrorOf(WithFlow(
+      "      - branch:\n          - value: colour\n            exists: true\n            goto: e\n"
+      "      - id: e\n        end: \"\"\n"));
+  EXPECT_TRUE(Contains(branch, "flows[0].steps[0].branch[0].value: 'colour' is not a value"))
+      << branch;
+}
+
+TEST(FlowTemplates, CallHeadersTakeNoPlaceholders) {
+  const std::string error =
+      ErrorOf(WithFlow("      - call:\n          url: http://127.0.0.1:9/r\n"
+                       "          headers: {Authorization: \"Bearer {{token}}\"}\n"));
+  EXPECT_TRUE(Contains(error,
+                       "flows[0].steps[0].call.headers.Authorization: headers are sent as "
+                       "written"))
+      << error;
+}
+
+TEST(InboxChannels, SmsInboxMustBeTwilioSms) {
+  for (const std::string key : {"authenticate: otp", "confirm: \"Go?\""}) {
+    const std::string error = ErrorOf(
+        WithFlow("      - " + key + "\n        sms_inbox: wa\n", kSmsInbox + kWhatsAppInbox));
+    EXPECT_TRUE(Contains(error,
+                         "flows[0].steps[0].sms_inbox: inbox 'wa' is a whatsapp inbox, but "
+                         "this step sends its message by SMS; name a twilio_sms inbox"))
+        << error;
+    const std::string chat = ErrorOf(WithFlow("      - " + key + "\n        sms_inbox: chat\n",
+                                              kSmsInbox + WebchatInbox("chat")));
+    EXPECT_TRUE(Contains(chat, "inbox 'chat' is a webchat inbox")) << chat;
+    EXPECT_EQ(ErrorOf(WithFlow("      - " + key + "\n        sms_inbox: sms\n")), "no error");
+  }
+}
+
+TEST(InboxChannels, AppTokenInboxMustBeWebchat) {
+  const std::string auth =
+      "auth:\n  app_token:\n    key: test_app_token_key_0123456789abcdef\n    inboxes: [chat, ";
+  const std::string inboxes = kSmsInbox + WebchatInbox("chat");
+  const std::string error = ErrorOf(MinimalConfig(inboxes) + auth + "sms]\n");
+  EXPECT_TRUE(Contains(error,
+                       "auth.app_token.inboxes[1]: inbox 'sms' is a twilio_sms inbox, but "
+                       "app tokens arrive with a web chat session token; name a webchat "
+                       "inbox"))
+      << error;
+  const std::string missing = ErrorOf(MinimalConfig(inboxes) + auth + "app]\n");
+  EXPECT_TRUE(Contains(missing,
+                       "auth.app_token.inboxes[1]: inbox 'app' is not configured under "
+                       "inboxes"))
+      << missing;
+}
+
+TEST(KnowledgeBaseDir, MissingDirectoryRejected) {
+  const mobilelink::testing::TempDir dir;
+  const std::string missing = (dir.Path() / "articles").string();
+  const std::string error =
+      ErrorOf(MinimalConfig(kSmsInbox, "  knowledge_base_dir: \"" + missing + "\"\n"));
+  EXPECT_TRUE(Contains(
+      error, "bot.knowledge_base_dir: directory '" + missing + "' does not exist; create it"))
+      << error;
+}
+
+TEST(KnowledgeBaseDir, RelativePathNamesWorkingDirectory) {
+  const std::string error =
+      ErrorOf(MinimalConfig(kSmsInbox, "  knowledge_base_dir: no/such/articles\n"));
+  EXPECT_TRUE(Contains(error,
+                       "bot.knowledge_base_dir: directory 'no/such/articles' (relative to "
+                       "the working directory " +
+                           std::filesystem::current_path().string() + ") does not exist"))
+      << error;
+}
+
+TEST(KnowledgeBaseDir, FileRejected) {
+  const mobilelink::testing::TempDir dir;
+  const std::string file = (dir.Path() / "faq.md").string();
+  std::ofstream(file) << "# FAQ\n";
+  const std::string error =
+      ErrorOf(MinimalConfig(kSmsInbox, "  knowledge_base_dir: \"" + file + "\"\n"));
+  EXPECT_TRUE(Contains(error, "bot.knowledge_base_dir: '" + file + "' is not a directory"))
+      << error;
+}
+
+TEST(KnowledgeBaseDir, UnreadableDirectoryRejected) {
+  if (::geteuid() == 0) {
+    GTEST_SKIP() << "root can list a directory without read permission";
+  }
+  const mobilelink::testing::TempDir dir;
+  const std::filesystem::path locked = dir.Path() / "locked";
+  std::filesystem::create_directory(locked);
+  std::filesystem::permissions(locked, std::filesystem::perms::none);
+  const std::string error =
+      ErrorOf(MinimalConfig(kSmsInbox, "  knowledge_base_dir: \"" + locked.string() + "\"\n"));
+  std::filesystem::permissions(locked, std::filesystem::perms::owner_all);
+  EXPECT_TRUE(Contains(error, "bot.knowledge_base_dir: cannot read directory")) << error;
+}
+
+TEST(KnowledgeBaseDir, EmptyDirectoryAccepted) {
+  const mobilelink::testing::TempDir dir;
+  const Config config = ParseConfig(
+      MinimalConfig(kSmsInbox, "  knowledge_base_dir: \"" + dir.Path().string() + "\"\n"),
+      "test.yaml");
+  EXPECT_EQ(config.bot.knowledge_base_dir, dir.Path().string());
+}
+
+TEST(CrmPaths, RejectUnknownPlaceholderAndMissingSlash) {
+  const auto crm = [](const std::string& profile, const std::string& transactions) {
+    return ErrorOf(MinimalConfig(kSmsInbox) +
+                   "crm:\n  base_url: http://127.0.0.1:9\n  profile_path: \"" + profile +
+                   "\"\n  transactions_path: \"" + transactions +
+                   "\"\n  profile_fields: {customer_id: /id}\n"
+                   "  transaction_fields: {id: /id, kind: /kind, status: /s, occurred_at: /at}\n");
+  };
+  EXPECT_EQ(crm("/c/{phone}", "/c/{customer_id}/tx"), "no error");
+  const std::string slash = crm("c/{phone}", "/t");
+  EXPECT_TRUE(Contains(slash, "crm.profile_path: 'c/{phone}' must start with '/'")) << slash;
+  const std::string profile = crm("/c/{phone}/{name}", "/t");
+  EXPECT_TRUE(Contains(profile,
+                       "crm.profile_path: unknown placeholder {name}; this template can "
+                       "use: customer_id, phone"))
+      << profile;
+  const std::string transactions = crm("/c/{phone}", "/t/{id");
+  EXPECT_TRUE(Contains(transactions, "crm.transactions_path: '{' at character 4 is not closed"))
+      << transactions;
+}
+
+TEST(RoutingNotices, RejectUnknownPlaceholder) {
+  const std::string base = MinimalConfig(kSmsInbox) + "routing:\n  notices:\n    manual: ";
+  EXPECT_EQ(ErrorOf(base + "\"{team} answers in {wait}.\"\n"), "no error");
+  const std::string error = ErrorOf(base + "\"{agent} answers soon.\"\n");
+  EXPECT_TRUE(Contains(error,
+                       "routing.notices.manual: unknown placeholder {agent}; this template "
+                       "can use: team, wait"))
+      << error;
+}
+
+TEST(AnalyticsPrices, RejectUnknownChannel) {
+  const std::string error = ErrorOf(MinimalConfig(kSmsInbox) +
+                                    "analytics:\n  prices:\n    sms: {outbound_segment: 0.01}\n");
+  EXPECT_TRUE(Contains(error,
+                       "analytics.prices.sms: unknown channel 'sms'; expected one of: "
+                       "twilio_sms, webchat, whatsapp"))
+      << error;
+}
+
+}  // namespace
+}  // namespace mobilelink::config
