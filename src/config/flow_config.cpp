@@ -182,7 +182,7 @@ void ParseCall(const Node& node, bot::FlowStep& step) {
   RequireMap(call);
   CheckKeys(call, {"url", "method", "body", "headers", "timeout_ms", "response"});
   step.call.url = Text(Child(call, "url"), true);
-  // Placeholders are checked with the flow's values later; a stand-in lets the rest parse.
+  // CheckFlowTemplates checks the placeholders later, so a stand-in replaces them here.
   CheckHttpUrl(call.path + ".url", ReplacePlaceholders(step.call.url, kDoubleBraces, "x"),
                UrlKind::kFull, step.call.url);
   step.call.method = Text(Child(call, "method"), false, "POST");

@@ -56,8 +56,8 @@ std::string ReplacePlaceholders(const std::string& text, const PlaceholderSyntax
 /// start at the working directory.
 void CheckReadableDirectory(const std::string& path, const std::string& folder);
 
-/// Fails unless `inboxes` has an inbox `id` of channel `channel`. `use` says what the key needs
-/// the inbox for, such as "passcodes go out by SMS".
+/// Fails unless `inboxes` has an inbox `id` of channel `channel`. `use` is the reason that the
+/// key needs that channel, such as "pages go out by SMS", and appears in the error.
 void RequireInboxOfChannel(const std::vector<channels::InboxConfig>& inboxes,
                            const std::string& path, const std::string& id,
                            const std::string& channel, const std::string& use);

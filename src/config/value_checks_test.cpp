@@ -29,7 +29,7 @@ std::string WithFlow(const std::string& steps, const std::string& inboxes = kSms
          "flows:\n  - name: orders\n    intents: [order_status]\n    steps:\n" + steps;
 }
 
-// A config whose URL key under test holds `url`, and the key's path.
+// The path of a URL key, and a function that returns a config with `url` in that key.
 struct UrlKey {
   std::string path;
   std::string (*config)(const std::string& url);
