@@ -37,6 +37,10 @@ ServerConfig ParseServer(const Node& node) {
     server.public_url.pop_back();
   }
   server.trusted_proxies = TextList(Child(node, "trusted_proxies"));
+  for (std::size_t i = 0; i < server.trusted_proxies.size(); ++i) {
+    CheckIpAddress(node.path + ".trusted_proxies[" + std::to_string(i) + "]",
+                   server.trusted_proxies[i]);
+  }
   server.threads = Integer(Child(node, "threads"), server.threads, 1, 64);
   server.log_level = Text(Child(node, "log_level"), false, server.log_level);
   static const std::set<std::string> kLevels{"trace", "debug", "info", "warn", "error"};
@@ -129,11 +133,17 @@ bot::BotConfig ParseBot(const Node& node) {
     }
     bot.rules.push_back(std::move(rule));
   });
+  std::set<std::string> titles;
   ForEachItem(Child(node, "knowledge_base"), [&](const Node& item) {
     CheckKeys(item, {"title", "tags", "body", "locale"});
     bot.articles.push_back({Text(Child(item, "title"), true), TextList(Child(item, "tags")),
                             Text(Child(item, "body"), true),
                             Text(Child(item, "locale"), false, "en")});
+    // The store keys a config article by its title, so the import would skip a second one.
+    if (!titles.insert(bot.articles.back().title).second) {
+      Fail(item.path + ".title",
+           "duplicate title '" + bot.articles.back().title + "'; give each article its own title");
+    }
   });
   return bot;
 }

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include <boost/asio/ip/address.hpp>
 #include <boost/url/parse.hpp>
 
 #include "mobilelink/config/yaml_node.hpp"
@@ -132,6 +133,20 @@ std::string ReplacePlaceholders(const std::string& text, const PlaceholderSyntax
     at = close + syntax.close.size();
   }
   return replaced;
+}
+
+void CheckIpAddress(const std::string& path, const std::string& address) {
+  boost::system::error_code error;
+  const auto parsed = boost::asio::ip::make_address(address, error);
+  if (error) {
+    Fail(path, "'" + address +
+                   "' is not an IP address; list each peer address, such as 10.0.0.5, because "
+                   "host names and CIDR ranges never match");
+  }
+  if (parsed.to_string() != address) {
+    Fail(path, "write '" + address + "' as " + parsed.to_string() +
+                   ", the form in which peer addresses are compared");
+  }
 }
 
 void CheckReadableDirectory(const std::string& path, const std::string& folder) {

@@ -1,7 +1,8 @@
 #pragma once
 
-// Checks of config values that several sections share: URLs, placeholder templates, folders and
-// references to inboxes. Each throws ConfigError naming the key path, the reason and the fix.
+// Checks of config values that several sections share: URLs, placeholder templates, folders, IP
+// addresses and references to inboxes. Each throws ConfigError naming the key path, the reason
+// and the fix.
 
 #include <set>
 #include <string>
@@ -51,6 +52,10 @@ void CheckTemplate(const std::string& path, const std::string& text,
 /// Returns `text` with every placeholder replaced by `stand_in`, so the rest can be parsed.
 std::string ReplacePlaceholders(const std::string& text, const PlaceholderSyntax& syntax,
                                 const std::string& stand_in);
+
+/// Fails unless `address` is an IPv4 or IPv6 address in the form that Boost.Asio writes it, the
+/// form in which peer addresses are compared.
+void CheckIpAddress(const std::string& path, const std::string& address);
 
 /// Fails unless `folder` is an existing directory that this process can list. Relative paths
 /// start at the working directory.

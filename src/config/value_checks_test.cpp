@@ -334,5 +334,29 @@ TEST(AnalyticsPrices, RejectUnknownChannel) {
       << error;
 }
 
+TEST(TrustedProxies, RejectNonAddresses) {
+  const auto proxies = [](const std::string& list) {
+    return ErrorOf(MinimalConfig(kSmsInbox) + "server:\n  trusted_proxies: [" + list + "]\n");
+  };
+  EXPECT_EQ(proxies("10.0.0.5, \"::1\""), "no error");
+  const std::string range = proxies("10.0.0.5, 10.0.0.0/8");
+  EXPECT_TRUE(Contains(range, "server.trusted_proxies[1]: '10.0.0.0/8' is not an IP address"))
+      << range;
+  const std::string name = proxies("proxy.internal");
+  EXPECT_TRUE(Contains(name, "server.trusted_proxies[0]: 'proxy.internal' is not an IP address"))
+      << name;
+  const std::string long_form = proxies("\"0:0:0:0:0:0:0:1\"");
+  EXPECT_TRUE(Contains(long_form, "server.trusted_proxies[0]: write '0:0:0:0:0:0:0:1' as ::1"))
+      << long_form;
+}
+
+TEST(KnowledgeBase, DuplicateTitleRejected) {
+  const std::string article = "    - title: Opening hours\n      body: \"9 to 5.\"\n";
+  const std::string error =
+      ErrorOf(MinimalConfig(kSmsInbox, "  knowledge_base:\n" + article + article));
+  EXPECT_TRUE(Contains(error, "bot.knowledge_base[1].title: duplicate title 'Opening hours'"))
+      << error;
+}
+
 }  // namespace
 }  // namespace mobilelink::config
