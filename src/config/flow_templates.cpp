@@ -35,11 +35,12 @@ std::set<std::string> SavedNames(const bot::Flow& flow) {
         names.insert(step.save_as);
         break;
       case bot::StepKind::kLookup:
-        for (const auto& field : kProfileFields) {
-          names.insert("customer." + field);
-        }
         if (step.source == bot::LookupSource::kTransactions) {
           AddTransactionNames(step.save_prefix, names);
+          break;
+        }
+        for (const auto& field : kProfileFields) {
+          names.insert("customer." + field);
         }
         if (step.source == bot::LookupSource::kCrm) {
           for (const auto& kind : kTransactionKinds) {
@@ -128,6 +129,14 @@ void CheckFlowTemplates(const Node& steps_node, const bot::Flow& flow) {
   for (std::size_t i = 0; i < flow.steps.size(); ++i) {
     const auto& step = flow.steps[i];
     const std::string path = steps_node.path + "[" + std::to_string(i) + "]";
+    // Both read customer.customer_id, so without a profile they always end as not found.
+    const bool reads_customer =
+        step.kind == bot::StepKind::kUpdate ||
+        (step.kind == bot::StepKind::kLookup && step.source == bot::LookupSource::kTransactions);
+    if (reads_customer && !names.contains("customer.customer_id")) {
+      Fail(path, "reads the customer that a customer or crm lookup finds, but flow " + flow.name +
+                     " has no such lookup; add a lookup: customer or lookup: crm step before it");
+    }
     for (const auto& item : TemplatesOf(step)) {
       std::set<std::string> allowed = names;
       if (!item.own_name.empty()) {

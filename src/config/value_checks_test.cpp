@@ -136,11 +136,12 @@ TEST(FlowTemplates, KnownNamesLoad) {
   const std::string text = WithFlow(
       "      - ask: \"Your name?\"\n        save_as: name\n        prefill: contact.phone\n"
       "        reprompt: \"Please write your name, {{ name | mask }}.\"\n"
+      "      - lookup: customer\n        key: \"{{contact.phone}}\"\n"
       "      - lookup: transactions\n        kind: order\n        save_as: last\n"
       "      - call:\n          url: \"https://shop.example.com/o/{{last.id}}\"\n"
       "          response: {ticket: /id}\n"
-      "      - branch:\n          - value: ticket\n            exists: true\n            goto: "
-      "done\n"
+      "      - branch:\n          - value: ticket\n            exists: true\n"
+      "            goto: done\n"
       "      - id: done\n        end: \"{{name}}: order {{last.id}} {{last.status}}, ticket "
       "{{ticket}}, {{customer.name}}.\"\n");
   EXPECT_EQ(ErrorOf(text), "no error");
@@ -164,12 +165,14 @@ TEST(FlowTemplates, RejectsBadPlaceholders) {
        "flows[0].steps[0].code_message: unknown placeholder {{link}}"},
       {"      - authenticate: link\n        link_message: \"{{link}} for {{who}}\"\n",
        "flows[0].steps[0].link_message: unknown placeholder {{who}}"},
-      {"      - lookup: transactions\n        kind: order\n      - answer: \"{{payment.id}}\"\n",
-       "flows[0].steps[1].answer: unknown placeholder {{payment.id}}"},
+      {"      - lookup: customer\n        key: \"{{contact.phone}}\"\n"
+       "      - lookup: transactions\n        kind: order\n      - answer: \"{{payment.id}}\"\n",
+       "flows[0].steps[2].answer: unknown placeholder {{payment.id}}"},
       {"      - lookup: customer\n        key: \"{{phone}}\"\n",
        "flows[0].steps[0].key: unknown placeholder {{phone}}"},
-      {"      - update: email\n        value: \"{{new_email}}\"\n",
-       "flows[0].steps[0].value: unknown placeholder {{new_email}}"},
+      {"      - lookup: customer\n        key: \"{{contact.phone}}\"\n"
+       "      - update: email\n        value: \"{{new_email}}\"\n",
+       "flows[0].steps[1].value: unknown placeholder {{new_email}}"},
       {"      - call:\n          url: http://127.0.0.1:9/r\n          body: '{\"a\": \"{{b}}\"}'\n",
        "flows[0].steps[0].call.body: unknown placeholder {{b}}"},
       {"      - ask: \"Q\"\n        save_as: x\n        reprompt: \"{{y}}\"\n",
@@ -198,6 +201,20 @@ TEST(FlowTemplates, NamesInPrefillAndBranchMustBeSaved) {
       "      - id: e\n        end: \"\"\n"));
   EXPECT_TRUE(Contains(branch, "flows[0].steps[0].branch[0].value: 'colour' is not a value"))
       << branch;
+}
+
+TEST(FlowTemplates, CustomerStepsNeedCustomerLookup) {
+  for (const std::string step : {"      - lookup: transactions\n        kind: order\n",
+                                 "      - update: email\n        value: a@example.com\n"}) {
+    const std::string error = ErrorOf(WithFlow(step));
+    EXPECT_TRUE(Contains(error,
+                         "flows[0].steps[0]: reads the customer that a customer or crm "
+                         "lookup finds, but flow orders has no such lookup"))
+        << error;
+    EXPECT_EQ(
+        ErrorOf(WithFlow("      - lookup: customer\n        key: \"{{contact.phone}}\"\n" + step)),
+        "no error");
+  }
 }
 
 TEST(FlowTemplates, CallHeadersTakeNoPlaceholders) {
@@ -348,6 +365,20 @@ TEST(TrustedProxies, RejectNonAddresses) {
   const std::string long_form = proxies("\"0:0:0:0:0:0:0:1\"");
   EXPECT_TRUE(Contains(long_form, "server.trusted_proxies[0]: write '0:0:0:0:0:0:0:1' as ::1"))
       << long_form;
+}
+
+TEST(EmbedOrigins, RejectMissingHostAndBadPort) {
+  const auto origin = [](const std::string& value) {
+    return ErrorOf(MinimalConfig(kSmsInbox) + "web:\n  embed_origins: [\"" + value + "\"]\n");
+  };
+  EXPECT_EQ(origin("https://shop.example.com:8443"), "no error");
+  const std::string no_host = origin("https://:8443");
+  EXPECT_TRUE(Contains(no_host, "web.embed_origins[0]: 'https://:8443' has no host")) << no_host;
+  const std::string port = origin("https://shop.example.com:99999");
+  EXPECT_TRUE(Contains(port,
+                       "web.embed_origins[0]: 'https://shop.example.com:99999' has an "
+                       "invalid port"))
+      << port;
 }
 
 TEST(KnowledgeBase, DuplicateTitleRejected) {

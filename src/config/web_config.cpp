@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "mobilelink/config/value_checks.hpp"
+
 namespace mobilelink::config {
 
 namespace {
@@ -35,6 +37,8 @@ void CheckOrigin(const std::string& origin, const std::string& path) {
                      "or spaces");
     }
   }
+  // Catches an empty host before a port and a port outside 1 to 65535.
+  CheckHttpUrl(path, origin, UrlKind::kBase);
 }
 
 }  // namespace
