@@ -1,6 +1,7 @@
 #include "mobilelink/config/config.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <set>
@@ -114,6 +115,10 @@ bot::BotConfig ParseBot(const Node& node) {
       bot.kb_min_score = Child(node, "kb_min_score").node.as<double>();
     } catch (const YAML::Exception&) {
       Fail(node.path + ".kb_min_score", "expected a number");
+    }
+    // BM25 scores are finite and not negative, so NaN would match no article.
+    if (!std::isfinite(bot.kb_min_score) || bot.kb_min_score < 0) {
+      Fail(node.path + ".kb_min_score", "must be a number of at least 0");
     }
   }
   bot.intent_model = Text(Child(node, "intent_model"), false);

@@ -92,6 +92,12 @@ void ParseAsk(const Node& node, bot::FlowStep& step) {
   }
   step.min = Number(Child(node, "min"));
   step.max = Number(Child(node, "max"));
+  if ((step.min || step.max) && step.validation != bot::Validation::kNumber) {
+    Fail(node.path + (step.min ? ".min" : ".max"), "applies only to validate: number");
+  }
+  if (step.min && step.max && *step.min > *step.max) {
+    Fail(node.path + ".min", "is greater than max, so no answer could be valid");
+  }
   step.options = ParseOptions(Child(node, "options"));
   if (step.validation == bot::Validation::kChoice && step.options.empty()) {
     Fail(node.path + ".options", "validate: choice needs at least one option");

@@ -1,5 +1,5 @@
-// Config values that parse but cannot work: URLs the HTTP client cannot send to, templates with
-// names that nothing fills, inbox references of the wrong channel and unreadable folders.
+// Config values that parse but cannot work, such as URLs that the HTTP client cannot send to or
+// templates with names that nothing fills. Each is rejected with its key path and the reason.
 
 #include "mobilelink/config/value_checks.hpp"
 
@@ -379,6 +379,25 @@ TEST(EmbedOrigins, RejectMissingHostAndBadPort) {
                        "web.embed_origins[0]: 'https://shop.example.com:99999' has an "
                        "invalid port"))
       << port;
+}
+
+TEST(AskRange, RejectsUnusableMinAndMax) {
+  const std::string ask = "      - ask: \"How many?\"\n        save_as: count\n";
+  EXPECT_EQ(ErrorOf(WithFlow(ask + "        validate: number\n        min: 1\n        max: 9\n")),
+            "no error");
+  const std::string reversed =
+      ErrorOf(WithFlow(ask + "        validate: number\n        min: 9\n        max: 1\n"));
+  EXPECT_TRUE(Contains(reversed, "flows[0].steps[0].min: is greater than max")) << reversed;
+  const std::string text = ErrorOf(WithFlow(ask + "        max: 9\n"));
+  EXPECT_TRUE(Contains(text, "flows[0].steps[0].max: applies only to validate: number")) << text;
+}
+
+TEST(KbMinScore, RejectsNegativeAndNan) {
+  for (const std::string value : {"-1", ".nan"}) {
+    const std::string error = ErrorOf(MinimalConfig(kSmsInbox, "  kb_min_score: " + value + "\n"));
+    EXPECT_TRUE(Contains(error, "bot.kb_min_score: must be a number of at least 0")) << error;
+  }
+  EXPECT_EQ(ErrorOf(MinimalConfig(kSmsInbox, "  kb_min_score: 0\n")), "no error");
 }
 
 TEST(KnowledgeBase, DuplicateTitleRejected) {
