@@ -42,6 +42,8 @@ std::set<std::string> SavedNames(const bot::Flow& flow) {
         for (const auto& field : kProfileFields) {
           names.insert("customer." + field);
         }
+        // NOTE: these names are allowed even without crm.transactions_path, which the flows are
+        // parsed before. Without it the CRM lookup stores no transactions, so they render empty.
         if (step.source == bot::LookupSource::kCrm) {
           for (const auto& kind : kTransactionKinds) {
             AddTransactionNames(kind, names);
