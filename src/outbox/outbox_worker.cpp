@@ -113,8 +113,8 @@ class OutboxWorker::Impl {
     std::vector<core::OutboxEntry> interrupted;
     int awaiting_status = 0;
     store_.WriteAndWait([&](core::Repository& repository) {
-      // A row of a channel whose statuses name the row is not sent again at once: it waits for
-      // such a status, and the wait is its due time, so a later restart keeps it.
+      // A row of a channel whose statuses name the row is not sent again at once. It waits for
+      // such a status until its due time, which is stored, so a later restart keeps waiting.
       auto outbox_repository = OpenOutboxRepository(repository);
       const core::TimePoint wait_end = clock_.Now() + options_.outbox.whatsapp_status_wait;
       for (const auto& [inbox_id, route] : routes_) {

@@ -95,8 +95,8 @@ class FakeProvider final {
   [[nodiscard]] std::uint64_t CallbacksDelivered() const;
   /// Returns the number of status callbacks given up after the last attempt.
   [[nodiscard]] std::uint64_t CallbacksAbandoned() const;
-  /// Sends the WhatsApp status webhooks held while `callbacks` was false. Returns how many
-  /// messages had held statuses.
+  /// Sends the WhatsApp status webhooks held while `callbacks` was false, as POST
+  /// /_fake/callbacks/release does. Returns how many messages had held statuses.
   std::size_t ReleaseHeldCallbacks();
   /// Answers pending delayed requests, stops serving and drops callbacks not yet sent.
   void Stop();

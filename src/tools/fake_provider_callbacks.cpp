@@ -13,15 +13,15 @@ void FakeProvider::Impl::PostCallback(std::shared_ptr<CallbackJob> job, int atte
 }
 
 std::size_t FakeProvider::Impl::ReleaseHeldCallbacks() {
-  std::vector<std::shared_ptr<CallbackJob>> held;
+  std::vector<std::shared_ptr<CallbackJob>> released_jobs;
   {
     std::lock_guard lock(mutex_);
-    held.swap(held_callbacks_);
+    released_jobs.swap(held_callbacks_);
   }
-  for (auto& job : held) {
+  for (auto& job : released_jobs) {
     PostCallback(std::move(job), 1, std::chrono::milliseconds(0));
   }
-  return held.size();
+  return released_jobs.size();
 }
 
 void FakeProvider::Impl::SendCallback(const std::shared_ptr<CallbackJob>& job, int attempt) {

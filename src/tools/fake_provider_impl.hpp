@@ -92,7 +92,7 @@ class FakeProvider::Impl final {
   // fake_provider_whatsapp.cpp
   void AddWhatsAppRoutes(http::Router& router);
   void HandleWhatsAppSend(http::HttpRequest&& request, const http::Responder& responder);
-  // Posts the statuses of a send, or holds them when `behaviour.callbacks` is false.
+  // Posts the statuses of a send, or keeps them back when `behaviour.callbacks` is false.
   void QueueWhatsAppCallbacks(const RecordedSend& record, const FakeBehaviour& behaviour);
 
   // fake_provider_callbacks.cpp

@@ -156,8 +156,8 @@ TEST_F(Process, KillDuringSendSendsOnce) {
 }
 
 TEST_F(Process, KillDuringWhatsAppSendSendsOnce) {
-  // The fake accepts the send, answers late and holds its status webhooks, so the kill lands
-  // while the row is claimed and the statuses reach only the restarted process.
+  // The fake accepts the send, responds late and keeps back its status webhooks, so the kill
+  // lands while the row is claimed and the statuses reach only the restarted process.
   tools::FakeBehaviour slow;
   slow.delay = std::chrono::milliseconds(5000);
   slow.callbacks = false;

@@ -1,6 +1,7 @@
 // WhatsApp sends whose outcome is unknown: each send carries biz_opaque_callback_data naming its
 // outbox row, and a status webhook that echoes it marks the row done instead of a second send.
-// The fake provider responds after outbox.send_timeout_ms and holds status webhooks on request.
+// The fake provider responds after outbox.send_timeout_ms and withholds status webhooks on
+// request.
 // The server runs on a manual clock, so the status wait ends only when a test advances it.
 
 #include <algorithm>
@@ -17,10 +18,10 @@ constexpr auto kStatusWait = std::chrono::seconds(60);
 constexpr auto kSlowResponse = std::chrono::milliseconds(1500);
 constexpr char kGreetingRowState[] =
     "SELECT o.state FROM outbox o JOIN messages m ON m.id = o.message_id "
-    "WHERE m.text = 'Hello! How can I help you today?'";
+    "WHERE m.text = 'Hello! How can I help you today?' AND o.inbox_id = 'whatsapp'";
 constexpr char kGreetingProviderId[] =
     "SELECT provider_message_id FROM messages WHERE direction = 'outbound' AND "
-    "text = 'Hello! How can I help you today?'";
+    "text = 'Hello! How can I help you today?' AND inbox_id = 'whatsapp'";
 
 class WhatsAppOnce : public ServerFixture {
  protected:
@@ -149,6 +150,41 @@ TEST_F(WhatsAppOnce, NoStatusResendsOnceAfterWait) {
   EXPECT_EQ(fake_->ReleaseHeldCallbacks(), 1u);
   ASSERT_TRUE(WaitForOutboxIdle());
   EXPECT_EQ(Store().Text(kGreetingRowState), "done");
+}
+
+TEST_F(WhatsAppOnce, RestartKeepsWaiting) {
+  SlowSends(true);
+  ASSERT_EQ(PostText("wamid.ONCE0008", "hello").status, 200);
+  ASSERT_TRUE(WaitForGreetingState("unknown")) << Store().Text(kGreetingRowState);
+  const std::int64_t due_at = Store().Integer("SELECT due_at FROM outbox");
+  fake_->SetBehaviour(tools::FakeBehaviour{});
+
+  // A graceful restart on the same port and store, with the clock moved to just before the end
+  // of the wait.
+  app_->Stop(std::chrono::milliseconds(2000));
+  app_.reset();
+  manual_clock_.Advance(kStatusWait - std::chrono::seconds(1));
+  app::ApplicationOptions options;
+  options.host = "127.0.0.1";
+  const std::string port = public_url_.substr(public_url_.rfind(':') + 1);
+  options.port = static_cast<std::uint16_t>(std::stoi(port));
+  options.client.loopback_only = true;
+  options.clock = &manual_clock_;
+  app_ = std::make_unique<app::Application>(config::ParseConfig(config_yaml_, "itest"), options);
+  app_->Start();
+
+  ASSERT_EQ(PostSms("SM70000000000000000000000000000003", "+12025550179", "hello").status, 200);
+  ASSERT_TRUE(WaitUntil([&] { return HasTwilioSend(); }));
+  EXPECT_EQ(Store().Text(kGreetingRowState), "unknown");
+  EXPECT_EQ(Store().Integer("SELECT due_at FROM outbox WHERE inbox_id = 'whatsapp'"), due_at);
+
+  EXPECT_EQ(fake_->ReleaseHeldCallbacks(), 1u);
+  ASSERT_TRUE(WaitForGreetingState("done")) << Store().Text(kGreetingRowState);
+  std::size_t whatsapp_sends = 0;
+  for (const auto& send : SendsWithText(kGreetingAnswer)) {
+    whatsapp_sends += send.provider == "whatsapp" ? 1 : 0;
+  }
+  EXPECT_EQ(whatsapp_sends, 1u);
 }
 
 TEST_F(WhatsAppOnce, LaterReplyWaitsBehindUnknown) {

@@ -17,7 +17,7 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::size_t kMaxErrorMessageBytes = 512;
-// Maximum length of biz_opaque_callback_data, from Meta's Cloud API messages reference.
+// Maximum length of biz_opaque_callback_data in a Cloud API send body.
 constexpr std::size_t kMaxCallbackDataChars = 512;
 
 struct ErrorMapping {
@@ -182,8 +182,8 @@ std::optional<http::ClientRequest> WhatsAppAdapter::BuildSend(
     body["text"] = std::move(text);
   }
   if (!message.callback_data.empty()) {
-    // Meta accepts up to 512 characters and echoes the value in every status webhook of the
-    // message, which is how a send with an unknown outcome is found again.
+    // Meta echoes the value in every status webhook of the message, which is how a send with
+    // an unknown outcome is found again.
     body["biz_opaque_callback_data"] = message.callback_data.substr(0, kMaxCallbackDataChars);
   }
 
