@@ -63,6 +63,11 @@ void HandleWebhook(AppContext& context, const std::string& segment, bool status_
   auto batch = std::make_shared<Batch>();
   const core::ConversationService* service = context.service;
   http::HttpResponse success = parsed.response.value_or(http::HttpResponse::Text(200, ""));
+  // A status that names its outbox row can settle a send whose outcome is unknown, which the
+  // outbox worker does on its next pass.
+  const bool names_outbox_row =
+      std::any_of(parsed.statuses.begin(), parsed.statuses.end(),
+                  [](const core::StatusUpdate& status) { return !status.callback_data.empty(); });
   context.store->Write(
       [service, batch, messages = std::move(parsed.messages),
        statuses = std::move(parsed.statuses)](core::Repository& repository) {
@@ -76,6 +81,7 @@ void HandleWebhook(AppContext& context, const std::string& segment, bool status_
         }
       },
       [batch, respond, success = std::move(success), notify = context.notify_outbox,
+       names_outbox_row,
        request_id = request.request_id, channel = inbox.channel,
        inbox_id = inbox.id](const store::WriteResult& result) {
         if (!result.ok) {
@@ -87,9 +93,9 @@ void HandleWebhook(AppContext& context, const std::string& segment, bool status_
                                             "the message could not be stored; retry later"));
           return;
         }
-        bool queued = false;
+        bool wake_outbox = names_outbox_row;
         for (const auto& outcome : batch->inbound) {
-          queued = queued || !outcome.queued.empty();
+          wake_outbox = wake_outbox || !outcome.queued.empty();
           GlobalMetrics()
               .GetCounter("mobilelink_messages_total", "Messages by direction and status.",
                           {{"direction", "inbound"},
@@ -106,7 +112,7 @@ void HandleWebhook(AppContext& context, const std::string& segment, bool status_
                           {{"direction", "outbound"}, {"status", status}})
               .Increment();
         }
-        if (queued && notify) {
+        if (wake_outbox && notify) {
           notify();
         }
         respond(success);

@@ -50,6 +50,9 @@ struct Capabilities {
   std::vector<std::string> media_types;  // Accepted MIME types; empty means none.
   std::size_t max_media_bytes = 0;
   double default_rate_per_second = 1;  // Outbound rate limit when the inbox sets none.
+  /// Sends carry OutboundMessage::callback_data and the provider echoes it in every status
+  /// webhook, so such a status can settle a send whose outcome is unknown.
+  bool status_callback_data = false;
   std::string identity_scope;  // "global" for phone numbers, "inbox" for in-app ids.
 };
 
@@ -93,6 +96,9 @@ struct OutboundMessage {
   /// Start of the first send attempt. ParseLookupResponse ignores provider messages created
   /// before it; when unset, any matching message counts.
   std::optional<core::TimePoint> attempted_at;
+  /// A value that names the outbox row, for channels whose Capabilities have
+  /// status_callback_data; the provider echoes it in the message's status webhooks.
+  std::string callback_data;
 };
 
 /// Send failures, closed. IsRetryable accepts kConnectionFailed, kTimeout and kThrottled;

@@ -81,7 +81,7 @@ OutboxConfig ParseOutbox(const Node& node) {
     return outbox;
   }
   CheckKeys(node, {"workers", "max_attempts", "base_backoff_ms", "max_backoff_ms",
-                   "send_timeout_ms"});
+                   "send_timeout_ms", "whatsapp_status_wait_ms"});
   outbox.workers = Integer(Child(node, "workers"), outbox.workers, 1, 256);
   outbox.max_attempts = Integer(Child(node, "max_attempts"), outbox.max_attempts, 1, 100);
   outbox.base_backoff = std::chrono::milliseconds(Integer(
@@ -90,6 +90,10 @@ OutboxConfig ParseOutbox(const Node& node) {
       Child(node, "max_backoff_ms"), static_cast<int>(outbox.max_backoff.count()), 1, 86400000));
   outbox.send_timeout = std::chrono::milliseconds(Integer(
       Child(node, "send_timeout_ms"), static_cast<int>(outbox.send_timeout.count()), 100, 600000));
+  outbox.whatsapp_status_wait =
+      std::chrono::milliseconds(Integer(Child(node, "whatsapp_status_wait_ms"),
+                                        static_cast<int>(outbox.whatsapp_status_wait.count()), 0,
+                                        86400000));
   return outbox;
 }
 

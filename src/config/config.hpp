@@ -37,6 +37,7 @@ namespace mobilelink::config {
 /// | outbox.base_backoff_ms | first retry delay; doubles each attempt, with jitter | 500 |
 /// | outbox.max_backoff_ms | longest retry delay | 60000 |
 /// | outbox.send_timeout_ms | provider request timeout | 10000 |
+/// | outbox.whatsapp_status_wait_ms | wait for a status webhook before resending an unknown send | 120000 |
 /// | compliance.* | opt_out_confirmation, opt_in_confirmation, help_reply | required |
 /// | bot.* | see bot::BotConfig | |
 /// | flows[] | see bot::FlowsConfig and docs/flows.md | |
@@ -70,6 +71,9 @@ struct OutboxConfig {
   std::chrono::milliseconds base_backoff{500};
   std::chrono::milliseconds max_backoff{60000};
   std::chrono::milliseconds send_timeout{10000};
+  /// How long a WhatsApp send with an unknown outcome waits for a status webhook that names
+  /// its outbox row before it is sent again.
+  std::chrono::milliseconds whatsapp_status_wait{120000};
 };
 
 struct AgentConfig {

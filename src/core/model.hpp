@@ -151,6 +151,9 @@ struct StatusUpdate {
   std::string error_code;
   std::string error_message;
   std::optional<TimePoint> occurred_at;
+  /// The value the send carried for the provider to echo (WhatsApp biz_opaque_callback_data),
+  /// or empty.
+  std::string callback_data;
 };
 
 }  // namespace mobilelink::core

@@ -12,6 +12,7 @@
 #include "mobilelink/channels/registry.hpp"
 #include "mobilelink/common/log.hpp"
 #include "mobilelink/common/metrics.hpp"
+#include "mobilelink/outbox/outbox_repository.hpp"
 
 namespace mobilelink::outbox {
 
@@ -31,6 +32,10 @@ std::string StatusCallbackUrl(const std::string& public_url, const channels::Inb
     return base + "/status";
   }
   return public_url + "/webhooks/" + WebhookSegment(inbox.channel) + "/" + inbox.id + "/status";
+}
+
+std::string CallbackDataFor(std::int64_t outbox_id) {
+  return std::string(kCallbackDataPrefix) + std::to_string(outbox_id);
 }
 
 namespace {
@@ -106,9 +111,24 @@ class OutboxWorker::Impl {
 
   void Start() {
     std::vector<core::OutboxEntry> interrupted;
+    int awaiting_status = 0;
     store_.WriteAndWait([&](core::Repository& repository) {
+      // A row of a channel whose statuses name the row is not sent again at once. It waits for
+      // such a status until its due time, which is stored, so a later restart keeps waiting.
+      auto outbox_repository = OpenOutboxRepository(repository);
+      const core::TimePoint wait_end = clock_.Now() + options_.outbox.whatsapp_status_wait;
+      for (const auto& [inbox_id, route] : routes_) {
+        if (AwaitsStatus(route)) {
+          awaiting_status +=
+              outbox_repository->DelaySendingRows(inbox_id, wait_end, kAwaitingStatusError);
+        }
+      }
       interrupted = repository.RecoverInterruptedOutbox();
     });
+    if (awaiting_status > 0) {
+      Logger("events")->info("outbox recovery awaiting_status_webhook={} wait_ms={}",
+                             awaiting_status, options_.outbox.whatsapp_status_wait.count());
+    }
     if (!interrupted.empty()) {
       // The dispatcher claims these like pending rows and looks each one up before sending.
       Logger("events")->info("outbox recovery entries={}", interrupted.size());
@@ -174,6 +194,18 @@ class OutboxWorker::Impl {
     bool outcome_unknown = false;  // Look the message up before sending it again.
   };
 
+  static constexpr std::string_view kAwaitingStatusError =
+      "the send outcome is unknown; waiting for a status webhook that names this row";
+
+  static bool AwaitsStatus(const Route& route) {
+    return route.adapter->GetCapabilities().status_callback_data;
+  }
+
+  [[nodiscard]] const Route* FindRoute(const std::string& inbox_id) const {
+    const auto found = routes_.find(inbox_id);
+    return found == routes_.end() ? nullptr : &found->second;
+  }
+
   void RunDispatcher() {
     std::unique_lock lock(mutex_);
     while (!stopping_) {
@@ -206,7 +238,10 @@ class OutboxWorker::Impl {
     std::vector<core::OutboxEntry> claimed;
     std::vector<core::OutboxEntry> deferred;
     std::optional<core::TimePoint> next_due;
+    std::vector<StatusMatch> settled;
     store::WriteResult result = store_.WriteAndWait([&](core::Repository& repository) {
+      // Rows that a status webhook settled are done before any claim, so none is sent again.
+      settled = SettleByStatus(repository);
       claimed = repository.ClaimDueOutbox(now, static_cast<int>(capacity));
       // Rows over their inbox's rate go back to pending, due when a token frees up.
       for (auto it = claimed.begin(); it != claimed.end();) {
@@ -232,6 +267,15 @@ class OutboxWorker::Impl {
     if (!result.ok) {
       Logger("events")->error("outbox claim failed error=\"{}\"", result.error);
       return std::chrono::milliseconds(200);
+    }
+    for (const auto& match : settled) {
+      Logger("events")->info(
+          "send with unknown outcome settled by a status webhook message_id={} inbox_id={} "
+          "provider_message_id={}",
+          match.entry.message_id, match.entry.inbox_id, match.provider_message_id);
+      if (const Route* route = FindRoute(match.entry.inbox_id)) {
+        Count(*route, "status_matched");
+      }
     }
     if (!claimed.empty()) {
       std::lock_guard lock(mutex_);
@@ -276,6 +320,17 @@ class OutboxWorker::Impl {
     }
   }
 
+  // Marks done every `unknown` row that a kept status names by its callback data, with that
+  // status's provider message id, and applies the kept statuses to its message.
+  std::vector<StatusMatch> SettleByStatus(core::Repository& repository) {
+    auto matches = OpenOutboxRepository(repository)->FindStatusMatches(100);
+    for (const auto& match : matches) {
+      service_.RecordSendSuccess(repository, match.entry, match.provider_message_id,
+                                 core::DeliveryStatus::kQueued);
+    }
+    return matches;
+  }
+
   channels::OutboundMessage ToOutbound(const core::OutboxEntry& entry, const Route& route) const {
     channels::OutboundMessage message;
     message.message_id = entry.message_id;
@@ -284,6 +339,9 @@ class OutboxWorker::Impl {
     message.media = entry.media;
     message.options = entry.options;
     message.status_callback_url = StatusCallbackUrl(options_.public_url, route.inbox);
+    if (AwaitsStatus(route)) {
+      message.callback_data = CallbackDataFor(entry.id);
+    }
     return message;
   }
 
@@ -308,6 +366,9 @@ class OutboxWorker::Impl {
     }
     const channels::OutboundMessage message = ToOutbound(job.entry, route);
     if (job.outcome_unknown && LookUp(client, job.entry, route, message)) {
+      return;
+    }
+    if (job.outcome_unknown && AwaitsStatus(route) && !ResendAfterWait(job.entry, route)) {
       return;
     }
     auto request = route.adapter->BuildSend(route.inbox, message);
@@ -359,6 +420,10 @@ class OutboxWorker::Impl {
       return;
     }
     // After a timeout the provider may have accepted the request; ask before sending again.
+    if (error.kind == http::ClientErrorKind::kTimeout && AwaitsStatus(route)) {
+      AwaitStatus(entry, error.message);
+      return;
+    }
     if (error.kind == http::ClientErrorKind::kTimeout && LookUp(client, entry, route, message)) {
       return;
     }
@@ -442,8 +507,55 @@ class OutboxWorker::Impl {
         });
   }
 
+  // Returns true when a row whose status wait ended without a status may be sent again, and
+  // fails the row when it has used its attempts. Logs and counts every resend.
+  bool ResendAfterWait(const core::OutboxEntry& entry, const Route& route) {
+    if (entry.attempts > options_.outbox.max_attempts) {
+      Finish(entry, "max_attempts",
+             "gave up after " + std::to_string(entry.attempts - 1) +
+                 " attempts; no status webhook named the last one");
+      return false;
+    }
+    Logger("events")->warn(
+        "send resent: no status webhook named it within the wait message_id={} inbox_id={} "
+        "outbox_id={} attempt={} wait_ms={}",
+        entry.message_id, entry.inbox_id, entry.id, entry.attempts,
+        options_.outbox.whatsapp_status_wait.count());
+    GlobalMetrics()
+        .GetCounter("mobilelink_outbox_status_wait_resends_total",
+                    "Sends with an unknown outcome sent again because no status webhook named "
+                    "them within outbox.whatsapp_status_wait_ms.",
+                    {{"channel", route.inbox.channel}})
+        .Increment();
+    return true;
+  }
+
+  // Keeps a row whose send may have reached the provider in `unknown` until a status webhook
+  // names it or the status wait ends. The wait is its due time, measured on the injected clock.
+  void AwaitStatus(const core::OutboxEntry& entry, const std::string& error) {
+    core::OutboxEntry next = entry;
+    next.state = "unknown";
+    next.due_at = clock_.Now() + options_.outbox.whatsapp_status_wait;
+    const std::string last_error = error + "; " + std::string(kAwaitingStatusError);
+    Logger("events")->warn(
+        "send outcome unknown, waiting for a status webhook message_id={} inbox_id={} "
+        "outbox_id={} attempt={} wait_ms={} error=\"{}\"",
+        entry.message_id, entry.inbox_id, entry.id, entry.attempts,
+        options_.outbox.whatsapp_status_wait.count(), error);
+    store_.Write(
+        [next, last_error](core::Repository& repository) {
+          repository.UpdateOutbox(next, last_error);
+        },
+        [this](const store::WriteResult&) { Notify(); });
+  }
+
   void Retry(const core::OutboxEntry& entry, const std::string& error,
              std::optional<std::chrono::seconds> retry_after, bool keep_unknown = false) {
+    if (const Route* route = FindRoute(entry.inbox_id);
+        keep_unknown && route != nullptr && AwaitsStatus(*route)) {
+      AwaitStatus(entry, error);
+      return;
+    }
     if (entry.attempts >= options_.outbox.max_attempts) {
       Finish(entry, "max_attempts", "gave up after " + std::to_string(entry.attempts) +
                                         " attempts; last error: " + error);

@@ -13,7 +13,10 @@
 //     error;
 //   - unknown (a timeout after the request was written, or a row left in `sending` by a killed
 //     process): the sender asks the provider whether it already accepted the message, where the
-//     adapter has a lookup, and only sends again when it did not.
+//     adapter has a lookup, and only sends again when it did not. A channel whose statuses echo
+//     a value naming the row (Capabilities::status_callback_data, WhatsApp) has no lookup: the
+//     row waits in `unknown` for such a status, which marks it done, and is sent again only when
+//     none arrived within outbox.whatsapp_status_wait_ms.
 // A row is never claimed twice at once, and a conversation's rows go out in order.
 
 #include <chrono>

@@ -204,12 +204,14 @@ constexpr Query kListEvents{"list_events",
 constexpr Query kSaveOrphanStatus{
     "save_orphan_status",
     "INSERT INTO orphan_statuses (inbox_id, provider_message_id, status, error_code, "
-    "error_message, received_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE NOT EXISTS ("
+    "error_message, received_at, callback_data) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 "
+    "WHERE NOT EXISTS ("
     "SELECT 1 FROM orphan_statuses WHERE inbox_id = ?1 AND provider_message_id = ?2 "
     "AND status = ?3)"};
 constexpr Query kSelectOrphanStatuses{
     "select_orphan_statuses",
-    "SELECT status, error_code, error_message FROM orphan_statuses WHERE inbox_id = ?1 "
+    "SELECT status, error_code, error_message, callback_data FROM orphan_statuses "
+    "WHERE inbox_id = ?1 "
     "AND provider_message_id = ?2 ORDER BY id"};
 constexpr Query kDeleteOrphanStatuses{
     "delete_orphan_statuses",
@@ -624,6 +626,7 @@ void SqliteRepository::SaveOrphanStatus(const core::StatusUpdate& update, core::
       .Bind(4, update.error_code)
       .Bind(5, update.error_message)
       .Bind(6, ToMillis(now))
+      .Bind(7, update.callback_data)
       .Run();
 }
 
@@ -640,6 +643,7 @@ std::vector<core::StatusUpdate> SqliteRepository::TakeOrphanStatuses(
       update.status = core::ParseDeliveryStatus(row.Text(0)).value_or(core::DeliveryStatus::kNone);
       update.error_code = row.Text(1);
       update.error_message = row.Text(2);
+      update.callback_data = row.Text(3);
       updates.push_back(std::move(update));
     }
   }

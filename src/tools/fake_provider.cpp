@@ -240,6 +240,7 @@ void FakeProvider::SetBehaviour(const FakeBehaviour& behaviour) { impl_->SetBeha
 FakeBehaviour FakeProvider::Behaviour() const { return impl_->Behaviour(); }
 std::uint64_t FakeProvider::CallbacksDelivered() const { return impl_->callbacks_delivered; }
 std::uint64_t FakeProvider::CallbacksAbandoned() const { return impl_->callbacks_abandoned; }
+std::size_t FakeProvider::ReleaseHeldCallbacks() { return impl_->ReleaseHeldCallbacks(); }
 void FakeProvider::Stop() { impl_->Stop(); }
 
 std::string FakeProvider::BaseUrl() const {

@@ -42,7 +42,9 @@ struct FakeBehaviour {
   int fail_code = 0;  // Provider error code in the body; 0 picks one that fits the status.
   std::chrono::milliseconds delay{0};  // Delay before each response.
   int retry_after_s = 0;               // Sent as Retry-After on a failure response when positive.
-  bool callbacks = true;               // Send status callbacks after successful sends.
+  // Send status callbacks after successful sends. When false, Twilio callbacks are dropped
+  // and WhatsApp status webhooks are held until ReleaseHeldCallbacks.
+  bool callbacks = true;
   std::chrono::milliseconds callback_delay{0};  // Delay before each status callback.
 };
 
@@ -93,6 +95,9 @@ class FakeProvider final {
   [[nodiscard]] std::uint64_t CallbacksDelivered() const;
   /// Returns the number of status callbacks given up after the last attempt.
   [[nodiscard]] std::uint64_t CallbacksAbandoned() const;
+  /// Sends the WhatsApp status webhooks held while `callbacks` was false, as POST
+  /// /_fake/callbacks/release does. Returns how many messages had held statuses.
+  std::size_t ReleaseHeldCallbacks();
   /// Answers pending delayed requests, stops serving and drops callbacks not yet sent.
   void Stop();
 

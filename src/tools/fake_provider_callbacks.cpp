@@ -12,6 +12,18 @@ void FakeProvider::Impl::PostCallback(std::shared_ptr<CallbackJob> job, int atte
                        [this, job = std::move(job), attempt] { SendCallback(job, attempt); });
 }
 
+std::size_t FakeProvider::Impl::ReleaseHeldCallbacks() {
+  std::vector<std::shared_ptr<CallbackJob>> released_jobs;
+  {
+    std::lock_guard lock(mutex_);
+    released_jobs.swap(held_callbacks_);
+  }
+  for (auto& job : released_jobs) {
+    PostCallback(std::move(job), 1, std::chrono::milliseconds(0));
+  }
+  return released_jobs.size();
+}
+
 void FakeProvider::Impl::SendCallback(const std::shared_ptr<CallbackJob>& job, int attempt) {
   http::ClientRequest request;
   request.method = "POST";

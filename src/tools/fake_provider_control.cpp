@@ -115,6 +115,10 @@ void FakeProvider::Impl::AddControlRoutes(http::Router& router) {
   router.Add("POST", "/_fake/behaviour", [this](http::HttpRequest&& request, http::Responder done) {
     HandleSetBehaviour(std::move(request), done);
   });
+  router.Add("POST", "/_fake/callbacks/release", [this](http::HttpRequest&&, http::Responder done) {
+    const std::size_t released = ReleaseHeldCallbacks();
+    done(http::HttpResponse::Json(200, json::serialize(json::object{{"released", released}})));
+  });
 }
 
 // GET /_fake/messages[?to=+1...][&since=SEQ][&wait_ms=MS]. With wait_ms, the response waits until

@@ -47,6 +47,7 @@ class FakeProvider::Impl final {
   void ClearMessages();
   void SetBehaviour(const FakeBehaviour& behaviour);
   [[nodiscard]] FakeBehaviour Behaviour() const;
+  std::size_t ReleaseHeldCallbacks();
 
   std::atomic<std::uint64_t> callbacks_delivered{0};
   std::atomic<std::uint64_t> callbacks_abandoned{0};
@@ -91,7 +92,8 @@ class FakeProvider::Impl final {
   // fake_provider_whatsapp.cpp
   void AddWhatsAppRoutes(http::Router& router);
   void HandleWhatsAppSend(http::HttpRequest&& request, const http::Responder& responder);
-  void QueueWhatsAppCallbacks(const RecordedSend& record, std::chrono::milliseconds delay);
+  // Posts the statuses of a send, or keeps them back when `behaviour.callbacks` is false.
+  void QueueWhatsAppCallbacks(const RecordedSend& record, const FakeBehaviour& behaviour);
 
   // fake_provider_callbacks.cpp
   void PostCallback(std::shared_ptr<CallbackJob> job, int attempt, std::chrono::milliseconds delay);
@@ -105,6 +107,8 @@ class FakeProvider::Impl final {
   std::uint64_t next_seq_ = 1;
   FakeBehaviour behaviour_;
   std::vector<Waiter> waiters_;
+  // First status job of each send whose WhatsApp statuses are held; each runs the next.
+  std::vector<std::shared_ptr<CallbackJob>> held_callbacks_;
   std::ofstream state_file_;
   std::mt19937_64 random_;
 

@@ -270,23 +270,46 @@ TEST(FakeProvider, DelayedAnswerDoesNotBlockOthers) {
   EXPECT_EQ(std::get<http::ClientResponse>(answer).status, 401);
 }
 
-TEST(FakeProvider, WhatsAppSendAndSignedStatuses) {
-  testing::RecordingServer receiver("/webhooks/whatsapp/{inbox}");
+// Returns a tool config with one WhatsApp inbox, wa-main, whose statuses go to `public_url`.
+ToolConfig WhatsAppToolConfig(const std::string& public_url) {
   ToolConfig config;
-  config.public_url = receiver.BaseUrl();
+  config.public_url = public_url;
   ToolInbox inbox;
   inbox.id = "wa-main";
   inbox.channel = "whatsapp";
   inbox.settings = {{"phone_number_id", "200000000000001"}, {"app_secret", "wa_secret"}};
   config.inboxes.push_back(inbox);
-  FakeProvider provider(TestOptions(), config);
-  provider.Start();
+  return config;
+}
 
-  auto client = http::MakeHttpClient(http::ClientOptions{.loopback_only = true});
+// Returns entry[0].changes[0].value.statuses[0] of a WhatsApp status webhook body.
+json::value FirstStatus(const std::string& body) {
+  return json::parse(body)
+      .at("entry")
+      .at(0)
+      .at("changes")
+      .at(0)
+      .at("value")
+      .at("statuses")
+      .at(0);
+}
+
+// Returns a send request to wa-main's messages endpoint, without a body.
+http::ClientRequest WhatsAppSendRequest(const FakeProvider& provider) {
   http::ClientRequest request;
   request.url = provider.BaseUrl() + "/v21.0/200000000000001/messages";
   request.headers.Set("Authorization", "Bearer token");
   request.headers.Set("Content-Type", "application/json");
+  return request;
+}
+
+TEST(FakeProvider, WhatsAppSendAndSignedStatuses) {
+  testing::RecordingServer receiver("/webhooks/whatsapp/{inbox}");
+  FakeProvider provider(TestOptions(), WhatsAppToolConfig(receiver.BaseUrl()));
+  provider.Start();
+
+  auto client = http::MakeHttpClient(http::ClientOptions{.loopback_only = true});
+  http::ClientRequest request = WhatsAppSendRequest(provider);
   request.body = R"({"messaging_product":"whatsapp","recipient_type":"individual",)"
                  R"("to":"14155550100","type":"text","text":{"body":"Hello"}})";
   const auto result = client->Send(request);
@@ -305,14 +328,7 @@ TEST(FakeProvider, WhatsAppSendAndSignedStatuses) {
     const auto signature = callback.headers.Get("X-Hub-Signature-256");
     ASSERT_TRUE(signature.has_value());
     EXPECT_TRUE(channels::whatsapp::VerifySignature("wa_secret", callback.body, *signature));
-    const auto status = json::parse(callback.body)
-                            .at("entry")
-                            .at(0)
-                            .at("changes")
-                            .at(0)
-                            .at("value")
-                            .at("statuses")
-                            .at(0);
+    const auto status = FirstStatus(callback.body);
     EXPECT_EQ(status.at("id").as_string(), wamid);
     EXPECT_EQ(status.at("recipient_id").as_string(), "14155550100");
   }
@@ -326,6 +342,36 @@ TEST(FakeProvider, WhatsAppSendAndSignedStatuses) {
                 .at("code")
                 .as_int64(),
             190);
+}
+
+TEST(FakeProvider, WhatsAppHeldStatusesEchoCallbackData) {
+  testing::RecordingServer receiver("/webhooks/whatsapp/{inbox}");
+  FakeProvider provider(TestOptions(), WhatsAppToolConfig(receiver.BaseUrl()));
+  provider.Start();
+  FakeBehaviour hold;
+  hold.callbacks = false;
+  provider.SetBehaviour(hold);
+
+  auto client = http::MakeHttpClient(http::ClientOptions{.loopback_only = true});
+  http::ClientRequest request = WhatsAppSendRequest(provider);
+  request.body = R"({"messaging_product":"whatsapp","recipient_type":"individual",)"
+                 R"("to":"14155550100","type":"text","text":{"body":"Hello"},)"
+                 R"("biz_opaque_callback_data":"mobilelink-outbox-7"})";
+  const auto result = client->Send(request);
+  ASSERT_TRUE(std::holds_alternative<http::ClientResponse>(result));
+  ASSERT_EQ(std::get<http::ClientResponse>(result).status, 200);
+  ASSERT_EQ(provider.Messages().size(), 1u);
+  EXPECT_EQ(provider.Messages()[0].Field("biz_opaque_callback_data"), "mobilelink-outbox-7");
+  EXPECT_EQ(provider.CallbacksDelivered(), 0u);
+
+  EXPECT_EQ(provider.ReleaseHeldCallbacks(), 1u);
+  EXPECT_EQ(provider.ReleaseHeldCallbacks(), 0u);
+  const auto callbacks = receiver.WaitFor(2, kWait);
+  ASSERT_EQ(callbacks.size(), 2u);
+  for (const auto& callback : callbacks) {
+    const auto status = FirstStatus(callback.body);
+    EXPECT_EQ(status.at("biz_opaque_callback_data").as_string(), "mobilelink-outbox-7");
+  }
 }
 
 TEST(FakeProvider, StateFileSurvivesRestart) {

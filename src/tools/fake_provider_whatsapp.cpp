@@ -168,13 +168,11 @@ void FakeProvider::Impl::HandleWhatsAppSend(http::HttpRequest&& request,
       {"messages",
        json::array{json::object{{"id", record.message_id}, {"message_status", "accepted"}}}}};
   Answer(responder, http::HttpResponse::Json(200, json::serialize(answer)), behaviour.delay);
-  if (behaviour.callbacks) {
-    QueueWhatsAppCallbacks(record, behaviour.callback_delay);
-  }
+  QueueWhatsAppCallbacks(record, behaviour);
 }
 
 void FakeProvider::Impl::QueueWhatsAppCallbacks(const RecordedSend& record,
-                                                std::chrono::milliseconds delay) {
+                                                const FakeBehaviour& behaviour) {
   const auto* inbox = config_.FindWhatsAppInbox(record.from);
   if (inbox == nullptr || config_.public_url.empty()) {
     Logger("tools")->warn(
@@ -186,7 +184,10 @@ void FakeProvider::Impl::QueueWhatsAppCallbacks(const RecordedSend& record,
   const std::string url = config_.public_url + "/webhooks/whatsapp/" + inbox->id;
   const std::string app_secret = inbox->Get("app_secret");
   const std::string display_number = inbox->Get("display_phone_number");
-  auto make_job = [record, url, app_secret, display_number](const std::string& status) {
+  // Meta echoes the send's biz_opaque_callback_data in every status of the message.
+  const auto callback_data = record.Field("biz_opaque_callback_data");
+  auto make_job = [record, url, app_secret, display_number,
+                   callback_data](const std::string& status) {
     const auto now = std::chrono::system_clock::now();
     const auto seconds =
         std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
@@ -194,6 +195,9 @@ void FakeProvider::Impl::QueueWhatsAppCallbacks(const RecordedSend& record,
                       {"status", status},
                       {"timestamp", std::to_string(seconds)},
                       {"recipient_id", record.to.substr(1)}};
+    if (callback_data) {
+      item["biz_opaque_callback_data"] = *callback_data;
+    }
     json::object value{
         {"messaging_product", "whatsapp"},
         {"metadata", json::object{{"display_phone_number",
@@ -216,7 +220,13 @@ void FakeProvider::Impl::QueueWhatsAppCallbacks(const RecordedSend& record,
   };
   auto sent = make_job("sent");
   auto delivered = make_job("delivered");
+  const auto delay = behaviour.callback_delay;
   sent->then = [this, delivered, delay] { PostCallback(delivered, 1, delay); };
+  if (!behaviour.callbacks) {
+    std::lock_guard lock(mutex_);
+    held_callbacks_.push_back(std::move(sent));
+    return;
+  }
   PostCallback(sent, 1, delay);
 }
 

@@ -1,5 +1,6 @@
 // Tests that run the real binary as a child process: a crash right after a webhook got its
-// 2xx response, and card numbers kept out of the process's files and log.
+// 2xx response, a crash while an SMS or WhatsApp send is in flight, and card numbers kept out
+// of the process's files and log.
 
 #include <fstream>
 
@@ -10,6 +11,7 @@ namespace mobilelink::integration {
 namespace {
 
 constexpr char kCustomer[] = "+12025550123";
+constexpr char kCustomerWaId[] = "12025550123";  // kCustomer as WhatsApp writes it.
 
 class Process : public ::testing::Test {
  protected:
@@ -74,6 +76,19 @@ class Process : public ::testing::Test {
     return SendRequest(request);
   }
 
+  http::ClientResponse PostWhatsAppText(const std::string& message_id,
+                                        const std::string& text) const {
+    const std::string body = WhatsAppTextNotification(message_id, kCustomerWaId, text);
+    http::ClientRequest request;
+    request.url = public_url_ + "/webhooks/whatsapp/whatsapp";
+    request.headers.Set("Content-Type", "application/json");
+    request.headers.Set("X-Hub-Signature-256",
+                        channels::whatsapp::ComputeSignature(kWhatsAppSecret, body));
+    request.body = body;
+    request.timeout = kWaitLimit;
+    return SendRequest(request);
+  }
+
   std::size_t SendsWithText(const std::string& text) const {
     std::size_t count = 0;
     for (const auto& send : fake_->Messages()) {
@@ -134,6 +149,34 @@ TEST_F(Process, KillDuringSendSendsOnce) {
   EXPECT_NE(ReadFileBytes(LogPath()).find("outbox recovery entries=1"), std::string::npos)
       << ReadFileBytes(LogPath());
   const StoreReader store(StorePath());
+  EXPECT_EQ(store.Text("SELECT state FROM outbox"), "done");
+  EXPECT_EQ(SendsWithText(kGreetingAnswer), 1u);
+  EXPECT_EQ(store.Text("SELECT provider_message_id FROM messages WHERE direction = 'outbound'"),
+            fake_->Messages().at(0).message_id);
+}
+
+TEST_F(Process, KillDuringWhatsAppSendSendsOnce) {
+  // The fake accepts the send, responds late and keeps back its status webhooks, so the kill
+  // lands while the row is claimed and the statuses reach only the restarted process.
+  tools::FakeBehaviour slow;
+  slow.delay = std::chrono::milliseconds(5000);
+  slow.callbacks = false;
+  fake_->SetBehaviour(slow);
+  ASSERT_NO_FATAL_FAILURE(StartServer("info"));
+  ASSERT_EQ(PostWhatsAppText("wamid.PROCESS0001", "hello").status, 200);
+  ASSERT_TRUE(WaitUntil([&] { return SendsWithText(kGreetingAnswer) == 1; }))
+      << ReadFileBytes(LogPath());
+  server_->Signal(SIGKILL);
+  fake_->SetBehaviour(tools::FakeBehaviour{});
+
+  ASSERT_NO_FATAL_FAILURE(StartServer("info"));
+  const StoreReader store(StorePath());
+  ASSERT_TRUE(WaitUntil([&] { return store.Text("SELECT state FROM outbox") == "unknown"; }))
+      << ReadFileBytes(LogPath());
+  EXPECT_NE(ReadFileBytes(LogPath()).find("awaiting_status_webhook=1"), std::string::npos)
+      << ReadFileBytes(LogPath());
+  EXPECT_EQ(fake_->ReleaseHeldCallbacks(), 1u);
+  ASSERT_TRUE(WaitUntil([&] { return OutboxIdle(); })) << ReadFileBytes(LogPath());
   EXPECT_EQ(store.Text("SELECT state FROM outbox"), "done");
   EXPECT_EQ(SendsWithText(kGreetingAnswer), 1u);
   EXPECT_EQ(store.Text("SELECT provider_message_id FROM messages WHERE direction = 'outbound'"),

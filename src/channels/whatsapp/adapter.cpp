@@ -34,6 +34,8 @@ Capabilities MakeCapabilities() {
   // rate_per_second.
   capabilities.default_rate_per_second = 80;
   capabilities.identity_scope = "global";
+  // Sends carry biz_opaque_callback_data, which Meta echoes in every status webhook.
+  capabilities.status_callback_data = true;
   return capabilities;
 }
 

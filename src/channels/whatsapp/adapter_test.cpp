@@ -211,6 +211,29 @@ TEST(WhatsAppAdapter, KeepsTimestamps) {
   EXPECT_EQ(core::Clock::to_time_t(*read.statuses[0].occurred_at), 1735776000);
 }
 
+TEST(WhatsAppAdapter, StatusReadsCallbackData) {
+  ParsedWebhook parsed = ParseCase(FindCase("StatusRead"),
+                                   ReadFixture("whatsapp", "status_callback_data.json"));
+  ASSERT_EQ(parsed.outcome, WebhookOutcome::kAccepted) << parsed.reason;
+  ASSERT_EQ(parsed.statuses.size(), 2u);
+  EXPECT_EQ(parsed.statuses[0].provider_message_id, "wamid.EXAMPLE0003");
+  EXPECT_EQ(parsed.statuses[0].status, DeliveryStatus::kSent);
+  EXPECT_EQ(parsed.statuses[0].callback_data, "mobilelink-outbox-42");
+  EXPECT_EQ(parsed.statuses[1].status, DeliveryStatus::kDelivered);
+  EXPECT_EQ(parsed.statuses[1].callback_data, "mobilelink-outbox-42");
+}
+
+TEST(WhatsAppAdapter, StatusWithoutCallbackDataIsEmpty) {
+  ParsedWebhook parsed =
+      ParseCase(FindCase("StatusRead"), ReadFixture("whatsapp", "status_read.json"));
+  ASSERT_EQ(parsed.statuses.size(), 1u);
+  EXPECT_EQ(parsed.statuses[0].callback_data, "");
+}
+
+TEST(WhatsAppAdapter, DeclaresStatusCallbackData) {
+  EXPECT_TRUE(WhatsAppAdapter().GetCapabilities().status_callback_data);
+}
+
 // A body nested 100,000 levels deep must be rejected for its depth, without recursion deep
 // enough to exhaust the stack.
 TEST(WhatsAppAdapter, RejectsDeepNestingAsTooDeep) {

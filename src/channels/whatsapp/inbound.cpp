@@ -116,6 +116,7 @@ WhatsAppStatus ReadStatus(const json::object& item) {
   status.status = common::JsonText(item, "status");
   status.timestamp = common::JsonText(item, "timestamp");
   status.recipient_id = common::JsonText(item, "recipient_id");
+  status.biz_opaque_callback_data = common::JsonText(item, "biz_opaque_callback_data");
   if (const json::array* errors = common::JsonArray(item, "errors")) {
     for (const json::value& error : *errors) {
       if (!error.is_object()) {
@@ -252,6 +253,7 @@ void CollectStatuses(const InboxConfig& inbox, const WhatsAppChangeValue& change
     update.provider_message_id = source.id;
     update.status = mapping->status;
     update.occurred_at = ParseUnixSeconds(source.timestamp);
+    update.callback_data = source.biz_opaque_callback_data;
     if (!source.errors.empty()) {
       const WhatsAppError& error = source.errors.front();
       update.error_code = error.code;

@@ -17,6 +17,8 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::size_t kMaxErrorMessageBytes = 512;
+// Maximum length of biz_opaque_callback_data in a Cloud API send body.
+constexpr std::size_t kMaxCallbackDataChars = 512;
 
 struct ErrorMapping {
   std::string_view code;
@@ -178,6 +180,11 @@ std::optional<http::ClientRequest> WhatsAppAdapter::BuildSend(
     text["body"] = TextWithOptions(message);
     body["type"] = "text";
     body["text"] = std::move(text);
+  }
+  if (!message.callback_data.empty()) {
+    // Meta echoes the value in every status webhook of the message, which is how a send with
+    // an unknown outcome is found again.
+    body["biz_opaque_callback_data"] = message.callback_data.substr(0, kMaxCallbackDataChars);
   }
 
   http::ClientRequest request;

@@ -45,6 +45,31 @@ TEST(WhatsAppOutbound, BuildsTextRequest) {
             R"("text":{"preview_url":false,"body":"Your ticket 4711 was updated."}})");
 }
 
+TEST(WhatsAppOutbound, CarriesCallbackData) {
+  WhatsAppAdapter adapter;
+  OutboundMessage message;
+  message.to = "+12025550123";
+  message.text = "Your ticket 4711 was updated.";
+  message.callback_data = "mobilelink-outbox-42";
+  auto request = adapter.BuildSend(MakeInbox(), message);
+  ASSERT_TRUE(request.has_value());
+  EXPECT_NE(request->body.find(R"("biz_opaque_callback_data":"mobilelink-outbox-42")"),
+            std::string::npos)
+      << request->body;
+}
+
+TEST(WhatsAppOutbound, CutsCallbackDataAt512) {
+  WhatsAppAdapter adapter;
+  OutboundMessage message;
+  message.to = "+12025550123";
+  message.text = "Hello";
+  message.callback_data = std::string(600, 'x');
+  auto request = adapter.BuildSend(MakeInbox(), message);
+  ASSERT_TRUE(request.has_value());
+  EXPECT_NE(request->body.find("\"" + std::string(512, 'x') + "\""), std::string::npos);
+  EXPECT_EQ(request->body.find(std::string(513, 'x')), std::string::npos);
+}
+
 TEST(WhatsAppOutbound, DefaultsToGraphApi) {
   WhatsAppAdapter adapter;
   InboxConfig inbox = MakeInbox();

@@ -57,6 +57,7 @@ struct WhatsAppStatus {
   std::string status;
   std::string timestamp;
   std::string recipient_id;
+  std::string biz_opaque_callback_data;  // Echo of the send's value; empty when it had none.
   std::vector<WhatsAppError> errors;
 };
 
