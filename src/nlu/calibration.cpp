@@ -256,7 +256,8 @@ void Calibration::Run(IntentClassifier& classifier,
                       const TrainingOptions& options) {
   const auto& labels = classifier.labels_;
   const std::size_t member_count = (classifier.fasttext_.empty() ? 0 : 1) + candidates.size() +
-                                   (classifier.neighbour_ ? 1 : 0);
+                                   (classifier.neighbour_ ? 1 : 0) +
+                                   (classifier.embedding_ ? 1 : 0);
   classifier.threshold_ = options.fixed_threshold >= 0
                               ? static_cast<float>(options.fixed_threshold)
                               : 0.0f;
@@ -314,15 +315,24 @@ void Calibration::Run(IntentClassifier& classifier,
     }
   }
 
-  std::optional<MemberTable> neighbour;
-  if (classifier.neighbour_) {
+  // Fits the softmax scale of a member that scores a message's tokens.
+  const auto fit_member = [&](const auto& model, float& scale) {
     std::vector<std::vector<float>> scores;
     scores.reserve(tokens.size());
     for (const auto& example_tokens : tokens) {
-      scores.push_back(classifier.neighbour_->Scores(example_tokens));
+      scores.push_back(model.Scores(example_tokens));
     }
-    neighbour = FitScale(examples, scores);
-    classifier.neighbour_scale_ = neighbour->scale;
+    MemberTable table = FitScale(examples, scores);
+    scale = table.scale;
+    return table;
+  };
+  std::optional<MemberTable> neighbour;
+  if (classifier.neighbour_) {
+    neighbour = fit_member(*classifier.neighbour_, classifier.neighbour_scale_);
+  }
+  std::optional<MemberTable> embedding;
+  if (classifier.embedding_) {
+    embedding = fit_member(*classifier.embedding_, classifier.embedding_scale_);
   }
 
   // Each setting picks one C per linear member. kLogLoss tries only the one of lowest loss.
@@ -369,6 +379,9 @@ void Calibration::Run(IntentClassifier& classifier,
     }
     if (neighbour) {
       members.push_back(&*neighbour);
+    }
+    if (embedding) {
+      members.push_back(&*embedding);
     }
     if (options.ensemble_fit == EnsembleFit::kLogLoss) {
       double best_loss = std::numeric_limits<double>::infinity();

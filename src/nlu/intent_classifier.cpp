@@ -6,18 +6,20 @@
 #include <fstream>
 #include <limits>
 #include <map>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
 #include "mobilelink/nlu/binary_io.hpp"
 #include "mobilelink/nlu/calibration.hpp"
 #include "mobilelink/nlu/text_normalizer.hpp"
+#include "mobilelink/nlu/word_vectors.hpp"
 
 namespace mobilelink::nlu {
 
 namespace {
 
-constexpr char kMagic[8] = {'M', 'L', 'N', 'L', 'U', '0', '0', '4'};
+constexpr char kMagic[8] = {'M', 'L', 'N', 'L', 'U', '0', '0', '5'};
 constexpr std::uint64_t kMaxLabels = 100000;
 constexpr std::uint64_t kMaxLabelBytes = 1024;
 constexpr std::uint64_t kMaxMembers = 64;
@@ -97,12 +99,16 @@ std::uint64_t HashTrainingData(const std::vector<tools::Utterance>& train,
         double(options.linear.log_count_ratio), double(options.ensemble_fit),
         double(options.out_of_scope_rule), double(options.fasttext.augment_copies),
         double(options.fasttext_temperature), double(options.nearest_neighbour),
-        double(options.linear_augment_copies)}) {
+        double(options.linear_augment_copies), double(options.embedding.hidden),
+        double(options.embedding.epochs), double(options.embedding.learning_rate),
+        double(options.embedding.weight_decay), double(options.embedding.batch),
+        double(options.embedding.networks)}) {
     hash.Add(value);
   }
   // NOTE: only the path of the word vectors is hashed, so a changed file at the same path
   // keeps a saved model.
   hash.Add(options.fasttext.pretrained_vectors);
+  hash.Add(options.word_vectors);
   hash.Add(std::to_string(options.extra_solvers.size()));
   for (LinearSolver solver : options.extra_solvers) {
     hash.Add(double(solver));
@@ -206,6 +212,17 @@ IntentClassifier IntentClassifier::Train(const std::vector<tools::Utterance>& al
   if (options.nearest_neighbour && options.kind != ModelKind::kFastText && !calibration.empty()) {
     classifier.neighbour_ = NeighbourModel::Train(tokens, labels, label_count);
   }
+  if (!options.word_vectors.empty() && options.kind != ModelKind::kFastText &&
+      !calibration.empty()) {
+    std::set<std::string> vocabulary;
+    for (const auto& words : tokens) {
+      vocabulary.insert(words.begin(), words.end());
+    }
+    classifier.embedding_ =
+        EmbeddingModel::Train(tokens, labels, label_count,
+                              ReadWordVectors(options.word_vectors, vocabulary), options.embedding,
+                              static_cast<unsigned>(options.seed));
+  }
   Calibration::Run(classifier, std::move(candidates), costs, calibration, options);
   return classifier;
 }
@@ -225,6 +242,9 @@ std::vector<std::vector<float>> IntentClassifier::MemberProbabilities(
   }
   if (neighbour_) {
     members.push_back(Softmax(neighbour_->Scores(tokens), neighbour_scale_));
+  }
+  if (embedding_) {
+    members.push_back(Softmax(embedding_->Scores(tokens), embedding_scale_));
   }
   return members;
 }
@@ -311,6 +331,11 @@ void IntentClassifier::Save(const std::filesystem::path& path) const {
     if (neighbour_) {
       io::Put<float>(out, neighbour_scale_);
       neighbour_->Write(out);
+    }
+    io::Put<std::uint8_t>(out, embedding_ ? 1 : 0);
+    if (embedding_) {
+      io::Put<float>(out, embedding_scale_);
+      embedding_->Write(out);
     }
     if (!out.flush()) {
       throw std::runtime_error("failed to write " + temporary.string());
@@ -400,8 +425,16 @@ IntentClassifier IntentClassifier::Load(const std::filesystem::path& path) {
                                path.string());
     }
   }
-  const std::size_t members =
-      (fasttext_count > 0 ? 1 : 0) + linear_count + (classifier.neighbour_ ? 1 : 0);
+  if (io::Get<std::uint8_t>(in) != 0) {
+    classifier.embedding_scale_ = io::Get<float>(in);
+    classifier.embedding_ = EmbeddingModel::Read(in);
+    if (classifier.embedding_->LabelCount() != static_cast<int>(label_count)) {
+      throw std::runtime_error("model file has an embedding model for other labels: " +
+                               path.string());
+    }
+  }
+  const std::size_t members = (fasttext_count > 0 ? 1 : 0) + linear_count +
+                              (classifier.neighbour_ ? 1 : 0) + (classifier.embedding_ ? 1 : 0);
   if (members == 0) {
     throw std::runtime_error("model file contains no model: " + path.string());
   }

