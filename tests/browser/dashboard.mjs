@@ -9,11 +9,12 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+
+import { freePort, stopChild, waitForHttp } from "./harness.mjs";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const require = createRequire(path.join(repo, "web/package.json"));
@@ -28,23 +29,11 @@ const { values: options } = parseArgs({
 });
 
 const SUPERVISOR = { login: "dana", password: "dashboard-supervisor-password" };
-const START_LIMIT_MS = 20000;
 const STEP_TIMEOUT_MS = 15000;
 const DAY_MS = 86400000;
 const BREACH_COLOR = "#b3261e";
 const CHART_IDS = ["chart-response", "chart-containment", "chart-fcr", "chart-csat", "chart-handle",
   "chart-sla", "chart-cost", "chart-escalations", "chart-volume"];
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function run(command, args, input) {
   const result = spawnSync(command, args, { encoding: "utf8", input, timeout: 30000 });
@@ -127,25 +116,6 @@ function seedSql(now) {
   return sql + "COMMIT;\n";
 }
 
-async function waitForHttp(url, child) {
-  const deadline = Date.now() + START_LIMIT_MS;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      throw new Error(`the server exited with code ${child.exitCode} during start`);
-    }
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
-      if (response.status === 200) {
-        return;
-      }
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`the server did not respond to ${url} within ${START_LIMIT_MS} ms`);
-}
-
 async function startServer() {
   if (!existsSync(path.join(repo, "web/dashboard/node_modules/chart.js/dist/chart.umd.js"))) {
     throw new Error("Chart.js is missing: run npm ci in web/dashboard (scripts/install-deps.sh does)");
@@ -162,16 +132,7 @@ async function startServer() {
     { stdio: ["ignore", log, log] });
 
   async function stop(keepFiles) {
-    if (server.exitCode === null) {
-      server.kill("SIGTERM");
-      await Promise.race([
-        new Promise((resolve) => server.once("exit", resolve)),
-        new Promise((resolve) => setTimeout(resolve, 5000)),
-      ]);
-      if (server.exitCode === null) {
-        server.kill("SIGKILL");
-      }
-    }
+    await stopChild(server);
     if (keepFiles) {
       console.log(`server log and database kept in ${dir}`);
     } else {
@@ -180,7 +141,7 @@ async function startServer() {
   }
 
   try {
-    await waitForHttp(`${baseUrl}/readyz`, server);
+    await waitForHttp(`${baseUrl}/readyz`, server, "the server", (status) => status === 200);
     // The server has applied the migrations, so the events table exists. Its analytics worker
     // folds the seeded rows like any other events.
     run("sqlite3", ["-cmd", ".timeout 5000", storePath], seedSql(Date.now()));

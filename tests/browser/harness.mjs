@@ -18,7 +18,8 @@ export const TWILIO_AUTH_TOKEN = "browser_twilio_auth_token";
 export const CANNED_HOURS = "We are open Monday to Friday, 8:00 to 20:00.";
 const START_LIMIT_MS = 20000;
 
-function freePort() {
+/// Returns a TCP port on 127.0.0.1 that was free a moment ago.
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once("error", reject);
@@ -98,7 +99,9 @@ inboxes:
 `;
 }
 
-async function waitForHttp(url, child, name) {
+/// Waits until `url` responds with a status that `accept` takes (by default any below 500).
+/// Throws when `child` exits first or START_LIMIT_MS passes.
+export async function waitForHttp(url, child, name, accept = (status) => status < 500) {
   const deadline = Date.now() + START_LIMIT_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
@@ -106,7 +109,7 @@ async function waitForHttp(url, child, name) {
     }
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
-      if (response.status < 500) {
+      if (accept(response.status)) {
         return;
       }
     } catch {
@@ -115,6 +118,21 @@ async function waitForHttp(url, child, name) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`${name} did not answer ${url} within ${START_LIMIT_MS} ms`);
+}
+
+/// Stops `child` with SIGTERM, and with SIGKILL when it has not exited 5 s later.
+export async function stopChild(child) {
+  if (child.exitCode !== null) {
+    return;
+  }
+  child.kill("SIGTERM");
+  await Promise.race([
+    new Promise((resolve) => child.once("exit", resolve)),
+    new Promise((resolve) => setTimeout(resolve, 5000)),
+  ]);
+  if (child.exitCode === null) {
+    child.kill("SIGKILL");
+  }
 }
 
 /// Starts the fake provider and the server. Returns {baseUrl, stop()}.
@@ -145,16 +163,7 @@ export async function startServers(binary) {
   // Keeps the logs and the database for a look after a failed run.
   async function stop(keepFiles = false) {
     for (const child of children) {
-      if (child.exitCode === null) {
-        child.kill("SIGTERM");
-        await Promise.race([
-          new Promise((resolve) => child.once("exit", resolve)),
-          new Promise((resolve) => setTimeout(resolve, 5000)),
-        ]);
-        if (child.exitCode === null) {
-          child.kill("SIGKILL");
-        }
-      }
+      await stopChild(child);
     }
     if (keepFiles) {
       console.log(`server and fake provider logs kept in ${dir}`);
