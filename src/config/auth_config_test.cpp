@@ -81,8 +81,14 @@ TEST(AuthConfig, RejectsBadValues) {
   EXPECT_NE(ErrorOf(kBase + "auth: [1]\n").find("auth"), std::string::npos);
 }
 
+// kBase with a bot rule `refund_request`, so that an NPS survey can follow it.
+const std::string kWithRefundRule =
+    MinimalConfig(WebchatInbox("app"),
+                  "  rules:\n    - name: refund_request\n      phrases: [\"refund\"]\n"
+                  "      answer: \"Refunds take 5 days.\"\n");
+
 TEST(SurveyConfig, ReadsSection) {
-  const Config config = ParseConfig(kBase + R"(surveys:
+  const Config config = ParseConfig(kWithRefundRule + R"(surveys:
   csat_question: "Rate us 1 to 5"
   nps_question: "Recommend us? 0 to 10"
   nps_after_intents: [refund_request]
@@ -96,6 +102,19 @@ TEST(SurveyConfig, ReadsSection) {
   EXPECT_TRUE(config.surveys->nps_after_intents.contains("refund_request"));
   EXPECT_EQ(config.surveys->thanks_message, "Thanks");
   EXPECT_EQ(config.surveys->expire_after, std::chrono::minutes(30));
+}
+
+TEST(SurveyConfig, NpsIntentsMustBeSetByBot) {
+  const std::string survey =
+      "surveys:\n  csat_question: Q\n  nps_question: N\n  thanks_message: T\n"
+      "  nps_after_intents: [";
+  EXPECT_EQ(ErrorOf(kWithRefundRule + survey + "refund_request, handoff, \"kb:Returns\"]\n"),
+            "no error");
+  const std::string error = ErrorOf(kWithRefundRule + survey + "refund_request, payment]\n");
+  EXPECT_NE(error.find("surveys.nps_after_intents: intent 'payment' is never set: expected the "
+                       "name of a rule in bot.rules, handoff or kb:<article title>"),
+            std::string::npos)
+      << error;
 }
 
 TEST(SurveyConfig, RejectsBadValues) {

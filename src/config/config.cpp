@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -236,6 +237,26 @@ channels::InboxConfig ParseInbox(const Node& item) {
   return inbox;
 }
 
+// An NPS survey follows a conversation whose customer messages carry one of the listed
+// intents, which the bot sets to a rule name, "handoff" or "kb:<article title>".
+void CheckSurveyIntents(const Config& config) {
+  if (!config.surveys) {
+    return;
+  }
+  for (const auto& intent : config.surveys->nps_after_intents) {
+    const bool known =
+        intent == "handoff" || intent.starts_with("kb:") ||
+        std::any_of(config.bot.rules.begin(), config.bot.rules.end(),
+                    [&](const bot::Rule& rule) { return rule.name == intent; });
+    if (!known) {
+      Fail("surveys.nps_after_intents",
+           "intent '" + intent +
+               "' is never set: expected the name of a rule in bot.rules, handoff or "
+               "kb:<article title>");
+    }
+  }
+}
+
 // A flow starts on the intent of a bot rule, and a rule without an answer must start a flow.
 void CheckFlowsAgainstBot(const Config& config) {
   std::set<std::string> flow_intents;
@@ -301,10 +322,24 @@ Config ParseValidated(const std::string& text) {
   config.auth = ParseAuth(Child(top, "auth"));
   config.surveys = ParseSurveys(Child(top, "surveys"));
   std::set<std::string> inbox_ids;
+  // WhatsApp status webhooks name the business number, not the inbox, so two inboxes of one
+  // number would each see the other's statuses.
+  std::map<std::string, std::string> whatsapp_numbers;
   ForEachItem(Child(top, "inboxes"), [&](const Node& item) {
     auto inbox = ParseInbox(item);
     if (!inbox_ids.insert(inbox.id).second) {
       Fail(item.path + ".id", "duplicate inbox id '" + inbox.id + "'");
+    }
+    if (inbox.channel == "whatsapp") {
+      const auto number = inbox.settings.find("phone_number_id");
+      if (number != inbox.settings.end()) {
+        const auto [first, added] = whatsapp_numbers.emplace(number->second, inbox.id);
+        if (!added) {
+          Fail(item.path + ".phone_number_id",
+               "phone_number_id '" + number->second + "' is already the number of inbox '" +
+                   first->second + "'; give each WhatsApp number one inbox");
+        }
+      }
     }
     config.inboxes.push_back(std::move(inbox));
   });
@@ -322,6 +357,7 @@ Config ParseValidated(const std::string& text) {
                           "app tokens arrive with a web chat session token");
   }
   CheckFlowsAgainstBot(config);
+  CheckSurveyIntents(config);
   WarnLongFlowMessages(config.flows);
   return config;
 }

@@ -242,6 +242,19 @@ TEST(InboxChannels, SmsInboxMustBeTwilioSms) {
   }
 }
 
+TEST(InboxChannels, WhatsAppNumberHasOneInbox) {
+  std::string second = kWhatsAppInbox;
+  second.replace(second.find("id: wa"), 6, "id: wa2");
+  const std::string error = ErrorOf(MinimalConfig(kSmsInbox + kWhatsAppInbox + second));
+  EXPECT_TRUE(Contains(error,
+                       "inboxes[2].phone_number_id: phone_number_id '1234567890' is already the "
+                       "number of inbox 'wa'; give each WhatsApp number one inbox"))
+      << error;
+  std::string other_number = second;
+  other_number.replace(other_number.find("1234567890"), 10, "1234567891");
+  EXPECT_EQ(ErrorOf(MinimalConfig(kSmsInbox + kWhatsAppInbox + other_number)), "no error");
+}
+
 TEST(InboxChannels, AppTokenInboxMustBeWebchat) {
   const std::string auth =
       "auth:\n  app_token:\n    key: test_app_token_key_0123456789abcdef\n    inboxes: [chat, ";
