@@ -143,6 +143,16 @@ void CheckIpAddress(const std::string& path, const std::string& address) {
                    "' is not an IP address; list each peer address, such as 10.0.0.5, because "
                    "host names and CIDR ranges never match");
   }
+  if (parsed.is_v6() && parsed.to_v6().is_v4_mapped()) {
+    Fail(path, "write '" + address + "' as " +
+                   boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, parsed.to_v6())
+                       .to_string() +
+                   ", because IPv4 peers are compared in IPv4 form");
+  }
+  if (parsed.is_v6() && parsed.to_v6().scope_id() != 0) {
+    Fail(path, "'" + address + "' has a zone index, which peer addresses never carry; remove "
+                   "the part from %");
+  }
   if (parsed.to_string() != address) {
     Fail(path, "write '" + address + "' as " + parsed.to_string() +
                    ", the form in which peer addresses are compared");

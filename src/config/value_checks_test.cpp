@@ -375,6 +375,11 @@ TEST(TrustedProxies, RejectNonAddresses) {
   const std::string name = proxies("proxy.internal");
   EXPECT_TRUE(Contains(name, "server.trusted_proxies[0]: 'proxy.internal' is not an IP address"))
       << name;
+  const std::string mapped = proxies("\"::ffff:127.0.0.1\"");
+  EXPECT_TRUE(Contains(mapped, "server.trusted_proxies[0]: write '::ffff:127.0.0.1' as 127.0.0.1"))
+      << mapped;
+  const std::string zone = proxies("\"fe80::1%lo\"");
+  EXPECT_TRUE(Contains(zone, "server.trusted_proxies[0]: 'fe80::1%lo' has a zone index")) << zone;
   const std::string long_form = proxies("\"0:0:0:0:0:0:0:1\"");
   EXPECT_TRUE(Contains(long_form, "server.trusted_proxies[0]: write '0:0:0:0:0:0:0:1' as ::1"))
       << long_form;

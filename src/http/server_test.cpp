@@ -125,6 +125,21 @@ TEST_F(HttpServerTest, AnswersWithRequestIdAndParams) {
   EXPECT_EQ(request_id->find_first_not_of("0123456789abcdef"), std::string::npos);
 }
 
+TEST_F(HttpServerTest, DualStackListenerNamesIpv4PeerInIpv4Form) {
+  router_->Add("GET", "/peer", [](HttpRequest&& request, Responder respond) {
+    respond(HttpResponse::Text(200, request.remote_address));
+  });
+  ServerOptions options;
+  options.host = "::";
+  try {
+    StartServer(options);
+  } catch (const std::runtime_error& error) {
+    GTEST_SKIP() << "no IPv6 listener on this machine: " << error.what();
+  }
+
+  EXPECT_EQ(Get("/peer").body, "127.0.0.1");
+}
+
 TEST_F(HttpServerTest, AnswersUnknownPathWith404) {
   router_->Add("POST", "/oauth/token",
                [](HttpRequest&&, Responder respond) { respond(HttpResponse::Text(200, "ok")); });
