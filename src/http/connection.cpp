@@ -66,7 +66,7 @@ class Connection final : public std::enable_shared_from_this<Connection> {
     beast::error_code ec;
     auto endpoint = stream_.socket().remote_endpoint(ec);
     if (!ec) {
-      // A dual-stack listener gets IPv4 peers as ::ffff:a.b.c.d, so they are converted to IPv4 form.
+      // A dual-stack listener gets IPv4 peers as ::ffff:a.b.c.d, so they are converted.
       auto address = endpoint.address();
       if (address.is_v6() && address.to_v6().is_v4_mapped()) {
         address = net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6());
