@@ -5,9 +5,13 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <ctime>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <boost/asio/buffers_iterator.hpp>
 #include <boost/asio/io_context.hpp>
@@ -16,6 +20,7 @@
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "mobilelink/bot/tier_zero_bot.hpp"
@@ -46,14 +51,28 @@ bool WaitUntil(const std::function<bool()>& condition) {
   return condition();
 }
 
-// A loopback HTTP peer that reads whole requests and counts them. On each connection it
-// responds 200 with `body` to the first `answered_per_connection` requests, and closes the
-// connection without a response after reading the next one.
+// A loopback HTTP peer that reads whole requests and records their request lines. A responder
+// picks, for each request, the body of a 200 response or no response: the peer then closes the
+// connection after reading the request.
 class CuttingPeer {
  public:
+  // Takes the request line and the number of requests answered before it on its connection.
+  using Responder =
+      std::function<std::optional<std::string>(const std::string& request_line, int served)>;
+
+  // Responds with `body` to the first `answered_per_connection` requests of each connection and
+  // closes the connection after reading the next one.
   CuttingPeer(int answered_per_connection, std::string body)
-      : answered_per_connection_(answered_per_connection),
-        body_(std::move(body)),
+      : CuttingPeer([answered_per_connection, body = std::move(body)](
+                        const std::string&, int served) -> std::optional<std::string> {
+          if (served >= answered_per_connection) {
+            return std::nullopt;
+          }
+          return body;
+        }) {}
+
+  explicit CuttingPeer(Responder responder)
+      : responder_(std::move(responder)),
         acceptor_(io_context_, {asio::ip::make_address("127.0.0.1"), 0}) {
     thread_ = std::thread([this] { Run(); });
   }
@@ -72,6 +91,18 @@ class CuttingPeer {
   }
 
   [[nodiscard]] int Requests() const { return requests_; }
+
+  // Returns the number of requests whose request line starts with `method` and a space.
+  [[nodiscard]] int RequestsWithMethod(const std::string& method) const {
+    std::lock_guard lock(mutex_);
+    int count = 0;
+    for (const auto& line : request_lines_) {
+      if (line.rfind(method + " ", 0) == 0) {
+        ++count;
+      }
+    }
+    return count;
+  }
 
  private:
   void Run() {
@@ -107,22 +138,29 @@ class CuttingPeer {
         asio::read(socket, buffer, asio::transfer_exactly(length - buffer.size()), error);
       }
       buffer.consume(length);
+      const std::string request_line = head.substr(0, head.find("\r\n"));
+      {
+        std::lock_guard lock(mutex_);
+        request_lines_.push_back(request_line);
+      }
       ++requests_;
-      if (served >= answered_per_connection_) {
+      const std::optional<std::string> body = responder_(request_line, served);
+      if (!body) {
         socket.close();
         return;
       }
       const std::string response = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                                    "Content-Length: " +
-                                   std::to_string(body_.size()) + "\r\n\r\n" + body_;
+                                   std::to_string(body->size()) + "\r\n\r\n" + *body;
       asio::write(socket, asio::buffer(response), error);
     }
   }
 
-  int answered_per_connection_;
-  std::string body_;
+  Responder responder_;
   asio::io_context io_context_;
   tcp::acceptor acceptor_;
+  mutable std::mutex mutex_;
+  std::vector<std::string> request_lines_;
   std::atomic<int> requests_{0};
   std::atomic<bool> stopping_{false};
   std::thread thread_;
@@ -148,6 +186,36 @@ TEST(ProviderConnectionCut, ClientPostOnceOnReusedConnection) {
   const auto second_result = client->Send(second);
   EXPECT_TRUE(std::holds_alternative<http::ClientError>(second_result));
   EXPECT_EQ(peer.Requests(), 2);
+}
+
+TEST(ProviderConnectionCut, ClientReportsCutPostAsMaybeReceived) {
+  CuttingPeer peer(0, "");
+  auto client = http::MakeHttpClient({.loopback_only = true});
+
+  const auto result =
+      client->Send({.method = "POST", .url = peer.BaseUrl() + "/send", .body = "a", .timeout = seconds(5)});
+
+  ASSERT_TRUE(std::holds_alternative<http::ClientError>(result));
+  const auto& error = std::get<http::ClientError>(result);
+  EXPECT_EQ(error.kind, http::ClientErrorKind::kProtocol);
+  EXPECT_TRUE(error.may_have_reached_peer);
+  EXPECT_EQ(peer.Requests(), 1);
+}
+
+TEST(ProviderConnectionCut, ClientRepeatsGetOnReusedConnection) {
+  CuttingPeer peer(1, R"({"ok":true})");
+  auto client = http::MakeHttpClient({.loopback_only = true});
+  const http::ClientRequest request{
+      .method = "GET", .url = peer.BaseUrl() + "/contact", .timeout = seconds(5)};
+  ASSERT_TRUE(std::holds_alternative<http::ClientResponse>(client->Send(request)));
+
+  // The reused connection closes after the peer read the GET, and a GET is safe to repeat.
+  const auto result = client->Send(request);
+
+  ASSERT_TRUE(std::holds_alternative<http::ClientResponse>(result))
+      << std::get<http::ClientError>(result).message;
+  EXPECT_EQ(std::get<http::ClientResponse>(result).status, 200);
+  EXPECT_EQ(peer.Requests(), 3);
 }
 
 TEST(ProviderConnectionCut, WhatsAppCutSendAwaitsStatus) {
@@ -211,6 +279,96 @@ TEST(ProviderConnectionCut, WhatsAppCutSendAwaitsStatus) {
   // The send may have been accepted, so it waits for a status webhook naming its row.
   EXPECT_EQ(peer.Requests(), 1);
   EXPECT_EQ(unknown, 1);
+}
+
+// Returns `time` as RFC 2822 in UTC, the format of Twilio's date_created.
+std::string Rfc2822(core::TimePoint time) {
+  const std::time_t seconds_since_epoch = core::Clock::to_time_t(time);
+  std::tm utc{};
+  gmtime_r(&seconds_since_epoch, &utc);
+  char text[64];
+  std::strftime(text, sizeof(text), "%a, %d %b %Y %H:%M:%S +0000", &utc);
+  return text;
+}
+
+TEST(ProviderConnectionCut, TwilioCutSendIsLookedUpNotResent) {
+  constexpr char kAnswer[] = "We open at 8.";
+  constexpr char kCustomer[] = "+12025550100";
+  core::ManualTimeSource clock{std::chrono::floor<seconds>(core::Clock::now())};
+  // The peer closes every send unanswered after reading it, and its message list shows the send
+  // as accepted, as Twilio does when it created the message and the connection broke after.
+  const std::string listed = fmt::format(
+      R"({{"messages":[{{"sid":"SMcut0001","to":"{}","from":"+12025550145","body":"{}",)"
+      R"("direction":"outbound-api","status":"queued","date_created":"{}"}}]}})",
+      kCustomer, kAnswer, Rfc2822(clock.Now()));
+  CuttingPeer peer([&](const std::string& request_line, int) -> std::optional<std::string> {
+    if (request_line.rfind("GET ", 0) == 0) {
+      return listed;
+    }
+    return std::nullopt;
+  });
+  mobilelink::testing::TempDir dir;
+  store::SqliteOptions store_options;
+  store_options.path = (dir.Path() / "mobilelink.db").string();
+  store_options.synchronous = "NORMAL";
+  auto store = store::OpenSqliteStore(store_options);
+
+  bot::BotConfig bot_config;
+  bot_config.handoff_message = "Passing you to a person.";
+  bot_config.fallback_message = "Sorry, I did not understand.";
+  bot_config.rules = {{"opening_hours", {"opening hours"}, {}, kAnswer}};
+  core::ConversationService service(
+      std::map<std::string, core::InboxProfile>{
+          {"sms", {"sms", "twilio_sms", channels::FindAdapter("twilio_sms")->GetCapabilities()}}},
+      std::make_shared<bot::TierZeroBot>(bot_config), core::ComplianceTexts{"Bye.", "Hi.", "Help."},
+      clock);
+
+  core::InboundMessage inbound;
+  inbound.inbox_id = "sms";
+  inbound.provider_message_id = "SMin0001";
+  inbound.from = {core::IdentityKind::kPhone, kCustomer, "sms"};
+  inbound.text = "opening hours?";
+  core::InboundOutcome outcome;
+  const auto stored = store->WriteAndWait(
+      [&](core::Repository& repository) { outcome = service.ReceiveInbound(repository, inbound); });
+  ASSERT_TRUE(stored.ok) << stored.error;
+  ASSERT_EQ(outcome.queued.size(), 1u);
+
+  outbox::WorkerOptions options;
+  options.outbox.workers = 1;
+  options.outbox.base_backoff = milliseconds(1);
+  options.outbox.max_backoff = milliseconds(10);
+  options.outbox.send_timeout = seconds(5);
+  options.public_url = "http://127.0.0.1:9";
+  options.client.loopback_only = true;
+  options.idle_poll = milliseconds(10);
+  channels::InboxConfig inbox{"sms",
+                              "twilio_sms",
+                              {{"account_sid", "AC00000000000000000000000000000001"},
+                               {"auth_token", "test_auth_token"},
+                               {"from", "+12025550145"},
+                               {"api_base_url", peer.BaseUrl()},
+                               {"rate_per_second", "1000"}}};
+  outbox::OutboxWorker worker(options, {inbox}, *store, service, clock, nullptr);
+  worker.Start();
+
+  std::int64_t done = 0;
+  const bool settled = WaitUntil([&] {
+    store->Read([&](core::Repository& repository) { done = repository.CountOutbox("done"); });
+    return done == 1;
+  });
+  std::optional<core::Message> reply;
+  store->Read([&](core::Repository& repository) {
+    reply = repository.GetMessage(outcome.queued[0].message_id);
+  });
+  worker.Stop(seconds(5));
+  store->Stop();
+
+  EXPECT_TRUE(settled);
+  EXPECT_EQ(peer.RequestsWithMethod("POST"), 1);
+  EXPECT_EQ(peer.RequestsWithMethod("GET"), 1);
+  ASSERT_TRUE(reply.has_value());
+  EXPECT_EQ(reply->provider_message_id, "SMcut0001");
 }
 
 }  // namespace
