@@ -18,6 +18,7 @@
 #include "mobilelink/outbox/outbox_repository.hpp"
 #include "mobilelink/outbox/outbox_worker.hpp"
 #include "mobilelink/store/store.hpp"
+#include "testing/wait_until.hpp"
 
 namespace mobilelink {
 namespace {
@@ -27,19 +28,9 @@ using std::chrono::milliseconds;
 using std::chrono::minutes;
 using std::chrono::seconds;
 
-constexpr auto kWaitLimit = seconds(10);
-constexpr char kCustomer[] = "+12025550100";
+using mobilelink::testing::WaitUntil;
 
-bool WaitUntil(const std::function<bool()>& condition) {
-  const auto deadline = std::chrono::steady_clock::now() + kWaitLimit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) {
-      return true;
-    }
-    std::this_thread::sleep_for(milliseconds(5));
-  }
-  return condition();
-}
+constexpr char kCustomer[] = "+12025550100";
 
 // A WhatsApp inbox whose provider address has no listener, a store, and a worker on a manual
 // clock. Nothing here reaches a provider: rows are settled by kept statuses only.

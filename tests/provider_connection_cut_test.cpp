@@ -29,6 +29,7 @@
 #include "mobilelink/http/client.hpp"
 #include "mobilelink/outbox/outbox_worker.hpp"
 #include "mobilelink/store/store.hpp"
+#include "testing/wait_until.hpp"
 
 namespace mobilelink {
 namespace {
@@ -38,18 +39,7 @@ using asio::ip::tcp;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-constexpr auto kWaitLimit = seconds(10);
-
-bool WaitUntil(const std::function<bool()>& condition) {
-  const auto deadline = std::chrono::steady_clock::now() + kWaitLimit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) {
-      return true;
-    }
-    std::this_thread::sleep_for(milliseconds(5));
-  }
-  return condition();
-}
+using mobilelink::testing::WaitUntil;
 
 // A loopback HTTP peer that reads whole requests and records their request lines. A responder
 // picks, for each request, the body of a 200 response or no response: the peer then closes the

@@ -65,8 +65,8 @@ class Application::Impl {
 
   void Start() {
     security::InitCrypto();
-    // The lock comes before anything that reads or writes the store: a second server on the
-    // same store must stop before migrations, outbox recovery or agent sync change it.
+    // The lock comes before anything reads or writes the store, so a second server on the same
+    // store stops before migrations, outbox recovery or agent sync change it.
     store_lock_ = std::make_unique<store::StoreLock>(config_.store.path);
     store_ = store::OpenSqliteStore({config_.store.path, 512, config_.store.synchronous});
     SyncAgents();

@@ -229,7 +229,7 @@ TEST_F(Process, CardNumberNeverPersisted) {
 }
 
 TEST_F(Process, SecondServerOnStoreChangesNothing) {
-  // The fake holds the response, so the first server's reply stays claimed in `sending`. A
+  // The fake delays its response, so the first server's reply stays claimed in `sending`. A
   // second server that ran outbox recovery would move it to `unknown` under the first.
   tools::FakeBehaviour slow;
   slow.delay = std::chrono::milliseconds(5000);
