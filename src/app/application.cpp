@@ -35,6 +35,7 @@
 #include "mobilelink/routing/on_call.hpp"
 #include "mobilelink/routing/sla_service.hpp"
 #include "mobilelink/security/credentials.hpp"
+#include "mobilelink/store/store_lock.hpp"
 
 namespace mobilelink::app {
 
@@ -64,6 +65,9 @@ class Application::Impl {
 
   void Start() {
     security::InitCrypto();
+    // The lock comes before anything reads or writes the store, so a second server on the same
+    // store stops before migrations, outbox recovery or agent sync change it.
+    store_lock_ = std::make_unique<store::StoreLock>(config_.store.path);
     store_ = store::OpenSqliteStore({config_.store.path, 512, config_.store.synchronous});
     SyncAgents();
 
@@ -247,6 +251,7 @@ class Application::Impl {
     if (store_) {
       store_->Stop();
     }
+    store_lock_.reset();
     Logger("http")->info("stopped");
   }
 
@@ -319,6 +324,7 @@ class Application::Impl {
   core::SystemTimeSource system_clock_;
   const core::TimeSource* clock_ = nullptr;
   AppContext context_;
+  std::unique_ptr<store::StoreLock> store_lock_;
   std::unique_ptr<store::Store> store_;
   std::shared_ptr<bot::TierZeroBot> bot_;
   std::unique_ptr<bot::SurveyService> surveys_;

@@ -154,6 +154,9 @@ struct StatusUpdate {
   /// The value the send carried for the provider to echo (WhatsApp biz_opaque_callback_data),
   /// or empty.
   std::string callback_data;
+  /// The address the message went to as the provider writes it (WhatsApp recipient_id, a
+  /// wa_id without "+"), or empty when the status does not name it.
+  std::string recipient;
 };
 
 }  // namespace mobilelink::core

@@ -83,6 +83,31 @@ bool IsLoopbackHost(std::string_view host) {
 
 ClientError Fail(ClientErrorKind kind, const std::string& message) { return {kind, message}; }
 
+// Returns a failure that came after the request began to leave, so the peer may have acted on it.
+ClientError FailAfterWrite(ClientErrorKind kind, const std::string& message) {
+  return {kind, message, true};
+}
+
+// Returns true when an idle connection is still open and the peer sent nothing on it. A peek
+// that would block means open. End of stream, a reset or unexpected bytes (a TLS close_notify
+// or a stray response) all mean the connection must not be used.
+bool IsIdleConnectionOpen(Connection& connection) {
+  if (connection.buffer.size() > 0) {
+    return false;
+  }
+  auto& socket = connection.Tcp().socket();
+  beast::error_code ec;
+  socket.non_blocking(true, ec);
+  if (ec) {
+    return false;
+  }
+  char byte = 0;
+  socket.receive(net::buffer(&byte, 1), tcp::socket::message_peek, ec);
+  beast::error_code restore_error;
+  socket.non_blocking(false, restore_error);
+  return ec == net::error::would_block && !restore_error;
+}
+
 class BeastHttpClient final : public HttpClient {
  public:
   explicit BeastHttpClient(ClientOptions options)
@@ -116,9 +141,10 @@ class BeastHttpClient final : public HttpClient {
 
     bool stale = false;
     ClientResult result = Exchange(connection, *endpoint, request, deadline, stale);
-    if (stale && reused) {
-      // The server closed the idle connection before this request reached it, so nothing was
-      // processed: retry once on a new connection.
+    if (stale && reused && IsIdempotentMethod(request.method)) {
+      // The reused connection closed before any response byte arrived. The server most likely
+      // closed it while idle, but it may also have read the request and failed, so only an
+      // idempotent request is sent again, once, on a new connection.
       auto connected = Connect(*endpoint, deadline);
       if (std::holds_alternative<ClientError>(connected)) {
         return std::get<ClientError>(connected);
@@ -130,6 +156,9 @@ class BeastHttpClient final : public HttpClient {
   }
 
  private:
+  // Returns the idle connection to `key` when the peer has not closed it, or null. Checking
+  // first keeps a POST off a connection that the server already closed, where it would fail
+  // with an unknown outcome although the server never read it.
   std::unique_ptr<Connection> TakeIdle(const std::string& key) {
     auto found = idle_.find(key);
     if (found == idle_.end()) {
@@ -137,6 +166,9 @@ class BeastHttpClient final : public HttpClient {
     }
     std::unique_ptr<Connection> connection = std::move(found->second);
     idle_.erase(found);
+    if (!IsIdleConnectionOpen(*connection)) {
+      return nullptr;
+    }
     return connection;
   }
 
@@ -274,11 +306,11 @@ ClientResult BeastHttpClient::ExchangeOn(
                            [&](beast::error_code ec, std::size_t) { written = ec; });
   RunUntil(written);
   if (*written == beast::error::timeout) {
-    return Fail(ClientErrorKind::kTimeout, "request to " + where + " timed out while sending");
+    return FailAfterWrite(ClientErrorKind::kTimeout, "request to " + where + " timed out while sending");
   }
   if (*written) {
     stale = IsClosedByPeer(*written);
-    return Fail(ClientErrorKind::kProtocol,
+    return FailAfterWrite(ClientErrorKind::kProtocol,
                 fmt::format("sending to {} failed: {}", where, written->message()));
   }
 
@@ -290,12 +322,12 @@ ClientResult BeastHttpClient::ExchangeOn(
                           [&](beast::error_code ec, std::size_t) { read = ec; });
   RunUntil(read);
   if (*read == beast::error::timeout) {
-    return Fail(ClientErrorKind::kTimeout,
+    return FailAfterWrite(ClientErrorKind::kTimeout,
                 "request to " + where + " timed out waiting for the response");
   }
   if (*read) {
     stale = IsClosedByPeer(*read) && !parser.got_some();
-    return Fail(ClientErrorKind::kProtocol,
+    return FailAfterWrite(ClientErrorKind::kProtocol,
                 fmt::format("reading the response from {} failed: {}", where, read->message()));
   }
 
@@ -313,6 +345,11 @@ ClientResult BeastHttpClient::ExchangeOn(
 }
 
 }  // namespace
+
+bool IsIdempotentMethod(std::string_view method) {
+  return method == "GET" || method == "HEAD" || method == "PUT" || method == "DELETE" ||
+         method == "OPTIONS" || method == "TRACE";
+}
 
 std::unique_ptr<HttpClient> MakeHttpClient(ClientOptions options) {
   return std::make_unique<BeastHttpClient>(options);

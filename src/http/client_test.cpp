@@ -121,6 +121,27 @@ TEST_F(HttpClientTest, ReportsRefusedConnection) {
       {.url = "http://127.0.0.1:" + std::to_string(UnusedPort()) + "/", .timeout = 2s});
 
   EXPECT_EQ(ErrorKind(result), ClientErrorKind::kConnectionFailed);
+  ASSERT_TRUE(std::holds_alternative<ClientError>(result));
+  EXPECT_FALSE(std::get<ClientError>(result).may_have_reached_peer);
+}
+
+TEST_F(HttpClientTest, TimeoutMayHaveReachedPeer) {
+  StartServer();
+  auto client = MakeHttpClient({.loopback_only = true});
+
+  ClientResult result = client->Send({.method = "GET", .url = Url("/hang"), .timeout = 200ms});
+
+  ASSERT_TRUE(std::holds_alternative<ClientError>(result));
+  EXPECT_TRUE(std::get<ClientError>(result).may_have_reached_peer);
+}
+
+TEST(HttpMethods, IdempotentMethods) {
+  for (const char* method : {"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"}) {
+    EXPECT_TRUE(IsIdempotentMethod(method)) << method;
+  }
+  for (const char* method : {"POST", "PATCH", "CONNECT", "get"}) {
+    EXPECT_FALSE(IsIdempotentMethod(method)) << method;
+  }
 }
 
 TEST_F(HttpClientTest, RejectsNonLoopbackHost) {

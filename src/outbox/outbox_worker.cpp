@@ -4,7 +4,9 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <random>
+#include <set>
 #include <thread>
 
 #include <spdlog/spdlog.h>
@@ -36,6 +38,19 @@ std::string StatusCallbackUrl(const std::string& public_url, const channels::Inb
 
 std::string CallbackDataFor(std::int64_t outbox_id) {
   return std::string(kCallbackDataPrefix) + std::to_string(outbox_id);
+}
+
+std::chrono::milliseconds OrphanStatusMaxAge(const config::OutboxConfig& outbox) {
+  return std::max<std::chrono::milliseconds>(std::chrono::hours(24),
+                                             2 * outbox.whatsapp_status_wait);
+}
+
+bool IsSameAddress(std::string_view status_recipient, std::string_view row_recipient) {
+  const auto without_plus = [](std::string_view address) {
+    return address.starts_with('+') ? address.substr(1) : address;
+  };
+  return !status_recipient.empty() &&
+         without_plus(status_recipient) == without_plus(row_recipient);
 }
 
 namespace {
@@ -194,6 +209,8 @@ class OutboxWorker::Impl {
     bool outcome_unknown = false;  // Look the message up before sending it again.
   };
 
+  static constexpr auto kPruneInterval = std::chrono::hours(1);
+
   static constexpr std::string_view kAwaitingStatusError =
       "the send outcome is unknown; waiting for a status webhook that names this row";
 
@@ -238,10 +255,12 @@ class OutboxWorker::Impl {
     std::vector<core::OutboxEntry> claimed;
     std::vector<core::OutboxEntry> deferred;
     std::optional<core::TimePoint> next_due;
-    std::vector<StatusMatch> settled;
+    SettleResult settle;
+    int pruned = 0;
     store::WriteResult result = store_.WriteAndWait([&](core::Repository& repository) {
       // Rows that a status webhook settled are done before any claim, so none is sent again.
-      settled = SettleByStatus(repository);
+      settle = SettleByStatus(repository);
+      pruned = PruneOrphanStatusesIfDue(repository, now);
       claimed = repository.ClaimDueOutbox(now, static_cast<int>(capacity));
       // Rows over their inbox's rate go back to pending, due when a token frees up.
       for (auto it = claimed.begin(); it != claimed.end();) {
@@ -268,15 +287,7 @@ class OutboxWorker::Impl {
       Logger("events")->error("outbox claim failed error=\"{}\"", result.error);
       return std::chrono::milliseconds(200);
     }
-    for (const auto& match : settled) {
-      Logger("events")->info(
-          "send with unknown outcome settled by a status webhook message_id={} inbox_id={} "
-          "provider_message_id={}",
-          match.entry.message_id, match.entry.inbox_id, match.provider_message_id);
-      if (const Route* route = FindRoute(match.entry.inbox_id)) {
-        Count(*route, "status_matched");
-      }
-    }
+    LogSettled(settle, pruned);
     if (!claimed.empty()) {
       std::lock_guard lock(mutex_);
       for (auto& entry : claimed) {
@@ -320,15 +331,68 @@ class OutboxWorker::Impl {
     }
   }
 
-  // Marks done every `unknown` row that a kept status names by its callback data, with that
-  // status's provider message id, and applies the kept statuses to its message.
-  std::vector<StatusMatch> SettleByStatus(core::Repository& repository) {
-    auto matches = OpenOutboxRepository(repository)->FindStatusMatches(100);
-    for (const auto& match : matches) {
+  struct SettleResult {
+    std::vector<StatusMatch> settled;
+    std::vector<StatusMatch> wrong_recipient;
+  };
+
+  // Marks done every `unknown` row that a kept status names by its callback data and addresses
+  // to the row's recipient, with that status's provider message id, and applies the kept
+  // statuses to its message. A status to another recipient is not this row's send, so its
+  // callback data is cleared: it never settles the row, and it is reported once.
+  SettleResult SettleByStatus(core::Repository& repository) {
+    auto outbox_repository = OpenOutboxRepository(repository);
+    SettleResult result;
+    std::set<std::int64_t> settled_rows;
+    for (auto& match : outbox_repository->FindStatusMatches(100)) {
+      if (settled_rows.contains(match.entry.id)) {
+        continue;
+      }
+      if (!IsSameAddress(match.status_recipient, match.entry.recipient)) {
+        outbox_repository->ClearStatusCallbackData(match.status_id);
+        result.wrong_recipient.push_back(std::move(match));
+        continue;
+      }
       service_.RecordSendSuccess(repository, match.entry, match.provider_message_id,
                                  core::DeliveryStatus::kQueued);
+      settled_rows.insert(match.entry.id);
+      result.settled.push_back(std::move(match));
     }
-    return matches;
+    return result;
+  }
+
+  // Deletes kept statuses older than OrphanStatusMaxAge, at most once per kPruneInterval on the
+  // injected clock. Returns the number deleted.
+  int PruneOrphanStatusesIfDue(core::Repository& repository, core::TimePoint now) {
+    if (last_prune_ && now - *last_prune_ < kPruneInterval) {
+      return 0;
+    }
+    last_prune_ = now;
+    return OpenOutboxRepository(repository)->PruneOrphanStatuses(
+        now - OrphanStatusMaxAge(options_.outbox));
+  }
+
+  void LogSettled(const SettleResult& settle, int pruned) {
+    for (const auto& match : settle.settled) {
+      Logger("events")->info(
+          "send with unknown outcome settled by a status webhook message_id={} inbox_id={} "
+          "provider_message_id={}",
+          match.entry.message_id, match.entry.inbox_id, match.provider_message_id);
+      if (const Route* route = FindRoute(match.entry.inbox_id)) {
+        Count(*route, "status_matched");
+      }
+    }
+    for (const auto& match : settle.wrong_recipient) {
+      Logger("events")->warn(
+          "status webhook names an outbox row but another recipient, so the row keeps waiting "
+          "outbox_id={} inbox_id={} provider_message_id={} status_recipient={} "
+          "row_recipient={}",
+          match.entry.id, match.entry.inbox_id, match.provider_message_id,
+          match.status_recipient, match.entry.recipient);
+    }
+    if (pruned > 0) {
+      Logger("events")->info("orphan statuses pruned count={}", pruned);
+    }
   }
 
   channels::OutboundMessage ToOutbound(const core::OutboxEntry& entry, const Route& route) const {
@@ -413,21 +477,33 @@ class OutboxWorker::Impl {
   void HandleTransportError(http::HttpClient& client, const core::OutboxEntry& entry,
                             const Route& route, const channels::OutboundMessage& message,
                             const http::ClientError& error) {
-    Count(route, error.kind == http::ClientErrorKind::kTimeout ? "timeout" : "connection_failed");
+    Count(route, TransportOutcome(error));
     if (error.kind == http::ClientErrorKind::kHostNotAllowed ||
         error.kind == http::ClientErrorKind::kInvalidUrl) {
       Finish(entry, "config_invalid", error.message);
       return;
     }
-    // After a timeout the provider may have accepted the request; ask before sending again.
-    if (error.kind == http::ClientErrorKind::kTimeout && AwaitsStatus(route)) {
+    if (!error.may_have_reached_peer) {
+      Retry(entry, error.message, std::nullopt);
+      return;
+    }
+    // The provider may have read the request and accepted the message, whether the failure
+    // was a timeout, a reset or a close before the response: ask before sending again.
+    if (AwaitsStatus(route)) {
       AwaitStatus(entry, error.message);
       return;
     }
-    if (error.kind == http::ClientErrorKind::kTimeout && LookUp(client, entry, route, message)) {
+    if (LookUp(client, entry, route, message)) {
       return;
     }
     Retry(entry, error.message, std::nullopt);
+  }
+
+  static std::string TransportOutcome(const http::ClientError& error) {
+    if (error.kind == http::ClientErrorKind::kTimeout) {
+      return "timeout";
+    }
+    return error.may_have_reached_peer ? "connection_lost" : "connection_failed";
   }
 
   // Returns true when the lookup settled the row (found and recorded).
@@ -610,6 +686,8 @@ class OutboxWorker::Impl {
   const core::TimeSource& clock_;
   PushDelivery push_;
   std::map<std::string, Route> routes_;
+  // Touched only inside the dispatcher's claim transaction, one at a time.
+  std::optional<core::TimePoint> last_prune_;
 
   std::mutex mutex_;
   std::condition_variable dispatch_wake_;

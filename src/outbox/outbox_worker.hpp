@@ -7,12 +7,13 @@
 // before any request leaves), applies each inbox's rate limit, and hands rows to sender
 // threads. Each sender records the outcome in a new transaction:
 //   - accepted: the message gets the provider id and the row is done;
-//   - retryable (connection failure, 5xx, 429, timeout): the row goes back to pending with an
-//     exponential backoff and jitter, or Retry-After when the provider gave one;
+//   - retryable (a connect that failed before the request left, 5xx, 429): the row goes back
+//     to pending with an exponential backoff and jitter, or Retry-After when the provider gave
+//     one;
 //   - final (4xx, opted out, invalid): the row and the message are failed with the provider's
 //     error;
-//   - unknown (a timeout after the request was written, or a row left in `sending` by a killed
-//     process): the sender asks the provider whether it already accepted the message, where the
+//   - unknown (any transport error after the request began to leave: a timeout, reset or close
+//     before the response; or a row left in `sending` by a killed process): the sender asks the provider whether it already accepted the message, where the
 //     adapter has a lookup, and only sends again when it did not. A channel whose statuses echo
 //     a value naming the row (Capabilities::status_callback_data, WhatsApp) has no lookup: the
 //     row waits in `unknown` for such a status, which marks it done, and is sent again only when
@@ -68,6 +69,16 @@ class OutboxWorker final {
 
 /// Returns the status callback URL of an inbox, or empty when its channel takes none.
 std::string StatusCallbackUrl(const std::string& public_url, const channels::InboxConfig& inbox);
+
+/// Returns the age after which the worker deletes a kept status that nothing claimed: 24 hours,
+/// or twice outbox.whatsapp_status_wait_ms when that is longer. A status is kept only until its
+/// send result commits or its row's status wait ends, so an older one settles nothing.
+std::chrono::milliseconds OrphanStatusMaxAge(const config::OutboxConfig& outbox);
+
+/// Returns true when a status's recipient is the row's recipient. WhatsApp writes a wa_id
+/// without the leading "+" of E.164, so a leading "+" is ignored on both. An empty status
+/// recipient matches nothing.
+bool IsSameAddress(std::string_view status_recipient, std::string_view row_recipient);
 
 /// Returns the path prefix under /webhooks/ for a channel: "twilio" for twilio_sms.
 std::string WebhookSegment(std::string_view channel);

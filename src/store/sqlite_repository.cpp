@@ -204,13 +204,13 @@ constexpr Query kListEvents{"list_events",
 constexpr Query kSaveOrphanStatus{
     "save_orphan_status",
     "INSERT INTO orphan_statuses (inbox_id, provider_message_id, status, error_code, "
-    "error_message, received_at, callback_data) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 "
+    "error_message, received_at, callback_data, recipient) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 "
     "WHERE NOT EXISTS ("
     "SELECT 1 FROM orphan_statuses WHERE inbox_id = ?1 AND provider_message_id = ?2 "
     "AND status = ?3)"};
 constexpr Query kSelectOrphanStatuses{
     "select_orphan_statuses",
-    "SELECT status, error_code, error_message, callback_data FROM orphan_statuses "
+    "SELECT status, error_code, error_message, callback_data, recipient FROM orphan_statuses "
     "WHERE inbox_id = ?1 "
     "AND provider_message_id = ?2 ORDER BY id"};
 constexpr Query kDeleteOrphanStatuses{
@@ -627,6 +627,7 @@ void SqliteRepository::SaveOrphanStatus(const core::StatusUpdate& update, core::
       .Bind(5, update.error_message)
       .Bind(6, ToMillis(now))
       .Bind(7, update.callback_data)
+      .Bind(8, update.recipient)
       .Run();
 }
 
@@ -644,6 +645,7 @@ std::vector<core::StatusUpdate> SqliteRepository::TakeOrphanStatuses(
       update.error_code = row.Text(1);
       update.error_message = row.Text(2);
       update.callback_data = row.Text(3);
+      update.recipient = row.Text(4);
       updates.push_back(std::move(update));
     }
   }

@@ -1,6 +1,6 @@
 // Tests that run the real binary as a child process: a crash right after a webhook got its
-// 2xx response, a crash while an SMS or WhatsApp send is in flight, and card numbers kept out
-// of the process's files and log.
+// 2xx response, a crash while an SMS or WhatsApp send is in flight, card numbers kept out of
+// the process's files and log, and a second server refused on a store that one already uses.
 
 #include <fstream>
 
@@ -226,6 +226,38 @@ TEST_F(Process, CardNumberNeverPersisted) {
       EXPECT_EQ(bytes.find(form), std::string::npos) << "'" << form << "' found in " << name;
     }
   }
+}
+
+TEST_F(Process, SecondServerOnStoreChangesNothing) {
+  // The fake delays its response, so the first server's reply stays claimed in `sending`. A
+  // second server that ran outbox recovery would move it to `unknown` under the first.
+  tools::FakeBehaviour slow;
+  slow.delay = std::chrono::milliseconds(5000);
+  fake_->SetBehaviour(slow);
+  ASSERT_NO_FATAL_FAILURE(StartServer("info"));
+  ASSERT_EQ(PostSms("SM60000000000000000000000000000009", "hello").status, 200);
+  ASSERT_TRUE(WaitUntil([&] { return SendsWithText(kGreetingAnswer) == 1; }))
+      << ReadFileBytes(LogPath());
+  const StoreReader store(StorePath());
+  ASSERT_EQ(store.Text("SELECT state FROM outbox"), "sending");
+
+  // Another port, so that only the store lock can stop the second server.
+  const auto second_log = temp_dir_.Path() / "second.log";
+  ServerProcess second(temp_dir_.Path() / "config.yaml", FindFreePort(), second_log);
+  const std::string error = second.Start();
+
+  EXPECT_NE(error.find("exited during start"), std::string::npos) << error;
+  const std::string second_output = ReadFileBytes(second_log);
+  EXPECT_NE(second_output.find("another mobilelink server is running on store"),
+            std::string::npos)
+      << second_output;
+  EXPECT_NE(second_output.find(StorePath().string() + ".lock"), std::string::npos)
+      << second_output;
+  EXPECT_EQ(second_output.find("outbox recovery"), std::string::npos) << second_output;
+  EXPECT_EQ(store.Text("SELECT state FROM outbox"), "sending");
+  fake_->SetBehaviour(tools::FakeBehaviour{});
+  ASSERT_TRUE(WaitUntil([&] { return OutboxIdle(); })) << ReadFileBytes(LogPath());
+  EXPECT_EQ(SendsWithText(kGreetingAnswer), 1u);
 }
 
 }  // namespace

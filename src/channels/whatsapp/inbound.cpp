@@ -254,6 +254,7 @@ void CollectStatuses(const InboxConfig& inbox, const WhatsAppChangeValue& change
     update.status = mapping->status;
     update.occurred_at = ParseUnixSeconds(source.timestamp);
     update.callback_data = source.biz_opaque_callback_data;
+    update.recipient = source.recipient_id;
     if (!source.errors.empty()) {
       const WhatsAppError& error = source.errors.front();
       update.error_code = error.code;

@@ -1,0 +1,51 @@
+#include "mobilelink/store/store_lock.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+namespace mobilelink::store {
+
+std::string StoreLockPath(const std::string& database_path) { return database_path + ".lock"; }
+
+StoreLock::StoreLock(const std::string& database_path) : path_(StoreLockPath(database_path)) {
+  // The store creates its directory on open, and the lock comes first, so it creates it here.
+  const auto parent = std::filesystem::path(path_).parent_path();
+  if (!parent.empty()) {
+    std::filesystem::create_directories(parent);
+  }
+  fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd_ < 0) {
+    throw StoreLockError(fmt::format("cannot open store lock file {}: {}", path_,
+                                     std::strerror(errno)));
+  }
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;
+    ::close(fd_);
+    fd_ = -1;
+    if (error == EWOULDBLOCK) {
+      throw StoreLockError(fmt::format(
+          "store lock file {} is held: another mobilelink server is running on store {}. Stop "
+          "that server, or give this one a different store.path",
+          path_, database_path));
+    }
+    throw StoreLockError(fmt::format("locking store lock file {} failed: {}", path_,
+                                     std::strerror(error)));
+  }
+}
+
+StoreLock::~StoreLock() {
+  if (fd_ >= 0) {
+    // Closing the descriptor releases the lock. The file stays, because removing it would let a
+    // third process lock a new file while a second one still holds the old one.
+    ::close(fd_);
+  }
+}
+
+}  // namespace mobilelink::store
