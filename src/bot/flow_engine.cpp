@@ -24,6 +24,11 @@ constexpr int kMaxStepsPerTurn = 64;
 // Profile values that lookups store as sensitive, so that summaries and events mask them.
 const std::set<std::string> kSensitiveProfileFields{"phone", "address", "email"};
 
+// The reply when the phone that a passcode or link SMS would go to has opted out of that inbox.
+constexpr char kOptedOutReply[] =
+    "No verification text can be sent to that phone number because it has opted out of our "
+    "text messages. Reply START from that phone to receive texts again, or ask here for an agent.";
+
 std::string EndOf(const Flow& flow, const FlowStep& step) {
   if (!step.next.empty()) {
     return step.next;
@@ -520,6 +525,10 @@ class FlowEngine::Turn {
       AbandonAndHandOff("authentication_failed");
       return false;
     }
+    const std::string inbox_id = step.sms_inbox.empty() ? channel_.inbox_id : step.sms_inbox;
+    if (AbandonIfOptedOut(step, inbox_id, phone)) {
+      return false;
+    }
     const auto issued =
         engine_.auth_.otp->Issue(repository_, conversation_.id, phone, engine_.clock_.Now());
     if (!issued.ok()) {
@@ -542,6 +551,9 @@ class FlowEngine::Turn {
     if (!step.sms_inbox.empty() && phone.empty()) {
       Outcome(step, "no_phone");
       AbandonAndHandOff("authentication_failed");
+      return false;
+    }
+    if (!phone.empty() && AbandonIfOptedOut(step, step.sms_inbox, phone)) {
       return false;
     }
     // Link SMS share the passcodes' limit per receiving phone, because otherwise anyone with a
@@ -567,6 +579,20 @@ class FlowEngine::Turn {
     // confirm it.
     QueueSecret(step.link_message, "link", link->url,
                 engine_.auth_.public_url + "/auth/link/[hidden]", step.sms_inbox, phone);
+    return true;
+  }
+
+  // Abandons the flow and hands off when `phone` opted out of `inbox_id`, because the SMS would
+  // never be sent. The reply states why, and nothing is issued or queued. Returns whether
+  // the flow was abandoned.
+  bool AbandonIfOptedOut(const FlowStep& step, const std::string& inbox_id,
+                         const std::string& phone) {
+    if (!repository_.IsOptedOut(inbox_id, phone)) {
+      return false;
+    }
+    Outcome(step, "opted_out");
+    Reply(kOptedOutReply);
+    AbandonAndHandOff("authentication_failed");
     return true;
   }
 

@@ -1,5 +1,6 @@
 #include "mobilelink/bot/survey.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 
@@ -99,6 +100,30 @@ std::optional<int> ParseFraction(std::string_view text, int scale_max) {
   return value;
 }
 
+// Lower-cases `text` and drops surrounding spaces and final '.' or '!' characters.
+std::string NormalizeReply(std::string_view text) {
+  std::string lower = Lowercase(TrimSpaces(text));
+  while (!lower.empty() && (lower.back() == '.' || lower.back() == '!')) {
+    lower.pop_back();
+  }
+  return std::string(TrimSpaces(lower));
+}
+
+// Short replies that close a chat rather than start one, compared after NormalizeReply.
+constexpr std::array<std::string_view, 24> kAcknowledgements{
+    "thanks",     "thank you",   "thanks a lot", "thank you so much", "many thanks", "thx",
+    "ty",         "ok",          "okay",         "ok thanks",         "ok thank you", "k",
+    "cool",       "great",       "perfect",      "bye",               "goodbye",      "cheers",
+    "you too",    "done",        "got it",
+    "\xF0\x9F\x91\x8D",  // U+1F44D thumbs up
+    "\xF0\x9F\x99\x8F",  // U+1F64F folded hands
+    "\xF0\x9F\x98\x8A",  // U+1F60A smiling face
+};
+
+// The longest plain number that counts as a follow-up. Both scales end at 10, so longer
+// numbers (an order number, say) are requests.
+constexpr std::size_t kMaxFollowUpDigits = 2;
+
 std::int64_t Millis(core::TimePoint time) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
 }
@@ -134,11 +159,8 @@ std::optional<SurveyKind> ParseSurveyKind(std::string_view text) {
 std::optional<int> ParseSurveyAnswer(std::string_view text, SurveyKind kind) {
   const int scale_min = kind == SurveyKind::kCsat ? 1 : 0;
   const int scale_max = kind == SurveyKind::kCsat ? 5 : 10;
-  std::string lower = Lowercase(TrimSpaces(text));
-  while (!lower.empty() && (lower.back() == '.' || lower.back() == '!')) {
-    lower.pop_back();
-  }
-  const std::string_view answer = TrimSpaces(lower);
+  const std::string normalized = NormalizeReply(text);
+  const std::string_view answer = normalized;
 
   std::optional<int> value = ParseSmallNumber(answer);
   if (!value) {
@@ -151,6 +173,19 @@ std::optional<int> ParseSurveyAnswer(std::string_view text, SurveyKind kind) {
     return std::nullopt;
   }
   return value;
+}
+
+bool IsSurveyFollowUp(std::string_view text) {
+  const std::string reply = NormalizeReply(text);
+  if (!reply.empty() && reply.size() <= kMaxFollowUpDigits &&
+      reply.find_first_not_of("0123456789") == std::string::npos) {
+    return true;
+  }
+  if (ParseSurveyAnswer(reply, SurveyKind::kCsat) || ParseSurveyAnswer(reply, SurveyKind::kNps)) {
+    return true;
+  }
+  return std::find(kAcknowledgements.begin(), kAcknowledgements.end(), reply) !=
+         kAcknowledgements.end();
 }
 
 std::optional<SurveyQuestion> SurveyService::Plan(core::Repository& unit,
@@ -212,6 +247,21 @@ std::optional<Survey> SurveyService::RecordAnswer(core::Repository& unit, std::i
   surveys->Update(*survey);
   AppendSurveyEvent(unit, events::kSurveyAnswered, survey->conversation_id, survey->inbox_id,
                     {{"kind", ToString(survey->kind)}, {"score", *score}}, now);
+  return survey;
+}
+
+std::optional<Survey> SurveyService::FindFollowUp(core::Repository& unit,
+                                                  std::int64_t contact_id,
+                                                  std::string_view inbox_id,
+                                                  std::string_view text,
+                                                  core::TimePoint now) const {
+  if (options_.followup_window.count() <= 0 || !IsSurveyFollowUp(text)) {
+    return std::nullopt;
+  }
+  auto survey = OpenSurveyRepository(unit)->FindLatestAnswered(contact_id, inbox_id);
+  if (!survey || !survey->answered_at || now - *survey->answered_at > options_.followup_window) {
+    return std::nullopt;
+  }
   return survey;
 }
 

@@ -34,12 +34,14 @@ std::optional<SurveyKind> ParseSurveyKind(std::string_view text);
 /// | nps_after_intents | intents that count as transactions | list | [] |
 /// | thanks_message | reply to an answer | text | required |
 /// | expire_after_minutes | how long a survey waits for its answer | minutes | 1440 |
+/// | followup_window_minutes | how long after an answer a follow-up stays on the answered conversation (0: never) | minutes | 10 |
 struct SurveyOptions {
   std::string csat_question;
   std::string nps_question;
   std::set<std::string, std::less<>> nps_after_intents;
   std::string thanks_message;
   std::chrono::minutes expire_after{1440};
+  std::chrono::minutes followup_window{10};
 };
 
 /// A survey sent for a conversation.
@@ -65,6 +67,9 @@ class SurveyRepository {
   virtual bool HasSurvey(std::int64_t conversation_id) = 0;
   /// Returns the contact's newest survey in state sent on `inbox_id`.
   virtual std::optional<Survey> FindOpen(std::int64_t contact_id, std::string_view inbox_id) = 0;
+  /// Returns the contact's survey on `inbox_id` with the newest answer, or nullopt.
+  virtual std::optional<Survey> FindLatestAnswered(std::int64_t contact_id,
+                                                   std::string_view inbox_id) = 0;
   /// Writes state, score and answered_at.
   virtual void Update(const Survey& survey) = 0;
   /// Returns up to `limit` surveys in state sent whose expires_at is at or before `now`.
@@ -78,6 +83,12 @@ std::unique_ptr<SurveyRepository> OpenSurveyRepository(core::Repository& unit);
 /// star emoji (⭐ or ★). Surrounding spaces and a final "." or "!" are ignored. Returns nullopt
 /// for anything else or for a value outside the scale (CSAT 1-5, NPS 0-10).
 std::optional<int> ParseSurveyAnswer(std::string_view text, SurveyKind kind);
+
+/// Returns whether `text` reads as a follow-up to a survey answer rather than a new request.
+/// A follow-up is only a number (at most two digits, or an answer of either scale such as
+/// "five" or stars) or a short acknowledgement such as "thanks", "ok" or "bye". Case and a
+/// final "." or "!" do not matter.
+bool IsSurveyFollowUp(std::string_view text);
 
 /// The question sent after a resolution.
 struct SurveyQuestion {
@@ -114,6 +125,13 @@ class SurveyService final {
   /// there is no open survey or `text` is not an answer. An open survey past its expiry is
   /// expired instead.
   std::optional<Survey> RecordAnswer(core::Repository& unit, std::int64_t contact_id,
+                                     std::string_view inbox_id, std::string_view text,
+                                     core::TimePoint now) const;
+
+  /// Returns the contact's survey on `inbox_id` that `text` follows up: answered at most
+  /// `followup_window` before `now`, with `text` a follow-up by IsSurveyFollowUp. Returns
+  /// nullopt otherwise. Changes nothing.
+  std::optional<Survey> FindFollowUp(core::Repository& unit, std::int64_t contact_id,
                                      std::string_view inbox_id, std::string_view text,
                                      core::TimePoint now) const;
 

@@ -186,15 +186,94 @@ TEST_F(SurveyFlowTest, AnswerRecordedInSurveyedConversation) {
   EXPECT_EQ(Messages(conversation).back().text, "Thank you for your feedback.");
 }
 
-TEST_F(SurveyFlowTest, SecondAnswerIsNormalMessage) {
+TEST(SurveyFollowUp, ReadsNumbersAndThanks) {
+  const std::vector<std::pair<std::string, bool>> cases = {
+      {"5", true},
+      {" 4. ", true},
+      {"10", true},
+      {"99", true},
+      {"five", true},
+      {"4/5", true},
+      {"\xE2\xAD\x90\xE2\xAD\x90\xE2\xAD\x90", true},
+      {"Thanks!", true},
+      {"thank you", true},
+      {"OK", true},
+      {"bye.", true},
+      {"\xF0\x9F\x91\x8D", true},
+      {"5521", false},
+      {"thanks, but my card is still blocked", false},
+      {"where is my order", false},
+      {"help", false},
+      {"", false},
+      {"ok but", false},
+  };
+  for (const auto& [text, expected] : cases) {
+    EXPECT_EQ(IsSurveyFollowUp(text), expected) << "text '" << text << "'";
+  }
+}
+
+TEST_F(SurveyFlowTest, FollowUpStaysOnResolvedConversation) {
   const auto conversation = Receive("hello there").conversation_id;
   Resolve(conversation);
   Receive("5");
+  const auto messages_before = Messages(conversation).size();
+  clock_.Advance(minutes(2));
+  const auto repeated = Receive("5");
+  clock_.Advance(minutes(2));
+  const auto thanks = Receive("thanks!");
+  EXPECT_EQ(repeated.conversation_id, conversation);
+  EXPECT_EQ(thanks.conversation_id, conversation);
+  EXPECT_TRUE(repeated.queued.empty());
+  EXPECT_TRUE(thanks.queued.empty());
+  EXPECT_EQ(db_.CountEvents(events::kConversationReopened), 0);
+  EXPECT_EQ(db_.CountEvents(events::kConversationCreated), 1);
+  EXPECT_EQ(db_.CountEvents(events::kSurveyAnswered), 1);
+  EXPECT_EQ(db_.CountEvents(events::kBotAnswered) + db_.CountEvents(events::kBotMissed), 1);
+  const auto messages = Messages(conversation);
+  ASSERT_EQ(messages.size(), messages_before + 2);
+  EXPECT_EQ(messages.back().text, "thanks!");
+  EXPECT_EQ(messages.back().direction, core::Direction::kInbound);
+  core::ConversationStatus status = core::ConversationStatus::kOpen;
+  db_.Store().Read([&](core::Repository& unit) {
+    status = unit.GetConversation(conversation)->status;
+  });
+  EXPECT_EQ(status, core::ConversationStatus::kResolved);
+}
+
+TEST_F(SurveyFlowTest, FollowUpAfterWindowReopens) {
+  const auto conversation = Receive("hello there").conversation_id;
+  Resolve(conversation);
+  Receive("5");
+  clock_.Advance(minutes(11));
   const auto later = Receive("4");
-  // Within the reopen window the second "4" reopens the surveyed conversation as a message.
+  // Past the 10-minute follow-up window, and within the reopen window, "4" reopens the surveyed
+  // conversation as a message.
   EXPECT_EQ(later.conversation_id, conversation);
   EXPECT_EQ(db_.CountEvents(events::kConversationReopened), 1);
   EXPECT_EQ(db_.CountEvents(events::kSurveyAnswered), 1);
+}
+
+TEST_F(SurveyFlowTest, RequestAfterAnswerReopens) {
+  const auto conversation = Receive("hello there").conversation_id;
+  Resolve(conversation);
+  Receive("5");
+  const auto question = Receive("what are your opening hours");
+  EXPECT_EQ(question.conversation_id, conversation);
+  EXPECT_EQ(db_.CountEvents(events::kConversationReopened), 1);
+  EXPECT_EQ(Messages(conversation).back().text, "We open at 8.");
+  // The conversation is active again, so a "thanks" now is a message on it.
+  const auto thanks = Receive("thanks");
+  EXPECT_EQ(thanks.conversation_id, conversation);
+  EXPECT_EQ(db_.CountEvents(events::kConversationReopened), 1);
+  EXPECT_EQ(db_.CountEvents(events::kBotAnswered) + db_.CountEvents(events::kBotMissed), 3);
+}
+
+TEST_F(SurveyFlowTest, StopAfterAnswerOptsOut) {
+  const auto conversation = Receive("hello there").conversation_id;
+  Resolve(conversation);
+  Receive("5");
+  Receive("STOP");
+  EXPECT_EQ(db_.CountEvents(events::kContactOptedOut), 1);
 }
 
 TEST_F(SurveyFlowTest, NonAnswerGoesToBot) {

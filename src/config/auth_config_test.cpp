@@ -94,6 +94,7 @@ TEST(SurveyConfig, ReadsSection) {
   nps_after_intents: [refund_request]
   thanks_message: "Thanks"
   expire_after_minutes: 30
+  followup_window_minutes: 5
 )",
                                     "test.yaml");
   ASSERT_TRUE(config.surveys.has_value());
@@ -102,6 +103,14 @@ TEST(SurveyConfig, ReadsSection) {
   EXPECT_TRUE(config.surveys->nps_after_intents.contains("refund_request"));
   EXPECT_EQ(config.surveys->thanks_message, "Thanks");
   EXPECT_EQ(config.surveys->expire_after, std::chrono::minutes(30));
+  EXPECT_EQ(config.surveys->followup_window, std::chrono::minutes(5));
+}
+
+TEST(SurveyConfig, FollowupWindowDefault) {
+  const Config config =
+      ParseConfig(kBase + "surveys:\n  csat_question: Q\n  thanks_message: T\n", "test.yaml");
+  ASSERT_TRUE(config.surveys.has_value());
+  EXPECT_EQ(config.surveys->followup_window, std::chrono::minutes(10));
 }
 
 TEST(SurveyConfig, NpsIntentsMustBeSetByBot) {
@@ -127,6 +136,10 @@ TEST(SurveyConfig, RejectsBadValues) {
   EXPECT_NE(ErrorOf(kBase + "surveys:\n  csat_question: Q\n  thanks_message: T\n"
                             "  expire_after_minutes: 0\n")
                 .find("surveys.expire_after_minutes"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(kBase + "surveys:\n  csat_question: Q\n  thanks_message: T\n"
+                            "  followup_window_minutes: -1\n")
+                .find("surveys.followup_window_minutes"),
             std::string::npos);
 }
 

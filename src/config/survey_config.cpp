@@ -10,7 +10,7 @@ std::optional<bot::SurveyOptions> ParseSurveys(const Node& node) {
   }
   RequireMap(node);
   CheckKeys(node, {"csat_question", "nps_question", "nps_after_intents", "thanks_message",
-                   "expire_after_minutes"});
+                   "expire_after_minutes", "followup_window_minutes"});
   bot::SurveyOptions surveys;
   surveys.csat_question = Text(Child(node, "csat_question"), true);
   surveys.nps_question = Text(Child(node, "nps_question"), false);
@@ -25,6 +25,9 @@ std::optional<bot::SurveyOptions> ParseSurveys(const Node& node) {
   surveys.expire_after = std::chrono::minutes(
       Integer(Child(node, "expire_after_minutes"), static_cast<int>(surveys.expire_after.count()),
               1, 60 * 24 * 30));
+  surveys.followup_window = std::chrono::minutes(
+      Integer(Child(node, "followup_window_minutes"),
+              static_cast<int>(surveys.followup_window.count()), 0, 24 * 60));
   return surveys;
 }
 

@@ -256,7 +256,7 @@ bool ConversationService::ReceiveSurveyAnswer(Repository& repository,
   const auto survey =
       surveys_->RecordAnswer(repository, outcome.contact_id, inbound.inbox_id, message.text, now);
   if (!survey) {
-    return false;
+    return ReceiveSurveyFollowUp(repository, inbound, inbox, message, outcome);
   }
   auto conversation = repository.GetConversation(survey->conversation_id);
   message.conversation_id = conversation->id;
@@ -265,6 +265,29 @@ bool ConversationService::ReceiveSurveyAnswer(Repository& repository,
                          surveys_->Options().thanks_message, false};
   auto queued = QueueOutbound(repository, *conversation, thanks);
   outcome.queued = std::move(queued.queued);
+  outcome.message_id = message.id;
+  outcome.conversation_id = conversation->id;
+  return true;
+}
+
+bool ConversationService::ReceiveSurveyFollowUp(Repository& repository,
+                                                const InboundMessage& inbound,
+                                                const InboxProfile& inbox, Message& message,
+                                                InboundOutcome& outcome) const {
+  const auto survey = surveys_->FindFollowUp(repository, outcome.contact_id, inbound.inbox_id,
+                                             message.text, clock_.Now());
+  if (!survey) {
+    return false;
+  }
+  // A follow-up lands on the answered conversation only while that is still resolved and the
+  // contact has no other conversation going, where it would belong instead.
+  const auto conversation = repository.GetConversation(survey->conversation_id);
+  if (!conversation || conversation->status != ConversationStatus::kResolved ||
+      repository.FindActiveConversation(outcome.contact_id)) {
+    return false;
+  }
+  message.conversation_id = conversation->id;
+  StoreInbound(repository, *conversation, message, inbox);
   outcome.message_id = message.id;
   outcome.conversation_id = conversation->id;
   return true;

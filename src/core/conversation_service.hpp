@@ -235,6 +235,12 @@ class ConversationService final {
   // only change then is that an open survey past its expiry is marked expired.
   bool ReceiveSurveyAnswer(Repository& repository, const InboundMessage& inbound,
                            const InboxProfile& inbox, InboundOutcome& outcome) const;
+  // Stores a number or short acknowledgement sent soon after a survey answer on the answered,
+  // still resolved conversation, without a reply and without reopening it. Returns false, with
+  // nothing changed, when the message is no such follow-up.
+  bool ReceiveSurveyFollowUp(Repository& repository, const InboundMessage& inbound,
+                             const InboxProfile& inbox, Message& message,
+                             InboundOutcome& outcome) const;
   // Queues the survey question of a conversation that was just resolved, when one is due.
   void SendSurvey(Repository& repository, Conversation& conversation,
                   ActionOutcome& outcome) const;

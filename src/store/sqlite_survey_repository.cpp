@@ -21,6 +21,11 @@ constexpr Query kFindOpenSurvey{"find_open_survey", SURVEY_COLUMNS
                                 "JOIN conversations c ON c.id = s.conversation_id "
                                 "WHERE c.contact_id = ?1 AND s.inbox_id = ?2 AND s.state = 'sent' "
                                 "ORDER BY s.sent_at DESC, s.id DESC LIMIT 1"};
+constexpr Query kFindLatestAnsweredSurvey{
+    "find_latest_answered_survey", SURVEY_COLUMNS
+    "JOIN conversations c ON c.id = s.conversation_id "
+    "WHERE c.contact_id = ?1 AND s.inbox_id = ?2 AND s.state = 'answered' "
+    "ORDER BY s.answered_at DESC, s.id DESC LIMIT 1"};
 constexpr Query kUpdateSurvey{
     "update_survey", "UPDATE surveys SET state = ?2, score = ?3, answered_at = ?4 WHERE id = ?1"};
 constexpr Query kListDueSurveys{
@@ -51,13 +56,12 @@ class SqliteSurveyRepository final : public bot::SurveyRepository {
   }
 
   std::optional<bot::Survey> FindOpen(std::int64_t contact_id, std::string_view inbox_id) override {
-    auto statement = db_.Prepare(kFindOpenSurvey);
-    statement.Bind(1, contact_id).Bind(2, inbox_id);
-    auto surveys = ReadAll(statement);
-    if (surveys.empty()) {
-      return std::nullopt;
-    }
-    return surveys.front();
+    return FindForContact(kFindOpenSurvey, contact_id, inbox_id);
+  }
+
+  std::optional<bot::Survey> FindLatestAnswered(std::int64_t contact_id,
+                                                std::string_view inbox_id) override {
+    return FindForContact(kFindLatestAnsweredSurvey, contact_id, inbox_id);
   }
 
   void Update(const bot::Survey& survey) override {
@@ -84,6 +88,18 @@ class SqliteSurveyRepository final : public bot::SurveyRepository {
   }
 
  private:
+  // Runs `query` with the contact and inbox as ?1 and ?2 and returns its first row.
+  std::optional<bot::Survey> FindForContact(const Query& query, std::int64_t contact_id,
+                                            std::string_view inbox_id) {
+    auto statement = db_.Prepare(query);
+    statement.Bind(1, contact_id).Bind(2, inbox_id);
+    auto surveys = ReadAll(statement);
+    if (surveys.empty()) {
+      return std::nullopt;
+    }
+    return surveys.front();
+  }
+
   static std::vector<bot::Survey> ReadAll(Statement& statement) {
     std::vector<bot::Survey> surveys;
     while (statement.Step()) {

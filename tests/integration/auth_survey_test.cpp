@@ -134,6 +134,29 @@ TEST_F(AuthSurvey, SmsNonAnswerReachesBot) {
   EXPECT_EQ(Store().Integer("SELECT COUNT(*) FROM events WHERE type = 'survey.answered'"), 0);
 }
 
+TEST_F(AuthSurvey, SmsFollowUpKeepsResolution) {
+  ASSERT_EQ(PostSms("SM-survey-5", kCustomer, "hello").status, 200);
+  ASSERT_TRUE(WaitForSends(kGreetingAnswer));
+  const std::int64_t conversation = ConversationOf("SM-survey-5");
+  ASSERT_EQ(Resolve(conversation).status, 200);
+  ASSERT_TRUE(WaitForSends(kCsatQuestion));
+  ASSERT_EQ(PostSms("SM-survey-6", kCustomer, "5").status, 200);
+  ASSERT_TRUE(WaitForSends(kThanks));
+
+  // A repeated score and a thank-you right after the answer stay on the resolved conversation.
+  ASSERT_EQ(PostSms("SM-survey-7", kCustomer, "5").status, 200);
+  ASSERT_EQ(PostSms("SM-survey-8", kCustomer, "Thanks!").status, 200);
+  EXPECT_EQ(ConversationOf("SM-survey-7"), conversation);
+  EXPECT_EQ(ConversationOf("SM-survey-8"), conversation);
+  EXPECT_EQ(Store().Integer("SELECT COUNT(*) FROM conversations WHERE status = 'resolved'"), 1);
+  EXPECT_EQ(Store().Integer("SELECT COUNT(*) FROM events WHERE type = 'conversation.reopened'"),
+            0);
+  ASSERT_TRUE(WaitForOutboxIdle());
+  EXPECT_EQ(Store().Integer("SELECT COUNT(*) FROM messages WHERE direction = 'outbound' AND "
+                            "conversation_id = " + std::to_string(conversation)),
+            3);
+}
+
 TEST_F(AuthSurvey, WebchatSurveyAnswered) {
   WebSocketClient client;
   ASSERT_TRUE(client.Connect(app_->Port(), "/webchat/chat/socket", kWaitLimit).empty());

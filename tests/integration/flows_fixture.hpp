@@ -22,6 +22,25 @@ constexpr char kRefundLink[] = "https://pay.example.com/r/77";
 constexpr char kCodePrompt[] =
     "I sent a 6-digit code by SMS to the phone number on your account. Please send it here.";
 
+// Makes the demo's order status flow confirm with a signed link sent by SMS over the `sms` inbox
+// instead of a passcode. `link_message` must contain {{link}}.
+inline void UseSmsLinkForOrderStatus(YAML::Node& config, const std::string& link_message) {
+  for (auto flow : config["flows"]) {
+    if (flow["name"].as<std::string>() != "order_status") {
+      continue;
+    }
+    for (auto step : flow["steps"]) {
+      if (step["authenticate"]) {
+        step["authenticate"] = "link";
+        step.remove("code_message");
+        step.remove("reprompt");
+        step["link_message"] = link_message;
+        step["sms_inbox"] = "sms";
+      }
+    }
+  }
+}
+
 // A payment provider's refunds API on 127.0.0.1: POST /refunds responds with an id and a hosted
 // payment page URL. While held, requests wait unanswered until Hold(false).
 class FakeRefunds final {
@@ -128,10 +147,15 @@ class Flows : public ServerFixture {
     admin["role"] = "admin";
     admin["password_hash"] = TestAgentHashes().supervisor;
     config["agents"].push_back(admin);
+    EditConfig(config);
     YAML::Emitter out;
     out << config;
     return out.c_str();
   }
+
+  // Changes the config after the demo's sections are in place. A test suite that needs another
+  // step or key overrides this.
+  virtual void EditConfig(YAML::Node& /*config*/) const {}
 
   // Waits until an outbound message with exactly `text` is stored, and returns whether it was.
   bool WaitForReply(const std::string& text) {

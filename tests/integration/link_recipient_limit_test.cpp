@@ -2,64 +2,22 @@
 // during the wait sends a new link, and web chat visitors are anonymous, so the SMS that one
 // customer's phone receives must be bounded per phone, as passcodes are.
 
-#include <yaml-cpp/yaml.h>
-
-#include "server_fixture.hpp"
+#include "flows_fixture.hpp"
 #include "websocket_client.hpp"
 
 namespace mobilelink::integration {
 namespace {
 
-constexpr char kDana[] = "+12025550123";
 constexpr char kLinkPrefix[] = "Confirm it is you: ";
 
 // The OTP service sends at most this many passcodes to one phone in its 15-minute window.
 constexpr int kCodesPerWindow = 3;
 
-class LinkRecipientLimit : public ServerFixture {
+class LinkRecipientLimit : public Flows {
  protected:
-  void SetUp() override {
-    ServerFixture::SetUp();
-    const auto imported = Api("POST", "/api/v1/customers:import", Login("dora", kSupervisorPassword),
-                              R"({"customers": [
-        {"customer_id": "C-1001", "phone": "+12025550123", "name": "Dana Rivera",
-         "currency": "USD", "card_status": "active"}]})");
-    ASSERT_EQ(imported.status, 200) << imported.body;
-  }
-
-  // The fixture's config with the demo's bot rules and flows, and an admin who imports customers.
-  [[nodiscard]] std::string ConfigYaml(const std::string& fake_url) const override {
-    YAML::Node config = YAML::Load(ServerFixture::ConfigYaml(fake_url));
-    const YAML::Node demo = YAML::LoadFile(MOBILELINK_SOURCE_DIR "/config/demo.yaml");
-    config["bot"] = demo["bot"];
-    // The demo names its Markdown folder relative to the repository root, and these tests need
-    // no folder articles.
-    config["bot"].remove("knowledge_base_dir");
-    config["flows"] = demo["flows"];
-    // The order status flow confirms with a link sent by SMS instead of a passcode.
-    for (auto flow : config["flows"]) {
-      if (flow["name"].as<std::string>() != "order_status") {
-        continue;
-      }
-      for (auto step : flow["steps"]) {
-        if (step["authenticate"]) {
-          step["authenticate"] = "link";
-          step.remove("code_message");
-          step.remove("reprompt");
-          step["link_message"] = std::string(kLinkPrefix) + "{{link}}";
-          step["sms_inbox"] = "sms";
-        }
-      }
-    }
-    YAML::Node admin;
-    admin["login"] = "dora";
-    admin["name"] = "Dora Admin";
-    admin["role"] = "admin";
-    admin["password_hash"] = TestAgentHashes().supervisor;
-    config["agents"].push_back(admin);
-    YAML::Emitter out;
-    out << config;
-    return out.c_str();
+  // The order status flow confirms with a link sent by SMS instead of a passcode.
+  void EditConfig(YAML::Node& config) const override {
+    UseSmsLinkForOrderStatus(config, std::string(kLinkPrefix) + "{{link}}");
   }
 
   int LinksSentToDana() const {

@@ -2,51 +2,19 @@
 // anonymous, and each new socket is a new contact, so a limit that counts codes per contact
 // does not bound how many passcode SMS one customer's phone receives.
 
-#include <yaml-cpp/yaml.h>
-
-#include "server_fixture.hpp"
+#include "flows_fixture.hpp"
 #include "websocket_client.hpp"
 
 namespace mobilelink::integration {
 namespace {
 
-constexpr char kDana[] = "+12025550123";
 constexpr char kCodePrefix[] = "Your verification code is ";
 
 // The OTP service issues at most this many codes per contact in its 15-minute window.
 constexpr int kCodesPerWindow = 3;
 
-class OtpRecipientLimit : public ServerFixture {
+class OtpRecipientLimit : public Flows {
  protected:
-  void SetUp() override {
-    ServerFixture::SetUp();
-    const auto imported = Api("POST", "/api/v1/customers:import", Login("dora", kSupervisorPassword),
-                              R"({"customers": [
-        {"customer_id": "C-1001", "phone": "+12025550123", "name": "Dana Rivera",
-         "currency": "USD", "card_status": "active"}]})");
-    ASSERT_EQ(imported.status, 200) << imported.body;
-  }
-
-  // The fixture's config with the demo's bot rules and flows, and an admin who imports customers.
-  [[nodiscard]] std::string ConfigYaml(const std::string& fake_url) const override {
-    YAML::Node config = YAML::Load(ServerFixture::ConfigYaml(fake_url));
-    const YAML::Node demo = YAML::LoadFile(MOBILELINK_SOURCE_DIR "/config/demo.yaml");
-    config["bot"] = demo["bot"];
-    // The demo names its Markdown folder relative to the repository root, and these tests need
-    // no folder articles.
-    config["bot"].remove("knowledge_base_dir");
-    config["flows"] = demo["flows"];
-    YAML::Node admin;
-    admin["login"] = "dora";
-    admin["name"] = "Dora Admin";
-    admin["role"] = "admin";
-    admin["password_hash"] = TestAgentHashes().supervisor;
-    config["agents"].push_back(admin);
-    YAML::Emitter out;
-    out << config;
-    return out.c_str();
-  }
-
   int CodesSentToDana() const {
     int codes = 0;
     for (const auto& send : fake_->Messages()) {
