@@ -144,7 +144,26 @@ InboundOutcome ConversationService::ReceiveInbound(Repository& repository,
   if (surveys_ != nullptr && ReceiveSurveyAnswer(repository, inbound, *inbox, outcome)) {
     return outcome;
   }
-  Conversation conversation = OpenConversation(repository, outcome.contact_id, *inbox, now);
+  Message message = NewInboundMessage(0, inbound, now);
+  const std::string& address = inbound.from.value;
+  const bool opted_out = repository.IsOptedOut(inbound.inbox_id, address);
+  const ConsentKeyword keyword = inbox->capabilities.keyword_opt_out
+                                     ? ClassifyConsentKeyword(message.text, opted_out)
+                                     : ConsentKeyword::kNone;
+
+  // STOP, START and HELP are answered by the system, so they do not bring a resolved
+  // conversation back to the bot or the agent queue.
+  std::optional<Conversation> resolved_for_keyword;
+  if (keyword != ConsentKeyword::kNone &&
+      !repository.FindActiveConversation(outcome.contact_id)) {
+    auto resolved = repository.FindLatestResolvedConversation(outcome.contact_id);
+    if (resolved && resolved->resolved_at && now - *resolved->resolved_at <= reopen_window_) {
+      resolved_for_keyword = std::move(resolved);
+    }
+  }
+  Conversation conversation =
+      resolved_for_keyword ? *resolved_for_keyword
+                           : OpenConversation(repository, outcome.contact_id, *inbox, now);
   conversation.last_inbox_id = inbound.inbox_id;
   conversation.updated_at = now;
   // A customer message wakes a snoozed conversation and ends an agent's wait for the customer.
@@ -153,14 +172,7 @@ InboundOutcome ConversationService::ReceiveInbound(Repository& repository,
     conversation.status = conversation.tier == 0 ? ConversationStatus::kPending
                                                  : ConversationStatus::kOpen;
   }
-
-  Message message = NewInboundMessage(conversation.id, inbound, now);
-
-  const std::string& address = inbound.from.value;
-  const bool opted_out = repository.IsOptedOut(inbound.inbox_id, address);
-  const ConsentKeyword keyword = inbox->capabilities.keyword_opt_out
-                                     ? ClassifyConsentKeyword(message.text, opted_out)
-                                     : ConsentKeyword::kNone;
+  message.conversation_id = conversation.id;
   if (keyword == ConsentKeyword::kNone && !opted_out && conversation.tier == 0 && bot_) {
     RunBot(repository, conversation, message, *inbox, address, inbound.reply_id, outcome);
   } else {

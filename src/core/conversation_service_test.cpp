@@ -518,6 +518,35 @@ TEST_F(ConversationServiceTest, InboundWithinReopenWindowReopens) {
   EXPECT_TRUE(next.queued.empty());  // The bot stays out of an agent's conversation.
 }
 
+TEST_F(ConversationServiceTest, ConsentKeywordsKeepResolvedConversationResolved) {
+  const auto handed = Receive("agent please", "SM1");
+  ASSERT_TRUE(Claim(handed.conversation_id, alice_).ok());
+  ASSERT_TRUE(Act([&](Repository& repository) {
+                return service_->Resolve(repository, handed.conversation_id, alice_.id, false);
+              }).ok());
+  clock_.Advance(hours(1));
+
+  int step = 0;
+  for (const std::string keyword : {"HELP", "STOP", "START"}) {
+    const auto reply = Receive(keyword, "SM-keyword-" + std::to_string(++step));
+    EXPECT_EQ(reply.conversation_id, handed.conversation_id) << keyword;
+    EXPECT_EQ(reply.queued.size(), 1u) << keyword;  // The consent confirmation.
+    const Conversation conversation = GetConversation(handed.conversation_id);
+    EXPECT_EQ(conversation.status, ConversationStatus::kResolved) << keyword;
+    EXPECT_TRUE(conversation.resolved_at.has_value()) << keyword;
+  }
+  EXPECT_EQ(CountEvents(events::kConversationReopened), 0);
+  EXPECT_EQ(CountEvents(events::kConversationCreated), 1);
+  EXPECT_EQ(CountEvents(events::kContactOptedOut), 1);
+  EXPECT_EQ(CountEvents(events::kContactOptedIn), 1);
+
+  // Any other message still reopens it.
+  const auto next = Receive("it broke again", "SM-after");
+  EXPECT_EQ(next.conversation_id, handed.conversation_id);
+  EXPECT_EQ(GetConversation(handed.conversation_id).status, ConversationStatus::kOpen);
+  EXPECT_EQ(CountEvents(events::kConversationReopened), 1);
+}
+
 TEST_F(ConversationServiceTest, ReopenedEventNamesChannelAndResolution) {
   const auto first = Receive("opening hours?", "SM1");
   const TimePoint resolved_at = clock_.Now();
