@@ -151,8 +151,8 @@ InboundOutcome ConversationService::ReceiveInbound(Repository& repository,
                                      ? ClassifyConsentKeyword(message.text, opted_out)
                                      : ConsentKeyword::kNone;
 
-  // STOP, START and HELP are answered by the system, so they do not bring a resolved
-  // conversation back to the bot or the agent queue.
+  // STOP, START and HELP get a system reply, so they do not bring a resolved conversation back
+  // to the bot or the agent queue.
   std::optional<Conversation> resolved_for_keyword;
   if (keyword != ConsentKeyword::kNone &&
       !repository.FindActiveConversation(outcome.contact_id)) {

@@ -158,6 +158,17 @@ class ConversationServiceTest : public ::testing::Test {
     return types;
   }
 
+  // Hands a customer's first message off, lets alice claim it and resolve it. Returns the
+  // outcome of that message.
+  InboundOutcome HandOffClaimAndResolve() {
+    const auto handed = Receive("agent please", "SM1");
+    EXPECT_TRUE(Claim(handed.conversation_id, alice_).ok());
+    EXPECT_TRUE(Act([&](Repository& repository) {
+                  return service_->Resolve(repository, handed.conversation_id, alice_.id, false);
+                }).ok());
+    return handed;
+  }
+
   std::int64_t CountEvents(std::string_view type) {
     const auto types = EventTypes();
     return std::count(types.begin(), types.end(), type);
@@ -474,20 +485,12 @@ TEST_F(ConversationServiceTest, SupervisorRepliesWithoutAssignment) {
 }
 
 TEST_F(ConversationServiceTest, ReplyToResolvedConversationRefused) {
-  const auto handed = Receive("agent please", "SM1");
-  ASSERT_TRUE(Claim(handed.conversation_id, alice_).ok());
-  ASSERT_TRUE(Act([&](Repository& repository) {
-                return service_->Resolve(repository, handed.conversation_id, alice_.id, false);
-              }).ok());
+  const auto handed = HandOffClaimAndResolve();
   EXPECT_EQ(Reply(handed.conversation_id, alice_, "One more thing").error, ActionError::kResolved);
 }
 
 TEST_F(ConversationServiceTest, InboundAfterReopenWindowOpensNewConversation) {
-  const auto handed = Receive("agent please", "SM1");
-  ASSERT_TRUE(Claim(handed.conversation_id, alice_).ok());
-  ASSERT_TRUE(Act([&](Repository& repository) {
-                return service_->Resolve(repository, handed.conversation_id, alice_.id, false);
-              }).ok());
+  const auto handed = HandOffClaimAndResolve();
   EXPECT_EQ(GetConversation(handed.conversation_id).status, ConversationStatus::kResolved);
 
   clock_.Advance(hours(24 * 7) + seconds(1));
@@ -498,11 +501,7 @@ TEST_F(ConversationServiceTest, InboundAfterReopenWindowOpensNewConversation) {
 }
 
 TEST_F(ConversationServiceTest, InboundWithinReopenWindowReopens) {
-  const auto handed = Receive("agent please", "SM1");
-  ASSERT_TRUE(Claim(handed.conversation_id, alice_).ok());
-  ASSERT_TRUE(Act([&](Repository& repository) {
-                return service_->Resolve(repository, handed.conversation_id, alice_.id, false);
-              }).ok());
+  const auto handed = HandOffClaimAndResolve();
 
   clock_.Advance(hours(24 * 7));
   const auto next = Receive("it broke again", "wamid.2", "whatsapp");
@@ -519,11 +518,7 @@ TEST_F(ConversationServiceTest, InboundWithinReopenWindowReopens) {
 }
 
 TEST_F(ConversationServiceTest, ConsentKeywordsKeepResolvedConversationResolved) {
-  const auto handed = Receive("agent please", "SM1");
-  ASSERT_TRUE(Claim(handed.conversation_id, alice_).ok());
-  ASSERT_TRUE(Act([&](Repository& repository) {
-                return service_->Resolve(repository, handed.conversation_id, alice_.id, false);
-              }).ok());
+  const auto handed = HandOffClaimAndResolve();
   clock_.Advance(hours(1));
 
   int step = 0;
