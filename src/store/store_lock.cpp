@@ -12,7 +12,12 @@
 
 namespace mobilelink::store {
 
-std::string StoreLockPath(const std::string& database_path) { return database_path + ".lock"; }
+std::string StoreLockPath(const std::string& database_path) {
+  // Symbolic links and ".." are resolved, so that two paths to one database share one lock.
+  std::error_code error;
+  const auto resolved = std::filesystem::weakly_canonical(database_path, error);
+  return (error ? database_path : resolved.string()) + ".lock";
+}
 
 StoreLock::StoreLock(const std::string& database_path) : path_(StoreLockPath(database_path)) {
   // The store creates its directory on open, and the lock comes first, so it creates it here.

@@ -33,7 +33,8 @@ class StoreLock final {
   int fd_ = -1;
 };
 
-/// Returns the lock file path of a store database: the database path with ".lock" appended.
+/// Returns the lock file path of a store database: its path with symbolic links and ".."
+/// resolved (as far as they exist), with ".lock" appended.
 std::string StoreLockPath(const std::string& database_path);
 
 }  // namespace mobilelink::store
