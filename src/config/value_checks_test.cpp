@@ -253,6 +253,14 @@ TEST(InboxChannels, WhatsAppNumberHasOneInbox) {
   std::string other_number = second;
   other_number.replace(other_number.find("1234567890"), 10, "1234567891");
   EXPECT_EQ(ErrorOf(MinimalConfig(kSmsInbox + kWhatsAppInbox + other_number)), "no error");
+  for (const std::string bad : {"\" 1234567890\"", "\"+1234567890\"", "\"01234567890\"",
+                                "1.23456789e9"}) {
+    std::string inbox = kWhatsAppInbox;
+    inbox.replace(inbox.find("\"1234567890\""), 12, bad);
+    const std::string format = ErrorOf(MinimalConfig(kSmsInbox + inbox));
+    EXPECT_TRUE(Contains(format, "inboxes[1].phone_number_id: phone_number_id must be the digits"))
+        << bad << ": " << format;
+  }
 }
 
 TEST(InboxChannels, AppTokenInboxMustBeWebchat) {

@@ -97,6 +97,15 @@ std::optional<std::string> WhatsAppAdapter::ValidateSetting(std::string_view key
   if (key == kRatePerSecond) {
     return common::CheckRatePerSecond(value);
   }
+  // The Graph API id of a business number is a string of digits, and webhooks carry it as
+  // written, so spaces, a sign or a leading zero would never match them.
+  if (key == kPhoneNumberId &&
+      (value.empty() || value.front() == '0' ||
+       value.find_first_not_of("0123456789") != std::string_view::npos)) {
+    return "phone_number_id must be the digits of the number's Graph API id, as Meta shows it "
+           "(no spaces, sign or leading zero), got '" +
+           std::string(value) + "'";
+  }
   return std::nullopt;
 }
 
