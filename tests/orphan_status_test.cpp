@@ -19,6 +19,7 @@
 #include "mobilelink/outbox/outbox_worker.hpp"
 #include "mobilelink/store/store.hpp"
 #include "testing/wait_until.hpp"
+#include "testing/whatsapp_inbox.hpp"
 
 namespace mobilelink {
 namespace {
@@ -86,13 +87,7 @@ class OrphanStatus : public ::testing::Test {
     options.public_url = "http://127.0.0.1:9";
     options.client.loopback_only = true;
     options.idle_poll = milliseconds(10);
-    channels::InboxConfig inbox{"wa",
-                                "whatsapp",
-                                {{"phone_number_id", "100000000000001"},
-                                 {"access_token", "token"},
-                                 {"app_secret", "secret"},
-                                 {"verify_token", "verify"},
-                                 {"api_base_url", "http://127.0.0.1:9"}}};
+    const channels::InboxConfig inbox = testing::WhatsAppTestInbox("http://127.0.0.1:9");
     worker_ = std::make_unique<outbox::OutboxWorker>(options, std::vector{inbox}, *store_,
                                                      *service_, clock_, nullptr);
     worker_->Start();

@@ -30,6 +30,7 @@
 #include "mobilelink/outbox/outbox_worker.hpp"
 #include "mobilelink/store/store.hpp"
 #include "testing/wait_until.hpp"
+#include "testing/whatsapp_inbox.hpp"
 
 namespace mobilelink {
 namespace {
@@ -245,13 +246,7 @@ TEST(ProviderConnectionCut, WhatsAppCutSendAwaitsStatus) {
   options.public_url = "http://127.0.0.1:9";
   options.client.loopback_only = true;
   options.idle_poll = milliseconds(10);
-  channels::InboxConfig inbox{"wa",
-                              "whatsapp",
-                              {{"phone_number_id", "100000000000001"},
-                               {"access_token", "token"},
-                               {"app_secret", "secret"},
-                               {"verify_token", "verify"},
-                               {"api_base_url", peer.BaseUrl()}}};
+  const channels::InboxConfig inbox = testing::WhatsAppTestInbox(peer.BaseUrl());
   outbox::OutboxWorker worker(options, {inbox}, *store, service, clock, nullptr);
   worker.Start();
 
