@@ -5,8 +5,8 @@
 //
 // The client sends a request a second time only when its method is idempotent (GET, HEAD, PUT,
 // DELETE, OPTIONS, TRACE) and a reused idle connection closed before any response byte arrived.
-// A POST or PATCH goes out at most once per Send: when it fails after any of it was written, the
-// error says so (ClientError::may_have_reached_peer) and the caller decides.
+// A POST or PATCH goes out at most once per Send. When it fails after any of it was written, the
+// error sets ClientError::may_have_reached_peer and the caller decides.
 
 #include <chrono>
 #include <memory>

@@ -28,7 +28,7 @@ struct EmbeddingOptions {
 class EmbeddingModel final {
  public:
   /// Trains on `labels[i]` (in [0, label_count)) for `examples[i]`, a message's normalized
-  /// tokens. `vectors` holds the pretrained vectors of the training words; the model keeps the
+  /// tokens. `vectors` contains the pretrained vectors of the training words; the model keeps the
   /// ones it uses. Deterministic for a fixed seed: the weights start from std::mt19937 through
   /// an own Box-Muller transform, and the examples are shuffled by an own Fisher-Yates pass.
   /// Throws std::invalid_argument for empty vectors or invalid options.

@@ -13,8 +13,9 @@
 //   - final (4xx, opted out, invalid): the row and the message are failed with the provider's
 //     error;
 //   - unknown (any transport error after the request began to leave: a timeout, reset or close
-//     before the response; or a row left in `sending` by a killed process): the sender asks the provider whether it already accepted the message, where the
-//     adapter has a lookup, and only sends again when it did not. A channel whose statuses echo
+//     before the response; or a row left in `sending` by a killed process): the sender looks
+//     the message up at the provider, where the adapter has a lookup, and sends it again only
+//     when the provider has not accepted it. A channel whose statuses echo
 //     a value naming the row (Capabilities::status_callback_data, WhatsApp) has no lookup: the
 //     row waits in `unknown` for such a status, which marks it done, and is sent again only when
 //     none arrived within outbox.whatsapp_status_wait_ms.
