@@ -91,10 +91,9 @@ void Step(std::vector<float>& weights, std::vector<float>& gradients, float rate
 
 }  // namespace
 
-EmbeddingModel::Network EmbeddingModel::TrainNetwork(const std::vector<std::vector<float>>& inputs,
-                                                     const std::vector<int>& labels,
-                                                     const EmbeddingOptions& options,
-                                                     unsigned seed) const {
+EmbeddingModel::Network EmbeddingModel::TrainNetwork(
+    const std::vector<std::vector<std::uint32_t>>& examples, const std::vector<int>& labels,
+    const EmbeddingOptions& options, unsigned seed) {
   const int dim = dim_;
   const int hidden = hidden_;
   const int label_count = label_count_;
@@ -119,7 +118,20 @@ EmbeddingModel::Network EmbeddingModel::TrainNetwork(const std::vector<std::vect
   std::vector<float> output_bias_gradients(label_count, 0);
   std::vector<float> activations(hidden);
   std::vector<float> hidden_gradient(hidden);
-  std::vector<std::size_t> order(inputs.size());
+  const bool tune_vectors = options.vector_learning_rate > 0;
+  // The inputs are computed once when the vectors stay fixed, and per use when they move.
+  std::vector<std::vector<float>> fixed_inputs;
+  if (!tune_vectors) {
+    fixed_inputs.reserve(examples.size());
+    for (const auto& rows : examples) {
+      float length = 0;
+      fixed_inputs.push_back(Input(rows, length));
+    }
+  }
+  std::vector<float> input_gradient(dim);
+  std::vector<float> vector_gradients(tune_vectors ? vectors_.size() : 0, 0);
+  std::vector<std::uint32_t> touched_rows;
+  std::vector<std::size_t> order(examples.size());
   for (std::size_t i = 0; i < order.size(); ++i) {
     order[i] = i;
   }
@@ -133,7 +145,8 @@ EmbeddingModel::Network EmbeddingModel::TrainNetwork(const std::vector<std::vect
       const float share = 1.0f / static_cast<float>(end - start);
       for (std::size_t position = start; position < end; ++position) {
         const std::size_t example = order[position];
-        const auto& input = inputs[example];
+        float length = 0;
+        const auto input = tune_vectors ? Input(examples[example], length) : fixed_inputs[example];
         auto scores = Forward(network, input, activations);
         // Softmax, then the gradient of the loss with respect to each score.
         const float top = *std::max_element(scores.begin(), scores.end());
@@ -161,7 +174,18 @@ EmbeddingModel::Network EmbeddingModel::TrainNetwork(const std::vector<std::vect
           AddScaled(&input_gradients[static_cast<std::size_t>(unit) * dim], input.data(),
                     hidden_gradient[unit], dim);
         }
+        if (tune_vectors && length > 0) {
+          AddVectorGradients(network, examples[example], input, length, activations,
+                             hidden_gradient, input_gradient, vector_gradients, touched_rows);
+        }
       }
+      for (std::uint32_t row : touched_rows) {
+        float* vector = &vectors_[static_cast<std::size_t>(row) * dim];
+        float* gradient = &vector_gradients[static_cast<std::size_t>(row) * dim];
+        AddScaled(vector, gradient, -options.vector_learning_rate, dim);
+        std::fill(gradient, gradient + dim, 0.0f);
+      }
+      touched_rows.clear();
       Step(network.input_weights, input_gradients, options.learning_rate, options.weight_decay);
       Step(network.hidden_biases, hidden_bias_gradients, options.learning_rate, 0);
       Step(network.output_weights, output_gradients, options.learning_rate, options.weight_decay);
@@ -182,10 +206,17 @@ EmbeddingModel EmbeddingModel::Train(const std::vector<std::vector<std::string>>
   }
   if (options.hidden < 1 || options.hidden > kMaxHidden || options.epochs < 1 ||
       options.batch < 1 || options.networks < 1 || options.networks > kMaxNetworks ||
-      !(options.learning_rate > 0) || options.weight_decay < 0) {
+      !(options.learning_rate > 0) || options.weight_decay < 0 ||
+      !(options.vector_learning_rate >= 0)) {
     throw std::invalid_argument(
         "embedding options need hidden in [1, 4096], networks in [1, 64], epochs and batch of "
-        "at least 1, a positive learning rate and a weight decay of at least 0");
+        "at least 1, a positive learning rate, and a weight decay and vector learning rate of "
+        "at least 0");
+  }
+  if (options.vector_learning_rate > 0 && options.networks != 1) {
+    throw std::invalid_argument(
+        "a vector learning rate above 0 needs one embedding network, because the networks "
+        "share the vectors: set networks to 1 or the vector learning rate to 0");
   }
   EmbeddingModel model;
   model.label_count_ = label_count;
@@ -217,38 +248,78 @@ EmbeddingModel EmbeddingModel::Train(const std::vector<std::vector<std::string>>
     model.vectors_.insert(model.vectors_.end(), vector.begin(), vector.begin() + vectors.dim);
   }
 
-  std::vector<std::vector<float>> inputs;
-  inputs.reserve(examples.size());
+  std::vector<std::vector<std::uint32_t>> rows;
+  rows.reserve(examples.size());
   for (const auto& tokens : examples) {
-    inputs.push_back(model.Input(tokens));
+    rows.push_back(model.Rows(tokens));
   }
   for (int i = 0; i < options.networks; ++i) {
     model.networks_.push_back(
-        model.TrainNetwork(inputs, labels, options, seed + static_cast<unsigned>(i)));
+        model.TrainNetwork(rows, labels, options, seed + static_cast<unsigned>(i)));
   }
   return model;
 }
 
-std::vector<float> EmbeddingModel::Input(const std::vector<std::string>& tokens) const {
-  std::vector<float> input(dim_, 0);
-  float total_weight = 0;
+std::vector<std::uint32_t> EmbeddingModel::Rows(const std::vector<std::string>& tokens) const {
+  std::vector<std::uint32_t> rows;
   for (const auto& token : tokens) {
     const auto found = word_index_.find(token);
-    if (found == word_index_.end()) {
-      continue;
+    if (found != word_index_.end()) {
+      rows.push_back(found->second);
     }
-    const float weight = idf_[found->second];
-    AddScaled(input.data(), &vectors_[static_cast<std::size_t>(found->second) * dim_], weight,
-              dim_);
-    total_weight += weight;
   }
-  const float length = std::sqrt(Dot(input.data(), input.data(), dim_));
-  if (total_weight > 0 && length > 0 && std::isfinite(length)) {
-    for (auto& value : input) {
-      value *= kInputLength / length;
-    }
+  return rows;
+}
+
+std::vector<float> EmbeddingModel::Input(const std::vector<std::uint32_t>& rows,
+                                         float& length) const {
+  std::vector<float> input(dim_, 0);
+  for (std::uint32_t row : rows) {
+    AddScaled(input.data(), &vectors_[static_cast<std::size_t>(row) * dim_], idf_[row], dim_);
+  }
+  length = std::sqrt(Dot(input.data(), input.data(), dim_));
+  if (rows.empty() || !(length > 0) || !std::isfinite(length)) {
+    length = 0;
+    return input;
+  }
+  for (auto& value : input) {
+    value *= kInputLength / length;
   }
   return input;
+}
+
+void EmbeddingModel::AddVectorGradients(const Network& network,
+                                        const std::vector<std::uint32_t>& rows,
+                                        const std::vector<float>& input, float length,
+                                        const std::vector<float>& activations,
+                                        const std::vector<float>& hidden_gradient,
+                                        std::vector<float>& input_gradient,
+                                        std::vector<float>& vector_gradients,
+                                        std::vector<std::uint32_t>& touched_rows) const {
+  // The loss gradient with respect to the input, through the active hidden units.
+  std::fill(input_gradient.begin(), input_gradient.end(), 0.0f);
+  for (int unit = 0; unit < hidden_; ++unit) {
+    if (activations[unit] > 0) {
+      AddScaled(input_gradient.data(),
+                &network.input_weights[static_cast<std::size_t>(unit) * dim_],
+                hidden_gradient[unit], dim_);
+    }
+  }
+  // The input is the weighted sum s scaled to length kInputLength. Its gradient with respect
+  // to s is the input gradient without its part along the input, times kInputLength / |s|.
+  const float along = Dot(input.data(), input_gradient.data(), dim_) /
+                      (kInputLength * kInputLength);
+  AddScaled(input_gradient.data(), input.data(), -along, dim_);
+  const float scale = kInputLength / length;
+  for (std::uint32_t row : rows) {
+    float* gradient = &vector_gradients[static_cast<std::size_t>(row) * dim_];
+    // A row whose gradient is all zeros was not listed yet, or is listed with nothing to add,
+    // so listing it again changes nothing.
+    if (std::all_of(gradient, gradient + dim_, [](float value) { return value == 0; })) {
+      touched_rows.push_back(row);
+    }
+    AddScaled(gradient, input_gradient.data(), scale * idf_[row], dim_);
+  }
 }
 
 std::vector<float> EmbeddingModel::Forward(const Network& network,
@@ -271,7 +342,8 @@ std::vector<float> EmbeddingModel::Forward(const Network& network,
 }
 
 std::vector<float> EmbeddingModel::Scores(const std::vector<std::string>& tokens) const {
-  const auto input = Input(tokens);
+  float length = 0;
+  const auto input = Input(Rows(tokens), length);
   std::vector<float> hidden(hidden_);
   std::vector<float> mean(label_count_, 0);
   for (const auto& network : networks_) {

@@ -22,6 +22,10 @@ struct EmbeddingOptions {
   int batch = 64;            // Examples per gradient step.
   // Networks trained with seeds seed, seed + 1, ..., whose scores are averaged.
   int networks = 1;
+  // Learning rate of the word vectors, which the loss gradient then moves along with the
+  // weights. 0 keeps the vectors as read. Above 0 only one network is allowed, because the
+  // networks share the vectors.
+  float vector_learning_rate = 1;
 };
 
 /// Thread safe after construction.
@@ -57,12 +61,29 @@ class EmbeddingModel final {
     std::vector<float> output_biases;   // label_count_ values.
   };
 
-  [[nodiscard]] Network TrainNetwork(const std::vector<std::vector<float>>& inputs,
+  // Trains one network on the examples given as rows of their words; with a vector learning
+  // rate above 0 it moves vectors_ as well.
+  [[nodiscard]] Network TrainNetwork(const std::vector<std::vector<std::uint32_t>>& examples,
                                      const std::vector<int>& labels,
-                                     const EmbeddingOptions& options, unsigned seed) const;
-  // Returns the message vector, of length dim_: the IDF-weighted mean of its words' vectors,
-  // scaled to length kInputLength, or zeros when no word has a vector.
-  [[nodiscard]] std::vector<float> Input(const std::vector<std::string>& tokens) const;
+                                     const EmbeddingOptions& options, unsigned seed);
+  // Returns the rows of the words of `tokens` that have a vector, in order, repeats kept.
+  [[nodiscard]] std::vector<std::uint32_t> Rows(const std::vector<std::string>& tokens) const;
+  // Returns the message vector of `rows`, of length dim_: the IDF-weighted mean of their
+  // vectors scaled to length kInputLength, or zeros when there is no row. Sets `length` to the
+  // length of the weighted sum before scaling (0 when it was not scaled).
+  [[nodiscard]] std::vector<float> Input(const std::vector<std::uint32_t>& rows,
+                                         float& length) const;
+  // Adds the loss gradient with respect to the vectors of `rows` to `vector_gradients` (one row
+  // of dim_ values per word) and appends rows that had no gradient yet to `touched_rows`.
+  // `hidden_gradient` is the gradient with respect to the hidden units before the rectifier,
+  // and `input_gradient` a buffer of dim_ values.
+  void AddVectorGradients(const Network& network, const std::vector<std::uint32_t>& rows,
+                          const std::vector<float>& input, float length,
+                          const std::vector<float>& activations,
+                          const std::vector<float>& hidden_gradient,
+                          std::vector<float>& input_gradient,
+                          std::vector<float>& vector_gradients,
+                          std::vector<std::uint32_t>& touched_rows) const;
   // Fills `hidden` (hidden_ units) and returns the label scores of `network` for `input`.
   [[nodiscard]] std::vector<float> Forward(const Network& network, const std::vector<float>& input,
                                            std::vector<float>& hidden) const;

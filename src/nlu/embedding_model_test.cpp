@@ -32,6 +32,7 @@ EmbeddingOptions SmallOptions() {
   options.hidden = 8;
   options.epochs = 200;
   options.batch = 2;
+  options.vector_learning_rate = 0;  // The vectors stay as read unless a test sets a rate.
   return options;
 }
 
@@ -93,6 +94,39 @@ TEST(EmbeddingModel, WriteReadKeepsScores) {
   }
 }
 
+TEST(EmbeddingModel, TunedVectorsSeparateSharedVector) {
+  WordVectors vectors;
+  vectors.dim = 4;
+  vectors.vectors = {{"ant", {0.5f, 0.5f, 0, 0}}, {"emu", {0.5f, 0.5f, 0, 0}}};
+  const std::vector<std::vector<std::string>> examples{{"ant"}, {"emu"}, {"ant"}, {"emu"}};
+  const std::vector<int> labels{0, 1, 0, 1};
+  const auto fixed = EmbeddingModel::Train(examples, labels, 2, vectors, SmallOptions(), 3);
+  EXPECT_EQ(fixed.Scores({"ant"}), fixed.Scores({"emu"}));
+
+  auto options = SmallOptions();
+  options.vector_learning_rate = 0.5f;
+  const auto tuned = EmbeddingModel::Train(examples, labels, 2, vectors, options, 3);
+  const auto ant = tuned.Scores({"ant"});
+  const auto emu = tuned.Scores({"emu"});
+  EXPECT_GT(ant[0], ant[1]);
+  EXPECT_GT(emu[1], emu[0]);
+}
+
+TEST(EmbeddingModel, TunedVectorsKeepBytesAndScores) {
+  auto options = SmallOptions();
+  options.vector_learning_rate = 0.5f;
+  const auto first = EmbeddingModel::Train(Examples(), kLabels, 2, Vectors(), options, 3);
+  const auto second = EmbeddingModel::Train(Examples(), kLabels, 2, Vectors(), options, 3);
+  const auto fixed = EmbeddingModel::Train(Examples(), kLabels, 2, Vectors(), SmallOptions(), 3);
+  EXPECT_EQ(Bytes(first), Bytes(second));
+  EXPECT_NE(Bytes(first), Bytes(fixed));
+  std::istringstream in(Bytes(first));
+  const auto loaded = EmbeddingModel::Read(in);
+  for (const auto& message : Examples()) {
+    EXPECT_EQ(loaded.Scores(message), first.Scores(message));
+  }
+}
+
 TEST(EmbeddingModel, ReadRejectsTruncatedStream) {
   const auto bytes =
       Bytes(EmbeddingModel::Train(Examples(), kLabels, 2, Vectors(), SmallOptions(), 3));
@@ -115,6 +149,16 @@ TEST(EmbeddingModel, RejectsMissingVectorsAndInvalidOptions) {
                std::invalid_argument);
   options = SmallOptions();
   options.networks = 0;
+  EXPECT_THROW(EmbeddingModel::Train(Examples(), kLabels, 2, Vectors(), options, 3),
+               std::invalid_argument);
+  options = SmallOptions();
+  options.vector_learning_rate = -0.1f;
+  EXPECT_THROW(EmbeddingModel::Train(Examples(), kLabels, 2, Vectors(), options, 3),
+               std::invalid_argument);
+  // Networks would share the vectors that each of them moves.
+  options = SmallOptions();
+  options.vector_learning_rate = 0.5f;
+  options.networks = 2;
   EXPECT_THROW(EmbeddingModel::Train(Examples(), kLabels, 2, Vectors(), options, 3),
                std::invalid_argument);
 }

@@ -103,7 +103,7 @@ std::uint64_t HashTrainingData(const std::vector<tools::Utterance>& train,
         double(options.linear_augment_copies), double(options.embedding.hidden),
         double(options.embedding.epochs), double(options.embedding.learning_rate),
         double(options.embedding.weight_decay), double(options.embedding.batch),
-        double(options.embedding.networks)}) {
+        double(options.embedding.networks), double(options.embedding.vector_learning_rate)}) {
     hash.Add(value);
   }
   // NOTE: only the path of the word vectors is hashed, so a changed file at the same path

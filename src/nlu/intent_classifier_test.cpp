@@ -355,6 +355,10 @@ TEST(IntentClassifier, NewOptionsChangeDataHash) {
   embedding_networks.embedding.networks = 2;
   EXPECT_NE(HashTrainingData(TrainData(), TestData(), embedding_networks),
             HashTrainingData(TrainData(), TestData(), embedding));
+  auto fixed_vectors = embedding;
+  fixed_vectors.embedding.vector_learning_rate = 0;
+  EXPECT_NE(HashTrainingData(TrainData(), TestData(), fixed_vectors),
+            HashTrainingData(TrainData(), TestData(), embedding));
 }
 
 TEST(IntentClassifier, LinearAugmentChangesLinearModel) {

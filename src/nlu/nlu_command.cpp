@@ -148,6 +148,12 @@ void AddTrainingOptions(CLI::App& command, NluCommandOptions& options, NamedOpti
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
   command
+      .add_option("--embedding-vector-rate", options.training.embedding.vector_learning_rate,
+                  "Embedding member: learning rate of the word vectors, which training then "
+                  "moves with the network; 0 keeps them as read")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 100.0));
+  command
       .add_option("--embedding-epochs", options.training.embedding.epochs,
                   "Embedding member: passes over the training examples")
       ->capture_default_str()
