@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 
+#include "mobilelink/bot/tier_zero_bot.hpp"
 #include "mobilelink/events/event_types.hpp"
 
 namespace mobilelink::bot {
@@ -203,7 +204,8 @@ std::optional<SurveyQuestion> SurveyService::Plan(core::Repository& unit,
   }
   if (!options_.nps_question.empty() && !options_.nps_after_intents.empty()) {
     for (const auto& message : unit.ListMessages(conversation.id, 0, kMessagesScanned)) {
-      if (options_.nps_after_intents.contains(message.intent)) {
+      if (options_.nps_after_intents.contains(message.intent) &&
+          IsServedIntent(message.intent, message.intent_confidence)) {
         return SurveyQuestion{SurveyKind::kNps, options_.nps_question};
       }
     }

@@ -76,6 +76,14 @@ core::InboxProfile Profile(const std::string& id, const std::string& channel) {
   return {id, channel, channels::FindAdapter(channel)->GetCapabilities()};
 }
 
+// Returns for every message the refund intent at a confidence too low for the bot to serve it.
+class WeakRefundDetector final : public IntentDetector {
+ public:
+  [[nodiscard]] IntentResult Detect(std::string_view) const override {
+    return {"refund_request", 0.4};
+  }
+};
+
 class SurveyFlowTest : public ::testing::Test {
  protected:
   SurveyFlowTest() : surveys_(Options()), clock_(kStart) {
@@ -87,7 +95,7 @@ class SurveyFlowTest : public ::testing::Test {
     service_ = std::make_unique<core::ConversationService>(
         std::map<std::string, core::InboxProfile>{{"sms", Profile("sms", "twilio_sms")},
                                                   {"whatsapp", Profile("whatsapp", "whatsapp")}},
-        std::make_shared<TierZeroBot>(bot),
+        std::make_shared<TierZeroBot>(bot, std::make_shared<WeakRefundDetector>()),
         core::ComplianceTexts{"Unsubscribed.", "Subscribed again.", "Help."}, clock_);
     service_->UseSurveys(&surveys_);
     db_.Write([&](core::Repository& unit) {
@@ -353,6 +361,13 @@ TEST_F(SurveyFlowTest, NpsAfterTransactionIntent) {
             "How likely are you to recommend us? Reply 0 to 10.");
   Receive("9/10");
   EXPECT_NE(LastEventData(events::kSurveyAnswered).find("\"score\":9"), std::string::npos);
+}
+
+TEST_F(SurveyFlowTest, CsatAfterWeakIntentGuess) {
+  const auto conversation = Receive("my money please").conversation_id;
+  ASSERT_EQ(Messages(conversation).front().intent, "refund_request");
+  Resolve(conversation);
+  EXPECT_NE(LastEventData(events::kSurveySent).find("\"csat\""), std::string::npos);
 }
 
 TEST_F(SurveyFlowTest, SweeperExpiresDueSurveys) {

@@ -14,8 +14,8 @@ namespace {
 // keyword less so; both answer, and the stored confidence lets reports tell them apart.
 constexpr double kPhraseConfidence = 0.95;
 constexpr double kKeywordConfidence = 0.7;
-// Confidence at which an intent detector's result may select a rule.
-constexpr double kDetectorMinConfidence = 0.6;
+// IsServedIntent separates a matched rule from a fallback's detected intent by confidence.
+static_assert(kKeywordConfidence >= kDetectorMinConfidence);
 
 bool ContainsPhrase(const std::vector<std::string>& words, const std::vector<std::string>& phrase) {
   if (phrase.empty() || phrase.size() > words.size()) {
@@ -99,13 +99,11 @@ BotDecision TierZeroBot::Respond(const BotInput& input) const {
   if (const Rule* rule = MatchRule(words, confidence)) {
     return {BotAction::kAnswer, rule->answer, rule->name, confidence, ""};
   }
-  if (detector_) {
-    const IntentResult detected = detector_->Detect(input.text);
-    if (detected.confidence >= kDetectorMinConfidence) {
-      for (const auto& rule : config_.rules) {
-        if (rule.name == detected.intent) {
-          return {BotAction::kAnswer, rule.answer, rule.name, detected.confidence, ""};
-        }
+  const IntentResult detected = detector_ ? detector_->Detect(input.text) : IntentResult{};
+  if (detected.confidence >= kDetectorMinConfidence) {
+    for (const auto& rule : config_.rules) {
+      if (rule.name == detected.intent) {
+        return {BotAction::kAnswer, rule.answer, rule.name, detected.confidence, "", detected};
       }
     }
   }
@@ -114,13 +112,24 @@ BotDecision TierZeroBot::Respond(const BotInput& input) const {
   if (!ranked.empty() && ranked.front().score >= config_.kb_min_score) {
     const double score = ranked.front().score;
     return {BotAction::kAnswer, ranked.front().body, "kb:" + ranked.front().title,
-            score / (score + config_.kb_min_score), ""};
+            score / (score + config_.kb_min_score), "", detected};
   }
 
   if (input.unresolved_count + 1 >= config_.handoff_after) {
-    return {BotAction::kHandoff, config_.handoff_message, "handoff", 0, "unresolved"};
+    return {BotAction::kHandoff, config_.handoff_message, "handoff", 0, "unresolved", detected};
   }
-  return {BotAction::kFallback, config_.fallback_message, "", 0, ""};
+  return {BotAction::kFallback, config_.fallback_message, "", 0, "", detected};
+}
+
+bool IsServedIntent(std::string_view intent, double confidence) {
+  if (intent.empty() || intent == kOutOfScopeIntent) {
+    return false;
+  }
+  if (intent == "handoff" || intent.starts_with("kb:") || intent.starts_with("flow:")) {
+    return true;
+  }
+  // A rule name: phrase and keyword matches store more than the minimum, fallbacks less.
+  return confidence >= kDetectorMinConfidence;
 }
 
 std::vector<ArticleHit> TierZeroBot::SearchArticles(std::string_view query,

@@ -58,6 +58,12 @@ struct BotConfig {
 /// Returns the default phrases that ask for a person.
 std::vector<std::string> DefaultHandoffPhrases();
 
+/// Confidence from which an intent detector's result selects the rule of that intent.
+inline constexpr double kDetectorMinConfidence = 0.6;
+
+/// The intent that an intent detector returns when no intent fits the message.
+inline constexpr std::string_view kOutOfScopeIntent = "oos";
+
 /// An intent and its confidence in [0, 1].
 struct IntentResult {
   std::string intent;
@@ -87,7 +93,16 @@ struct BotDecision {
   std::string intent;  // Rule name, "kb:<title>", "handoff" or empty.
   double confidence = 0;
   std::string reason;  // For handoffs: customer_request or unresolved.
+  // The intent detector's answer, `oos` included, when the message reached it; an empty intent
+  // when no rule or handoff phrase left it to the detector or there is no detector.
+  IntentResult detected;
 };
+
+/// Returns whether a message's stored intent and confidence name what the bot served: a rule
+/// (matched, or detected from kDetectorMinConfidence up), "kb:<title>", "flow:<name>" or
+/// "handoff". False for an empty intent and for what a fallback stores, the detector's answer:
+/// kOutOfScopeIntent, or a rule name below kDetectorMinConfidence.
+bool IsServedIntent(std::string_view intent, double confidence);
 
 /// Thread safe after construction.
 class TierZeroBot final {

@@ -9,6 +9,7 @@
 
 #include "mobilelink/core/clock.hpp"
 #include "mobilelink/core/conversation_service.hpp"
+#include "mobilelink/events/event_types.hpp"
 #include "mobilelink/nlu/intent_classifier.hpp"
 #include "mobilelink/store/store.hpp"
 
@@ -65,6 +66,33 @@ TEST(TierZeroBotDetector, OutOfScopeDetectionFallsBack) {
   const TierZeroBot bot(TwoRuleConfig(), detector);
   const BotDecision decision = bot.Respond({"what is the capital of france", "", 0});
   EXPECT_EQ(decision.action, BotAction::kFallback);
+}
+
+TEST(TierZeroBotDetector, FallbackCarriesWeakDetection) {
+  auto detector = std::make_shared<FixedDetector>("delivery", 0.4);
+  const TierZeroBot bot(TwoRuleConfig(), detector);
+  const BotDecision decision = bot.Respond({"has my order shipped yet", "", 0});
+  EXPECT_EQ(decision.action, BotAction::kFallback);
+  EXPECT_EQ(decision.intent, "");
+  EXPECT_EQ(decision.detected.intent, "delivery");
+  EXPECT_DOUBLE_EQ(decision.detected.confidence, 0.4);
+}
+
+TEST(TierZeroBotDetector, RuleMatchLeavesDetectionEmpty) {
+  auto detector = std::make_shared<FixedDetector>("delivery", 0.99);
+  const TierZeroBot bot(TwoRuleConfig(), detector);
+  EXPECT_EQ(bot.Respond({"i want a refund", "", 0}).detected.intent, "");
+}
+
+TEST(IsServedIntent, TellsServedFromDetected) {
+  EXPECT_TRUE(IsServedIntent("refund", 0.7));
+  EXPECT_TRUE(IsServedIntent("refund", kDetectorMinConfidence));
+  EXPECT_TRUE(IsServedIntent("kb:Refunds", 0.5));
+  EXPECT_TRUE(IsServedIntent("flow:refund", 1));
+  EXPECT_TRUE(IsServedIntent("handoff", 0));
+  EXPECT_FALSE(IsServedIntent("refund", 0.59));
+  EXPECT_FALSE(IsServedIntent(kOutOfScopeIntent, 0.9));
+  EXPECT_FALSE(IsServedIntent("", 0));
 }
 
 TEST(TierZeroBotDetector, KeywordRuleBeatsTrainedClassifier) {
@@ -139,6 +167,84 @@ TEST_F(OptOutThroughService, StopWinsOverRuleAndDetector) {
   ASSERT_EQ(messages.size(), 2u);
   EXPECT_EQ(messages[0].intent, "");
   EXPECT_EQ(messages[1].text, "You are opted out.");
+}
+
+class StoredIntentThroughService : public OptOutThroughService {
+ protected:
+  // Receives `text` from a new contact through a bot with `detector`, and returns the stored
+  // inbound message and the data of its message.received and bot.missed events.
+  struct Stored {
+    core::Message message;
+    std::string received;
+    std::string missed;
+  };
+  Stored Receive(std::shared_ptr<const IntentDetector> detector, const std::string& text) {
+    auto bot = std::make_shared<const TierZeroBot>(TwoRuleConfig(), std::move(detector));
+    core::InboxProfile inbox;
+    inbox.id = "sms";
+    inbox.channel = "twilio_sms";
+    const core::ConversationService service({{"sms", inbox}}, bot, {"Out.", "In.", "Help."},
+                                            clock_);
+    core::InboundMessage inbound;
+    inbound.inbox_id = "sms";
+    inbound.provider_message_id = "SM" + std::to_string(++sent_);
+    inbound.from = {core::IdentityKind::kPhone, "+1500555000" + std::to_string(sent_), ""};
+    inbound.text = text;
+
+    core::InboundOutcome outcome;
+    EXPECT_TRUE(store_
+                    ->WriteAndWait([&](core::Repository& repository) {
+                      outcome = service.ReceiveInbound(repository, inbound);
+                    })
+                    .ok);
+    Stored stored;
+    store_->Read([&](core::Repository& repository) {
+      stored.message = repository.ListMessages(outcome.conversation_id, 0, 10).front();
+      for (const auto& event : repository.ListEvents(0, 1000)) {
+        if (event.message_id != stored.message.id) {
+          continue;
+        }
+        if (event.type == events::kMessageReceived) {
+          stored.received = event.data_json;
+        } else if (event.type == events::kBotMissed) {
+          stored.missed = event.data_json;
+        }
+      }
+    });
+    return stored;
+  }
+
+  int sent_ = 0;
+};
+
+TEST_F(StoredIntentThroughService, FallbackStoresOutOfScope) {
+  const auto stored = Receive(
+      std::make_shared<FixedDetector>(std::string(kOutOfScopeIntent), 0.3), "capital of france");
+  EXPECT_EQ(stored.message.intent, "oos");
+  EXPECT_DOUBLE_EQ(stored.message.intent_confidence, 0.3);
+  EXPECT_NE(stored.received.find("\"intent\":\"\""), std::string::npos) << stored.received;
+  EXPECT_NE(stored.missed.find("\"detected_intent\":\"oos\""), std::string::npos)
+      << stored.missed;
+}
+
+TEST_F(StoredIntentThroughService, FallbackStoresWeakGuess) {
+  const auto stored = Receive(std::make_shared<FixedDetector>("delivery", 0.4), "where is it");
+  EXPECT_EQ(stored.message.intent, "delivery");
+  EXPECT_DOUBLE_EQ(stored.message.intent_confidence, 0.4);
+  EXPECT_NE(stored.received.find("\"intent\":\"\""), std::string::npos) << stored.received;
+}
+
+TEST_F(StoredIntentThroughService, FallbackWithoutDetectorStoresNothing) {
+  const auto stored = Receive(nullptr, "where is it");
+  EXPECT_EQ(stored.message.intent, "");
+  EXPECT_DOUBLE_EQ(stored.message.intent_confidence, 0);
+}
+
+TEST_F(StoredIntentThroughService, ConfidentDetectionStoresAnsweredIntent) {
+  const auto stored = Receive(std::make_shared<FixedDetector>("delivery", 0.9), "where is it");
+  EXPECT_EQ(stored.message.intent, "delivery");
+  EXPECT_NE(stored.received.find("\"intent\":\"delivery\""), std::string::npos)
+      << stored.received;
 }
 
 }  // namespace

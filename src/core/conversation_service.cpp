@@ -308,8 +308,10 @@ bool ConversationService::ReceiveSurveyFollowUp(Repository& repository,
 void ConversationService::StoreInbound(Repository& repository, const Conversation& conversation,
                                        Message& message, const InboxProfile& inbox) const {
   repository.InsertMessage(message);
+  // KPIs group conversations by this intent, so it names only what the bot served.
+  const bool served = bot::IsServedIntent(message.intent, message.intent_confidence);
   Emit(repository, events::kMessageReceived, conversation, message.id, std::nullopt,
-       JsonOf({{"channel", inbox.channel}, {"intent", message.intent}}));
+       JsonOf({{"channel", inbox.channel}, {"intent", served ? message.intent : ""}}));
 }
 
 void ConversationService::RunBot(Repository& repository, Conversation& conversation,
@@ -323,18 +325,26 @@ void ConversationService::RunBot(Repository& repository, Conversation& conversat
                         outcome)) {
     return;
   }
-  message.intent = decision.intent;
-  message.intent_confidence = decision.confidence;
+  // A fallback stores the detector's result, so that reports can separate `oos`, a weak guess
+  // and no detector. IsServedIntent keeps the first two apart from what the bot served.
+  const bool fallback = decision.action == bot::BotAction::kFallback;
+  message.intent = fallback ? decision.detected.intent : decision.intent;
+  message.intent_confidence = fallback ? decision.detected.confidence : decision.confidence;
   StoreInbound(repository, conversation, message, inbox);
 
   if (decision.action == bot::BotAction::kAnswer) {
     conversation.bot_unresolved_count = 0;
     Emit(repository, events::kBotAnswered, conversation, message.id, std::nullopt,
-         JsonOf({{"intent", decision.intent}, {"confidence", decision.confidence}}));
+         JsonOf({{"intent", decision.intent},
+                 {"confidence", decision.confidence},
+                 {"detected_intent", decision.detected.intent},
+                 {"detected_confidence", decision.detected.confidence}}));
   } else {
     conversation.bot_unresolved_count += 1;
     Emit(repository, events::kBotMissed, conversation, message.id, std::nullopt,
-         JsonOf({{"unresolved_count", conversation.bot_unresolved_count}}));
+         JsonOf({{"unresolved_count", conversation.bot_unresolved_count},
+                 {"detected_intent", decision.detected.intent},
+                 {"detected_confidence", decision.detected.confidence}}));
   }
   if (decision.action == bot::BotAction::kHandoff) {
     HandOff(repository, conversation, decision.reason, decision.intent, message.text);

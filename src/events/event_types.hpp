@@ -7,7 +7,7 @@
 
 namespace mobilelink::events {
 
-// data: {channel, intent}.
+// data: {channel, intent}. intent is what the bot served (bot::IsServedIntent), else empty.
 inline constexpr std::string_view kMessageReceived = "message.received";
 // data: {sender: customer, bot, agent or system, segments, encoding, channel}.
 inline constexpr std::string_view kMessageQueued = "message.queued";
@@ -35,7 +35,11 @@ inline constexpr std::string_view kSupervisorAlerted = "supervisor.alerted";
 inline constexpr std::string_view kConversationAccepted = "conversation.accepted";
 inline constexpr std::string_view kConversationTransferred = "conversation.transferred";
 inline constexpr std::string_view kAgentPresenceChanged = "agent.presence_changed";
+// detected_intent and detected_confidence below are the intent detector's answer (`oos`
+// included), or "" and 0 when the message did not reach a detector.
+// data: {intent, confidence, detected_intent, detected_confidence}.
 inline constexpr std::string_view kBotAnswered = "bot.answered";
+// data: {unresolved_count, detected_intent, detected_confidence}.
 inline constexpr std::string_view kBotMissed = "bot.missed";
 inline constexpr std::string_view kContactOptedOut = "contact.opted_out";
 inline constexpr std::string_view kContactOptedIn = "contact.opted_in";

@@ -1,5 +1,6 @@
 #include "mobilelink/nlu/bot_intents.hpp"
 
+#include <filesystem>
 #include <set>
 #include <stdexcept>
 
@@ -32,10 +33,14 @@ std::shared_ptr<const bot::IntentDetector> LoadIntentDetector(const bot::BotConf
                         "fewer than two rules have examples");
     return nullptr;
   }
-  // Rule examples are few, so all of them train and no threshold is fitted: the bot's own
-  // minimum confidence decides when a detected intent may answer.
+  // Rule examples are few, so all of them train, and the fit runs on out-of-fold predictions
+  // of them. The bot's own minimum confidence decides when a detected intent may answer.
   bool retrained = false;
   try {
+    const auto directory = std::filesystem::path(config.intent_model).parent_path();
+    if (!directory.empty()) {
+      std::filesystem::create_directories(directory);
+    }
     auto classifier = std::make_shared<IntentClassifier>(
         LoadOrTrain(config.intent_model, examples, {}, TrainingOptions{}, &retrained));
     Logger("bot")->info("intent model ready path={} retrained={} intents={} examples={}",

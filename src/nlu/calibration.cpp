@@ -175,6 +175,60 @@ RuleChoice ChooseRule(const Examples& examples, const std::vector<float>& probab
   return best;
 }
 
+// Returns the label index and the expected threshold answer of each calibration example.
+Examples ReadExamples(const std::vector<std::string>& labels, int out_of_scope_label,
+                      const std::vector<tools::Utterance>& calibration) {
+  Examples examples;
+  examples.label_count = static_cast<int>(labels.size());
+  examples.out_of_scope_label = out_of_scope_label;
+  examples.answer_count = examples.label_count + (examples.out_of_scope_label < 0 ? 1 : 0);
+  examples.out_of_scope_answer =
+      examples.out_of_scope_label < 0 ? examples.answer_count - 1 : examples.out_of_scope_label;
+  for (const auto& example : calibration) {
+    const auto found = std::find(labels.begin(), labels.end(), example.label);
+    const int label = found == labels.end() ? -1 : static_cast<int>(found - labels.begin());
+    examples.label.push_back(label);
+    examples.answer.push_back(example.label == kOutOfScope ? examples.out_of_scope_answer : label);
+  }
+  return examples;
+}
+
+// Returns the settings to try, each the index of one C per linear member: with kLogLoss only
+// the C of lowest loss, with kJoint every combination.
+std::vector<std::vector<std::size_t>> CostSettings(
+    const std::vector<std::vector<MemberTable>>& tables, std::size_t cost_count,
+    EnsembleFit fit) {
+  std::vector<std::vector<std::size_t>> settings;
+  if (fit == EnsembleFit::kLogLoss) {
+    std::vector<std::size_t> setting;
+    for (const auto& member : tables) {
+      std::size_t best = 0;
+      for (std::size_t i = 1; i < member.size(); ++i) {
+        if (member[i].loss < member[best].loss) {
+          best = i;
+        }
+      }
+      setting.push_back(best);
+    }
+    settings.push_back(setting);
+    return settings;
+  }
+  settings.emplace_back(tables.size(), 0);
+  for (;;) {
+    std::vector<std::size_t> next = settings.back();
+    std::size_t member = 0;
+    while (member < next.size() && ++next[member] == cost_count) {
+      next[member] = 0;
+      member += 1;
+    }
+    if (member == next.size()) {
+      break;
+    }
+    settings.push_back(next);
+  }
+  return settings;
+}
+
 }  // namespace
 
 std::vector<float> Softmax(const std::vector<float>& scores, float scale) {
@@ -249,50 +303,103 @@ std::vector<std::vector<float>> WeightGrid(int members, int steps) {
   return grid;
 }
 
+void MemberOutputs::Append(MemberOutputs&& other) {
+  const auto append = [](std::vector<std::vector<float>>& rows,
+                         std::vector<std::vector<float>>& more) {
+    rows.insert(rows.end(), std::make_move_iterator(more.begin()),
+                std::make_move_iterator(more.end()));
+  };
+  append(fasttext, other.fasttext);
+  linear.resize(other.linear.size());
+  for (std::size_t m = 0; m < other.linear.size(); ++m) {
+    linear[m].resize(other.linear[m].size());
+    for (std::size_t i = 0; i < other.linear[m].size(); ++i) {
+      append(linear[m][i], other.linear[m][i]);
+    }
+  }
+  append(neighbour, other.neighbour);
+  append(embedding, other.embedding);
+}
+
 void Calibration::Run(IntentClassifier& classifier,
                       std::vector<std::vector<LinearModel>> candidates,
                       const std::vector<double>& costs,
                       const std::vector<tools::Utterance>& calibration,
                       const TrainingOptions& options) {
-  const auto& labels = classifier.labels_;
-  const std::size_t member_count = (classifier.fasttext_.empty() ? 0 : 1) + candidates.size() +
-                                   (classifier.neighbour_ ? 1 : 0) +
+  if (!calibration.empty()) {
+    const MemberOutputs outputs = Score(classifier, candidates, calibration);
+    Fit(classifier, std::move(candidates), costs, outputs, calibration, options);
+    return;
+  }
+  // Nothing to fit on: the one trained C, a scale of 1 and equal weights.
+  for (auto& member : candidates) {
+    classifier.linear_.push_back(std::move(member.front()));
+    classifier.linear_scales_.push_back(1);
+    classifier.linear_costs_.push_back(costs.front());
+  }
+  const std::size_t member_count = (classifier.fasttext_.empty() ? 0 : 1) +
+                                   classifier.linear_.size() + (classifier.neighbour_ ? 1 : 0) +
                                    (classifier.embedding_ ? 1 : 0);
+  classifier.weights_.assign(member_count, 1.0f / static_cast<float>(member_count));
   classifier.threshold_ = options.fixed_threshold >= 0
                               ? static_cast<float>(options.fixed_threshold)
                               : 0.0f;
   classifier.out_of_scope_threshold_ = kUnusedThreshold;
-  if (calibration.empty()) {
-    // Nothing to fit on: the one trained C, a scale of 1 and equal weights.
-    for (auto& member : candidates) {
-      classifier.linear_.push_back(std::move(member.front()));
-      classifier.linear_scales_.push_back(1);
-      classifier.linear_costs_.push_back(costs.front());
-    }
-    classifier.weights_.assign(member_count, 1.0f / static_cast<float>(member_count));
-    return;
-  }
+}
 
-  Examples examples;
-  examples.label_count = static_cast<int>(labels.size());
-  examples.out_of_scope_label = classifier.out_of_scope_label_;
-  examples.answer_count = examples.label_count + (examples.out_of_scope_label < 0 ? 1 : 0);
-  examples.out_of_scope_answer =
-      examples.out_of_scope_label < 0 ? examples.answer_count - 1 : examples.out_of_scope_label;
+MemberOutputs Calibration::Score(const IntentClassifier& classifier,
+                                 const std::vector<std::vector<LinearModel>>& candidates,
+                                 const std::vector<tools::Utterance>& examples) {
+  MemberOutputs outputs;
   std::vector<std::vector<std::string>> tokens;
-  for (const auto& example : calibration) {
-    const auto found = std::find(labels.begin(), labels.end(), example.label);
-    const int label = found == labels.end() ? -1 : static_cast<int>(found - labels.begin());
-    examples.label.push_back(label);
-    examples.answer.push_back(example.label == kOutOfScope ? examples.out_of_scope_answer : label);
+  tokens.reserve(examples.size());
+  for (const auto& example : examples) {
     tokens.push_back(NormalizeTokens(example.text));
   }
+  const auto score_all = [&](const auto& model) {
+    std::vector<std::vector<float>> rows;
+    rows.reserve(tokens.size());
+    for (const auto& example_tokens : tokens) {
+      rows.push_back(model.Scores(example_tokens));
+    }
+    return rows;
+  };
+  if (!classifier.fasttext_.empty()) {
+    for (const auto& example : examples) {
+      outputs.fasttext.push_back(
+          AverageFastText(classifier.fasttext_, NormalizeText(example.text)));
+    }
+  }
+  for (const auto& member : candidates) {
+    outputs.linear.emplace_back();
+    for (const auto& model : member) {
+      outputs.linear.back().push_back(score_all(model));
+    }
+  }
+  if (classifier.neighbour_) {
+    outputs.neighbour = score_all(*classifier.neighbour_);
+  }
+  if (classifier.embedding_) {
+    outputs.embedding = score_all(*classifier.embedding_);
+  }
+  return outputs;
+}
+
+void Calibration::Fit(IntentClassifier& classifier,
+                      std::vector<std::vector<LinearModel>> candidates,
+                      const std::vector<double>& costs, const MemberOutputs& outputs,
+                      const std::vector<tools::Utterance>& calibration,
+                      const TrainingOptions& options) {
+  const std::size_t member_count = (classifier.fasttext_.empty() ? 0 : 1) + candidates.size() +
+                                   (classifier.neighbour_ ? 1 : 0) +
+                                   (classifier.embedding_ ? 1 : 0);
+  const Examples examples =
+      ReadExamples(classifier.labels_, classifier.out_of_scope_label_, calibration);
 
   std::optional<MemberTable> fasttext;
   if (!classifier.fasttext_.empty()) {
     fasttext.emplace();
-    for (const auto& example : calibration) {
-      const auto probabilities = AverageFastText(classifier.fasttext_, NormalizeText(example.text));
+    for (const auto& probabilities : outputs.fasttext) {
       fasttext->probabilities.insert(fasttext->probabilities.end(), probabilities.begin(),
                                      probabilities.end());
     }
@@ -303,67 +410,24 @@ void Calibration::Run(IntentClassifier& classifier,
   }
   // tables[member][i] holds the member trained with costs[i].
   std::vector<std::vector<MemberTable>> tables;
-  for (const auto& member : candidates) {
+  for (const auto& member : outputs.linear) {
     tables.emplace_back();
-    for (const auto& model : member) {
-      std::vector<std::vector<float>> scores;
-      scores.reserve(tokens.size());
-      for (const auto& example_tokens : tokens) {
-        scores.push_back(model.Scores(example_tokens));
-      }
+    for (const auto& scores : member) {
       tables.back().push_back(FitScale(examples, scores));
     }
   }
-
-  // Fits the softmax scale of a member that scores a message's tokens.
-  const auto fit_member = [&](const auto& model, float& scale) {
-    std::vector<std::vector<float>> scores;
-    scores.reserve(tokens.size());
-    for (const auto& example_tokens : tokens) {
-      scores.push_back(model.Scores(example_tokens));
-    }
-    MemberTable table = FitScale(examples, scores);
-    scale = table.scale;
-    return table;
-  };
   std::optional<MemberTable> neighbour;
   if (classifier.neighbour_) {
-    neighbour = fit_member(*classifier.neighbour_, classifier.neighbour_scale_);
+    neighbour = FitScale(examples, outputs.neighbour);
+    classifier.neighbour_scale_ = neighbour->scale;
   }
   std::optional<MemberTable> embedding;
   if (classifier.embedding_) {
-    embedding = fit_member(*classifier.embedding_, classifier.embedding_scale_);
+    embedding = FitScale(examples, outputs.embedding);
+    classifier.embedding_scale_ = embedding->scale;
   }
 
-  // Each setting picks one C per linear member. kLogLoss tries only the one of lowest loss.
-  std::vector<std::vector<std::size_t>> settings;
-  if (options.ensemble_fit == EnsembleFit::kLogLoss) {
-    std::vector<std::size_t> setting;
-    for (const auto& member : tables) {
-      std::size_t best = 0;
-      for (std::size_t i = 1; i < member.size(); ++i) {
-        if (member[i].loss < member[best].loss) {
-          best = i;
-        }
-      }
-      setting.push_back(best);
-    }
-    settings.push_back(setting);
-  } else {
-    settings.emplace_back(tables.size(), 0);
-    for (;;) {
-      std::vector<std::size_t> next = settings.back();
-      std::size_t member = 0;
-      while (member < next.size() && ++next[member] == costs.size()) {
-        next[member] = 0;
-        member += 1;
-      }
-      if (member == next.size()) {
-        break;
-      }
-      settings.push_back(next);
-    }
-  }
+  const auto settings = CostSettings(tables, costs.size(), options.ensemble_fit);
 
   const auto weight_grid = WeightGrid(static_cast<int>(member_count), kWeightSteps);
   RuleChoice best_rule;

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <limits>
 #include <map>
+#include <random>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -42,6 +43,43 @@ class Fnv64 {
  private:
   std::uint64_t hash_ = 14695981039346656037ull;
 };
+
+// Folds of out-of-fold fitting when there is no calibration data, at most.
+constexpr int kMaxFolds = 5;
+
+// Returns the number of folds for out-of-fold fitting: kMaxFolds, or the example count of the
+// rarest label when smaller, so that every fold holds out an example of every label. Below 2,
+// the data cannot be split.
+int FoldCount(const std::vector<int>& labels, int label_count) {
+  std::vector<int> counts(static_cast<std::size_t>(label_count), 0);
+  for (int label : labels) {
+    counts[static_cast<std::size_t>(label)] += 1;
+  }
+  return std::min(kMaxFolds, *std::min_element(counts.begin(), counts.end()));
+}
+
+// Returns the fold of each example: each label's examples in an order shuffled by `seed`, dealt
+// out to the folds in turn, so that every fold holds out a share of every label.
+std::vector<int> AssignFolds(const std::vector<int>& labels, int label_count, int folds,
+                             int seed) {
+  std::vector<std::vector<std::size_t>> rows_of(static_cast<std::size_t>(label_count));
+  for (std::size_t row = 0; row < labels.size(); ++row) {
+    rows_of[static_cast<std::size_t>(labels[row])].push_back(row);
+  }
+  // A Fisher-Yates shuffle over mt19937, whose output the C++ standard fixes, so that the
+  // folds are the same with every standard library (std::shuffle's algorithm is not fixed).
+  std::mt19937 random(static_cast<std::uint32_t>(seed));
+  std::vector<int> fold_of(labels.size(), 0);
+  for (auto& rows : rows_of) {
+    for (std::size_t i = rows.size(); i > 1; --i) {
+      std::swap(rows[i - 1], rows[random() % i]);
+    }
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      fold_of[rows[i]] = static_cast<int>(i % static_cast<std::size_t>(folds));
+    }
+  }
+  return fold_of;
+}
 
 }  // namespace
 
@@ -110,6 +148,8 @@ std::uint64_t HashTrainingData(const std::vector<tools::Utterance>& train,
   // keeps a saved model.
   hash.Add(options.fasttext.pretrained_vectors);
   hash.Add(options.word_vectors);
+  // Models from before out-of-fold fitting kept unfitted scales on the same data.
+  hash.Add(std::string_view("fit without calibration: out of fold"));
   hash.Add(std::to_string(options.extra_solvers.size()));
   for (LinearSolver solver : options.extra_solvers) {
     hash.Add(double(solver));
@@ -165,21 +205,64 @@ IntentClassifier IntentClassifier::Train(const std::vector<tools::Utterance>& al
     labels.push_back(index_of.at(example.label));
   }
   const int label_count = static_cast<int>(classifier.labels_.size());
+  const int folds = calibration.empty() ? FoldCount(labels, label_count) : 0;
+  const bool fitted = !calibration.empty() || folds >= 2;
+  // Without calibration data or folds nothing can choose among candidate C values.
+  const std::vector<double> costs = options.costs.empty() || !fitted
+                                        ? std::vector<double>{options.linear.cost}
+                                        : options.costs;
+  auto candidates = classifier.TrainMembers(tokens, lines, labels, costs, fitted, options);
+  if (folds < 2) {
+    Calibration::Run(classifier, std::move(candidates), costs, calibration, options);
+    return classifier;
+  }
+
+  const std::vector<int> fold_of = AssignFolds(labels, label_count, folds, options.seed);
+  MemberOutputs outputs;
+  std::vector<tools::Utterance> held_out;
+  for (int fold = 0; fold < folds; ++fold) {
+    IntentClassifier part;
+    part.kind_ = classifier.kind_;
+    part.labels_ = classifier.labels_;
+    part.out_of_scope_label_ = classifier.out_of_scope_label_;
+    std::vector<std::vector<std::string>> part_tokens;
+    std::vector<std::string> part_lines;
+    std::vector<int> part_labels;
+    std::vector<tools::Utterance> part_held_out;
+    for (std::size_t row = 0; row < train.size(); ++row) {
+      if (fold_of[row] == fold) {
+        part_held_out.push_back(train[row]);
+      } else {
+        part_tokens.push_back(tokens[row]);
+        part_lines.push_back(lines[row]);
+        part_labels.push_back(labels[row]);
+      }
+    }
+    const auto part_candidates =
+        part.TrainMembers(part_tokens, part_lines, part_labels, costs, true, options);
+    outputs.Append(Calibration::Score(part, part_candidates, part_held_out));
+    held_out.insert(held_out.end(), part_held_out.begin(), part_held_out.end());
+  }
+  Calibration::Fit(classifier, std::move(candidates), costs, outputs, held_out, options);
+  return classifier;
+}
+
+std::vector<std::vector<LinearModel>> IntentClassifier::TrainMembers(
+    const std::vector<std::vector<std::string>>& tokens, const std::vector<std::string>& lines,
+    const std::vector<int>& labels, const std::vector<double>& costs, bool fitted,
+    const TrainingOptions& options) {
+  const int label_count = static_cast<int>(labels_.size());
   if (options.kind != ModelKind::kLinear) {
     if (options.fasttext_models < 1) {
       throw std::invalid_argument("fasttext_models must be at least 1");
     }
     for (int i = 0; i < options.fasttext_models; ++i) {
-      classifier.fasttext_.push_back(
+      fasttext_.push_back(
           FastTextModel::Train(lines, labels, label_count, options.fasttext, options.seed + i));
     }
   }
   // candidates[member][i] is that linear member trained with the i-th candidate C.
   std::vector<std::vector<LinearModel>> candidates;
-  // Without calibration data nothing can choose among candidate C values.
-  const std::vector<double> costs = options.costs.empty() || calibration.empty()
-                                        ? std::vector<double>{options.linear.cost}
-                                        : options.costs;
   std::vector<std::vector<std::string>> linear_tokens = tokens;
   std::vector<int> linear_labels = labels;
   if (options.linear_augment_copies > 0) {
@@ -208,24 +291,21 @@ IntentClassifier IntentClassifier::Train(const std::vector<tools::Utterance>& al
       }
     }
   }
-  // Without calibration data nothing fits the neighbour model's scale and weight, and an equal
+  // When nothing is fitted, nothing fits the neighbour model's scale and weight, and an equal
   // share of its unscaled, nearly uniform softmax would only flatten the probabilities.
-  if (options.nearest_neighbour && options.kind != ModelKind::kFastText && !calibration.empty()) {
-    classifier.neighbour_ = NeighbourModel::Train(tokens, labels, label_count);
+  if (options.nearest_neighbour && options.kind != ModelKind::kFastText && fitted) {
+    neighbour_ = NeighbourModel::Train(tokens, labels, label_count);
   }
-  if (!options.word_vectors.empty() && options.kind != ModelKind::kFastText &&
-      !calibration.empty()) {
+  if (!options.word_vectors.empty() && options.kind != ModelKind::kFastText && fitted) {
     std::set<std::string> vocabulary;
     for (const auto& words : tokens) {
       vocabulary.insert(words.begin(), words.end());
     }
-    classifier.embedding_ =
-        EmbeddingModel::Train(tokens, labels, label_count,
-                              ReadWordVectors(options.word_vectors, vocabulary), options.embedding,
-                              static_cast<unsigned>(options.seed));
+    embedding_ = EmbeddingModel::Train(tokens, labels, label_count,
+                                       ReadWordVectors(options.word_vectors, vocabulary),
+                                       options.embedding, static_cast<unsigned>(options.seed));
   }
-  Calibration::Run(classifier, std::move(candidates), costs, calibration, options);
-  return classifier;
+  return candidates;
 }
 
 std::vector<std::vector<float>> IntentClassifier::MemberProbabilities(

@@ -22,7 +22,7 @@ namespace mobilelink::nlu {
 
 /// The label of out-of-scope examples in training data, and the intent of an out-of-scope
 /// prediction.
-inline constexpr std::string_view kOutOfScope = "oos";
+inline constexpr std::string_view kOutOfScope = bot::kOutOfScopeIntent;
 
 enum class ModelKind { kFastText, kLinear, kEnsemble };
 
@@ -61,8 +61,8 @@ struct TrainingOptions {
   LinearOptions linear;
   // Solvers of further linear models over the same features, each a member of the ensemble.
   std::vector<LinearSolver> extra_solvers;
-  // Candidate values of each linear model's C, chosen on calibration data. Empty, or no
-  // calibration data: linear.cost.
+  // Candidate values of each linear model's C, chosen on calibration data. Empty, or nothing
+  // fitted: linear.cost.
   std::vector<double> costs{0.5, 1, 2};
   EnsembleFit ensemble_fit = EnsembleFit::kJoint;
   OutOfScopeRule out_of_scope_rule = OutOfScopeRule::kTopProbability;
@@ -70,8 +70,8 @@ struct TrainingOptions {
   // renormalize, before they are averaged (temperature scaling of its log-probabilities).
   bool fasttext_temperature = true;
   // A nearest-neighbour member (NeighbourModel) after the linear models, with its softmax
-  // scale and weight fitted like theirs. Not used by ModelKind::kFastText, nor without
-  // calibration data.
+  // scale and weight fitted like theirs. Not used by ModelKind::kFastText, nor when nothing
+  // is fitted (no calibration data and a label with fewer than two training examples).
   bool nearest_neighbour = true;
   // Extra copies of each training message for the linear models, altered as fastText's are
   // (AugmentLines, seeded with seed + 1). 0 trains them on the messages as given.
@@ -79,7 +79,7 @@ struct TrainingOptions {
   // Pretrained word vectors (a file that ReadWordVectors reads) for an embedding member
   // (EmbeddingModel) after the nearest-neighbour member, with its softmax scale and weight
   // fitted like theirs. Empty: no embedding member. Not used by ModelKind::kFastText, nor
-  // without calibration data.
+  // when nothing is fitted.
   std::string word_vectors;
   EmbeddingOptions embedding;
 };
@@ -111,8 +111,11 @@ class IntentClassifier final : public bot::IntentDetector {
  public:
   /// Trains on `train`, then fits on `calibration` the linear models' softmax scales (by log
   /// loss), their C, the ensemble weights and the out-of-scope thresholds (as
-  /// options.ensemble_fit says). With no calibration examples the threshold is 0, the weights
-  /// are equal and C is options.linear.cost, so only the `oos` class (when `train` has one)
+  /// options.ensemble_fit says). With no calibration examples and at least two training
+  /// examples per label, it fits them on out-of-fold predictions of `train` instead: each
+  /// example is scored by members trained without it, in up to five folds stratified by label
+  /// and drawn with options.seed. With fewer, the threshold is 0, the weights are equal, the
+  /// scales are 1 and C is options.linear.cost, so only the `oos` class (when `train` has one)
   /// answers out of scope. Throws std::invalid_argument when `train` has fewer than two labels.
   static IntentClassifier Train(const std::vector<tools::Utterance>& train,
                                 const std::vector<tools::Utterance>& calibration,
@@ -150,6 +153,14 @@ class IntentClassifier final : public bot::IntentDetector {
 
  private:
   friend class Calibration;
+
+  // Trains the fastText, neighbour and embedding members on the examples (rows of tokens, lines
+  // and label indexes) and returns the linear candidates, candidates[member][i] with costs[i].
+  // `fitted` adds the members that need fitted scales and weights.
+  std::vector<std::vector<LinearModel>> TrainMembers(
+      const std::vector<std::vector<std::string>>& tokens, const std::vector<std::string>& lines,
+      const std::vector<int>& labels, const std::vector<double>& costs, bool fitted,
+      const TrainingOptions& options);
 
   // Returns one ensemble probability per label.
   [[nodiscard]] std::vector<float> Probabilities(const std::vector<std::string>& tokens) const;

@@ -112,7 +112,10 @@ TEST(IntentClassifier, AnswersOutOfScopeBelowThreshold) {
   auto options = SmallOptions();
   options.fixed_threshold = 1.0;
   const auto classifier = IntentClassifier::Train(TrainData(), {}, options);
-  const Prediction prediction = classifier.Predict("i lost my card");
+  EXPECT_EQ(classifier.Threshold(), 1.0);
+  // Not a training example, whose fitted confidence can reach 1.
+  const Prediction prediction = classifier.Predict("i think i lost my card");
+  ASSERT_LT(prediction.confidence, 1.0);
   EXPECT_EQ(prediction.intent, kOutOfScope);
   EXPECT_EQ(prediction.best_in_scope, "card_lost");
   EXPECT_GT(prediction.confidence, 0);
@@ -269,8 +272,8 @@ TEST(IntentClassifier, NeighbourAndTemperatureKeepBytesAndPredictions) {
 
   // fastText, the SVM and the neighbour model.
   ASSERT_EQ(trained.Weights().size(), 3u);
-  // Without calibration data there is no neighbour model to weigh.
-  EXPECT_EQ(IntentClassifier::Train(TrainData(), {}, options).Weights().size(), 2u);
+  // Without calibration data the members are fitted out of fold, the neighbour model included.
+  EXPECT_EQ(IntentClassifier::Train(TrainData(), {}, options).Weights().size(), 3u);
   EXPECT_GT(trained.FastTextPower(), 0);
   EXPECT_GE(Evaluate(trained, TestData()).in_scope_accuracy, 0.75);
   const auto loaded = IntentClassifier::Load(first);
@@ -319,8 +322,8 @@ TEST(IntentClassifier, EmbeddingMemberKeepsBytesAndPredictions) {
 
   // fastText, the SVM, the neighbour model and the embedding model.
   ASSERT_EQ(trained.Weights().size(), 4u);
-  // Without calibration data neither the neighbour nor the embedding model is weighed.
-  EXPECT_EQ(IntentClassifier::Train(TrainData(), {}, options).Weights().size(), 2u);
+  // Without calibration data the members are fitted out of fold, the embedding model included.
+  EXPECT_EQ(IntentClassifier::Train(TrainData(), {}, options).Weights().size(), 4u);
   EXPECT_GE(Evaluate(trained, TestData()).in_scope_accuracy, 0.75);
   const auto loaded = IntentClassifier::Load(first);
   EXPECT_EQ(loaded.Weights(), trained.Weights());

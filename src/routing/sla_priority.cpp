@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 
+#include "mobilelink/bot/tier_zero_bot.hpp"
 #include "mobilelink/events/event_types.hpp"
 #include "mobilelink/routing/sla_events.hpp"
 #include "mobilelink/routing/sla_service.hpp"
@@ -63,7 +64,9 @@ void SlaService::ApplyRules(core::Repository& repository, SlaRepository& sla,
   if (source == kSourceAgent) {
     return;
   }
-  PriorityInput input{message.intent, "", message.text};
+  // A fallback's detected intent is a guess, not the intent the bot served.
+  const bool served = bot::IsServedIntent(message.intent, message.intent_confidence);
+  PriorityInput input{served ? message.intent : "", "", message.text};
   if (tier_lookup_) {
     input.customer_tier = tier_lookup_(repository, conversation.contact_id);
   }

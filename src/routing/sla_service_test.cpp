@@ -425,6 +425,26 @@ TEST_F(SlaServiceTest, CustomerTierRuleMatches) {
   EXPECT_EQ(sla_->MatchRules({"", "", "OUTAGE here"}), Priority::kCritical);
 }
 
+TEST_F(SlaServiceTest, IntentRuleSkipsFallbackGuess) {
+  auto config = TestSlaConfig();
+  config.rules.insert(config.rules.begin(), {Priority::kCritical, {"card_freeze"}, {}, {}});
+  Build(std::move(config));
+  const auto id = HandOff();
+  core::Message message;
+  message.conversation_id = id;
+  message.text = "it is gone";
+  message.intent = "card_freeze";
+  message.intent_confidence = 0.4;
+  Write([&](Repository& repository) {
+    auto conversation = *repository.GetConversation(id);
+    sla_->OnCustomerMessage(repository, conversation, message, false);
+    EXPECT_EQ(conversation.priority, Priority::kStandard);
+    message.intent_confidence = 0.9;
+    sla_->OnCustomerMessage(repository, conversation, message, false);
+    EXPECT_EQ(conversation.priority, Priority::kCritical);
+  });
+}
+
 TEST_F(SlaServiceTest, AgentPriorityRetargetsAndHoldsAgainstRules) {
   const auto id = HandOff();
   clock_.Advance(minutes(5));

@@ -130,8 +130,9 @@ class Flows : public ServerFixture {
     const YAML::Node demo = YAML::LoadFile(MOBILELINK_SOURCE_DIR "/config/demo.yaml");
     config["bot"] = demo["bot"];
     // The demo names its Markdown folder relative to the repository root, and these tests need
-    // no folder articles.
+    // no folder articles. The intent model goes to this test's own directory.
     config["bot"].remove("knowledge_base_dir");
+    config["bot"]["intent_model"] = (StorePath().parent_path() / "bot.intent-model").string();
     config["flows"] = demo["flows"];
     for (auto flow : config["flows"]) {
       for (auto step : flow["steps"]) {
