@@ -111,8 +111,12 @@ BotDecision TierZeroBot::Respond(const BotInput& input) const {
   const auto ranked = articles.Search(input.text, 1);
   if (!ranked.empty() && ranked.front().score >= config_.kb_min_score) {
     const double score = ranked.front().score;
-    return {BotAction::kAnswer, ranked.front().body, "kb:" + ranked.front().title,
-            score / (score + config_.kb_min_score), "", detected};
+    return {BotAction::kAnswer,
+            ranked.front().body,
+            "kb:" + ranked.front().title,
+            score / (score + config_.kb_min_score),
+            "",
+            detected};
   }
 
   if (input.unresolved_count + 1 >= config_.handoff_after) {

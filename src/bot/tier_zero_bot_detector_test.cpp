@@ -218,13 +218,12 @@ class StoredIntentThroughService : public OptOutThroughService {
 };
 
 TEST_F(StoredIntentThroughService, FallbackStoresOutOfScope) {
-  const auto stored = Receive(
-      std::make_shared<FixedDetector>(std::string(kOutOfScopeIntent), 0.3), "capital of france");
+  const auto stored = Receive(std::make_shared<FixedDetector>(std::string(kOutOfScopeIntent), 0.3),
+                              "capital of france");
   EXPECT_EQ(stored.message.intent, "oos");
   EXPECT_DOUBLE_EQ(stored.message.intent_confidence, 0.3);
   EXPECT_NE(stored.received.find("\"intent\":\"\""), std::string::npos) << stored.received;
-  EXPECT_NE(stored.missed.find("\"detected_intent\":\"oos\""), std::string::npos)
-      << stored.missed;
+  EXPECT_NE(stored.missed.find("\"detected_intent\":\"oos\""), std::string::npos) << stored.missed;
 }
 
 TEST_F(StoredIntentThroughService, FallbackStoresWeakGuess) {
@@ -243,8 +242,7 @@ TEST_F(StoredIntentThroughService, FallbackWithoutDetectorStoresNothing) {
 TEST_F(StoredIntentThroughService, ConfidentDetectionStoresAnsweredIntent) {
   const auto stored = Receive(std::make_shared<FixedDetector>("delivery", 0.9), "where is it");
   EXPECT_EQ(stored.message.intent, "delivery");
-  EXPECT_NE(stored.received.find("\"intent\":\"delivery\""), std::string::npos)
-      << stored.received;
+  EXPECT_NE(stored.received.find("\"intent\":\"delivery\""), std::string::npos) << stored.received;
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
 #include <optional>
 
@@ -196,8 +197,7 @@ Examples ReadExamples(const std::vector<std::string>& labels, int out_of_scope_l
 // Returns the settings to try, each the index of one C per linear member: with kLogLoss only
 // the C of lowest loss, with kJoint every combination.
 std::vector<std::vector<std::size_t>> CostSettings(
-    const std::vector<std::vector<MemberTable>>& tables, std::size_t cost_count,
-    EnsembleFit fit) {
+    const std::vector<std::vector<MemberTable>>& tables, std::size_t cost_count, EnsembleFit fit) {
   std::vector<std::vector<std::size_t>> settings;
   if (fit == EnsembleFit::kLogLoss) {
     std::vector<std::size_t> setting;

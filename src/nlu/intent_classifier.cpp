@@ -60,8 +60,7 @@ int FoldCount(const std::vector<int>& labels, int label_count) {
 
 // Returns the fold of each example: each label's examples in an order shuffled by `seed`, dealt
 // out to the folds in turn, so that every fold holds out a share of every label.
-std::vector<int> AssignFolds(const std::vector<int>& labels, int label_count, int folds,
-                             int seed) {
+std::vector<int> AssignFolds(const std::vector<int>& labels, int label_count, int folds, int seed) {
   std::vector<std::vector<std::size_t>> rows_of(static_cast<std::size_t>(label_count));
   for (std::size_t row = 0; row < labels.size(); ++row) {
     rows_of[static_cast<std::size_t>(labels[row])].push_back(row);
@@ -208,9 +207,8 @@ IntentClassifier IntentClassifier::Train(const std::vector<tools::Utterance>& al
   const int folds = calibration.empty() ? FoldCount(labels, label_count) : 0;
   const bool fitted = !calibration.empty() || folds >= 2;
   // Without calibration data or folds nothing can choose among candidate C values.
-  const std::vector<double> costs = options.costs.empty() || !fitted
-                                        ? std::vector<double>{options.linear.cost}
-                                        : options.costs;
+  const std::vector<double> costs =
+      options.costs.empty() || !fitted ? std::vector<double>{options.linear.cost} : options.costs;
   auto candidates = classifier.TrainMembers(tokens, lines, labels, costs, fitted, options);
   if (folds < 2) {
     Calibration::Run(classifier, std::move(candidates), costs, calibration, options);
