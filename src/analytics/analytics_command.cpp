@@ -2,11 +2,13 @@
 
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "mobilelink/analytics/processor.hpp"
 #include "mobilelink/analytics/working_time.hpp"
 #include "mobilelink/config/config.hpp"
 #include "mobilelink/store/store.hpp"
+#include "mobilelink/store/store_lock.hpp"
 
 namespace mobilelink::analytics {
 
@@ -46,7 +48,18 @@ int Verify(const config::Config& config) {
   return 1;
 }
 
-int Rebuild(const config::Config& config) {
+}  // namespace
+
+int RebuildRollups(const config::Config& config) {
+  // A running server folds new events into the rollups too, so both together would count
+  // events twice.
+  std::optional<store::StoreLock> lock;
+  try {
+    lock.emplace(config.store.path);
+  } catch (const store::StoreLockError& error) {
+    std::cerr << "rebuild not started: " << error.what() << "\n";
+    return 2;
+  }
   auto store = store::OpenSqliteStore({config.store.path, 512, config.store.synchronous});
   const TimeZone zone(config.analytics.time_zone);
   const auto working_time = TeamCalendarsOf(config);
@@ -74,8 +87,6 @@ int Rebuild(const config::Config& config) {
   return 0;
 }
 
-}  // namespace
-
 void AddAnalyticsCommands(CLI::App& cli) {
   auto* analytics = cli.add_subcommand("analytics", "Check or rebuild the KPI rollups");
   analytics->require_subcommand(1);
@@ -95,7 +106,7 @@ void AddAnalyticsCommands(CLI::App& cli) {
         std::cerr << "invalid config: " << error.what() << "\n";
         throw CLI::RuntimeError(2);
       }
-      const int code = rebuild ? Rebuild(config) : Verify(config);
+      const int code = rebuild ? RebuildRollups(config) : Verify(config);
       if (code != 0) {
         throw CLI::RuntimeError(code);
       }

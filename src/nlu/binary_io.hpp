@@ -8,11 +8,36 @@
 #include <istream>
 #include <ostream>
 #include <stdexcept>
+#include <streambuf>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
 namespace mobilelink::nlu::io {
+
+inline constexpr std::uint64_t kFnv64Offset = 14695981039346656037ull;
+
+/// Continues a 64-bit FNV-1a hash from `hash` over `bytes`. Each step is a bijection of the
+/// hash for a fixed byte, so two inputs of the same length that differ in one byte always hash
+/// differently. It detects damage, it does not resist tampering.
+inline std::uint64_t Fnv1a64(std::string_view bytes, std::uint64_t hash = kFnv64Offset) {
+  for (char c : bytes) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ull;
+  }
+  return hash;
+}
+
+/// Read-only stream buffer over bytes that the caller keeps alive, so that a checked file body
+/// is parsed without a second copy.
+class MemoryBuffer final : public std::streambuf {
+ public:
+  explicit MemoryBuffer(std::string_view bytes) {
+    char* begin = const_cast<char*>(bytes.data());
+    setg(begin, begin, begin + bytes.size());
+  }
+};
 
 template <typename T>
 void Put(std::ostream& out, const T& value) {

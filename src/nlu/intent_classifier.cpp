@@ -21,7 +21,11 @@ namespace mobilelink::nlu {
 
 namespace {
 
-constexpr char kMagic[8] = {'M', 'L', 'N', 'L', 'U', '0', '0', '5'};
+constexpr char kMagic[8] = {'M', 'L', 'N', 'L', 'U', '0', '0', '6'};
+// The format tag, the body size and the body checksum, all before the body.
+constexpr std::size_t kHeaderBytes = sizeof kMagic + 2 * sizeof(std::uint64_t);
+// A larger file is rejected before it is read into memory. Default models are about 20 MB.
+constexpr std::uint64_t kMaxBodyBytes = std::uint64_t{2} << 30;
 constexpr std::uint64_t kMaxLabels = 100000;
 constexpr std::uint64_t kMaxLabelBytes = 1024;
 constexpr std::uint64_t kMaxMembers = 64;
@@ -29,19 +33,14 @@ constexpr std::uint64_t kMaxMembers = 64;
 class Fnv64 {
  public:
   void Add(std::string_view bytes) {
-    for (char c : bytes) {
-      hash_ ^= static_cast<unsigned char>(c);
-      hash_ *= 1099511628211ull;
-    }
     // A terminator keeps ("ab", "c") apart from ("a", "bc").
-    hash_ ^= 0xFF;
-    hash_ *= 1099511628211ull;
+    hash_ = io::Fnv1a64("\xFF", io::Fnv1a64(bytes, hash_));
   }
   void Add(double value) { Add(std::to_string(value)); }
   [[nodiscard]] std::uint64_t Value() const { return hash_; }
 
  private:
-  std::uint64_t hash_ = 14695981039346656037ull;
+  std::uint64_t hash_ = io::kFnv64Offset;
 };
 
 // Folds of out-of-fold fitting when there is no calibration data, at most.
@@ -377,72 +376,173 @@ bot::IntentResult IntentClassifier::Detect(std::string_view text) const {
   return {prediction.intent, prediction.confidence};
 }
 
-void IntentClassifier::Save(const std::filesystem::path& path) const {
-  const std::filesystem::path temporary = path.string() + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) {
-      throw std::runtime_error("failed to open " + temporary.string() + " for writing");
-    }
-    out.write(kMagic, sizeof kMagic);
-    io::Put<std::uint64_t>(out, data_hash_);
-    io::Put<std::int32_t>(out, static_cast<std::int32_t>(kind_));
-    io::Put<std::uint64_t>(out, labels_.size());
-    for (const auto& label : labels_) {
-      io::PutString(out, label);
-    }
-    io::Put<std::int32_t>(out, out_of_scope_label_);
-    io::Put<float>(out, threshold_);
-    io::Put<float>(out, out_of_scope_threshold_);
-    io::PutVector(out, weights_);
-    io::Put<std::uint64_t>(out, fasttext_.size());
-    io::Put<float>(out, fasttext_power_);
-    for (const auto& model : fasttext_) {
-      model.Write(out);
-    }
-    io::Put<std::uint64_t>(out, linear_.size());
-    for (std::size_t i = 0; i < linear_.size(); ++i) {
-      io::Put<float>(out, linear_scales_[i]);
-      io::Put<double>(out, linear_costs_[i]);
-      linear_[i].Write(out);
-    }
-    io::Put<std::uint8_t>(out, neighbour_ ? 1 : 0);
-    if (neighbour_) {
-      io::Put<float>(out, neighbour_scale_);
-      neighbour_->Write(out);
-    }
-    io::Put<std::uint8_t>(out, embedding_ ? 1 : 0);
-    if (embedding_) {
-      io::Put<float>(out, embedding_scale_);
-      embedding_->Write(out);
-    }
-    if (!out.flush()) {
-      throw std::runtime_error("failed to write " + temporary.string());
-    }
-  }
-  std::filesystem::rename(temporary, path);
-}
-
 namespace {
 
+// Throws when `path` exists (after following symbolic links) but is not a regular file, so
+// that nothing blocks on a FIFO or reads a device without end. `role` names the path in the
+// message.
+void CheckRegularOrMissing(const std::filesystem::path& path, const std::string& role) {
+  std::error_code error;
+  const auto status = std::filesystem::status(path, error);
+  if (!std::filesystem::exists(status) || std::filesystem::is_regular_file(status)) {
+    return;
+  }
+  std::string message = role + " " + path.string() + " is " + tools::FileTypeName(status.type());
+  if (std::filesystem::is_directory(status)) {
+    message += "; name a file in it instead, such as " + (path / "bot.intent-model").string();
+  } else {
+    message += "; name a regular file or a path that does not exist yet";
+  }
+  throw std::runtime_error(message);
+}
+
+// Checks, before anything is trained, that a model can be written at `path`: the path and its
+// temporary file are regular files or missing, and the parent directory exists.
+void CheckModelTarget(const std::filesystem::path& path) {
+  CheckRegularOrMissing(path, "intent model path");
+  CheckRegularOrMissing(path.string() + ".tmp", "temporary file of the intent model");
+  std::filesystem::path parent = path.parent_path();
+  if (parent.empty()) {
+    parent = ".";
+  }
+  std::error_code error;
+  if (!std::filesystem::is_directory(parent, error)) {
+    throw std::runtime_error("directory " + parent.string() + " of the intent model path " +
+                             path.string() + " does not exist; create it or choose another path");
+  }
+}
+
+// Writes the header and `body` to `path` through a temporary file and a rename. The temporary
+// file is removed when any step fails.
+void WriteModelFile(const std::filesystem::path& path, const std::string& body) {
+  const std::filesystem::path temporary = path.string() + ".tmp";
+  try {
+    {
+      std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+      if (!out) {
+        throw std::runtime_error("failed to open " + temporary.string() + " for writing");
+      }
+      out.write(kMagic, sizeof kMagic);
+      io::Put<std::uint64_t>(out, body.size());
+      io::Put<std::uint64_t>(out, io::Fnv1a64(body));
+      out.write(body.data(), static_cast<std::streamsize>(body.size()));
+      if (!out.flush()) {
+        throw std::runtime_error("failed to write " + temporary.string());
+      }
+    }
+    std::filesystem::rename(temporary, path);
+  } catch (...) {
+    std::error_code ignored;
+    std::filesystem::remove(temporary, ignored);
+    throw;
+  }
+}
+
+// A file of an earlier format, which LoadOrTrain replaces without a warning.
+class OlderFormatError final : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 std::ifstream OpenModel(const std::filesystem::path& path) {
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error)) {
+    throw std::runtime_error("model file not found or not a regular file: " + path.string());
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    throw std::runtime_error("model file not found or unreadable: " + path.string());
+    throw std::runtime_error("failed to open model file: " + path.string());
   }
   char magic[sizeof kMagic] = {};
-  if (!in.read(magic, sizeof magic) || std::memcmp(magic, kMagic, sizeof kMagic) != 0) {
-    throw std::runtime_error("not a Mobile Link intent model (or an older format): " +
-                             path.string());
+  if (!in.read(magic, sizeof magic)) {
+    throw std::runtime_error("model file is truncated: " + path.string());
+  }
+  if (std::memcmp(magic, kMagic, sizeof kMagic) != 0) {
+    // Tags MLNLU000 to MLNLU005 are earlier formats, and anything else is damage or another
+    // kind of file.
+    const bool older = std::memcmp(magic, kMagic, sizeof kMagic - 1) == 0 &&
+                       magic[sizeof kMagic - 1] >= '0' &&
+                       magic[sizeof kMagic - 1] < kMagic[sizeof kMagic - 1];
+    if (older) {
+      throw OlderFormatError("model file has the earlier format " +
+                             std::string(magic, sizeof magic) + ": " + path.string());
+    }
+    throw std::runtime_error("not a Mobile Link intent model of format " +
+                             std::string(kMagic, sizeof kMagic) + ": " + path.string());
   }
   return in;
 }
 
+// Reads the body of the model file at `path` and checks its size and checksum, so that no
+// damaged byte reaches a parser. Throws std::runtime_error otherwise.
+std::string ReadCheckedBody(const std::filesystem::path& path) {
+  auto in = OpenModel(path);
+  const auto size = io::Get<std::uint64_t>(in);
+  const auto checksum = io::Get<std::uint64_t>(in);
+  std::error_code error;
+  const auto file_size = std::filesystem::file_size(path, error);
+  if (error || size > kMaxBodyBytes || file_size != kHeaderBytes + size) {
+    throw std::runtime_error("model file is damaged: its header gives a body of " +
+                             std::to_string(size) + " bytes, the file has " +
+                             std::to_string(file_size - std::min<std::uintmax_t>(
+                                                            file_size, kHeaderBytes)) +
+                             ": " + path.string());
+  }
+  std::string body(size, '\0');
+  if (!in.read(body.data(), static_cast<std::streamsize>(size))) {
+    throw std::runtime_error("model file is truncated: " + path.string());
+  }
+  if (io::Fnv1a64(body) != checksum) {
+    throw std::runtime_error("model file is damaged: the body checksum does not match: " +
+                             path.string());
+  }
+  return body;
+}
+
 }  // namespace
+
+void IntentClassifier::Save(const std::filesystem::path& path) const {
+  CheckModelTarget(path);
+  std::ostringstream out;
+  io::Put<std::uint64_t>(out, data_hash_);
+  io::Put<std::int32_t>(out, static_cast<std::int32_t>(kind_));
+  io::Put<std::uint64_t>(out, labels_.size());
+  for (const auto& label : labels_) {
+    io::PutString(out, label);
+  }
+  io::Put<std::int32_t>(out, out_of_scope_label_);
+  io::Put<float>(out, threshold_);
+  io::Put<float>(out, out_of_scope_threshold_);
+  io::PutVector(out, weights_);
+  io::Put<std::uint64_t>(out, fasttext_.size());
+  io::Put<float>(out, fasttext_power_);
+  for (const auto& model : fasttext_) {
+    model.Write(out);
+  }
+  io::Put<std::uint64_t>(out, linear_.size());
+  for (std::size_t i = 0; i < linear_.size(); ++i) {
+    io::Put<float>(out, linear_scales_[i]);
+    io::Put<double>(out, linear_costs_[i]);
+    linear_[i].Write(out);
+  }
+  io::Put<std::uint8_t>(out, neighbour_ ? 1 : 0);
+  if (neighbour_) {
+    io::Put<float>(out, neighbour_scale_);
+    neighbour_->Write(out);
+  }
+  io::Put<std::uint8_t>(out, embedding_ ? 1 : 0);
+  if (embedding_) {
+    io::Put<float>(out, embedding_scale_);
+    embedding_->Write(out);
+  }
+  WriteModelFile(path, std::move(out).str());
+}
 
 std::optional<std::uint64_t> IntentClassifier::ReadDataHash(const std::filesystem::path& path) {
   try {
     auto in = OpenModel(path);
+    io::Get<std::uint64_t>(in);  // The body size.
+    io::Get<std::uint64_t>(in);  // The body checksum.
     return io::Get<std::uint64_t>(in);
   } catch (const std::runtime_error&) {
     return std::nullopt;
@@ -450,7 +550,9 @@ std::optional<std::uint64_t> IntentClassifier::ReadDataHash(const std::filesyste
 }
 
 IntentClassifier IntentClassifier::Load(const std::filesystem::path& path) {
-  auto in = OpenModel(path);
+  const std::string body = ReadCheckedBody(path);
+  io::MemoryBuffer buffer(body);
+  std::istream in(&buffer);
   IntentClassifier classifier;
   classifier.data_hash_ = io::Get<std::uint64_t>(in);
   const auto kind = io::Get<std::int32_t>(in);
@@ -522,6 +624,9 @@ IntentClassifier IntentClassifier::Load(const std::filesystem::path& path) {
                              " ensemble weights for " + std::to_string(members) +
                              " members: " + path.string());
   }
+  if (in.peek() != std::char_traits<char>::eof()) {
+    throw std::runtime_error("model file has bytes after its last model: " + path.string());
+  }
   return classifier;
 }
 
@@ -529,18 +634,34 @@ IntentClassifier LoadOrTrain(const std::filesystem::path& path,
                              const std::vector<tools::Utterance>& train,
                              const std::vector<tools::Utterance>& calibration,
                              const TrainingOptions& options, bool* retrained) {
+  CheckModelTarget(path);
   const std::uint64_t expected = HashTrainingData(train, calibration, options);
-  if (IntentClassifier::ReadDataHash(path) == expected) {
+  std::error_code error;
+  if (std::filesystem::exists(path, error)) {
     try {
-      auto loaded = IntentClassifier::Load(path);
-      if (retrained != nullptr) {
-        *retrained = false;
+      // The checksum is checked first, so a damaged file whose data hash still matches is
+      // never parsed.
+      const std::string body = ReadCheckedBody(path);
+      std::uint64_t hash = 0;
+      std::memcpy(&hash, body.data(), std::min(body.size(), sizeof hash));
+      if (hash == expected) {
+        auto loaded = IntentClassifier::Load(path);
+        if (retrained != nullptr) {
+          *retrained = false;
+        }
+        return loaded;
       }
-      return loaded;
-    } catch (const std::runtime_error& error) {
+      Logger("nlu")->info("intent model trained on other examples or options, training it again "
+                          "path={}",
+                          path.string());
+    } catch (const OlderFormatError& older) {
+      Logger("nlu")->info("intent model has an earlier format, training it again path={} "
+                          "error=\"{}\"",
+                          path.string(), older.what());
+    } catch (const std::runtime_error& damaged) {
       // The file is derived from the examples, so a damaged one is replaced, not repaired.
       Logger("nlu")->warn("intent model unreadable, training it again path={} error=\"{}\"",
-                          path.string(), error.what());
+                          path.string(), damaged.what());
     }
   }
   auto classifier = IntentClassifier::Train(train, calibration, options);

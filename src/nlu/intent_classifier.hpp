@@ -126,9 +126,12 @@ class IntentClassifier final : public bot::IntentDetector {
   // bot::IntentDetector
   [[nodiscard]] bot::IntentResult Detect(std::string_view text) const override;
 
-  /// Writes the model to `path` through a temporary file and a rename.
+  /// Writes the model to `path` through a temporary file and a rename. Throws
+  /// std::runtime_error when `path` is a directory or special file, and removes the temporary
+  /// file when any step fails.
   void Save(const std::filesystem::path& path) const;
-  /// Reads a model that Save wrote. Throws std::runtime_error for a missing or invalid file.
+  /// Reads a model that Save wrote. Throws std::runtime_error for a missing or special file, a
+  /// body whose size or checksum does not match the header, and an invalid body.
   static IntentClassifier Load(const std::filesystem::path& path);
   /// Reads only the training-data hash from a model file, or nullopt when it cannot.
   static std::optional<std::uint64_t> ReadDataHash(const std::filesystem::path& path);
@@ -188,7 +191,9 @@ class IntentClassifier final : public bot::IntentDetector {
 };
 
 /// Loads the model at `path` when its hash matches the data and options, and otherwise trains,
-/// saves and returns a new one. Sets `*retrained` to whether it trained.
+/// saves and returns a new one. Sets `*retrained` to whether it trained. Throws
+/// std::runtime_error before training when `path` or its temporary file `path.tmp` is a
+/// directory or special file, or when the parent directory is missing.
 IntentClassifier LoadOrTrain(const std::filesystem::path& path,
                              const std::vector<tools::Utterance>& train,
                              const std::vector<tools::Utterance>& calibration,

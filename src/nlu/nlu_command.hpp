@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "mobilelink/nlu/intent_classifier.hpp"
 
@@ -21,6 +22,20 @@ struct NluCommandOptions {
   std::filesystem::path model;       // train only; default beside the data.
   TrainingOptions training;
 };
+
+/// Training, validation and test examples of an `nlu` command.
+struct NluSplits {
+  std::vector<tools::Utterance> train;
+  std::vector<tools::Utterance> calibration;
+  std::vector<tools::Utterance> test;
+};
+
+/// Reads the CLINC150 layout from `data` (train on train + oos_train, calibrate on val +
+/// oos_val, test on test + oos_test), or CSV from `train`, `validation` and `test`. Without a
+/// validation file, a slice of the training data is held out for calibration. Throws
+/// std::invalid_argument, naming the option, for a missing file, a file of the other format,
+/// and `data` combined with a CSV option.
+NluSplits ReadNluSplits(const NluCommandOptions& options, bool need_test);
 
 /// Trains (or keeps an up-to-date saved model) and prints a JSON summary. Returns the exit
 /// code.

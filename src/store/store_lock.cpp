@@ -23,12 +23,22 @@ StoreLock::StoreLock(const std::string& database_path) : path_(StoreLockPath(dat
   // The store creates its directory on open, and the lock comes first, so it creates it here.
   const auto parent = std::filesystem::path(path_).parent_path();
   if (!parent.empty()) {
-    std::filesystem::create_directories(parent);
+    std::error_code error;
+    std::filesystem::create_directories(parent, error);
+    if (error) {
+      throw StoreLockError(fmt::format(
+          "cannot create the store directory {}: {}. Check store.path: each part of it must be "
+          "a directory that this user can write, or a name that can be created",
+          parent.string(), error.message()));
+    }
   }
   fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd_ < 0) {
-    throw StoreLockError(fmt::format("cannot open store lock file {}: {}", path_,
-                                     std::strerror(errno)));
+    throw StoreLockError(fmt::format(
+        "cannot open store lock file {}: {}. The user that runs mobilelink must be able to "
+        "create and write this file: change its owner or permissions, or set store.path to a "
+        "writable directory",
+        path_, std::strerror(errno)));
   }
   if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
     const int error = errno;
@@ -36,8 +46,8 @@ StoreLock::StoreLock(const std::string& database_path) : path_(StoreLockPath(dat
     fd_ = -1;
     if (error == EWOULDBLOCK) {
       throw StoreLockError(fmt::format(
-          "store lock file {} is held: another mobilelink server is running on store {}. Stop "
-          "that server, or give this one a different store.path",
+          "store lock file {} is held: another mobilelink process (a server, or an analytics "
+          "rebuild) uses store {}. Stop that process, or give this one a different store.path",
           path_, database_path));
     }
     throw StoreLockError(fmt::format("locking store lock file {} failed: {}", path_,

@@ -39,5 +39,17 @@ TEST(StoreLock, ReleasedWhenDestroyed) {
   EXPECT_NO_THROW(StoreLock again(database));
 }
 
+TEST(StoreLock, FileInStorePathFails) {
+  const testing::TempDir directory;
+  std::ofstream(directory.Path() / "file") << "";
+  try {
+    const StoreLock lock((directory.Path() / "file" / "store.db").string());
+    FAIL() << "a file as a directory of the store path was accepted";
+  } catch (const StoreLockError& error) {
+    EXPECT_NE(std::string(error.what()).find("Check store.path"), std::string::npos)
+        << error.what();
+  }
+}
+
 }  // namespace
 }  // namespace mobilelink::store

@@ -20,11 +20,16 @@ std::string_view StripBom(std::string_view text) {
   return text;
 }
 
-std::string FormatError(std::size_t line, const std::string& message) {
-  if (line == 0) {
-    return message;
+std::string FormatError(const std::filesystem::path& file, std::size_t line,
+                        const std::string& reason) {
+  std::string message;
+  if (!file.empty()) {
+    message += file.string() + ": ";
   }
-  return "line " + std::to_string(line) + ": " + message;
+  if (line != 0) {
+    message += "line " + std::to_string(line) + ": ";
+  }
+  return message + reason;
 }
 
 // Parses the pair at `index` of one split: ["text", "label"].
@@ -50,6 +55,11 @@ class CsvParser final {
   explicit CsvParser(std::string_view text) : text_(StripBom(text)) {}
 
   std::vector<CsvRow> Parse() {
+    if (text_.starts_with("\xFF\xFE") || text_.starts_with("\xFE\xFF")) {
+      throw DatasetError(1, std::string("the file is UTF-16 (it starts with the byte order mark ") +
+                                (text_[0] == '\xFF' ? "FF FE" : "FE FF") +
+                                "); save it as UTF-8");
+    }
     while (pos_ < text_.size()) {
       ParseRow();
     }
@@ -139,23 +149,99 @@ std::size_t FindColumn(const CsvRow& header, std::string_view name) {
     throw DatasetError(header.line, "header has no '" + std::string(name) +
                                         "' column; expected a header such as text,label");
   }
+  const auto again = std::find(it + 1, header.fields.end(), name);
+  if (again != header.fields.end()) {
+    throw DatasetError(header.line, "header names the '" + std::string(name) +
+                                        "' column twice (columns " +
+                                        std::to_string(it - header.fields.begin() + 1) + " and " +
+                                        std::to_string(again - header.fields.begin() + 1) +
+                                        "); keep one of them");
+  }
   return static_cast<std::size_t>(it - header.fields.begin());
 }
 
+// Reads a whole regular file of at most kMaxDatasetBytes. Special files are rejected before
+// they are opened, because a FIFO blocks and a device such as /dev/zero never ends.
 std::string ReadFile(const std::filesystem::path& path) {
+  std::error_code error;
+  const auto status = std::filesystem::status(path, error);
+  if (!std::filesystem::exists(status)) {
+    throw DatasetError(path, 0, "file not found");
+  }
+  if (!std::filesystem::is_regular_file(status)) {
+    throw DatasetError(path, 0, "the path is " + FileTypeName(status.type()) +
+                                    "; a dataset must be a regular file");
+  }
+  const auto size = std::filesystem::file_size(path, error);
+  if (!error && size > kMaxDatasetBytes) {
+    throw DatasetError(path, 0, "the file has " + std::to_string(size) +
+                                    " bytes, more than the limit of " +
+                                    std::to_string(kMaxDatasetBytes) + "; split it");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    throw DatasetError(0, "cannot open dataset file " + path.string());
+    throw DatasetError(path, 0, "cannot open the file for reading");
   }
   std::ostringstream content;
   content << in.rdbuf();
   return content.str();
 }
 
+bool LooksLikeJson(std::string_view content) {
+  const std::string_view body = StripBom(content);
+  const auto first = body.find_first_not_of(" \t\r\n");
+  return first != std::string_view::npos && body[first] == '{';
+}
+
+enum class Format { kDetect, kCsv, kClincJson };
+
+std::vector<Utterance> ReadDataset(const std::filesystem::path& path,
+                                   const std::vector<std::string>& splits, Format format) {
+  const std::string content = ReadFile(path);
+  const bool json = LooksLikeJson(content);
+  if (format == Format::kCsv && json) {
+    throw DatasetError(path, 0,
+                       "the file is JSON, but CSV with a header such as text,label is expected");
+  }
+  if (format == Format::kClincJson && !json) {
+    throw DatasetError(path, 0,
+                       "the file is not JSON (it does not start with '{'), but the CLINC150 JSON "
+                       "layout is expected");
+  }
+  try {
+    if (json) {
+      return ParseClincJson(StripBom(content), splits.empty() ? DefaultClincSplits() : splits);
+    }
+    return ParseUtteranceCsv(content);
+  } catch (const DatasetError& error) {
+    throw DatasetError(path, error.Line(), error.Reason());
+  }
+}
+
 }  // namespace
 
-DatasetError::DatasetError(std::size_t line, const std::string& message)
-    : std::runtime_error(FormatError(line, message)), line_(line), reason_(message) {}
+std::string FileTypeName(std::filesystem::file_type type) {
+  switch (type) {
+    case std::filesystem::file_type::directory:
+      return "a directory";
+    case std::filesystem::file_type::fifo:
+      return "a FIFO";
+    case std::filesystem::file_type::socket:
+      return "a socket";
+    case std::filesystem::file_type::block:
+    case std::filesystem::file_type::character:
+      return "a device";
+    default:
+      return "not a regular file";
+  }
+}
+
+DatasetError::DatasetError(std::size_t line, const std::string& reason)
+    : DatasetError({}, line, reason) {}
+
+DatasetError::DatasetError(const std::filesystem::path& file, std::size_t line,
+                           const std::string& reason)
+    : std::runtime_error(FormatError(file, line, reason)), line_(line), reason_(reason) {}
 
 const std::vector<std::string>& DefaultClincSplits() {
   static const std::vector<std::string> splits = {"test", "oos_test"};
@@ -237,17 +323,16 @@ std::vector<Utterance> ParseUtteranceCsv(std::string_view text) {
 
 std::vector<Utterance> ReadUtterances(const std::filesystem::path& path,
                                       const std::vector<std::string>& splits) {
-  const std::string content = ReadFile(path);
-  const std::string_view body = StripBom(content);
-  const auto first = body.find_first_not_of(" \t\r\n");
-  try {
-    if (first != std::string_view::npos && body[first] == '{') {
-      return ParseClincJson(body, splits.empty() ? DefaultClincSplits() : splits);
-    }
-    return ParseUtteranceCsv(content);
-  } catch (const DatasetError& error) {
-    throw DatasetError(error.Line(), path.string() + ": " + error.Reason());
-  }
+  return ReadDataset(path, splits, Format::kDetect);
+}
+
+std::vector<Utterance> ReadUtteranceCsv(const std::filesystem::path& path) {
+  return ReadDataset(path, {}, Format::kCsv);
+}
+
+std::vector<Utterance> ReadClincJson(const std::filesystem::path& path,
+                                     const std::vector<std::string>& splits) {
+  return ReadDataset(path, splits, Format::kClincJson);
 }
 
 }  // namespace mobilelink::tools

@@ -2,7 +2,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -10,15 +12,19 @@
 namespace mobilelink::tools {
 namespace {
 
-std::size_t ErrorLine(std::string_view csv) {
+DatasetError ErrorOf(std::string_view csv) {
   try {
     ParseUtteranceCsv(csv);
   } catch (const DatasetError& error) {
-    return error.Line();
+    return error;
   }
   ADD_FAILURE() << "no DatasetError for: " << csv;
-  return 0;
+  return DatasetError(0, "no error");
 }
+
+std::size_t ErrorLine(std::string_view csv) { return ErrorOf(csv).Line(); }
+
+std::string ErrorMessage(std::string_view csv) { return ErrorOf(csv).what(); }
 
 TEST(Csv, ParsesHeaderAndRows) {
   const auto rows = ParseUtteranceCsv("text,label\nhello,greeting\nbye,farewell\n");
@@ -169,6 +175,105 @@ TEST(ReadUtterances, DetectsFormatFromContent) {
   EXPECT_EQ(csv[0].text, "b");
   EXPECT_THROW(ReadUtterances(dir / "missing.csv"), DatasetError);
   std::filesystem::remove_all(dir);
+}
+
+TEST(Csv, NamesUtf16ByteOrderMark) {
+  const std::string little("\xFF\xFEt\0e\0x\0t\0", 10);
+  const std::string big("\xFE\xFF\0t\0e\0x\0t", 10);
+  EXPECT_EQ(ErrorMessage(little),
+            "line 1: the file is UTF-16 (it starts with the byte order mark FF FE); save it as "
+            "UTF-8");
+  EXPECT_EQ(ErrorMessage(big),
+            "line 1: the file is UTF-16 (it starts with the byte order mark FE FF); save it as "
+            "UTF-8");
+}
+
+TEST(Csv, RejectsDuplicateColumn) {
+  EXPECT_EQ(ErrorMessage("text,label,text\na,x,b\n"),
+            "line 1: header names the 'text' column twice (columns 1 and 3); keep one of them");
+  EXPECT_EQ(ErrorLine("id,label,text,label\n1,x,a,y\n"), 1u);
+  // Other columns are not read, so their names may repeat.
+  EXPECT_EQ(ParseUtteranceCsv("id,text,id,label\n1,a,2,x\n").size(), 1u);
+}
+
+class DatasetFiles : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (std::filesystem::temp_directory_path() / "dataset_XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::filesystem::path Write(const std::string& name, const std::string& content) {
+    std::ofstream(dir_ / name, std::ios::binary) << content;
+    return dir_ / name;
+  }
+
+  static std::string Message(const std::function<void()>& read) {
+    try {
+      read();
+    } catch (const DatasetError& error) {
+      return error.what();
+    }
+    ADD_FAILURE() << "no DatasetError";
+    return {};
+  }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(DatasetFiles, MessageStartsWithFileThenLine) {
+  const auto path = Write("c.csv", "text,label\na,x\nb,y,z\n");
+  EXPECT_EQ(Message([&] { ReadUtterances(path); }),
+            path.string() + ": line 3: expected 2 fields as in the header, found 3");
+  const auto json = Write("c.json", "{\"test\":[[\"a\"]]}");
+  EXPECT_EQ(Message([&] { ReadUtterances(json); }),
+            json.string() + ": test[0] is not a [text, label] pair");
+}
+
+TEST_F(DatasetFiles, RejectsDirectoryFifoAndDevice) {
+  EXPECT_EQ(Message([&] { ReadUtterances(dir_); }),
+            dir_.string() + ": the path is a directory; a dataset must be a regular file");
+  const auto fifo = dir_ / "fifo.csv";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  // Opening a FIFO with no writer would block, so an accepted FIFO hangs this test.
+  EXPECT_EQ(Message([&] { ReadUtterances(fifo); }),
+            fifo.string() + ": the path is a FIFO; a dataset must be a regular file");
+  EXPECT_EQ(Message([&] { ReadUtterances("/dev/zero"); }),
+            "/dev/zero: the path is a device; a dataset must be a regular file");
+  EXPECT_EQ(Message([&] { ReadUtterances(dir_ / "missing.csv"); }),
+            (dir_ / "missing.csv").string() + ": file not found");
+}
+
+TEST_F(DatasetFiles, FollowsSymbolicLinkToRegularFile) {
+  const auto target = Write("data.csv", "text,label\na,x\n");
+  std::filesystem::create_symlink(target, dir_ / "link.csv");
+  EXPECT_EQ(ReadUtterances(dir_ / "link.csv").size(), 1u);
+  std::filesystem::create_symlink("/dev/zero", dir_ / "zero.csv");
+  EXPECT_THROW(ReadUtterances(dir_ / "zero.csv"), DatasetError);
+}
+
+TEST_F(DatasetFiles, RejectsFileOverSizeLimit) {
+  const auto path = Write("big.csv", "text,label\na,x\n");
+  std::filesystem::resize_file(path, kMaxDatasetBytes + 1);
+  EXPECT_EQ(Message([&] { ReadUtterances(path); }),
+            path.string() + ": the file has " + std::to_string(kMaxDatasetBytes + 1) +
+                " bytes, more than the limit of " + std::to_string(kMaxDatasetBytes) +
+                "; split it");
+}
+
+TEST_F(DatasetFiles, FormatSpecificReadersRejectOtherFormat) {
+  const auto csv = Write("data.csv", "text,label\na,x\n");
+  const auto json = Write("data.json", "{\"train\":[[\"a\",\"x\"]]}");
+  EXPECT_EQ(ReadUtteranceCsv(csv).size(), 1u);
+  EXPECT_EQ(ReadClincJson(json, {"train"}).size(), 1u);
+  EXPECT_EQ(Message([&] { ReadUtteranceCsv(json); }),
+            json.string() + ": the file is JSON, but CSV with a header such as text,label is "
+                            "expected");
+  EXPECT_EQ(Message([&] { ReadClincJson(csv, {"train"}); }),
+            csv.string() + ": the file is not JSON (it does not start with '{'), but the "
+                           "CLINC150 JSON layout is expected");
 }
 
 }  // namespace

@@ -248,7 +248,7 @@ TEST_F(Process, SecondServerOnStoreChangesNothing) {
 
   EXPECT_NE(error.find("exited during start"), std::string::npos) << error;
   const std::string second_output = ReadFileBytes(second_log);
-  EXPECT_NE(second_output.find("another mobilelink server is running on store"),
+  EXPECT_NE(second_output.find("another mobilelink process (a server, or an analytics rebuild) uses store"),
             std::string::npos)
       << second_output;
   EXPECT_NE(second_output.find(StorePath().string() + ".lock"), std::string::npos)
