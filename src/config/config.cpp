@@ -133,6 +133,7 @@ bot::BotConfig ParseBot(const Node& node) {
   if (!bot.knowledge_base_dir.empty()) {
     CheckReadableDirectory(node.path + ".knowledge_base_dir", bot.knowledge_base_dir);
   }
+  std::set<std::string> rule_names;
   ForEachItem(Child(node, "rules"), [&](const Node& item) {
     CheckKeys(item, {"name", "phrases", "keywords", "answer", "examples"});
     bot::Rule rule{Text(Child(item, "name"), true), TextList(Child(item, "phrases")),
@@ -140,6 +141,18 @@ bot::BotConfig ParseBot(const Node& node) {
                    TextList(Child(item, "examples"))};
     if (rule.phrases.empty() && rule.keywords.empty() && rule.examples.empty()) {
       Fail(item.path, "a rule needs at least one entry in phrases, keywords or examples");
+    }
+    // A message stores its rule's name as its intent, beside the bot's own intents.
+    if (rule.name == bot::kOutOfScopeIntent || rule.name == "handoff" ||
+        rule.name.starts_with("kb:") || rule.name.starts_with("flow:")) {
+      Fail(item.path + ".name", "'" + rule.name +
+                                    "' is an intent the bot sets itself (oos, handoff, kb:<title>, "
+                                    "flow:<name>); "
+                                    "give the rule another name");
+    }
+    if (!rule_names.insert(rule.name).second) {
+      Fail(item.path + ".name",
+           "duplicate rule name '" + rule.name + "'; give each rule its own name");
     }
     bot.rules.push_back(std::move(rule));
   });

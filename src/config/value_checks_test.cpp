@@ -426,6 +426,21 @@ TEST(KbMinScore, RejectsNegativeAndNan) {
   EXPECT_EQ(ErrorOf(MinimalConfig(kSmsInbox, "  kb_min_score: 0\n")), "no error");
 }
 
+TEST(BotRules, ReservedAndDuplicateNamesRejected) {
+  const auto rule = [](const std::string& name) {
+    return "    - name: \"" + name + "\"\n      keywords: [refund]\n      answer: \"Refunds.\"\n";
+  };
+  for (const std::string name : {"oos", "handoff", "kb:Opening hours", "flow:refund"}) {
+    const std::string error = ErrorOf(MinimalConfig(kSmsInbox, "  rules:\n" + rule(name)));
+    EXPECT_TRUE(Contains(error, "bot.rules[0].name: '" + name + "' is an intent the bot sets"))
+        << error;
+  }
+  const std::string duplicate =
+      ErrorOf(MinimalConfig(kSmsInbox, "  rules:\n" + rule("refund") + rule("refund")));
+  EXPECT_TRUE(Contains(duplicate, "bot.rules[1].name: duplicate rule name 'refund'")) << duplicate;
+  EXPECT_EQ(ErrorOf(MinimalConfig(kSmsInbox, "  rules:\n" + rule("refund"))), "no error");
+}
+
 TEST(KnowledgeBase, DuplicateTitleRejected) {
   const std::string article = "    - title: Opening hours\n      body: \"9 to 5.\"\n";
   const std::string error =

@@ -1,8 +1,10 @@
 #include "mobilelink/nlu/nlu_command.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <memory>
+#include <set>
 #include <stdexcept>
 
 #include <CLI/CLI.hpp>
@@ -233,7 +235,8 @@ void AddTrainingOptions(CLI::App& command, NluCommandOptions& options, NamedOpti
   command
       .add_option("--costs", options.training.costs,
                   "Candidate values of each linear model's C, comma-separated, chosen on "
-                  "validation data; without validation data C is --cost (default 1)")
+                  "validation data, or on out-of-fold scores of the training data when there is "
+                  "none and each intent has at least 2 examples; otherwise C is --cost")
       ->delimiter(',')
       ->capture_default_str();
   command
@@ -337,9 +340,56 @@ NluSplits ReadNluSplits(const NluCommandOptions& options, bool need_test) {
   return splits;
 }
 
+std::vector<std::string> DataWarnings(const NluSplits& splits) {
+  std::vector<std::string> warnings;
+  std::set<std::string> trained;
+  for (const auto& example : splits.train) {
+    trained.insert(example.label);
+  }
+  const bool calibrated_out_of_scope =
+      std::any_of(splits.calibration.begin(), splits.calibration.end(),
+                  [](const tools::Utterance& example) { return example.label == kOutOfScope; });
+  if (!trained.contains(std::string(kOutOfScope)) && !calibrated_out_of_scope) {
+    warnings.push_back(fmt::format(
+        "no training or validation example has the label {0}, so the threshold stays 0 and no "
+        "message is answered {0}; add examples labelled {0} to detect messages that fit no "
+        "intent",
+        kOutOfScope));
+  }
+  std::set<std::string> unknown;
+  for (const auto& example : splits.test) {
+    // Out-of-scope test examples count toward recall, which the first warning covers.
+    if (!trained.contains(example.label) && example.label != kOutOfScope) {
+      unknown.insert(example.label);
+    }
+  }
+  if (!unknown.empty()) {
+    std::string names;
+    for (const auto& label : unknown) {
+      names += (names.empty() ? "" : ", ") + label;
+    }
+    warnings.push_back(fmt::format(
+        "{} test label(s) not in the training data, so each of their examples counts as an "
+        "error: {}; check their spelling and case",
+        unknown.size(), names));
+  }
+  return warnings;
+}
+
+namespace {
+
+void LogDataWarnings(const NluSplits& splits) {
+  for (const auto& warning : DataWarnings(splits)) {
+    Logger("nlu")->warn("{}", warning);
+  }
+}
+
+}  // namespace
+
 int RunNluTrain(const NluCommandOptions& options) {
   try {
     const NluSplits splits = ReadNluSplits(options, false);
+    LogDataWarnings(splits);
     const auto path = options.model.empty() ? DefaultModelPath(options) : options.model;
     const auto start = std::chrono::steady_clock::now();
     bool retrained = false;
@@ -367,6 +417,7 @@ int RunNluTrain(const NluCommandOptions& options) {
 int RunNluEval(const NluCommandOptions& options) {
   try {
     const NluSplits splits = ReadNluSplits(options, true);
+    LogDataWarnings(splits);
     const auto start = std::chrono::steady_clock::now();
     const auto classifier =
         IntentClassifier::Train(splits.train, splits.calibration, options.training);

@@ -37,6 +37,11 @@ struct NluSplits {
 /// and `data` combined with a CSV option.
 NluSplits ReadNluSplits(const NluCommandOptions& options, bool need_test);
 
+/// Returns warnings about `splits` that change what the figures mean: no `oos` example in the
+/// training and validation data (so nothing is answered `oos`), and test labels that the
+/// training data lacks (each of their examples counts as an error).
+std::vector<std::string> DataWarnings(const NluSplits& splits);
+
 /// Trains (or keeps an up-to-date saved model) and prints a JSON summary. Returns the exit
 /// code.
 int RunNluTrain(const NluCommandOptions& options);

@@ -158,5 +158,23 @@ TEST_F(NluCommand, DirectoryModelFailsWithoutTemporaryFile) {
   EXPECT_TRUE(std::filesystem::is_empty(options.model));
 }
 
+TEST(DataWarnings, MissingOosAndUnknownTestLabels) {
+  NluSplits splits;
+  splits.train = {{"where is my parcel", "delivery"}, {"i want a refund", "refund"}};
+  splits.test = {{"track it", "delivery"}, {"sing", "OOS"}, {"new card", "card"}, {"hum", "oos"}};
+  const auto warnings = DataWarnings(splits);
+  ASSERT_EQ(warnings.size(), 2u);
+  EXPECT_NE(warnings[0].find("no training or validation example has the label oos"),
+            std::string::npos)
+      << warnings[0];
+  EXPECT_NE(warnings[1].find("2 test label(s) not in the training data"), std::string::npos)
+      << warnings[1];
+  EXPECT_NE(warnings[1].find("OOS, card"), std::string::npos) << warnings[1];
+
+  splits.calibration = {{"play music", "oos"}};
+  splits.test = {{"track it", "delivery"}};
+  EXPECT_TRUE(DataWarnings(splits).empty());
+}
+
 }  // namespace
 }  // namespace mobilelink::nlu
