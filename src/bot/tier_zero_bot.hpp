@@ -43,6 +43,7 @@ struct Article {
 /// | kb_min_score | lowest BM25 score that counts as an answer | score | 2.0 |
 /// | knowledge_base_dir | folder of Markdown articles, imported at start | path | none |
 /// | intent_model | intent model file, trained from the rules' examples when stale | path | none |
+/// | out_of_scope_examples | CSV of messages that fit no rule, all labelled oos | path | none |
 struct BotConfig {
   int handoff_after = 3;
   std::vector<std::string> handoff_phrases;
@@ -50,6 +51,9 @@ struct BotConfig {
   std::string fallback_message;
   double kb_min_score = 2.0;
   std::string intent_model;
+  std::string out_of_scope_examples;
+  // The texts of out_of_scope_examples, read when the config loads.
+  std::vector<std::string> out_of_scope_texts;
   std::string knowledge_base_dir;
   std::vector<Rule> rules;
   std::vector<Article> articles;

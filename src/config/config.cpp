@@ -18,6 +18,7 @@
 #include "mobilelink/config/value_checks.hpp"
 #include "mobilelink/config/web_config.hpp"
 #include "mobilelink/config/yaml_node.hpp"
+#include "mobilelink/tools/dataset.hpp"
 
 namespace mobilelink::config {
 
@@ -106,8 +107,8 @@ core::ComplianceTexts ParseCompliance(const Node& node) {
 
 bot::BotConfig ParseBot(const Node& node) {
   CheckKeys(node, {"handoff_after", "handoff_phrases", "handoff_message", "fallback_message",
-                   "kb_min_score", "intent_model", "rules", "knowledge_base",
-                   "knowledge_base_dir"});
+                   "kb_min_score", "intent_model", "out_of_scope_examples", "rules",
+                   "knowledge_base", "knowledge_base_dir"});
   bot::BotConfig bot;
   bot.handoff_after = Integer(Child(node, "handoff_after"), bot.handoff_after, 1, 100);
   bot.handoff_phrases = Child(node, "handoff_phrases").node.IsDefined()
@@ -127,6 +128,28 @@ bot::BotConfig ParseBot(const Node& node) {
     }
   }
   bot.intent_model = Text(Child(node, "intent_model"), false);
+  bot.out_of_scope_examples = Text(Child(node, "out_of_scope_examples"), false);
+  if (!bot.out_of_scope_examples.empty()) {
+    const std::string key = node.path + ".out_of_scope_examples";
+    if (bot.intent_model.empty()) {
+      Fail(key, "is used only by the intent model: set bot.intent_model, or remove this key");
+    }
+    std::vector<tools::Utterance> rows;
+    try {
+      rows = tools::ReadUtteranceCsv(bot.out_of_scope_examples);
+    } catch (const std::exception& error) {
+      Fail(key, error.what());
+    }
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (rows[i].label != bot::kOutOfScopeIntent) {
+        Fail(key, bot.out_of_scope_examples + ": row " + std::to_string(i + 1) +
+                      " has the label '" + rows[i].label + "'; every label must be " +
+                      std::string(bot::kOutOfScopeIntent) +
+                      ", because a rule's examples belong under the rule");
+      }
+      bot.out_of_scope_texts.push_back(std::move(rows[i].text));
+    }
+  }
   bot.knowledge_base_dir = Text(Child(node, "knowledge_base_dir"), false);
   // The import at start removes every folder article that it does not find, so a folder that
   // cannot be read would remove them all.
@@ -134,6 +157,7 @@ bot::BotConfig ParseBot(const Node& node) {
     CheckReadableDirectory(node.path + ".knowledge_base_dir", bot.knowledge_base_dir);
   }
   std::set<std::string> rule_names;
+  std::map<std::string, std::string> example_rules;  // Example text to its rule's name.
   ForEachItem(Child(node, "rules"), [&](const Node& item) {
     CheckKeys(item, {"name", "phrases", "keywords", "answer", "examples"});
     bot::Rule rule{Text(Child(item, "name"), true), TextList(Child(item, "phrases")),
@@ -149,6 +173,17 @@ bot::BotConfig ParseBot(const Node& node) {
                                     "' is an intent the bot sets itself (oos, handoff, kb:<title>, "
                                     "flow:<name>); "
                                     "give the rule another name");
+    }
+    for (std::size_t i = 0; i < rule.examples.size(); ++i) {
+      const std::string example_key = item.path + ".examples[" + std::to_string(i) + "]";
+      if (rule.examples[i].find_first_not_of(" \t\r\n") == std::string::npos) {
+        Fail(example_key, "an example needs a word; remove the blank entry");
+      }
+      const auto [owner, added] = example_rules.emplace(rule.examples[i], rule.name);
+      if (!added) {
+        Fail(example_key, "the example '" + rule.examples[i] + "' is also an example of rule '" +
+                              owner->second + "'; keep it under one rule");
+      }
     }
     if (!rule_names.insert(rule.name).second) {
       Fail(item.path + ".name",

@@ -441,6 +441,40 @@ TEST(BotRules, ReservedAndDuplicateNamesRejected) {
   EXPECT_EQ(ErrorOf(MinimalConfig(kSmsInbox, "  rules:\n" + rule("refund"))), "no error");
 }
 
+TEST(BotRules, BlankAndRepeatedExamplesRejected) {
+  const std::string blank = ErrorOf(MinimalConfig(
+      kSmsInbox, "  rules:\n    - name: refund\n      examples: [\"refund please\", \"   \"]\n"));
+  EXPECT_TRUE(Contains(blank, "bot.rules[0].examples[1]: an example needs a word")) << blank;
+  const std::string repeated = ErrorOf(MinimalConfig(
+      kSmsInbox, "  rules:\n    - name: refund\n      examples: [\"my money\"]\n"
+                 "    - name: balance\n      examples: [\"my money\"]\n"));
+  EXPECT_TRUE(Contains(repeated, "bot.rules[1].examples[0]: the example 'my money' is also an "
+                                 "example of rule 'refund'"))
+      << repeated;
+}
+
+TEST(OutOfScopeExamples, NeedModelAndOosLabels) {
+  const mobilelink::testing::TempDir dir;
+  const auto csv = dir.Path() / "oos.csv";
+  std::ofstream(csv) << "text,label\nis the earth flat,oos\nwhere is my order,order_status\n";
+  const std::string key = "  out_of_scope_examples: \"" + csv.string() + "\"\n";
+  const std::string no_model = ErrorOf(MinimalConfig(kSmsInbox, key));
+  EXPECT_TRUE(Contains(no_model, "bot.out_of_scope_examples: is used only by the intent model"))
+      << no_model;
+  const std::string model = "  intent_model: \"" + (dir.Path() / "m").string() + "\"\n";
+  const std::string label = ErrorOf(MinimalConfig(kSmsInbox, model + key));
+  EXPECT_TRUE(Contains(label, "row 2 has the label 'order_status'; every label must be oos"))
+      << label;
+  const std::string missing = ErrorOf(MinimalConfig(
+      kSmsInbox, model + "  out_of_scope_examples: \"" + (dir.Path() / "no.csv").string() +
+                     "\"\n"));
+  EXPECT_TRUE(Contains(missing, "bot.out_of_scope_examples: ")) << missing;
+
+  std::ofstream(csv) << "text,label\nis the earth flat,oos\n";
+  const Config config = ParseConfig(MinimalConfig(kSmsInbox, model + key), "test.yaml");
+  EXPECT_EQ(config.bot.out_of_scope_texts, std::vector<std::string>{"is the earth flat"});
+}
+
 TEST(KnowledgeBase, DuplicateTitleRejected) {
   const std::string article = "    - title: Opening hours\n      body: \"9 to 5.\"\n";
   const std::string error =

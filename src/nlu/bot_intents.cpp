@@ -16,6 +16,9 @@ std::vector<tools::Utterance> RuleExamples(const bot::BotConfig& config) {
       examples.push_back({text, rule.name});
     }
   }
+  for (const auto& text : config.out_of_scope_texts) {
+    examples.push_back({text, std::string(kOutOfScope)});
+  }
   return examples;
 }
 
@@ -26,7 +29,9 @@ std::shared_ptr<const bot::IntentDetector> LoadIntentDetector(const bot::BotConf
   const auto examples = RuleExamples(config);
   std::set<std::string> labels;
   for (const auto& example : examples) {
-    labels.insert(example.label);
+    if (example.label != kOutOfScope) {
+      labels.insert(example.label);
+    }
   }
   if (labels.size() < 2) {
     Logger("bot")->warn("intent model disabled path={} reason=\"{}\"", config.intent_model,
@@ -35,6 +40,12 @@ std::shared_ptr<const bot::IntentDetector> LoadIntentDetector(const bot::BotConf
   }
   // Rule examples are few, so all of them train, and the fit runs on out-of-fold predictions
   // of them. The bot's own minimum confidence decides when a detected intent may answer.
+  if (config.out_of_scope_texts.empty()) {
+    Logger("bot")->warn(
+        "intent model has no out-of-scope examples path={}: a message that fits no rule gets the "
+        "nearest rule, and only the confidence of {} stops it. Set bot.out_of_scope_examples",
+        config.intent_model, bot::kDetectorMinConfidence);
+  }
   bool retrained = false;
   try {
     const auto directory = std::filesystem::path(config.intent_model).parent_path();

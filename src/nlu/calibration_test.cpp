@@ -107,15 +107,22 @@ TEST(OutOfFoldFit, SingleExampleIntentKeepsEqualWeights) {
   EXPECT_EQ(model.Threshold(), 0);
 }
 
-TEST(OutOfFoldFit, DemoRuleExamplesAnswerWithoutPhrases) {
-  const testing::TempDir directory;
+// Returns the demo's bot config with the intent model as its only matcher: no phrases,
+// keywords or articles.
+bot::BotConfig DemoModelOnlyConfig(const std::filesystem::path& model) {
   bot::BotConfig config = config::LoadDemoConfig().bot;
-  config.intent_model = (directory.Path() / "demo.intent-model").string();
+  config.intent_model = model.string();
   for (auto& rule : config.rules) {
     rule.phrases.clear();
     rule.keywords.clear();
   }
   config.articles.clear();
+  return config;
+}
+
+TEST(OutOfFoldFit, DemoRuleExamplesAnswerWithoutPhrases) {
+  const testing::TempDir directory;
+  const auto config = DemoModelOnlyConfig(directory.Path() / "demo.intent-model");
   const bot::TierZeroBot bot(config, LoadIntentDetector(config));
   for (const auto& rule : config.rules) {
     for (const auto& text : rule.examples) {
@@ -123,6 +130,51 @@ TEST(OutOfFoldFit, DemoRuleExamplesAnswerWithoutPhrases) {
       EXPECT_EQ(decision.intent, rule.name) << text;
       EXPECT_GE(decision.confidence, bot::kDetectorMinConfidence) << text;
     }
+  }
+}
+
+// CLINC150's oos_test queries, which the demo's out-of-scope examples leave out, reach a rule
+// far less often with those examples than without them.
+TEST(OutOfFoldFit, DemoOutOfScopeExamplesStopUnrelatedMessages) {
+  const testing::TempDir directory;
+  const auto unrelated = tools::ReadUtterances(
+      std::filesystem::path(MOBILELINK_SOURCE_DIR) / "data/clinc150/data_full.json",
+      {"oos_test"});
+  ASSERT_EQ(unrelated.size(), 1000u);
+  const auto answered = [&](const bot::BotConfig& config) {
+    const bot::TierZeroBot bot(config, LoadIntentDetector(config));
+    int count = 0;
+    for (const auto& example : unrelated) {
+      if (bot.Respond({example.text, "", 0, nullptr}).action == bot::BotAction::kAnswer) {
+        count += 1;
+      }
+    }
+    return count;
+  };
+  const auto with_examples = DemoModelOnlyConfig(directory.Path() / "with.intent-model");
+  ASSERT_FALSE(with_examples.out_of_scope_texts.empty());
+  auto without_examples = DemoModelOnlyConfig(directory.Path() / "without.intent-model");
+  without_examples.out_of_scope_texts.clear();
+  // Of 1,000 unrelated queries, 10 reach a rule with the examples and 449 without.
+  EXPECT_LE(answered(with_examples), 50);
+  EXPECT_GE(answered(without_examples), 200);
+}
+
+TEST(OutOfFoldFit, DemoOutOfScopeExamplesKeepParaphrases) {
+  const testing::TempDir directory;
+  const auto config = DemoModelOnlyConfig(directory.Path() / "demo.intent-model");
+  const bot::TierZeroBot bot(config, LoadIntentDetector(config));
+  for (const auto& [text, intent] : std::vector<std::pair<std::string, std::string>>{
+           {"i changed my address", "change_address"},
+           {"my card was stolen", "card_freeze"},
+           {"i would like my money back", "refund_request"}}) {
+    const auto decision = bot.Respond({text, "", 0, nullptr});
+    EXPECT_EQ(decision.action, bot::BotAction::kAnswer) << text;
+    EXPECT_EQ(decision.intent, intent) << text;
+  }
+  for (const std::string text :
+       {"what is the weather tomorrow", "how do i bake bread", "is the earth flat"}) {
+    EXPECT_EQ(bot.Respond({text, "", 0, nullptr}).action, bot::BotAction::kFallback) << text;
   }
 }
 

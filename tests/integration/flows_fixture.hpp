@@ -133,6 +133,8 @@ class Flows : public ServerFixture {
     // no folder articles. The intent model goes to this test's own directory.
     config["bot"].remove("knowledge_base_dir");
     config["bot"]["intent_model"] = (StorePath().parent_path() / "bot.intent-model").string();
+    config["bot"]["out_of_scope_examples"] =
+        MOBILELINK_SOURCE_DIR "/" + demo["bot"]["out_of_scope_examples"].as<std::string>();
     config["flows"] = demo["flows"];
     for (auto flow : config["flows"]) {
       for (auto step : flow["steps"]) {
