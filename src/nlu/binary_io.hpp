@@ -77,8 +77,8 @@ std::vector<T> GetVector(std::istream& in, std::uint64_t max_size) {
   if (const auto* memory = dynamic_cast<const MemoryBuffer*>(in.rdbuf());
       memory != nullptr && size > memory->Remaining() / sizeof(T)) {
     throw std::runtime_error("model file has an array of " + std::to_string(size) +
-                             " elements, longer than the " +
-                             std::to_string(memory->Remaining()) + " bytes left in the body");
+                             " elements, longer than the " + std::to_string(memory->Remaining()) +
+                             " bytes left in the body");
   }
   std::vector<T> values(size);
   if (!in.read(reinterpret_cast<char*>(values.data()),

@@ -97,9 +97,9 @@ void SkipFastTextMatrix(FastTextCursor& cursor, std::int64_t rows, std::int64_t 
   const auto stored_columns = cursor.Get<std::int64_t>();
   if (stored_rows != rows || stored_columns != columns) {
     throw std::runtime_error(std::string("model file has a fastText ") + name + " matrix of " +
-                             std::to_string(stored_rows) + " x " +
-                             std::to_string(stored_columns) + ", expected " +
-                             std::to_string(rows) + " x " + std::to_string(columns));
+                             std::to_string(stored_rows) + " x " + std::to_string(stored_columns) +
+                             ", expected " + std::to_string(rows) + " x " +
+                             std::to_string(columns));
   }
   // rows and columns are positive and below 2^31 here, so the product does not overflow.
   cursor.Skip(static_cast<std::uint64_t>(rows) * static_cast<std::uint64_t>(columns) *
@@ -110,13 +110,14 @@ void SkipFastTextMatrix(FastTextCursor& cursor, std::int64_t rows, std::int64_t 
 // its magic number to its last byte. fastText's loader trusts every count it reads: a large
 // dictionary size makes it allocate without bound, a missing word terminator makes it read
 // past the end without stopping, and a bucket count of 0 divides by zero. So these are
-// checked against each other and against the bytes present before the loader sees them.
+// checked against each other and against the bytes present before the loader reads them.
 void CheckFastTextLayout(std::string_view bytes) {
   FastTextCursor cursor(bytes);
   if (cursor.Get<std::int32_t>() != kFastTextMagic ||
       cursor.Get<std::int32_t>() != kFastTextVersion) {
     throw std::runtime_error("model file does not contain a fastText 0.9.2 model");
   }
+
   // fasttext::Args::save: dim, ws, epoch, minCount, neg, wordNgrams, loss, model, bucket,
   // minn, maxn, lrUpdateRate (each int32) and t (a double).
   const auto dim = cursor.Get<std::int32_t>();
@@ -134,6 +135,7 @@ void CheckFastTextLayout(std::string_view bytes) {
       (hashed && bucket == 0) || min_char_ngram < 0 || max_char_ngram < 0) {
     throw std::runtime_error("model file has invalid fastText arguments");
   }
+
   // fasttext::Dictionary::save: size, nwords, nlabels (int32), ntokens, pruneidx_size (int64),
   // then each entry as a zero-terminated word, an int64 count and an int8 type.
   const auto size = cursor.Get<std::int32_t>();
@@ -159,6 +161,8 @@ void CheckFastTextLayout(std::string_view bytes) {
       throw std::runtime_error("model file has a fastText dictionary entry of the wrong type");
     }
   }
+
+  // A flag for a quantized matrix, then the matrix, for the input and the output matrix.
   if (cursor.Get<std::uint8_t>() != 0) {
     throw std::runtime_error("model file has a quantized fastText input matrix");
   }

@@ -406,29 +406,28 @@ std::filesystem::path ResolveModelPath(const std::filesystem::path& path) {
     }
     resolved = target.is_absolute() ? target : resolved.parent_path() / target;
   }
-  throw std::runtime_error("intent model path " + path.string() +
-                           " is a loop or a chain of more than " +
-                           std::to_string(kMaxSymbolicLinks) +
-                           " symbolic links; point it at a regular file");
+  throw std::runtime_error(
+      "intent model path " + path.string() + " is a loop or a chain of more than " +
+      std::to_string(kMaxSymbolicLinks) + " symbolic links; point it at a regular file");
 }
 
-// Returns how messages name the model path: `path` itself, or the link and its target.
-std::string DescribeModelPath(const std::filesystem::path& given,
+// Returns how messages name the model path: `path` itself, or the requested link and its target.
+std::string DescribeModelPath(const std::filesystem::path& requested,
                               const std::filesystem::path& path) {
-  if (given == path) {
+  if (requested == path) {
     return path.string();
   }
-  return given.string() + " (a symbolic link to " + path.string() + ")";
+  return requested.string() + " (a symbolic link to " + path.string() + ")";
 }
 
-// Checks, before anything is trained, that a model can be written at `path` (the resolved
-// form of `given`): it is a regular file or missing, so that nothing blocks on a FIFO or reads
-// a device without end, and its directory exists.
-void CheckModelTarget(const std::filesystem::path& given, const std::filesystem::path& path) {
+// Checks, before anything is trained, that a model can be written at `path`, the resolved form
+// of `requested`. The path must be a regular file or missing, so that nothing blocks on a FIFO
+// or reads a device without end, and its directory must exist.
+void CheckModelTarget(const std::filesystem::path& requested, const std::filesystem::path& path) {
   std::error_code error;
   const auto status = std::filesystem::status(path, error);
   if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
-    std::string message = "intent model path " + DescribeModelPath(given, path) + " is " +
+    std::string message = "intent model path " + DescribeModelPath(requested, path) + " is " +
                           tools::FileTypeName(status.type());
     if (std::filesystem::is_directory(status)) {
       message += "; name a file in it instead, such as " + (path / "bot.intent-model").string();
@@ -443,7 +442,7 @@ void CheckModelTarget(const std::filesystem::path& given, const std::filesystem:
   }
   if (!std::filesystem::is_directory(parent, error)) {
     throw std::runtime_error("directory " + parent.string() + " of the intent model path " +
-                             DescribeModelPath(given, path) +
+                             DescribeModelPath(requested, path) +
                              " does not exist; create it or choose another path");
   }
 }
@@ -478,8 +477,8 @@ class TemporaryModelFile {
       }
     }
     throw std::runtime_error("failed to find an unused temporary file name for the intent model " +
-                             path.string() + " after " +
-                             std::to_string(kMaxTemporaryNameAttempts) + " attempts");
+                             path.string() + " after " + std::to_string(kMaxTemporaryNameAttempts) +
+                             " attempts");
   }
   TemporaryModelFile(const TemporaryModelFile&) = delete;
   TemporaryModelFile& operator=(const TemporaryModelFile&) = delete;
@@ -648,9 +647,10 @@ void CheckScale(double value, const char* name) {
 
 }  // namespace
 
-void IntentClassifier::Save(const std::filesystem::path& given) const {
-  const std::filesystem::path path = ResolveModelPath(given);
-  CheckModelTarget(given, path);
+void IntentClassifier::Save(const std::filesystem::path& requested) const {
+  const std::filesystem::path path = ResolveModelPath(requested);
+  CheckModelTarget(requested, path);
+
   std::ostringstream out;
   io::Put<std::uint64_t>(out, data_hash_);
   io::Put<std::int32_t>(out, static_cast<std::int32_t>(kind_));
@@ -698,8 +698,8 @@ std::optional<std::uint64_t> IntentClassifier::ReadDataHash(const std::filesyste
   }
 }
 
-IntentClassifier IntentClassifier::Load(const std::filesystem::path& given) {
-  const std::filesystem::path path = ResolveModelPath(given);
+IntentClassifier IntentClassifier::Load(const std::filesystem::path& requested) {
+  const std::filesystem::path path = ResolveModelPath(requested);
   return FromBody(ReadCheckedBody(path), path);
 }
 
@@ -801,12 +801,12 @@ IntentClassifier IntentClassifier::ParseBody(std::string_view body) {
   return classifier;
 }
 
-IntentClassifier LoadOrTrain(const std::filesystem::path& given,
+IntentClassifier LoadOrTrain(const std::filesystem::path& requested,
                              const std::vector<tools::Utterance>& train,
                              const std::vector<tools::Utterance>& calibration,
                              const TrainingOptions& options, bool* retrained) {
-  const std::filesystem::path path = ResolveModelPath(given);
-  CheckModelTarget(given, path);
+  const std::filesystem::path path = ResolveModelPath(requested);
+  CheckModelTarget(requested, path);
   const std::uint64_t expected = HashTrainingData(train, calibration, options);
   std::error_code error;
   if (std::filesystem::exists(path, error)) {

@@ -5,8 +5,8 @@
 #include <atomic>
 #include <csignal>
 #include <cstdint>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -239,10 +239,12 @@ TEST_F(ModelFile, NonFiniteValuesRejected) {
   ASSERT_EQ(stored, static_cast<float>(classifier.Threshold()));
   // The threshold, the oos threshold and the first ensemble weight, after the weight count.
   const std::vector<std::pair<std::size_t, std::string>> fields{
-      {threshold, "threshold"}, {threshold + 4, "oos threshold"}, {threshold + 16, "ensemble weight"}};
+      {threshold, "threshold"},
+      {threshold + 4, "oos threshold"},
+      {threshold + 16, "ensemble weight"}};
   for (const auto& [offset, name] : fields) {
-    for (float value : {std::numeric_limits<float>::quiet_NaN(),
-                        std::numeric_limits<float>::infinity(), -1.0f}) {
+    for (float value :
+         {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity(), -1.0f}) {
       std::string damaged = original;
       std::memcpy(damaged.data() + offset, &value, sizeof value);
       WriteBytes(path_, WithHeaderFixed(damaged));
@@ -467,6 +469,17 @@ TEST_F(ModelFile, SymbolicLinkPathReplacesTarget) {
   EXPECT_EQ(OtherNames(dir_ / "models", {"real.intent-model"}), std::vector<std::string>{});
 }
 
+TEST_F(ModelFile, SymbolicLinkToDirectoryRejected) {
+  std::filesystem::create_directory(dir_ / "models");
+  std::filesystem::create_symlink("models", path_);
+  EXPECT_EQ(RuntimeErrorOf([&] { LoadOrTrain(path_, OneLabel(), {}, SmallOptions()); }),
+            "intent model path " + path_.string() + " (a symbolic link to " +
+                (dir_ / "models").string() +
+                ") is a directory; name a file in it instead, such as " +
+                (dir_ / "models" / "bot.intent-model").string());
+  EXPECT_TRUE(std::filesystem::is_symlink(path_));
+}
+
 TEST_F(ModelFile, SymbolicLinkLoopRejected) {
   std::filesystem::create_symlink("bot.intent-model", path_);
   EXPECT_EQ(RuntimeErrorOf([&] { LoadOrTrain(path_, OneLabel(), {}, SmallOptions()); }),
@@ -514,11 +527,9 @@ TEST_F(ModelFile, UnwritableDirectoryMessage) {
   // Others may enter both directories, so that the user nobody can reach `ro`.
   std::filesystem::permissions(dir_, std::filesystem::perms::others_exec,
                                std::filesystem::perm_options::add);
-  std::filesystem::permissions(directory,
-                               std::filesystem::perms::owner_read |
-                                   std::filesystem::perms::owner_exec |
-                                   std::filesystem::perms::others_read |
-                                   std::filesystem::perms::others_exec);
+  std::filesystem::permissions(
+      directory, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec |
+                     std::filesystem::perms::others_read | std::filesystem::perms::others_exec);
   EXPECT_EXIT(SaveIntoReadOnlyDirectory(classifier, directory), ::testing::ExitedWithCode(0), "");
   EXPECT_EQ(OtherNames(directory, {}), std::vector<std::string>{});
 }
