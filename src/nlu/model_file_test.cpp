@@ -332,6 +332,19 @@ TEST_F(ModelFile, ShortFileNamedInMessage) {
   }
 }
 
+// Names in `directory` other than `keep`.
+std::vector<std::string> OtherNames(const std::filesystem::path& directory,
+                                    const std::vector<std::string>& keep) {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(directory)) {
+    const std::string name = entry.path().filename().string();
+    if (std::find(keep.begin(), keep.end(), name) == keep.end()) {
+      names.push_back(name);
+    }
+  }
+  return names;
+}
+
 // One label only: Train would throw std::invalid_argument, so a std::runtime_error about the
 // path shows that the path was checked before training.
 std::vector<tools::Utterance> OneLabel() { return {{"hello", "greeting"}, {"hi", "greeting"}}; }
@@ -343,10 +356,10 @@ TEST_F(ModelFile, DirectoryPathRejectedBeforeTraining) {
             "intent model path " + target.string() +
                 " is a directory; name a file in it instead, such as " +
                 (target / "bot.intent-model").string());
-  EXPECT_FALSE(std::filesystem::exists(target.string() + ".tmp"));
+  EXPECT_EQ(OtherNames(dir_, {"models"}), std::vector<std::string>{});
   EXPECT_THROW(IntentClassifier::Train(TrainData(), {}, SmallOptions()).Save(target),
                std::runtime_error);
-  EXPECT_FALSE(std::filesystem::exists(target.string() + ".tmp"));
+  EXPECT_EQ(OtherNames(dir_, {"models"}), std::vector<std::string>{});
 }
 
 TEST_F(ModelFile, FifoPathRejectedWithoutOpening) {
@@ -361,19 +374,6 @@ TEST_F(ModelFile, FifoPathRejectedWithoutOpening) {
   std::filesystem::create_symlink("/dev/zero", dir_ / "zero.intent-model");
   EXPECT_THROW(LoadOrTrain(dir_ / "zero.intent-model", OneLabel(), {}, SmallOptions()),
                std::runtime_error);
-}
-
-// Names in `directory` other than `keep`.
-std::vector<std::string> OtherNames(const std::filesystem::path& directory,
-                                    const std::vector<std::string>& keep) {
-  std::vector<std::string> names;
-  for (const auto& entry : std::filesystem::directory_iterator(directory)) {
-    const std::string name = entry.path().filename().string();
-    if (std::find(keep.begin(), keep.end(), name) == keep.end()) {
-      names.push_back(name);
-    }
-  }
-  return names;
 }
 
 TEST_F(ModelFile, OldTemporaryNameLeftAlone) {
