@@ -4,6 +4,7 @@
 // NOTE: a model file moves only between machines of the same byte order (x86-64 and ARM64 are
 // both little-endian). Nothing in the file records the order.
 
+#include <cstddef>
 #include <cstdint>
 #include <istream>
 #include <ostream>
@@ -37,6 +38,9 @@ class MemoryBuffer final : public std::streambuf {
     char* begin = const_cast<char*>(bytes.data());
     setg(begin, begin, begin + bytes.size());
   }
+
+  /// Bytes not read yet.
+  [[nodiscard]] std::size_t Remaining() const { return static_cast<std::size_t>(egptr() - gptr()); }
 };
 
 template <typename T>
@@ -62,12 +66,19 @@ void PutVector(std::ostream& out, const std::vector<T>& values) {
             static_cast<std::streamsize>(values.size() * sizeof(T)));
 }
 
-// `max_size` guards against allocating from a corrupt length.
+// `max_size` guards against allocating from a corrupt length. Over a MemoryBuffer, a length
+// longer than the unread bytes is rejected before anything is allocated too.
 template <typename T>
 std::vector<T> GetVector(std::istream& in, std::uint64_t max_size) {
   const auto size = Get<std::uint64_t>(in);
   if (size > max_size) {
     throw std::runtime_error("model file has an invalid array length");
+  }
+  if (const auto* memory = dynamic_cast<const MemoryBuffer*>(in.rdbuf());
+      memory != nullptr && size > memory->Remaining() / sizeof(T)) {
+    throw std::runtime_error("model file has an array of " + std::to_string(size) +
+                             " elements, longer than the " + std::to_string(memory->Remaining()) +
+                             " bytes left in the body");
   }
   std::vector<T> values(size);
   if (!in.read(reinterpret_cast<char*>(values.data()),

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <fasttext/fasttext.h>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +11,7 @@
 #include <set>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 #include <unistd.h>
 
 #include "mobilelink/nlu/binary_io.hpp"
@@ -50,6 +52,129 @@ class TemporaryFile {
  private:
   std::string path_;
 };
+
+// Reads fixed-size values from the bytes of a fastText model and throws std::runtime_error
+// when they run out.
+class FastTextCursor {
+ public:
+  explicit FastTextCursor(std::string_view bytes) : bytes_(bytes) {}
+
+  template <typename T>
+  T Get() {
+    T value{};
+    Skip(sizeof(T));
+    std::memcpy(&value, bytes_.data() + offset_ - sizeof(T), sizeof(T));
+    return value;
+  }
+
+  void Skip(std::uint64_t count) {
+    if (count > Remaining()) {
+      throw std::runtime_error("model file has a fastText model that ends early");
+    }
+    offset_ += static_cast<std::size_t>(count);
+  }
+
+  // Skips a zero-terminated word.
+  void SkipWord() {
+    const std::size_t end = bytes_.find('\0', offset_);
+    if (end == std::string_view::npos) {
+      throw std::runtime_error("model file has a fastText word without its terminator");
+    }
+    offset_ = end + 1;
+  }
+
+  [[nodiscard]] std::uint64_t Remaining() const { return bytes_.size() - offset_; }
+
+ private:
+  std::string_view bytes_;
+  std::size_t offset_ = 0;
+};
+
+// Skips a dense matrix of `rows` x `columns` floats, checking its stored shape.
+void SkipFastTextMatrix(FastTextCursor& cursor, std::int64_t rows, std::int64_t columns,
+                        const char* name) {
+  const auto stored_rows = cursor.Get<std::int64_t>();
+  const auto stored_columns = cursor.Get<std::int64_t>();
+  if (stored_rows != rows || stored_columns != columns) {
+    throw std::runtime_error(std::string("model file has a fastText ") + name + " matrix of " +
+                             std::to_string(stored_rows) + " x " + std::to_string(stored_columns) +
+                             ", expected " + std::to_string(rows) + " x " +
+                             std::to_string(columns));
+  }
+  // rows and columns are positive and below 2^31 here, so the product does not overflow.
+  cursor.Skip(static_cast<std::uint64_t>(rows) * static_cast<std::uint64_t>(columns) *
+              sizeof(float));
+}
+
+// Checks the layout of a supervised, unquantized fastText 0.9.2 model as Train saves it, from
+// its magic number to its last byte. fastText's loader trusts every count it reads: a large
+// dictionary size makes it allocate without bound, a missing word terminator makes it read
+// past the end without stopping, and a bucket count of 0 divides by zero. So these are
+// checked against each other and against the bytes present before the loader reads them.
+void CheckFastTextLayout(std::string_view bytes) {
+  FastTextCursor cursor(bytes);
+  if (cursor.Get<std::int32_t>() != kFastTextMagic ||
+      cursor.Get<std::int32_t>() != kFastTextVersion) {
+    throw std::runtime_error("model file does not contain a fastText 0.9.2 model");
+  }
+
+  // fasttext::Args::save: dim, ws, epoch, minCount, neg, wordNgrams, loss, model, bucket,
+  // minn, maxn, lrUpdateRate (each int32) and t (a double).
+  const auto dim = cursor.Get<std::int32_t>();
+  cursor.Skip(4 * sizeof(std::int32_t));
+  const auto word_ngrams = cursor.Get<std::int32_t>();
+  const auto loss = cursor.Get<std::int32_t>();
+  const auto model = cursor.Get<std::int32_t>();
+  const auto bucket = cursor.Get<std::int32_t>();
+  const auto min_char_ngram = cursor.Get<std::int32_t>();
+  const auto max_char_ngram = cursor.Get<std::int32_t>();
+  cursor.Skip(sizeof(std::int32_t) + sizeof(double));
+  const bool hashed = max_char_ngram > 0 || word_ngrams > 1;
+  if (dim <= 0 || loss != static_cast<std::int32_t>(fasttext::loss_name::softmax) ||
+      model != static_cast<std::int32_t>(fasttext::model_name::sup) || bucket < 0 ||
+      (hashed && bucket == 0) || min_char_ngram < 0 || max_char_ngram < 0) {
+    throw std::runtime_error("model file has invalid fastText arguments");
+  }
+
+  // fasttext::Dictionary::save: size, nwords, nlabels (int32), ntokens, pruneidx_size (int64),
+  // then each entry as a zero-terminated word, an int64 count and an int8 type.
+  const auto size = cursor.Get<std::int32_t>();
+  const auto words = cursor.Get<std::int32_t>();
+  const auto labels = cursor.Get<std::int32_t>();
+  cursor.Get<std::int64_t>();
+  const auto pruned_size = cursor.Get<std::int64_t>();
+  // Each entry takes at least 10 bytes, so a size beyond the rest of the bytes is damage.
+  constexpr std::uint64_t kMinEntryBytes = 1 + sizeof(std::int64_t) + sizeof(std::int8_t);
+  if (size < 0 || words < 0 || labels <= 0 || std::int64_t{words} + labels != size ||
+      static_cast<std::uint64_t>(size) > cursor.Remaining() / kMinEntryBytes) {
+    throw std::runtime_error("model file has an invalid fastText dictionary size");
+  }
+  // -1: not pruned. Only quantized models are pruned, and Train never quantizes.
+  if (pruned_size != -1) {
+    throw std::runtime_error("model file has a pruned fastText dictionary");
+  }
+  for (std::int32_t i = 0; i < size; ++i) {
+    cursor.SkipWord();
+    cursor.Skip(sizeof(std::int64_t));
+    const auto type = cursor.Get<std::int8_t>();
+    if (type != (i < words ? 0 : 1)) {
+      throw std::runtime_error("model file has a fastText dictionary entry of the wrong type");
+    }
+  }
+
+  // A flag for a quantized matrix, then the matrix, for the input and the output matrix.
+  if (cursor.Get<std::uint8_t>() != 0) {
+    throw std::runtime_error("model file has a quantized fastText input matrix");
+  }
+  SkipFastTextMatrix(cursor, std::int64_t{words} + bucket, dim, "input");
+  if (cursor.Get<std::uint8_t>() != 0) {
+    throw std::runtime_error("model file has a quantized fastText output matrix");
+  }
+  SkipFastTextMatrix(cursor, labels, dim, "output");
+  if (cursor.Remaining() != 0) {
+    throw std::runtime_error("model file has bytes after its fastText model");
+  }
+}
 
 fasttext::Args SupervisedArgs(const FastTextOptions& options, int seed) {
   // fasttext::Args() contains the skip-gram defaults. These are what "supervised" sets, plus ours.
@@ -213,11 +338,11 @@ void FastTextModel::Write(std::ostream& out) const {
 }
 
 FastTextModel FastTextModel::Read(std::istream& in, int label_count) {
-  std::istringstream bytes(io::GetString(in, kMaxModelBytes));
-  if (io::Get<std::int32_t>(bytes) != kFastTextMagic ||
-      io::Get<std::int32_t>(bytes) != kFastTextVersion) {
-    throw std::runtime_error("model file does not contain a fastText 0.9.2 model");
-  }
+  const std::string model_bytes = io::GetString(in, kMaxModelBytes);
+  CheckFastTextLayout(model_bytes);
+  std::istringstream bytes(model_bytes);
+  io::Get<std::int32_t>(bytes);  // The magic number and version, checked above.
+  io::Get<std::int32_t>(bytes);
   FastTextModel model;
   model.fasttext_ = std::make_unique<fasttext::FastText>();
   model.fasttext_->loadModel(bytes);

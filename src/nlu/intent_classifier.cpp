@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <fcntl.h>
 #include <fstream>
 #include <limits>
 #include <map>
@@ -10,6 +11,8 @@
 #include <set>
 #include <sstream>
 #include <stdexcept>
+#include <system_error>
+#include <unistd.h>
 
 #include "mobilelink/common/log.hpp"
 #include "mobilelink/nlu/binary_io.hpp"
@@ -378,63 +381,182 @@ bot::IntentResult IntentClassifier::Detect(std::string_view text) const {
 
 namespace {
 
-// Throws when `path` exists (after following symbolic links) but is not a regular file, so
-// that nothing blocks on a FIFO or reads a device without end. `role` names the path in the
-// message.
-void CheckRegularOrMissing(const std::filesystem::path& path, const std::string& role) {
-  std::error_code error;
-  const auto status = std::filesystem::status(path, error);
-  if (!std::filesystem::exists(status) || std::filesystem::is_regular_file(status)) {
-    return;
+// Linux's limit on symbolic links followed in one path lookup (MAXSYMLINKS).
+constexpr int kMaxSymbolicLinks = 40;
+// Attempts at a fresh temporary name before Save gives up. Each name has 36^8 values, so a
+// second attempt is already rare.
+constexpr int kMaxTemporaryNameAttempts = 100;
+
+std::string ErrnoMessage(int error) { return std::system_category().message(error); }
+
+// Returns `path` with the symbolic links of its last component followed, so that a save
+// replaces the link's target and leaves the link in place. A dangling link resolves to its
+// missing target. Throws std::runtime_error for a loop or an unreadable link.
+std::filesystem::path ResolveModelPath(const std::filesystem::path& path) {
+  std::filesystem::path resolved = path;
+  for (int links = 0; links <= kMaxSymbolicLinks; ++links) {
+    std::error_code error;
+    if (!std::filesystem::is_symlink(std::filesystem::symlink_status(resolved, error))) {
+      return resolved;
+    }
+    const auto target = std::filesystem::read_symlink(resolved, error);
+    if (error) {
+      throw std::runtime_error("failed to read the symbolic link " + resolved.string() +
+                               " of the intent model path: " + error.message());
+    }
+    resolved = target.is_absolute() ? target : resolved.parent_path() / target;
   }
-  std::string message = role + " " + path.string() + " is " + tools::FileTypeName(status.type());
-  if (std::filesystem::is_directory(status)) {
-    message += "; name a file in it instead, such as " + (path / "bot.intent-model").string();
-  } else {
-    message += "; name a regular file or a path that does not exist yet";
-  }
-  throw std::runtime_error(message);
+  throw std::runtime_error(
+      "intent model path " + path.string() + " is a loop or a chain of more than " +
+      std::to_string(kMaxSymbolicLinks) + " symbolic links; point it at a regular file");
 }
 
-// Checks, before anything is trained, that a model can be written at `path`: the path and its
-// temporary file are regular files or missing, and the parent directory exists.
-void CheckModelTarget(const std::filesystem::path& path) {
-  CheckRegularOrMissing(path, "intent model path");
-  CheckRegularOrMissing(path.string() + ".tmp", "temporary file of the intent model");
+// Returns how messages name the model path: `path` itself, or the requested link and its target.
+std::string DescribeModelPath(const std::filesystem::path& requested,
+                              const std::filesystem::path& path) {
+  if (requested == path) {
+    return path.string();
+  }
+  return requested.string() + " (a symbolic link to " + path.string() + ")";
+}
+
+// Checks, before anything is trained, that a model can be written at `path`, the resolved form
+// of `requested`. The path must be a regular file or missing, so that nothing blocks on a FIFO
+// or reads a device without end, and its directory must exist.
+void CheckModelTarget(const std::filesystem::path& requested, const std::filesystem::path& path) {
+  std::error_code error;
+  const auto status = std::filesystem::status(path, error);
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    std::string message = "intent model path " + DescribeModelPath(requested, path) + " is " +
+                          tools::FileTypeName(status.type());
+    if (std::filesystem::is_directory(status)) {
+      message += "; name a file in it instead, such as " + (path / "bot.intent-model").string();
+    } else {
+      message += "; name a regular file or a path that does not exist yet";
+    }
+    throw std::runtime_error(message);
+  }
   std::filesystem::path parent = path.parent_path();
   if (parent.empty()) {
     parent = ".";
   }
-  std::error_code error;
   if (!std::filesystem::is_directory(parent, error)) {
     throw std::runtime_error("directory " + parent.string() + " of the intent model path " +
-                             path.string() + " does not exist; create it or choose another path");
+                             DescribeModelPath(requested, path) +
+                             " does not exist; create it or choose another path");
   }
 }
 
-// Writes the header and `body` to `path` through a temporary file and a rename. The temporary
-// file is removed when any step fails.
-void WriteModelFile(const std::filesystem::path& path, const std::string& body) {
-  const std::filesystem::path temporary = path.string() + ".tmp";
-  try {
-    {
-      std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-      if (!out) {
-        throw std::runtime_error("failed to open " + temporary.string() + " for writing");
+// A new temporary file next to the model, removed on destruction unless committed.
+class TemporaryModelFile {
+ public:
+  // Creates `PATH.tmp-XXXXXX` with a random suffix. O_EXCL and O_NOFOLLOW make the creation
+  // fail rather than reuse an existing file or follow a link planted under that name, so
+  // concurrent writers each get a file of their own.
+  explicit TemporaryModelFile(const std::filesystem::path& path) {
+    static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+    thread_local std::mt19937_64 random(std::random_device{}());
+    for (int attempt = 0; attempt < kMaxTemporaryNameAttempts; ++attempt) {
+      std::string name = path.filename().string() + ".tmp-";
+      for (int i = 0; i < 6; ++i) {
+        name += kAlphabet[random() % (sizeof kAlphabet - 1)];
       }
-      out.write(kMagic, sizeof kMagic);
-      io::Put<std::uint64_t>(out, body.size());
-      io::Put<std::uint64_t>(out, io::Fnv1a64(body));
-      out.write(body.data(), static_cast<std::streamsize>(body.size()));
-      if (!out.flush()) {
-        throw std::runtime_error("failed to write " + temporary.string());
+      path_ = path.parent_path() / name;
+      fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+      if (fd_ >= 0) {
+        return;
+      }
+      const int error = errno;
+      if (error != EEXIST) {
+        const std::filesystem::path directory =
+            path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
+        throw std::runtime_error("failed to create a temporary file in " + directory.string() +
+                                 " for the intent model " + path.string() + ": " +
+                                 ErrnoMessage(error) +
+                                 "; make the directory writable or choose another path");
       }
     }
-    std::filesystem::rename(temporary, path);
-  } catch (...) {
-    std::error_code ignored;
-    std::filesystem::remove(temporary, ignored);
-    throw;
+    throw std::runtime_error("failed to find an unused temporary file name for the intent model " +
+                             path.string() + " after " + std::to_string(kMaxTemporaryNameAttempts) +
+                             " attempts");
+  }
+  TemporaryModelFile(const TemporaryModelFile&) = delete;
+  TemporaryModelFile& operator=(const TemporaryModelFile&) = delete;
+  ~TemporaryModelFile() {
+    if (fd_ >= 0) {
+      ::close(fd_);
+    }
+    if (!committed_) {
+      ::unlink(path_.c_str());
+    }
+  }
+
+  // Writes all of `bytes`, retrying short writes.
+  void Write(std::string_view bytes) {
+    while (!bytes.empty()) {
+      const ssize_t written = ::write(fd_, bytes.data(), bytes.size());
+      const int error = errno;
+      if (written < 0 && error == EINTR) {
+        continue;
+      }
+      if (written < 0) {
+        Fail("failed to write " + path_.string(), error);
+      }
+      bytes.remove_prefix(static_cast<std::size_t>(written));
+    }
+  }
+
+  // Flushes the file to disk, closes it and renames it over `target`.
+  void Commit(const std::filesystem::path& target) {
+    if (::fsync(fd_) != 0) {
+      const int error = errno;
+      Fail("failed to flush " + path_.string() + " to disk", error);
+    }
+    const int fd = fd_;
+    fd_ = -1;
+    if (::close(fd) != 0) {
+      const int error = errno;
+      Fail("failed to write " + path_.string(), error);
+    }
+    if (::rename(path_.c_str(), target.c_str()) != 0) {
+      const int error = errno;
+      Fail("failed to rename " + path_.string() + " to " + target.string(), error);
+    }
+    committed_ = true;
+  }
+
+ private:
+  // `error` is the errno of the failed call, read before `what` was built.
+  [[noreturn]] static void Fail(const std::string& what, int error) {
+    throw std::runtime_error(what + ": " + ErrnoMessage(error) +
+                             "; free disk space, make the directory writable or choose "
+                             "another path");
+  }
+
+  std::filesystem::path path_;
+  int fd_ = -1;
+  bool committed_ = false;
+};
+
+// Writes the header and `body` to a new temporary file, flushes it to disk and renames it over
+// `path`, so that a reader sees the old model or the new one and never a part. The last of
+// concurrent writers wins. The temporary file is removed when any step fails.
+void WriteModelFile(const std::filesystem::path& path, const std::string& body) {
+  std::ostringstream header;
+  header.write(kMagic, sizeof kMagic);
+  io::Put<std::uint64_t>(header, body.size());
+  io::Put<std::uint64_t>(header, io::Fnv1a64(body));
+  TemporaryModelFile temporary(path);
+  temporary.Write(header.str());
+  temporary.Write(body);
+  temporary.Commit(path);
+  // The rename is durable once the directory reaches the disk. A failure here is not
+  // reported, because the new model is in place and only a power loss could undo it.
+  std::filesystem::path directory = path.parent_path().empty() ? "." : path.parent_path();
+  const int directory_fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (directory_fd >= 0) {
+    ::fsync(directory_fd);
+    ::close(directory_fd);
   }
 }
 
@@ -444,18 +566,24 @@ class OlderFormatError final : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-std::ifstream OpenModel(const std::filesystem::path& path) {
+// Opens the model file at `path`, checks its format tag and sets `file_size` to the size of
+// the open file, so that a concurrent rename cannot pair the size of one file with another.
+std::ifstream OpenModel(const std::filesystem::path& path, std::uint64_t& file_size) {
   std::error_code error;
   if (!std::filesystem::is_regular_file(path, error)) {
     throw std::runtime_error("model file not found or not a regular file: " + path.string());
   }
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) {
     throw std::runtime_error("failed to open model file: " + path.string());
   }
+  file_size = static_cast<std::uint64_t>(in.tellg());
+  in.seekg(0);
   char magic[sizeof kMagic] = {};
-  if (!in.read(magic, sizeof magic)) {
-    throw std::runtime_error("model file is truncated: " + path.string());
+  if (file_size < sizeof magic || !in.read(magic, sizeof magic)) {
+    throw std::runtime_error("model file is truncated: it has " + std::to_string(file_size) +
+                             " bytes, and the header alone has " + std::to_string(kHeaderBytes) +
+                             ": " + path.string());
   }
   if (std::memcmp(magic, kMagic, sizeof kMagic) != 0) {
     // Tags MLNLU000 to MLNLU005 are earlier formats, and anything else is damage or another
@@ -470,23 +598,25 @@ std::ifstream OpenModel(const std::filesystem::path& path) {
     throw std::runtime_error("not a Mobile Link intent model of format " +
                              std::string(kMagic, sizeof kMagic) + ": " + path.string());
   }
+  if (file_size < kHeaderBytes) {
+    throw std::runtime_error("model file is truncated: it has " + std::to_string(file_size) +
+                             " bytes, and the header alone has " + std::to_string(kHeaderBytes) +
+                             ": " + path.string());
+  }
   return in;
 }
 
 // Reads the body of the model file at `path` and checks its size and checksum, so that no
 // damaged byte reaches a parser. Throws std::runtime_error otherwise.
 std::string ReadCheckedBody(const std::filesystem::path& path) {
-  auto in = OpenModel(path);
+  std::uint64_t file_size = 0;
+  auto in = OpenModel(path, file_size);
   const auto size = io::Get<std::uint64_t>(in);
   const auto checksum = io::Get<std::uint64_t>(in);
-  std::error_code error;
-  const auto file_size = std::filesystem::file_size(path, error);
-  if (error || size > kMaxBodyBytes || file_size != kHeaderBytes + size) {
+  if (size > kMaxBodyBytes || file_size != kHeaderBytes + size) {
     throw std::runtime_error("model file is damaged: its header gives a body of " +
                              std::to_string(size) + " bytes, the file has " +
-                             std::to_string(file_size - std::min<std::uintmax_t>(
-                                                            file_size, kHeaderBytes)) +
-                             ": " + path.string());
+                             std::to_string(file_size - kHeaderBytes) + ": " + path.string());
   }
   std::string body(size, '\0');
   if (!in.read(body.data(), static_cast<std::streamsize>(size))) {
@@ -499,10 +629,28 @@ std::string ReadCheckedBody(const std::filesystem::path& path) {
   return body;
 }
 
+// Fails unless `value` is finite and not negative, as a threshold or weight must be.
+void CheckNonNegative(double value, const char* name) {
+  if (!std::isfinite(value) || value < 0) {
+    throw std::runtime_error(std::string("model file has an invalid ") + name + " " +
+                             std::to_string(value));
+  }
+}
+
+// Fails unless `value` is finite and positive, as a softmax scale, power or C must be.
+void CheckScale(double value, const char* name) {
+  if (!std::isfinite(value) || value <= 0) {
+    throw std::runtime_error(std::string("model file has an invalid ") + name + " " +
+                             std::to_string(value));
+  }
+}
+
 }  // namespace
 
-void IntentClassifier::Save(const std::filesystem::path& path) const {
-  CheckModelTarget(path);
+void IntentClassifier::Save(const std::filesystem::path& requested) const {
+  const std::filesystem::path path = ResolveModelPath(requested);
+  CheckModelTarget(requested, path);
+
   std::ostringstream out;
   io::Put<std::uint64_t>(out, data_hash_);
   io::Put<std::int32_t>(out, static_cast<std::int32_t>(kind_));
@@ -540,7 +688,8 @@ void IntentClassifier::Save(const std::filesystem::path& path) const {
 
 std::optional<std::uint64_t> IntentClassifier::ReadDataHash(const std::filesystem::path& path) {
   try {
-    auto in = OpenModel(path);
+    std::uint64_t file_size = 0;
+    auto in = OpenModel(ResolveModelPath(path), file_size);
     io::Get<std::uint64_t>(in);  // The body size.
     io::Get<std::uint64_t>(in);  // The body checksum.
     return io::Get<std::uint64_t>(in);
@@ -549,20 +698,38 @@ std::optional<std::uint64_t> IntentClassifier::ReadDataHash(const std::filesyste
   }
 }
 
-IntentClassifier IntentClassifier::Load(const std::filesystem::path& path) {
-  const std::string body = ReadCheckedBody(path);
+IntentClassifier IntentClassifier::Load(const std::filesystem::path& requested) {
+  const std::filesystem::path path = ResolveModelPath(requested);
+  return FromBody(ReadCheckedBody(path), path);
+}
+
+IntentClassifier IntentClassifier::FromBody(std::string_view body,
+                                            const std::filesystem::path& path) {
+  try {
+    return ParseBody(body);
+  } catch (const std::runtime_error& error) {
+    throw std::runtime_error(std::string(error.what()) + ": " + path.string());
+  } catch (const std::exception& error) {
+    // fastText's loader and the standard library throw others, such as std::bad_alloc or
+    // std::out_of_range, on a body that passed the checks above.
+    throw std::runtime_error(std::string("model file cannot be parsed (") + error.what() +
+                             "): " + path.string());
+  }
+}
+
+IntentClassifier IntentClassifier::ParseBody(std::string_view body) {
   io::MemoryBuffer buffer(body);
   std::istream in(&buffer);
   IntentClassifier classifier;
   classifier.data_hash_ = io::Get<std::uint64_t>(in);
   const auto kind = io::Get<std::int32_t>(in);
   if (kind < 0 || kind > static_cast<std::int32_t>(ModelKind::kEnsemble)) {
-    throw std::runtime_error("model file has an invalid model kind: " + path.string());
+    throw std::runtime_error("model file has an invalid model kind");
   }
   classifier.kind_ = static_cast<ModelKind>(kind);
   const auto label_count = io::Get<std::uint64_t>(in);
   if (label_count < 2 || label_count > kMaxLabels) {
-    throw std::runtime_error("model file has an invalid label count: " + path.string());
+    throw std::runtime_error("model file has an invalid label count");
   }
   for (std::uint64_t i = 0; i < label_count; ++i) {
     classifier.labels_.push_back(io::GetString(in, kMaxLabelBytes));
@@ -570,82 +737,88 @@ IntentClassifier IntentClassifier::Load(const std::filesystem::path& path) {
   classifier.out_of_scope_label_ = io::Get<std::int32_t>(in);
   if (classifier.out_of_scope_label_ < -1 ||
       classifier.out_of_scope_label_ >= static_cast<std::int32_t>(label_count)) {
-    throw std::runtime_error("model file has an invalid oos label index: " + path.string());
+    throw std::runtime_error("model file has an invalid oos label index");
   }
   classifier.threshold_ = io::Get<float>(in);
+  CheckNonNegative(classifier.threshold_, "threshold");
   classifier.out_of_scope_threshold_ = io::Get<float>(in);
+  CheckNonNegative(classifier.out_of_scope_threshold_, "oos threshold");
   classifier.weights_ = io::GetVector<float>(in, kMaxMembers);
+  for (float weight : classifier.weights_) {
+    CheckNonNegative(weight, "ensemble weight");
+  }
   const auto fasttext_count = io::Get<std::uint64_t>(in);
   if (fasttext_count > kMaxMembers) {
-    throw std::runtime_error("model file has an invalid fastText model count: " + path.string());
+    throw std::runtime_error("model file has an invalid fastText model count");
   }
   classifier.fasttext_power_ = io::Get<float>(in);
-  if (!(classifier.fasttext_power_ > 0)) {
-    throw std::runtime_error("model file has an invalid fastText power: " + path.string());
-  }
+  CheckScale(classifier.fasttext_power_, "fastText power");
   for (std::uint64_t i = 0; i < fasttext_count; ++i) {
     classifier.fasttext_.push_back(FastTextModel::Read(in, static_cast<int>(label_count)));
   }
   const auto linear_count = io::Get<std::uint64_t>(in);
   if (linear_count > kMaxMembers) {
-    throw std::runtime_error("model file has an invalid linear model count: " + path.string());
+    throw std::runtime_error("model file has an invalid linear model count");
   }
   for (std::uint64_t i = 0; i < linear_count; ++i) {
     classifier.linear_scales_.push_back(io::Get<float>(in));
+    CheckScale(classifier.linear_scales_.back(), "linear model scale");
     classifier.linear_costs_.push_back(io::Get<double>(in));
+    CheckScale(classifier.linear_costs_.back(), "linear model C");
     classifier.linear_.push_back(LinearModel::Read(in));
     if (classifier.linear_.back().LabelCount() != static_cast<int>(label_count)) {
-      throw std::runtime_error("model file has a linear model for other labels: " + path.string());
+      throw std::runtime_error("model file has a linear model for other labels");
     }
   }
   if (io::Get<std::uint8_t>(in) != 0) {
     classifier.neighbour_scale_ = io::Get<float>(in);
+    CheckScale(classifier.neighbour_scale_, "neighbour model scale");
     classifier.neighbour_ = NeighbourModel::Read(in);
     if (classifier.neighbour_->LabelCount() != static_cast<int>(label_count)) {
-      throw std::runtime_error("model file has a neighbour model for other labels: " +
-                               path.string());
+      throw std::runtime_error("model file has a neighbour model for other labels");
     }
   }
   if (io::Get<std::uint8_t>(in) != 0) {
     classifier.embedding_scale_ = io::Get<float>(in);
+    CheckScale(classifier.embedding_scale_, "embedding model scale");
     classifier.embedding_ = EmbeddingModel::Read(in);
     if (classifier.embedding_->LabelCount() != static_cast<int>(label_count)) {
-      throw std::runtime_error("model file has an embedding model for other labels: " +
-                               path.string());
+      throw std::runtime_error("model file has an embedding model for other labels");
     }
   }
   const std::size_t members = (fasttext_count > 0 ? 1 : 0) + linear_count +
                               (classifier.neighbour_ ? 1 : 0) + (classifier.embedding_ ? 1 : 0);
   if (members == 0) {
-    throw std::runtime_error("model file contains no model: " + path.string());
+    throw std::runtime_error("model file contains no model");
   }
   if (classifier.weights_.size() != members) {
     throw std::runtime_error("model file has " + std::to_string(classifier.weights_.size()) +
-                             " ensemble weights for " + std::to_string(members) +
-                             " members: " + path.string());
+                             " ensemble weights for " + std::to_string(members) + " members");
   }
   if (in.peek() != std::char_traits<char>::eof()) {
-    throw std::runtime_error("model file has bytes after its last model: " + path.string());
+    throw std::runtime_error("model file has bytes after its last model");
   }
   return classifier;
 }
 
-IntentClassifier LoadOrTrain(const std::filesystem::path& path,
+IntentClassifier LoadOrTrain(const std::filesystem::path& requested,
                              const std::vector<tools::Utterance>& train,
                              const std::vector<tools::Utterance>& calibration,
                              const TrainingOptions& options, bool* retrained) {
-  CheckModelTarget(path);
+  const std::filesystem::path path = ResolveModelPath(requested);
+  CheckModelTarget(requested, path);
   const std::uint64_t expected = HashTrainingData(train, calibration, options);
   std::error_code error;
   if (std::filesystem::exists(path, error)) {
     try {
       // The checksum is checked first, so a damaged file whose data hash still matches is
-      // never parsed.
+      // never parsed. The body is parsed from the bytes read here, so a concurrent save cannot
+      // swap in another model between the hash check and the parse.
       const std::string body = ReadCheckedBody(path);
       std::uint64_t hash = 0;
       std::memcpy(&hash, body.data(), std::min(body.size(), sizeof hash));
       if (hash == expected) {
-        auto loaded = IntentClassifier::Load(path);
+        auto loaded = IntentClassifier::FromBody(body, path);
         if (retrained != nullptr) {
           *retrained = false;
         }
@@ -658,8 +831,9 @@ IntentClassifier LoadOrTrain(const std::filesystem::path& path,
       Logger("nlu")->info("intent model has an earlier format, training it again path={} "
                           "error=\"{}\"",
                           path.string(), older.what());
-    } catch (const std::runtime_error& damaged) {
+    } catch (const std::exception& damaged) {
       // The file is derived from the examples, so a damaged one is replaced, not repaired.
+      // Any exception counts, because a body with a valid checksum may still be malformed.
       Logger("nlu")->warn("intent model unreadable, training it again path={} error=\"{}\"",
                           path.string(), damaged.what());
     }

@@ -126,12 +126,17 @@ class IntentClassifier final : public bot::IntentDetector {
   // bot::IntentDetector
   [[nodiscard]] bot::IntentResult Detect(std::string_view text) const override;
 
-  /// Writes the model to `path` through a temporary file and a rename. Throws
-  /// std::runtime_error when `path` is a directory or special file, and removes the temporary
-  /// file when any step fails.
+  /// Writes the model to `path` through a new temporary file in the same directory
+  /// (`PATH.tmp-` and six random characters, created exclusively), flushed to disk and renamed
+  /// over `path`. A symbolic link at `path` is followed, so its target is replaced. Concurrent
+  /// saves each rename a complete file of their own, and the last rename wins. Throws
+  /// std::runtime_error when `path` is a directory or special file or a step fails, and
+  /// removes the temporary file then.
   void Save(const std::filesystem::path& path) const;
-  /// Reads a model that Save wrote. Throws std::runtime_error for a missing or special file, a
-  /// body whose size or checksum does not match the header, and an invalid body.
+  /// Reads a model that Save wrote, following a symbolic link at `path`. Throws
+  /// std::runtime_error for a missing or special file, a body whose size or checksum does not
+  /// match the header, and an invalid body (sizes beyond the body, non-finite thresholds,
+  /// weights or scales, and any other exception while parsing it).
   static IntentClassifier Load(const std::filesystem::path& path);
   /// Reads only the training-data hash from a model file, or nullopt when it cannot.
   static std::optional<std::uint64_t> ReadDataHash(const std::filesystem::path& path);
@@ -156,6 +161,11 @@ class IntentClassifier final : public bot::IntentDetector {
 
  private:
   friend class Calibration;
+  // Parses the body that it has read and checked, so that it reads the file once.
+  friend IntentClassifier LoadOrTrain(const std::filesystem::path& path,
+                                      const std::vector<tools::Utterance>& train,
+                                      const std::vector<tools::Utterance>& calibration,
+                                      const TrainingOptions& options, bool* retrained);
 
   // Trains the fastText, neighbour and embedding members on the examples (rows of tokens, lines
   // and label indexes) and returns the linear candidates, candidates[member][i] with costs[i].
@@ -164,6 +174,10 @@ class IntentClassifier final : public bot::IntentDetector {
       const std::vector<std::vector<std::string>>& tokens, const std::vector<std::string>& lines,
       const std::vector<int>& labels, const std::vector<double>& costs, bool fitted,
       const TrainingOptions& options);
+
+  // Parses a checked model body. Throws std::runtime_error naming `path` for any failure.
+  static IntentClassifier FromBody(std::string_view body, const std::filesystem::path& path);
+  static IntentClassifier ParseBody(std::string_view body);
 
   // Returns one ensemble probability per label.
   [[nodiscard]] std::vector<float> Probabilities(const std::vector<std::string>& tokens) const;
@@ -191,9 +205,11 @@ class IntentClassifier final : public bot::IntentDetector {
 };
 
 /// Loads the model at `path` when its hash matches the data and options, and otherwise trains,
-/// saves and returns a new one. Sets `*retrained` to whether it trained. Throws
-/// std::runtime_error before training when `path` or its temporary file `path.tmp` is a
-/// directory or special file, or when the parent directory is missing.
+/// saves and returns a new one. A file that cannot be loaded for any reason (an exception of
+/// any type from parsing it) is trained again with a warning in the log. A symbolic link at
+/// `path` is followed. Sets `*retrained` to whether it trained. Throws std::runtime_error
+/// before training when `path` is a directory or special file or its parent directory is
+/// missing.
 IntentClassifier LoadOrTrain(const std::filesystem::path& path,
                              const std::vector<tools::Utterance>& train,
                              const std::vector<tools::Utterance>& calibration,
