@@ -21,7 +21,8 @@ const std::set<std::string, std::less<>>& StopWords() {
       "a",    "an",   "and",   "are", "can",  "do",   "does", "for",   "how",  "i",
       "in",   "is",   "it",    "me",  "my",   "of",   "on",   "or",    "the",  "to",
       "what", "when", "where", "you", "your", "with", "be",   "there", "this", "that",
-      "was",  "will", "we",    "our", "have", "has",  "get",  "at",    "from", "about"};
+      "was",  "will", "we",    "our", "have", "has",  "get",  "at",    "from", "about",
+      "no",   "not",  "yes",   "ok",  "okay", "he",   "she",  "they",  "its",  "up"};
   return words;
 }
 
@@ -93,7 +94,9 @@ std::string ContentHashOf(const ArticleSource& source) {
 std::vector<std::string> ContentTerms(std::string_view text) {
   std::vector<std::string> terms;
   for (auto& word : Words(text)) {
-    if (!StopWords().contains(word)) {
+    // One character is left of "it's" or "can't" once the apostrophe splits them, and it
+    // would match any article with such a word.
+    if (word.size() > 1 && !StopWords().contains(word)) {
       terms.push_back(std::move(word));
     }
   }

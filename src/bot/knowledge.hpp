@@ -128,7 +128,8 @@ inline constexpr std::chrono::hours kStaleAfter{24 * 30};
   return now - article.updated_at >= kStaleAfter;
 }
 
-/// Returns the lower-case words of `text` without stop words ("the", "how", ...).
+/// Returns the lower-case words of `text` without stop words ("the", "how", "no", ...) and
+/// without words of one character.
 std::vector<std::string> ContentTerms(std::string_view text);
 
 /// Builds the FTS5 query for free text: its words, lower case, quoted and joined with OR, so

@@ -110,6 +110,14 @@ TEST_F(KnowledgeTest, QuerySyntaxIsNotInterpreted) {
   EXPECT_TRUE(Search("what is the", 3).empty());
 }
 
+TEST_F(KnowledgeTest, ShortRepliesMatchNoArticle) {
+  Sync(Sources(), kNow);
+  EXPECT_EQ(ContentTerms("it's fine, no"), std::vector<std::string>{"fine"});
+  for (const std::string reply : {"it's fine", "no", "No.", "ok", "he's here", "what's up"}) {
+    EXPECT_TRUE(Search(reply, 3).empty()) << reply;
+  }
+}
+
 TEST_F(KnowledgeTest, SyncAddsUpdatesAndRemoves) {
   const auto first = Sync(Sources(), kNow);
   EXPECT_EQ(first.added, 5);

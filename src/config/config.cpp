@@ -1,6 +1,7 @@
 #include "mobilelink/config/config.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -140,6 +141,13 @@ bot::BotConfig ParseBot(const Node& node) {
     } catch (const std::exception& error) {
       Fail(key, error.what());
     }
+    // Training runs at start, before the server listens, so a file far larger than a bot's
+    // rules would delay the start by minutes.
+    constexpr std::size_t kMaxOutOfScopeExamples = 20'000;
+    if (rows.size() > kMaxOutOfScopeExamples) {
+      Fail(key, bot.out_of_scope_examples + " has " + std::to_string(rows.size()) +
+                    " rows, more than the 20000 allowed; keep a sample of unrelated messages");
+    }
     for (std::size_t i = 0; i < rows.size(); ++i) {
       if (rows[i].label != bot::kOutOfScopeIntent) {
         Fail(key, bot.out_of_scope_examples + ": row " + std::to_string(i + 1) +
@@ -157,7 +165,8 @@ bot::BotConfig ParseBot(const Node& node) {
     CheckReadableDirectory(node.path + ".knowledge_base_dir", bot.knowledge_base_dir);
   }
   std::set<std::string> rule_names;
-  std::map<std::string, std::string> example_rules;  // Example text to its rule's name.
+  // Lower-case example text to its rule's name.
+  std::map<std::string, std::string> example_rules;
   ForEachItem(Child(node, "rules"), [&](const Node& item) {
     CheckKeys(item, {"name", "phrases", "keywords", "answer", "examples"});
     bot::Rule rule{Text(Child(item, "name"), true), TextList(Child(item, "phrases")),
@@ -179,10 +188,18 @@ bot::BotConfig ParseBot(const Node& node) {
       if (rule.examples[i].find_first_not_of(" \t\r\n") == std::string::npos) {
         Fail(example_key, "an example needs a word; remove the blank entry");
       }
-      const auto [owner, added] = example_rules.emplace(rule.examples[i], rule.name);
+      std::string folded = rule.examples[i];
+      std::transform(folded.begin(), folded.end(), folded.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      const auto [owner, added] = example_rules.emplace(folded, rule.name);
       if (!added) {
-        Fail(example_key, "the example '" + rule.examples[i] + "' is also an example of rule '" +
-                              owner->second + "'; keep it under one rule");
+        Fail(example_key, owner->second == rule.name
+                              ? "the example '" + rule.examples[i] +
+                                    "' is listed twice under this rule (letter case aside); "
+                                    "remove one"
+                              : "the example '" + rule.examples[i] +
+                                    "' is also an example of rule '" + owner->second +
+                                    "' (letter case aside); keep it under one rule");
       }
     }
     if (!rule_names.insert(rule.name).second) {

@@ -451,6 +451,11 @@ TEST(BotRules, BlankAndRepeatedExamplesRejected) {
   EXPECT_TRUE(Contains(repeated, "bot.rules[1].examples[0]: the example 'my money' is also an "
                                  "example of rule 'refund'"))
       << repeated;
+  const std::string twice = ErrorOf(MinimalConfig(
+      kSmsInbox, "  rules:\n    - name: refund\n      examples: [\"My money\", \"my money\"]\n"));
+  EXPECT_TRUE(Contains(twice, "bot.rules[0].examples[1]: the example 'my money' is listed twice "
+                              "under this rule"))
+      << twice;
 }
 
 TEST(OutOfScopeExamples, NeedModelAndOosLabels) {
@@ -469,6 +474,16 @@ TEST(OutOfScopeExamples, NeedModelAndOosLabels) {
       kSmsInbox, model + "  out_of_scope_examples: \"" + (dir.Path() / "no.csv").string() +
                      "\"\n"));
   EXPECT_TRUE(Contains(missing, "bot.out_of_scope_examples: ")) << missing;
+
+  {
+    std::ofstream many(csv);
+    many << "text,label\n";
+    for (int i = 0; i <= 20'000; ++i) {
+      many << "unrelated question " << i << ",oos\n";
+    }
+  }
+  const std::string large = ErrorOf(MinimalConfig(kSmsInbox, model + key));
+  EXPECT_TRUE(Contains(large, "has 20001 rows, more than the 20000 allowed")) << large;
 
   std::ofstream(csv) << "text,label\nis the earth flat,oos\n";
   const Config config = ParseConfig(MinimalConfig(kSmsInbox, model + key), "test.yaml");
