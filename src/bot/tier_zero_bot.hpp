@@ -97,7 +97,7 @@ struct BotDecision {
   std::string intent;  // Rule name, "kb:<title>", "handoff" or empty.
   double confidence = 0;
   std::string reason;  // For handoffs: customer_request or unresolved.
-  // The intent detector's answer, `oos` included, when the message reached it; an empty intent
+  // The intent detector's result, `oos` included, when the message reached it; an empty intent
   // when no rule or handoff phrase left it to the detector or there is no detector.
   IntentResult detected;
 };

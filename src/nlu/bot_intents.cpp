@@ -39,7 +39,7 @@ std::shared_ptr<const bot::IntentDetector> LoadIntentDetector(const bot::BotConf
     return nullptr;
   }
   // Rule examples are few, so all of them train, and the fit runs on out-of-fold predictions
-  // of them. The bot's own minimum confidence decides when a detected intent may answer.
+  // of them. The bot's own minimum confidence decides when a detected intent may reply.
   if (config.out_of_scope_texts.empty()) {
     Logger("bot")->warn(
         "intent model has no out-of-scope examples path={}: a message that fits no rule gets the "

@@ -47,7 +47,7 @@ class Calibration {
  public:
   /// Completes `classifier`, whose fastText models are trained: keeps one of the candidates of
   /// each linear member (candidates[member][i] was trained with costs[i]) and sets the scales,
-  /// weights and thresholds, fitted on `calibration` as options.ensemble_fit says. With no
+  /// weights and thresholds, fitted on `calibration` as options.ensemble_fit selects. With no
   /// calibration examples: the first candidate, scales of 1, equal weights, no threshold.
   static void Run(IntentClassifier& classifier,
                   std::vector<std::vector<LinearModel>> candidates,

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "mobilelink/nlu/binary_io.hpp"
+#include "mobilelink/nlu/shuffle.hpp"
 
 namespace mobilelink::nlu {
 
@@ -136,9 +137,7 @@ EmbeddingModel::Network EmbeddingModel::TrainNetwork(
     order[i] = i;
   }
   for (int epoch = 0; epoch < options.epochs; ++epoch) {
-    for (std::size_t i = order.size(); i > 1; --i) {
-      std::swap(order[i - 1], order[normal.Random()() % i]);
-    }
+    Shuffle(order, normal.Random());
     for (std::size_t start = 0; start < order.size();
          start += static_cast<std::size_t>(options.batch)) {
       const std::size_t end = std::min(order.size(), start + options.batch);

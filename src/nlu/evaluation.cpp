@@ -8,6 +8,8 @@
 #include <string>
 #include <time.h>
 
+#include "mobilelink/nlu/shuffle.hpp"
+
 namespace mobilelink::nlu {
 
 namespace {
@@ -110,13 +112,8 @@ std::pair<std::vector<tools::Utterance>, std::vector<tools::Utterance>> HoldOutC
   for (std::size_t i = 0; i < order.size(); ++i) {
     order[i] = i;
   }
-  // std::shuffle's result depends on the library; a fixed mt19937 and an own Fisher-Yates
-  // pass keep the split the same everywhere.
   std::mt19937 random(static_cast<std::mt19937::result_type>(seed));
-  for (std::size_t i = order.size(); i > 1; --i) {
-    const std::size_t j = random() % i;
-    std::swap(order[i - 1], order[j]);
-  }
+  Shuffle(order, random);
   std::map<std::string, std::size_t> total;
   for (const auto& example : examples) {
     total[example.label] += 1;

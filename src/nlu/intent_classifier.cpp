@@ -17,6 +17,7 @@
 #include "mobilelink/common/log.hpp"
 #include "mobilelink/nlu/binary_io.hpp"
 #include "mobilelink/nlu/calibration.hpp"
+#include "mobilelink/nlu/shuffle.hpp"
 #include "mobilelink/nlu/text_normalizer.hpp"
 #include "mobilelink/nlu/word_vectors.hpp"
 
@@ -67,14 +68,10 @@ std::vector<int> AssignFolds(const std::vector<int>& labels, int label_count, in
   for (std::size_t row = 0; row < labels.size(); ++row) {
     rows_of[static_cast<std::size_t>(labels[row])].push_back(row);
   }
-  // A Fisher-Yates shuffle over mt19937, whose output the C++ standard fixes, so that the
-  // folds are the same with every standard library (std::shuffle's algorithm is not fixed).
   std::mt19937 random(static_cast<std::uint32_t>(seed));
   std::vector<int> fold_of(labels.size(), 0);
   for (auto& rows : rows_of) {
-    for (std::size_t i = rows.size(); i > 1; --i) {
-      std::swap(rows[i - 1], rows[random() % i]);
-    }
+    Shuffle(rows, random);
     for (std::size_t i = 0; i < rows.size(); ++i) {
       fold_of[rows[i]] = static_cast<int>(i % static_cast<std::size_t>(folds));
     }
@@ -383,7 +380,7 @@ namespace {
 
 // Linux's limit on symbolic links followed in one path lookup (MAXSYMLINKS).
 constexpr int kMaxSymbolicLinks = 40;
-// Attempts at a fresh temporary name before Save gives up. Each name has 36^8 values, so a
+// Attempts at a fresh temporary name before Save gives up. Each name has 36^6 values, so a
 // second attempt is already rare.
 constexpr int kMaxTemporaryNameAttempts = 100;
 

@@ -111,7 +111,7 @@ class IntentClassifier final : public bot::IntentDetector {
  public:
   /// Trains on `train`, then fits on `calibration` the linear models' softmax scales (by log
   /// loss), their C, the ensemble weights and the out-of-scope thresholds (as
-  /// options.ensemble_fit says). With no calibration examples and at least two training
+  /// options.ensemble_fit selects). With no calibration examples and at least two training
   /// examples per label, it fits them on out-of-fold predictions of `train` instead: each
   /// example is scored by members trained without it, in up to five folds stratified by label
   /// and drawn with options.seed. With fewer, the threshold is 0, the weights are equal, the
